@@ -1,0 +1,26 @@
+import type { ActorType } from '@wrenn/events';
+
+export type AuditScope = 'team' | 'admin';
+export type AuditStatus = 'success' | 'info' | 'warning' | 'error';
+
+export interface AuditActor {
+  type: ActorType;
+  /** `usr-…` or `key-…`; absent for the system. */
+  id?: string | undefined;
+  name?: string | undefined;
+}
+
+/** One audit entry, as the platform reports it (CONTRACT 4.5). */
+export interface AuditEntry {
+  /** `team-…` */
+  team_id: string;
+  actor: AuditActor;
+  resource_type: string;
+  resource_id?: string | undefined;
+  action: string;
+  scope?: AuditScope | undefined;
+  status?: AuditStatus | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { type: 'system' };

@@ -1,0 +1,119 @@
+import type { Database } from '@wrenn/db';
+import { type EventPayload, eventForAuditEntry, newId, parseId, rfc3339 } from '@wrenn/events';
+import type { Logger } from '@wrenn/runtime';
+import type { Kysely } from 'kysely';
+import type { AuditEntry } from './audit-entry';
+
+export interface RecordResult {
+  /** `log-…` ids, in input order. */
+  logIds: string[];
+  /** `evt-…` ids of the entries that became events. */
+  eventIds: string[];
+}
+
+export interface AuditLoggerOptions {
+  db: Kysely<Database>;
+  logger: Logger;
+  /**
+   * Called after commit with the new event ids (the API enqueues them). It may
+   * fail: events stay pending in the outbox and the relay picks them up.
+   */
+  publish?: (eventIds: string[]) => Promise<void>;
+}
+
+/** Strips empty actor fields, as the payload omits them. */
+function eventActor(actor: AuditEntry['actor']): EventPayload['actor'] {
+  return {
+    type: actor.type,
+    ...(actor.id ? { id: actor.id } : {}),
+    ...(actor.name ? { name: actor.name } : {}),
+  };
+}
+
+/**
+ * Writes audit rows and, for lifecycle actions, their outbox events in one
+ * transaction. `record` throws (ingestion must know); `log` never does.
+ */
+export function createAuditWriter(options: AuditLoggerOptions) {
+  const { db, logger, publish } = options;
+
+  async function record(entries: readonly AuditEntry[]): Promise<RecordResult> {
+    const createdAt = new Date();
+    const timestamp = rfc3339(createdAt);
+    const logs = entries.map((entry) => {
+      const teamUuid = parseId('team', entry.team_id);
+      if (!teamUuid) throw new Error(`invalid team id ${entry.team_id}`);
+      return { entry, log: newId('auditLog'), teamUuid };
+    });
+    const events = logs.flatMap(({ entry, log, teamUuid }) => {
+      const type = eventForAuditEntry(entry.resource_type, entry.action);
+      if (!type) return [];
+      const event = newId('event');
+      const payload: EventPayload = {
+        id: event.id,
+        event: type,
+        timestamp,
+        team_id: entry.team_id,
+        actor: eventActor(entry.actor),
+        resource: { id: entry.resource_id ?? '', type: entry.resource_type },
+        metadata: entry.metadata ?? {},
+      };
+      return [
+        { id: event.uuid, team_id: teamUuid, audit_log_id: log.uuid, event_type: type, payload, created_at: createdAt },
+      ];
+    });
+
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('audit_logs')
+        .values(
+          logs.map(({ entry, log, teamUuid }) => ({
+            id: log.uuid,
+            team_id: teamUuid,
+            actor_type: entry.actor.type,
+            actor_id: entry.actor.id || null,
+            actor_name: entry.actor.name ?? '',
+            resource_type: entry.resource_type,
+            resource_id: entry.resource_id || null,
+            action: entry.action,
+            scope: entry.scope ?? 'team',
+            status: entry.status ?? 'success',
+            metadata: JSON.stringify(entry.metadata ?? {}),
+            created_at: createdAt,
+          })),
+        )
+        .execute();
+      if (events.length > 0) {
+        await trx
+          .insertInto('events')
+          .values(events.map((e) => ({ ...e, payload: JSON.stringify(e.payload) })))
+          .execute();
+      }
+    });
+
+    const eventIds = events.map((e) => e.payload.id);
+    if (publish && eventIds.length > 0) {
+      try {
+        await publish(eventIds);
+      } catch (err) {
+        logger.warn({ err, events: eventIds.length }, 'enqueue after commit failed; the outbox relay will deliver');
+      }
+    }
+    return { logIds: logs.map((l) => l.log.id), eventIds };
+  }
+
+  async function log(entry: AuditEntry): Promise<void> {
+    try {
+      await record([entry]);
+    } catch (err) {
+      logger.warn(
+        { err, action: entry.action, resource_type: entry.resource_type },
+        'audit: failed to write log entry',
+      );
+    }
+  }
+
+  return { record, log };
+}
+
+export type AuditWriter = ReturnType<typeof createAuditWriter>;

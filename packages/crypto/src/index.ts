@@ -1,0 +1,3 @@
+export * from './constant-time';
+export * from './secret-box';
+export * from './webhook-signing';

@@ -1,0 +1,4 @@
+export * from './create-db';
+export * from './migrate';
+export { migrations } from './migrations';
+export * from './schema';

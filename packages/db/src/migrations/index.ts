@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-27_001_initial';
+
+/**
+ * Every migration, by name. A static map (not a folder scan) so migrations
+ * run the same under tsx, vitest and a bundled `dist`.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-27_001_initial': initial,
+};

@@ -1,0 +1,104 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<Record<string, unknown>, string, string>;
+
+/** Notification channels. `config` maps each key to its sealed value (see @wrenn/crypto). */
+export interface ChannelTable {
+  id: string;
+  team_id: string;
+  name: string;
+  provider: string;
+  config: ColumnType<Record<string, string>, string, string>;
+  event_types: string[];
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  /** Permanent failures in a row; a success resets it, five disable the channel. */
+  consecutive_failures: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AuditLogTable {
+  id: string;
+  team_id: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string;
+  resource_type: string;
+  resource_id: string | null;
+  action: string;
+  scope: string;
+  status: string;
+  metadata: Json;
+  created_at: CreatedAt;
+}
+
+/**
+ * The outbox: an event is written in the same transaction as its audit row and
+ * stays `fanned_out_at IS NULL` until a worker has created its deliveries.
+ */
+export interface EventTable {
+  id: string;
+  team_id: string;
+  audit_log_id: string;
+  event_type: string;
+  /** The webhook body (EventPayload). */
+  payload: Json;
+  created_at: CreatedAt;
+  fanned_out_at: Date | null;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One event to one channel; its id is stable across retries and redeliveries. */
+export interface DeliveryTable {
+  id: string;
+  event_id: string;
+  channel_id: string;
+  team_id: string;
+  event_type: string;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  delivered_at: Date | null;
+}
+
+export type AttemptOutcome = 'succeeded' | 'retry' | 'permanent';
+
+/** Every attempt of a delivery, for the delivery log and for debugging. */
+export interface DeliveryAttemptTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  outcome: AttemptOutcome;
+  status_code: number | null;
+  error: string | null;
+  latency_ms: number;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  channels: ChannelTable;
+  audit_logs: AuditLogTable;
+  events: EventTable;
+  deliveries: DeliveryTable;
+  delivery_attempts: DeliveryAttemptTable;
+}
+
+export type Channel = Selectable<ChannelTable>;
+export type NewChannel = Insertable<ChannelTable>;
+export type ChannelUpdate = Updateable<ChannelTable>;
+export type AuditLog = Selectable<AuditLogTable>;
+export type NewAuditLog = Insertable<AuditLogTable>;
+export type EventRow = Selectable<EventTable>;
+export type NewEvent = Insertable<EventTable>;
+export type Delivery = Selectable<DeliveryTable>;
+export type NewDelivery = Insertable<DeliveryTable>;
+export type DeliveryUpdate = Updateable<DeliveryTable>;
+export type DeliveryAttempt = Selectable<DeliveryAttemptTable>;
+export type NewDeliveryAttempt = Insertable<DeliveryAttemptTable>;

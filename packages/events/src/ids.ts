@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Prefixed ids as the Wrenn platform writes them: a prefix and the UUID's
+ * 128 bits in base 36, left-padded to 25 characters.
+ */
+export const ID_PREFIXES = {
+  channel: 'ch-',
+  team: 'team-',
+  user: 'usr-',
+  apiKey: 'key-',
+  capsule: 'cl-',
+  host: 'host-',
+  auditLog: 'log-',
+  event: 'evt-',
+  delivery: 'dlv-',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+const BODY = /^[0-9a-z]{25}$/;
+const MAX = (1n << 128n) - 1n;
+
+/** Formats a UUID (`xxxxxxxx-xxxx-…`) as a prefixed id of the given kind. */
+export function formatId(kind: IdKind, uuid: string): string {
+  const n = BigInt(`0x${uuid.replaceAll('-', '')}`);
+  return ID_PREFIXES[kind] + n.toString(36).padStart(25, '0');
+}
+
+/** Parses a prefixed id back to its UUID; `null` when it is not a well-formed id of that kind. */
+export function parseId(kind: IdKind, id: unknown): string | null {
+  if (typeof id !== 'string') return null;
+  const prefix = ID_PREFIXES[kind];
+  if (!id.startsWith(prefix)) return null;
+  const body = id.slice(prefix.length);
+  if (!BODY.test(body)) return null;
+  let n = 0n;
+  for (const ch of body) n = n * 36n + BigInt(Number.parseInt(ch, 36));
+  if (n > MAX) return null;
+  const hex = n.toString(16).padStart(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A new random id of the given kind, with its UUID. */
+export function newId(kind: IdKind): { id: string; uuid: string } {
+  const uuid = randomUUID();
+  return { id: formatId(kind, uuid), uuid };
+}
+
+/** True when `id` is a well-formed id of the given kind. */
+export function isId(kind: IdKind, id: unknown): id is string {
+  return parseId(kind, id) !== null;
+}

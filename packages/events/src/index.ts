@@ -1,0 +1,4 @@
+export * from './event-payload';
+export * from './event-types';
+export * from './ids';
+export * from './jobs';

@@ -1,0 +1,76 @@
+import type { EventPayload } from '@wrenn/events';
+import type { OutboundHttp } from './outbound/outbound-http';
+
+export const PROVIDER_NAMES = ['discord', 'slack', 'teams', 'googlechat', 'telegram', 'matrix', 'webhook'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export function isProviderName(value: unknown): value is ProviderName {
+  return typeof value === 'string' && (PROVIDER_NAMES as readonly string[]).includes(value);
+}
+
+/** Operator configuration shared by every provider (from the environment). */
+export interface ProviderSettings {
+  /** `WRENN_ALLOW_PRIVATE_TARGETS`: user-supplied URLs may reach private/loopback addresses. */
+  allowPrivateTargets: boolean;
+  /** `WRENN_DISCORD_API_BASE`, e.g. `https://discord.com/api`. */
+  discordApiBase: string;
+  /** When set, requests keep the user URL's path and query but go to this origin. */
+  slackApiBase?: string | undefined;
+  teamsApiBase?: string | undefined;
+  googleChatApiBase?: string | undefined;
+  /** `WRENN_TELEGRAM_API_BASE`, e.g. `https://api.telegram.org`. */
+  telegramApiBase: string;
+  /** Per-attempt timeout; 10 s by default. */
+  timeoutMs: number;
+  /** `Wrenn-Webhooks/<version>`. */
+  userAgent: string;
+}
+
+/** A config is a flat map of strings (CONTRACT 4.3). */
+export type ChannelConfig = Record<string, string>;
+
+export type ConfigCheck = { ok: true; config: ChannelConfig } | { ok: false; message: string };
+
+export interface SendInput {
+  /** Stable across retries: webhook-id, Matrix txnId. */
+  deliveryId: string;
+  event: EventPayload;
+  config: ChannelConfig;
+}
+
+export interface SendContext {
+  settings: ProviderSettings;
+  http: OutboundHttp;
+}
+
+/**
+ * What one attempt came to. Expected outcomes are values, not throws.
+ * `reason` is a short, redacted summary of the provider's answer: it is
+ * stored and shown to users, so it never contains a token or URL secret.
+ */
+export type SendOutcome =
+  | { kind: 'ok'; statusCode: number | null; configUpdate?: ChannelConfig }
+  | { kind: 'retry'; statusCode: number | null; reason: string; retryAfterMs?: number }
+  | {
+      kind: 'permanent';
+      statusCode: number | null;
+      reason: string;
+      /** The destination is gone for good (a webhook's 410): disable the channel at once. */
+      disableNow?: boolean;
+    };
+
+/** One destination kind. Adding a provider = one folder + one registry line. */
+export interface Provider {
+  name: ProviderName;
+  configKeys: { required: readonly string[]; optional: readonly string[] };
+  /**
+   * Checks the values' shapes (official URL forms, token formats) without any
+   * network access and returns the config to store, normalised. Required and
+   * unknown keys are checked by the caller from `configKeys`.
+   */
+  validateConfig(config: ChannelConfig): ConfigCheck;
+  /** User-supplied URLs the outbound-safety rule applies to (webhook URL, Matrix homeserver). */
+  userTargets(config: ChannelConfig): string[];
+  /** Renders and sends one event. Throws only on programming errors. */
+  send(input: SendInput, context: SendContext): Promise<SendOutcome>;
+}

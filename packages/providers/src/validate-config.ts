@@ -1,0 +1,36 @@
+import type { ChannelConfig, ConfigCheck, ProviderName } from './provider';
+import { providers } from './registry';
+
+/** Longest accepted config value; long enough for any real URL or token. */
+export const MAX_CONFIG_VALUE_LENGTH = 2048;
+
+/**
+ * Validates a channel config for a provider: a flat object of strings, every
+ * required key present, no unknown key, then the provider's own shape rules.
+ */
+export function validateChannelConfig(provider: ProviderName, config: unknown): ConfigCheck {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    return { ok: false, message: 'config must be an object of strings' };
+  }
+  const { required, optional } = providers[provider].configKeys;
+  const allowed = new Set([...required, ...optional]);
+  const entries = Object.entries(config as Record<string, unknown>);
+  for (const [key, value] of entries) {
+    if (!allowed.has(key)) {
+      return { ok: false, message: `config.${key} is not a ${provider} setting (allowed: ${[...allowed].join(', ')})` };
+    }
+    if (typeof value !== 'string') return { ok: false, message: `config.${key} must be a string` };
+    if (value.length > MAX_CONFIG_VALUE_LENGTH) {
+      return { ok: false, message: `config.${key} is longer than ${MAX_CONFIG_VALUE_LENGTH} characters` };
+    }
+  }
+  const trimmed: ChannelConfig = {};
+  for (const [key, value] of entries) {
+    const v = (value as string).trim();
+    if (v !== '') trimmed[key] = v;
+  }
+  for (const key of required) {
+    if (!(key in trimmed)) return { ok: false, message: `config.${key} is required for ${provider}` };
+  }
+  return providers[provider].validateConfig(trimmed);
+}

@@ -1,0 +1,5 @@
+export * from './env';
+export * from './logger';
+export * from './readiness';
+export * from './redact';
+export * from './shutdown';

@@ -1,0 +1,211 @@
+// Project-local PostgreSQL and Redis for `npm start`, `npm test` and `npm run bench`.
+// Plain Node (no dependencies): this runs before anything is installed.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+
+const isRoot = process.getuid?.() === 0;
+
+export function log(message) {
+  process.stdout.write(`[wrenn] ${message}\n`);
+}
+
+function which(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || null;
+}
+
+function postgresBinDir() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions.length ? join(root, versions[0], 'bin') : null;
+}
+
+/** Installs the Debian packages for what is missing (root), or stops with a one-line instruction. */
+export function ensureSystemPackages({ postgres = true, redis = true } = {}) {
+  const missing = [];
+  if (postgres && !postgresBinDir()) missing.push('postgresql');
+  if (redis && !which('redis-server')) missing.push('redis-server');
+  if (missing.length === 0) return;
+  if (!isRoot || !which('apt-get')) {
+    console.error(
+      `Missing ${missing.join(' and ')}: run "sudo apt-get install -y ${missing.join(' ')}" (or set DATABASE_URL and REDIS_URL), then try again.`,
+    );
+    process.exit(1);
+  }
+  log(`installing ${missing.join(', ')} from the OS packages…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}
+
+/** Returns the preferred port when it is free, else any free loopback port. */
+export async function freePort(preferred = 0) {
+  const tryPort = (port) =>
+    new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(null));
+      server.listen(port, '127.0.0.1', () => {
+        const { port: actual } = server.address();
+        server.close(() => resolve(actual));
+      });
+    });
+  return (preferred && (await tryPort(preferred))) || (await tryPort(0));
+}
+
+function waitForPort(port, timeoutMs, isAlive) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.once('error', () => {
+        socket.destroy();
+        if (!isAlive()) return reject(new Error(`process exited before listening on ${port}`));
+        if (Date.now() > deadline) return reject(new Error(`nothing listens on ${port} after ${timeoutMs} ms`));
+        setTimeout(attempt, 25);
+      });
+    };
+    attempt();
+  });
+}
+
+function stopProcess(child, signal) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+function asPostgresUser(cmd, args) {
+  return isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+}
+
+/**
+ * Starts PostgreSQL with data in `dataDir` (created by initdb when empty),
+ * listening on loopback only. Resolves once it accepts connections.
+ */
+export async function startPostgres({ dataDir, port, durable = true }) {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql');
+  const socketDir = join(dataDir, '..', 'pg-socket');
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(socketDir, { recursive: true });
+  if (isRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dataDir, uid, gid);
+    chownSync(socketDir, uid, gid);
+  }
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    const [cmd, args] = asPostgresUser(join(bin, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
+    execFileSync(cmd, args, { stdio: 'ignore' });
+  }
+  const settings = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${socketDir}`,
+    '-c',
+    'max_connections=300',
+    ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+  ];
+  const [cmd, args] = asPostgresUser(join(bin, 'postgres'), settings);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  try {
+    await waitForPort(port, 15_000, () => child.exitCode === null);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`PostgreSQL did not start: ${err.message}\n${stderr}`);
+  }
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    // SIGINT = fast shutdown: in-flight transactions are rolled back, data is kept.
+    stop: () => stopProcess(child, 'SIGINT'),
+  };
+}
+
+/** Starts Redis on loopback with data in `dir`; append-only persistence when `durable`. */
+export async function startRedis({ dir, port, durable = true }) {
+  mkdirSync(dir, { recursive: true });
+  const args = [
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--appendonly',
+    durable ? 'yes' : 'no',
+  ];
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    await waitForPort(port, 10_000, () => child.exitCode === null);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`Redis did not start: ${err.message}`);
+  }
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopProcess(child, 'SIGTERM'), child };
+}
+
+/** Runs SQL with psql against a server (used before the workspace is installed). */
+export function psql(url, sql) {
+  execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** The pnpm command: a global pnpm, or installed globally (root), or through npx. */
+export function ensurePnpm() {
+  if (which('pnpm')) return ['pnpm', []];
+  if (isRoot) {
+    log('installing pnpm…');
+    execFileSync('npm', ['install', '-g', '--silent', 'pnpm@10.34.8'], { stdio: 'inherit' });
+    if (which('pnpm')) return ['pnpm', []];
+  }
+  return ['npx', ['-y', 'pnpm@10.34.8']];
+}
+
+/** Installs node_modules from the lockfile (fast when nothing changed). */
+export function installWorkspace(pnpm, cwd) {
+  const [cmd, pre] = pnpm;
+  execFileSync(cmd, [...pre, 'install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent'], {
+    stdio: 'inherit',
+    cwd,
+    env: { ...process.env, CI: process.env.CI ?? '' },
+  });
+}
