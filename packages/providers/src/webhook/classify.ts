@@ -1,0 +1,24 @@
+import { redactKnown } from '@wrenn/runtime';
+import { summarizeResponse } from '../outbound/failures';
+import type { OutboundResponse } from '../outbound/outbound-http';
+import { parseRetryAfter } from '../outbound/retry-after';
+import type { SendOutcome } from '../provider';
+
+/**
+ * Maps a receiver's answer to an outcome, as Stripe and Svix do: 2xx is
+ * delivered, 410 Gone disables the endpoint, anything else (3xx included,
+ * since redirects are never followed) is retried, honouring `Retry-After`.
+ */
+export function classifyWebhookResponse(response: OutboundResponse, secrets: readonly string[] = []): SendOutcome {
+  const { status } = response;
+  if (status >= 200 && status < 300) return { kind: 'ok', statusCode: status };
+  const summary = redactKnown(summarizeResponse(status, response.body), secrets);
+  if (status === 410) {
+    return { kind: 'permanent', statusCode: status, reason: `${summary} (endpoint gone)`, disableNow: true };
+  }
+  const reason = status >= 300 && status < 400 ? `${summary} (redirects are not followed)` : summary;
+  const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+  return retryAfterMs === undefined
+    ? { kind: 'retry', statusCode: status, reason }
+    : { kind: 'retry', statusCode: status, reason, retryAfterMs };
+}

@@ -1,0 +1,36 @@
+import { redactKnown } from '@wrenn/runtime';
+import { outcomeForError } from '../outbound/failures';
+import type { OutboundResponse } from '../outbound/outbound-http';
+import type { Provider, SendOutcome } from '../provider';
+import { classifyWebhookResponse } from './classify';
+import { validateWebhookConfig } from './config';
+import { renderWebhookBody, webhookHeaders } from './render';
+
+/** Generic signed webhook: POSTs the event JSON, signed with the channel's secret. */
+export const webhookProvider: Provider = {
+  name: 'webhook',
+  configKeys: { required: ['url'], optional: ['secret'] },
+  validateConfig: validateWebhookConfig,
+  userTargets: (config) => (config.url ? [config.url] : []),
+
+  async send({ deliveryId, event, config }, { settings, http }): Promise<SendOutcome> {
+    const url = config.url ?? '';
+    const secrets = [config.secret ?? '', url];
+    const body = renderWebhookBody(event);
+    const headers = webhookHeaders({
+      deliveryId,
+      body,
+      secret: config.secret,
+      at: new Date(),
+      userAgent: settings.userAgent,
+    });
+    let response: OutboundResponse;
+    try {
+      response = await http.request(url, { method: 'POST', headers, body, timeoutMs: settings.timeoutMs, guarded: true });
+    } catch (err) {
+      const outcome = outcomeForError(err, settings.timeoutMs);
+      return outcome.kind === 'ok' ? outcome : { ...outcome, reason: redactKnown(outcome.reason, secrets) };
+    }
+    return classifyWebhookResponse(response, secrets);
+  },
+};

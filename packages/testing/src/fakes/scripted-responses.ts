@@ -1,0 +1,46 @@
+import type { ServerResponse } from 'node:http';
+
+/** One scripted answer: a raw HTTP response, or `'hang'` to never answer (for timeouts). */
+export type ScriptedResponse = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
+
+/**
+ * A queue of answers that take precedence over a fake's normal behaviour,
+ * so a test can say "fail the next two requests with 503".
+ */
+export interface ResponseScript {
+  /** Queues `response` for the next `times` requests (default 1). */
+  failNext(response: ScriptedResponse, times?: number): void;
+  /** Leaves the next `times` requests unanswered (the client times out). */
+  hangNext(times?: number): void;
+  /** Drops everything queued. */
+  reset(): void;
+  /** Takes the next queued answer, if any. */
+  take(): ScriptedResponse | undefined;
+}
+
+export function createResponseScript(): ResponseScript {
+  const queue: ScriptedResponse[] = [];
+  return {
+    failNext(response, times = 1) {
+      for (let i = 0; i < times; i++) queue.push(response);
+    },
+    hangNext(times = 1) {
+      for (let i = 0; i < times; i++) queue.push('hang');
+    },
+    reset() {
+      queue.length = 0;
+    },
+    take: () => queue.shift(),
+  };
+}
+
+/** Writes a scripted answer; objects and arrays become JSON, strings are sent as they are. */
+export function writeScripted(res: ServerResponse, response: Exclude<ScriptedResponse, 'hang'>): void {
+  const isText = typeof response.body === 'string' || response.body === undefined;
+  const headers = {
+    'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+    ...response.headers,
+  };
+  res.writeHead(response.status, headers);
+  res.end(isText ? ((response.body as string | undefined) ?? '') : JSON.stringify(response.body));
+}
