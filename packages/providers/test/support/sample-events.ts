@@ -1,67 +1,52 @@
 import type { EventPayload, SubscribableEvent } from '@wrenn/events';
-import { createOutboundHttp, type OutboundHttp } from '../../src/outbound/outbound-http';
-import type { ProviderSettings, SendContext } from '../../src/provider';
 
-const RESOURCES: Record<SubscribableEvent, EventPayload['resource'] & { metadata: Record<string, unknown> }> = {
-  'capsule.created': { type: 'sandbox', id: 'cl-7f3a9c', metadata: { template: 'python-3.12' } },
-  'capsule.running': { type: 'sandbox', id: 'cl-7f3a9c', metadata: {} },
-  'capsule.paused': { type: 'sandbox', id: 'cl-7f3a9c', metadata: { reason: 'idle timeout' } },
-  'capsule.destroyed': { type: 'sandbox', id: 'cl-7f3a9c', metadata: {} },
-  'template.snapshot.created': { type: 'snapshot', id: 'snap-41b2', metadata: { template: 'node-22', size_mb: 512 } },
-  'template.snapshot.deleted': { type: 'snapshot', id: 'snap-41b2', metadata: {} },
-  'host.up': { type: 'host', id: 'host-eu-1', metadata: {} },
-  'host.down': { type: 'host', id: 'host-eu-1', metadata: { last_seen: '2026-04-09T11:05:00Z' } },
+const SANDBOX = { id: 'cl-0a1b2c3d4e5f6g7h8i9j0k1l2', type: 'sandbox' };
+const SNAPSHOT = { id: 'snap-00000000000000000000000s1', type: 'snapshot' };
+const HOST = { id: 'host-00000000000000000000000h1', type: 'host' };
+
+const SHAPES: Record<SubscribableEvent, { resource: EventPayload['resource']; metadata: Record<string, unknown>; system?: boolean }> = {
+  'capsule.created': { resource: SANDBOX, metadata: { template: 'python-3.12' } },
+  'capsule.running': { resource: SANDBOX, metadata: {} },
+  'capsule.paused': { resource: SANDBOX, metadata: { reason: 'idle' }, system: true },
+  'capsule.destroyed': { resource: SANDBOX, metadata: {} },
+  'template.snapshot.created': { resource: SNAPSHOT, metadata: { template: 'node-22' } },
+  'template.snapshot.deleted': { resource: SNAPSHOT, metadata: {} },
+  'host.up': { resource: HOST, metadata: { region: 'eu-west' }, system: true },
+  'host.down': { resource: HOST, metadata: { region: 'eu-west', last_seen: '2026-04-09T11:05:00Z' }, system: true },
 };
 
-/** One fixed event of each subscribable type (CONTRACT 5). */
-export function sampleEvent(event: SubscribableEvent, overrides: Partial<EventPayload> = {}): EventPayload {
-  const { metadata, ...resource } = RESOURCES[event];
-  const system = event === 'host.up' || event === 'host.down' || event === 'capsule.paused';
+/** A fixed event of each subscribable type (CONTRACT 5). */
+export function sampleEvent(event: SubscribableEvent): EventPayload {
+  const shape = SHAPES[event];
   return {
-    id: 'evt-0001',
+    id: 'evt-000000000000000000000e001',
     event,
     timestamp: '2026-04-09T11:06:06Z',
-    team_id: 'team-42',
-    actor: system ? { type: 'system' } : { type: 'user', id: 'usr-9', name: 'Ada' },
-    resource,
-    metadata,
-    ...overrides,
+    team_id: 'team-00000000000000000000team1',
+    actor: shape.system ? { type: 'system' } : { type: 'user', id: 'usr-0000000000000000000000ada', name: 'Ada' },
+    resource: { ...shape.resource },
+    metadata: { ...shape.metadata },
   };
 }
 
-/** An event whose every untrusted string is hostile to some markup. */
-export function hostileEvent(text: string): EventPayload {
-  return sampleEvent('capsule.created', {
-    actor: { type: 'user', id: 'usr-9', name: text },
-    resource: { type: 'sandbox', id: text },
-    metadata: { [text]: text },
-  });
-}
-
-/** An event with a 10,000-character actor name, resource id and metadata value, and many metadata keys. */
-export function oversizedEvent(): EventPayload {
-  const long = 'x'.repeat(10_000);
-  const metadata: Record<string, unknown> = { note: 'é'.repeat(10_000), [`k${long}`]: long };
-  for (let i = 0; i < 120; i += 1) metadata[`key_${i}`] = `value ${i} ${'y'.repeat(200)}`;
-  return sampleEvent('capsule.created', {
-    actor: { type: 'user', id: 'usr-9', name: long },
-    resource: { type: 'sandbox', id: `cl-${long}` },
-    metadata,
-  });
-}
-
-export function testSettings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
+/** Markup and mention syntax of every provider in every untrusted field. */
+export function hostileEvent(): EventPayload {
+  const text = '<b>x</b> @everyone <!channel> <users/all> *bold* _it_ [a](https://evil.example) & "q" \u202e';
   return {
-    allowPrivateTargets: true,
-    discordApiBase: 'https://discord.com/api',
-    telegramApiBase: 'https://api.telegram.org',
-    timeoutMs: 2_000,
-    userAgent: 'Wrenn-Webhooks/test',
-    ...overrides,
+    ...sampleEvent('capsule.created'),
+    actor: { type: 'user', id: 'usr-0000000000000000000000ada', name: text },
+    resource: { id: text, type: 'sandbox' },
+    metadata: { [text]: text },
   };
 }
 
-/** A send context whose HTTP client may reach the loopback fakes. */
-export function testContext(overrides: Partial<ProviderSettings> = {}): SendContext & { http: OutboundHttp } {
-  return { settings: testSettings(overrides), http: createOutboundHttp({ allowPrivateTargets: true }) };
+/** 10,000-character values everywhere a user can put text. */
+export function hugeEvent(): EventPayload {
+  const long = 'x'.repeat(10_000);
+  return {
+    ...sampleEvent('capsule.created'),
+    actor: { type: 'user', id: 'usr-0000000000000000000000ada', name: long },
+    resource: { id: long, type: 'sandbox' },
+    metadata: { note: long, [long]: 'key' },
+  };
 }

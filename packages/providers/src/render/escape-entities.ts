@@ -1,0 +1,24 @@
+import { truncate } from './truncate';
+
+/**
+ * Escapes `&`, `<` and `>` as HTML entities. Slack mrkdwn and Google Chat use
+ * `<…>` for links and mentions (`<!channel>`, `<users/all>`), so escaping the
+ * brackets also turns hostile mentions into inert text.
+ */
+export function escapeEntities(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Truncates plain text so that its escaped form is at most `max` characters,
+ * then escapes it. Cutting the plain text keeps an escape sequence whole.
+ */
+export function fitEscaped(text: string, max: number, escape: (plain: string) => string = escapeEntities): string {
+  let limit = max;
+  let escaped = escape(truncate(text, limit));
+  while (escaped.length > max && limit > 0) {
+    limit -= Math.max(1, Math.ceil((escaped.length - max) / 2));
+    escaped = escape(truncate(text, limit));
+  }
+  return escaped;
+}

@@ -1,0 +1,221 @@
+import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
+import { answerFromScript, parseJson } from './fake-helpers';
+import { createResponseScript, type ResponseScript } from './scripted-responses';
+
+/** A webhook the fake knows. */
+export interface FakeDiscordWebhook {
+  id: string;
+  token: string;
+}
+
+export interface FakeDiscordOptions {
+  /** Webhooks that exist; others get 404 Unknown Webhook. When omitted, every id/token pair exists. */
+  webhooks?: FakeDiscordWebhook[];
+}
+
+/** A message the fake accepted. */
+export interface FakeDiscordMessage {
+  id: string;
+  webhookId: string;
+  threadId: string | null;
+  /** The request body as sent (snake_case, e.g. `allowed_mentions`). */
+  body: Record<string, unknown>;
+  embeds: Array<Record<string, unknown>>;
+  allowedMentions: unknown;
+}
+
+export interface FakeDiscord extends FakeServer, Omit<ResponseScript, 'take'> {
+  /** What discord.js's `rest.api` should be: `http://127.0.0.1:PORT/api`. */
+  apiBase: string;
+  messages: FakeDiscordMessage[];
+  /** An official-looking webhook URL for a config (the fake is reached through `apiBase`). */
+  webhookUrl(id: string, token: string): string;
+  /** The next `times` requests get a 429 with `Retry-After`, JSON `retry_after` and `X-RateLimit-*` headers. */
+  rateLimitNext(options?: { retryAfterSeconds?: number; global?: boolean; scope?: 'user' | 'global' | 'shared' }, times?: number): void;
+  /** The next `times` requests get a Cloudflare-style 429: an HTML body and no rate-limit headers. */
+  cloudflareBlockNext(times?: number): void;
+}
+
+const ROUTE = /^\/api(?:\/v\d+)?\/webhooks\/([^/?]+)\/([^/?]+)\/?(?:\?(.*))?$/;
+const BUCKET = 'fakebucket0000000000000000000000';
+/** The webhook bucket real Discord reports: 5 requests per 2 seconds. */
+const BUCKET_LIMIT = 5;
+
+type ErrorTree = { [key: string]: ErrorTree } & { _errors?: Array<{ code: string; message: string }> };
+
+function addError(tree: ErrorTree, path: Array<string | number>, code: string, message: string): void {
+  let node = tree;
+  for (const key of path) {
+    const k = String(key);
+    node[k] ??= {} as ErrorTree;
+    node = node[k] as ErrorTree;
+  }
+  node._errors ??= [];
+  node._errors.push({ code, message });
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** Checks the embed limits Discord enforces (PROVIDERS 1.2), returning a 50035 `errors` tree or `null`. */
+export function discordEmbedErrors(body: Record<string, unknown>): ErrorTree | null {
+  const errors: ErrorTree = {} as ErrorTree;
+  const maxLength = (path: Array<string | number>, value: unknown, max: number) => {
+    if (text(value).length > max) addError(errors, path, 'BASE_TYPE_MAX_LENGTH', `Must be ${max} or fewer in length.`);
+  };
+  maxLength(['content'], body.content, 2000);
+  const embeds = Array.isArray(body.embeds) ? (body.embeds as Array<Record<string, unknown>>) : [];
+  if (embeds.length > 10) addError(errors, ['embeds'], 'BASE_TYPE_MAX_LENGTH', 'Must be 10 or fewer in length.');
+  let total = 0;
+  embeds.forEach((embed, i) => {
+    maxLength(['embeds', i, 'title'], embed.title, 256);
+    maxLength(['embeds', i, 'description'], embed.description, 4096);
+    const footer = embed.footer as { text?: unknown } | undefined;
+    const author = embed.author as { name?: unknown } | undefined;
+    maxLength(['embeds', i, 'footer', 'text'], footer?.text, 2048);
+    maxLength(['embeds', i, 'author', 'name'], author?.name, 256);
+    if (embed.color !== undefined && (typeof embed.color !== 'number' || embed.color < 0 || embed.color > 0xffffff)) {
+      addError(errors, ['embeds', i, 'color'], 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 16777215.');
+    }
+    if (embed.timestamp !== undefined && Number.isNaN(Date.parse(String(embed.timestamp)))) {
+      addError(errors, ['embeds', i, 'timestamp'], 'DATE_TYPE_PARSE', 'Could not parse timestamp.');
+    }
+    total += text(embed.title).length + text(embed.description).length + text(footer?.text).length + text(author?.name).length;
+    const fields = Array.isArray(embed.fields) ? (embed.fields as Array<Record<string, unknown>>) : [];
+    if (fields.length > 25) addError(errors, ['embeds', i, 'fields'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+    fields.forEach((field, j) => {
+      for (const [key, max] of [['name', 256], ['value', 1024]] as const) {
+        const value = text(field[key]);
+        if (value === '') addError(errors, ['embeds', i, 'fields', j, key], 'BASE_TYPE_REQUIRED', 'This field is required');
+        maxLength(['embeds', i, 'fields', j, key], field[key], max);
+        total += value.length;
+      }
+    });
+  });
+  if (total > 6000) addError(errors, ['embeds'], 'MAX_EMBED_SIZE_EXCEEDED', 'Embed size exceeds maximum size of 6000');
+  return Object.keys(errors).length > 0 ? errors : null;
+}
+
+/**
+ * A loopback Discord that executes webhooks like the real API: `POST
+ * /api/v10/webhooks/:id/:token[?wait=true&thread_id=…]`, limit checks with
+ * 50035 error trees, unknown webhook (10015) and bad token (50027) errors,
+ * rate-limit headers on every answer, and scripted 429s.
+ */
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const script = createResponseScript();
+  const messages: FakeDiscordMessage[] = [];
+  const known = options.webhooks ? new Map(options.webhooks.map((w) => [w.id, w.token])) : null;
+  let nextId = 1_300_000_000_000_000_000n;
+
+  const bucketHeaders = (remaining: number, resetAfter: number): Record<string, string> => ({
+    'x-ratelimit-bucket': BUCKET,
+    'x-ratelimit-limit': String(BUCKET_LIMIT),
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-reset': ((Date.now() + resetAfter * 1000) / 1000).toFixed(3),
+    'x-ratelimit-reset-after': resetAfter.toFixed(3),
+  });
+
+  async function handle(req: ReceivedRequest, res: import('node:http').ServerResponse): Promise<void> {
+    if (answerFromScript(script, res)) return;
+    const route = ROUTE.exec(req.url);
+    if (!route) return sendJson(res, 404, { message: '404: Not Found', code: 0 });
+    if (req.method !== 'POST') return sendJson(res, 405, { message: '405: Method Not Allowed', code: 0 });
+    const [, webhookId = '', token = '', query = ''] = route;
+    const params = new URLSearchParams(query);
+    // Normal answers never exhaust the bucket, so discord.js does not start refusing sends by itself.
+    const headers = bucketHeaders(BUCKET_LIMIT - 1, 2);
+    if (known && !known.has(webhookId)) return sendJson(res, 404, { message: 'Unknown Webhook', code: 10015 }, headers);
+    if (known && known.get(webhookId) !== token) {
+      return sendJson(res, 401, { message: 'Invalid Webhook Token', code: 50027 }, headers);
+    }
+    const body = parseJson(req.body);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return sendJson(res, 400, { message: '400: Bad Request', code: 0 }, headers);
+    }
+    const payload = body as Record<string, unknown>;
+    const embeds = Array.isArray(payload.embeds) ? (payload.embeds as Array<Record<string, unknown>>) : [];
+    if (text(payload.content) === '' && embeds.length === 0 && !payload.components && !payload.poll) {
+      return sendJson(res, 400, { message: 'Cannot send an empty message', code: 50006 }, headers);
+    }
+    const errors = discordEmbedErrors(payload);
+    if (errors) return sendJson(res, 400, { message: 'Invalid Form Body', code: 50035, errors }, headers);
+
+    nextId += 1n;
+    const message: FakeDiscordMessage = {
+      id: String(nextId),
+      webhookId,
+      threadId: params.get('thread_id'),
+      body: payload,
+      embeds,
+      allowedMentions: payload.allowed_mentions,
+    };
+    messages.push(message);
+    if (params.get('wait') !== 'true') {
+      res.writeHead(204, headers);
+      res.end();
+      return;
+    }
+    sendJson(
+      res,
+      200,
+      {
+        id: message.id,
+        type: 0,
+        content: typeof payload.content === 'string' ? payload.content : '',
+        channel_id: message.threadId ?? '1100000000000000001',
+        author: { id: webhookId, username: 'Wrenn', avatar: null, discriminator: '0000', bot: true },
+        attachments: [],
+        embeds: embeds.map((e) => ({ type: 'rich', ...e })),
+        mentions: [],
+        mention_roles: [],
+        pinned: false,
+        mention_everyone: false,
+        tts: false,
+        timestamp: new Date().toISOString(),
+        edited_timestamp: null,
+        flags: 0,
+        components: [],
+        webhook_id: webhookId,
+      },
+      headers,
+    );
+  }
+
+  const server = await startFakeServer(handle);
+  return {
+    ...server,
+    failNext: script.failNext,
+    hangNext: script.hangNext,
+    reset: script.reset,
+    apiBase: `${server.origin}/api`,
+    messages,
+    webhookUrl: (id, token) => `https://discord.com/api/webhooks/${id}/${token}`,
+    rateLimitNext({ retryAfterSeconds = 1.5, global = false, scope = 'user' } = {}, times = 1) {
+      script.failNext(
+        {
+          status: 429,
+          body: { message: 'You are being rate limited.', retry_after: retryAfterSeconds, global },
+          headers: {
+            'retry-after': String(Math.ceil(retryAfterSeconds)),
+            'x-ratelimit-scope': global ? 'global' : scope,
+            ...(global ? { 'x-ratelimit-global': 'true' } : {}),
+            ...bucketHeaders(0, retryAfterSeconds),
+          },
+        },
+        times,
+      );
+    },
+    cloudflareBlockNext(times = 1) {
+      script.failNext(
+        {
+          status: 429,
+          body: '<!DOCTYPE html><html><head><title>Access denied | discord.com used Cloudflare to restrict access</title></head><body>Error 1015: You are being rate limited.</body></html>',
+          headers: { 'content-type': 'text/html; charset=UTF-8' },
+        },
+        times,
+      );
+    },
+  };
+}
