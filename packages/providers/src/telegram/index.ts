@@ -1,0 +1,53 @@
+import { redactKnown } from '@wrenn/runtime';
+import { outcomeForError } from '../outbound/failures';
+import type { Provider, SendContext, SendOutcome } from '../provider';
+import { classifyTelegramResponse, type TelegramResult } from './classify';
+import { chatIdValue, validateTelegramConfig } from './config';
+import { renderTelegramMessage, type TelegramMessage } from './render';
+
+async function sendMessage(botToken: string, message: TelegramMessage, { settings, http }: SendContext): Promise<TelegramResult> {
+  const url = `${settings.telegramApiBase.replace(/\/+$/, '')}/bot${botToken}/sendMessage`;
+  try {
+    const response = await http.request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'User-Agent': settings.userAgent },
+      body: JSON.stringify(message),
+      timeoutMs: settings.timeoutMs,
+      // The Bot API base is operator configuration, not a user-supplied URL.
+      guarded: false,
+    });
+    return classifyTelegramResponse(response, botToken);
+  } catch (err) {
+    const outcome = outcomeForError(err, settings.timeoutMs);
+    return outcome.kind === 'ok' ? outcome : { ...outcome, reason: redactKnown(outcome.reason, [botToken]) };
+  }
+}
+
+/** Telegram Bot API `sendMessage` with `parse_mode: HTML`. */
+export const telegramProvider: Provider = {
+  name: 'telegram',
+  configKeys: { required: ['bot_token', 'chat_id'], optional: ['message_thread_id'] },
+  validateConfig: validateTelegramConfig,
+  // The Bot API base is operator configuration; the user supplies no URL.
+  userTargets: () => [],
+
+  async send({ event, config }, context): Promise<SendOutcome> {
+    const botToken = config.bot_token ?? '';
+    const thread = config.message_thread_id;
+    const message = renderTelegramMessage(event, {
+      chatId: chatIdValue(config.chat_id ?? ''),
+      messageThreadId: thread === undefined ? undefined : Number(thread),
+    });
+    const first = await sendMessage(botToken, message, context);
+    if (first.kind !== 'migrate') return first;
+
+    // The group was upgraded to a supergroup: resend once to its new id and
+    // hand the new id back so the stored config follows the chat.
+    const second = await sendMessage(botToken, { ...message, chat_id: first.chatId }, context);
+    if (second.kind === 'ok') return { ...second, configUpdate: { ...config, chat_id: String(first.chatId) } };
+    if (second.kind === 'migrate') {
+      return { kind: 'permanent', statusCode: 400, reason: 'Telegram 400: the chat migrated twice in a row' };
+    }
+    return second;
+  },
+};
