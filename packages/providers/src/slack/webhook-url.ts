@@ -1,0 +1,41 @@
+const SLACK_HOST = 'hooks.slack.com';
+const WEBHOOK_PATH = /^\/services\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
+const TEAM_ID = /^T[A-Z0-9]{2,20}$/;
+const HOOK_ID = /^B[A-Z0-9]{2,20}$/;
+const SECRET = /^[A-Za-z0-9]{8,64}$/;
+
+const EXAMPLE = 'https://hooks.slack.com/services/T…/B…/… (Slack app settings → Incoming Webhooks → Copy)';
+
+export type SlackWebhookCheck = { ok: true; url: string; secret: string } | { ok: false; message: string };
+
+/**
+ * Parses a Slack incoming-webhook URL into its normalised form and the path
+ * secret that must never be shown. Messages never repeat the secret.
+ */
+export function parseSlackWebhookUrl(raw: string): SlackWebhookCheck {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, message: `webhook_url is not a URL; expected ${EXAMPLE}` };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, message: `webhook_url must start with https://; expected ${EXAMPLE}` };
+  }
+  if (url.username || url.password) return { ok: false, message: 'webhook_url must not contain a user name or password' };
+  const host = url.hostname.toLowerCase();
+  if (host !== SLACK_HOST) return { ok: false, message: `webhook_url must be on hooks.slack.com, not ${host}` };
+  if (url.pathname.startsWith('/triggers/') || url.pathname.startsWith('/workflows/')) {
+    return {
+      ok: false,
+      message: `webhook_url is a Workflow Builder trigger, which only takes flat text variables; create an incoming webhook instead: ${EXAMPLE}`,
+    };
+  }
+  const match = WEBHOOK_PATH.exec(url.pathname);
+  if (!match) return { ok: false, message: `webhook_url is not an incoming-webhook URL; expected ${EXAMPLE}` };
+  const [, team = '', hook = '', secret = ''] = match;
+  if (!TEAM_ID.test(team) || !HOOK_ID.test(hook) || !SECRET.test(secret)) {
+    return { ok: false, message: `webhook_url looks cut or mistyped; copy it again (${EXAMPLE})` };
+  }
+  return { ok: true, url: `${url.protocol}//${SLACK_HOST}/services/${team}/${hook}/${secret}`, secret };
+}
