@@ -184,9 +184,12 @@ export async function startRedis({ dir, port, durable = true }) {
   return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopProcess(child, 'SIGTERM'), child };
 }
 
-/** Runs SQL with psql against a server (used before the workspace is installed). */
+/** Runs SQL with psql against a server and returns its unaligned output. */
 export function psql(url, sql) {
-  execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 /** The pnpm command: a global pnpm, or installed globally (root), or through npx. */

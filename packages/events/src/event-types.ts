@@ -39,5 +39,8 @@ const EVENT_BY_AUDIT_ACTION: Readonly<Record<string, Readonly<Record<string, Sub
 
 /** The event an audit entry raises, or `null` when it is stored only. */
 export function eventForAuditEntry(resourceType: string, action: string): SubscribableEvent | null {
-  return EVENT_BY_AUDIT_ACTION[resourceType]?.[action] ?? null;
+  // Own properties only: `toString` or `constructor` must not match the prototype.
+  if (!Object.hasOwn(EVENT_BY_AUDIT_ACTION, resourceType)) return null;
+  const actions = EVENT_BY_AUDIT_ACTION[resourceType] as Readonly<Record<string, SubscribableEvent>>;
+  return Object.hasOwn(actions, action) ? (actions[action] ?? null) : null;
 }

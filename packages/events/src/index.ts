@@ -2,3 +2,4 @@ export * from './event-payload';
 export * from './event-types';
 export * from './ids';
 export * from './jobs';
+export * from './queues';

@@ -43,3 +43,18 @@ export function parseRetryDelays(text: string): number[] {
     return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
   });
 }
+
+/** The custom backoff type delivery jobs use; the worker's strategy reads `WRENN_RETRY_DELAYS`. */
+export const DELIVERY_BACKOFF = 'wrenn-schedule';
+
+/**
+ * Ceiling on attempts for a delivery job added by a process that does not know
+ * the worker's schedule (the API's redelivery route). The worker ends the job
+ * after its own schedule's last attempt, so the ceiling is never reached.
+ */
+export const DELIVERY_ATTEMPTS_CEILING = 25;
+
+/** Options of a delivery job: the job id is the delivery id, so duplicates collapse. */
+export function deliveryJobOptions(deliveryId: string, attempts = DELIVERY_ATTEMPTS_CEILING) {
+  return { jobId: deliveryId, attempts, backoff: { type: DELIVERY_BACKOFF } };
+}

@@ -7,3 +7,4 @@ export * from './test-event';
 export * from './outbound/retry-after';
 export * from './outbound/failures';
 export * from './render';
+export * from './provider-env';

@@ -3,3 +3,5 @@ export * from './logger';
 export * from './readiness';
 export * from './redact';
 export * from './shutdown';
+export * from './version';
+export * from './metrics';

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-27_001_initial';
+import * as pendingDeliveries from './2026-11-27_002_pending_deliveries';
 
 /**
  * Every migration, by name. A static map (not a folder scan) so migrations
@@ -7,4 +8,5 @@ import * as initial from './2026-11-27_001_initial';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-27_001_initial': initial,
+  '2026-11-27_002_pending_deliveries': pendingDeliveries,
 };
