@@ -1,0 +1,26 @@
+import type { AuditLogger } from '@wrenn/audit';
+import type { SecretBox } from '@wrenn/crypto';
+import type { Database } from '@wrenn/db';
+import type { DeliveryJob, EventJob } from '@wrenn/events';
+import type { OutboundHttp, ProviderSettings } from '@wrenn/providers';
+import type { Logger, Registry } from '@wrenn/runtime';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+
+/** Everything the API's routes need, built once in main.ts (or by a test). */
+export interface ApiDeps {
+  db: Kysely<Database>;
+  redis: Redis;
+  eventsQueue: Queue<EventJob>;
+  deliveriesQueue: Queue<DeliveryJob>;
+  audit: AuditLogger;
+  secrets: SecretBox;
+  providerSettings: ProviderSettings;
+  http: OutboundHttp;
+  logger: Logger;
+  metrics: Registry;
+  jwtSecret: string;
+  internalToken: string;
+  limits: { maxChannelsPerTeam: number };
+}

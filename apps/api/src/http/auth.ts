@@ -1,0 +1,76 @@
+import { constantTimeEqual } from '@wrenn/crypto';
+import { parseId } from '@wrenn/events';
+import type { Request } from 'express';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { AppError } from './app-error';
+
+export type Role = 'owner' | 'admin' | 'member';
+
+/** Who is calling, from a verified user JWT. */
+export interface AuthContext {
+  userId: string;
+  teamId: string;
+  /** The team id's UUID, for queries. */
+  teamUuid: string;
+  role: Role;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+function bearer(req: Request): string | null {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+const unauthorized = (message: string) => new AppError('unauthorized', message);
+
+/**
+ * Verifies a platform user JWT (HS256 only). API keys, host tokens, other
+ * algorithms, expired or malformed tokens are all 401.
+ */
+export function createUserAuthenticator(secret: string) {
+  const key = new TextEncoder().encode(secret);
+  return async function authenticate(req: Request): Promise<AuthContext> {
+    if (req.headers['x-api-key'] !== undefined) throw unauthorized('API keys are not accepted here; use a user token');
+    const token = bearer(req);
+    if (!token) throw unauthorized('missing bearer token');
+    if (!JWT_SHAPE.test(token)) throw unauthorized('bearer token is not a JWT');
+    let payload: Record<string, unknown>;
+    let headerType: unknown;
+    try {
+      const verified = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+      payload = verified.payload;
+      headerType = verified.protectedHeader.typ;
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw unauthorized('token expired');
+      throw unauthorized('invalid token');
+    }
+    if (payload.typ === 'host' || headerType === 'host') throw unauthorized('host tokens are not accepted here');
+    const teamUuid = parseId('team', payload.team_id);
+    const role = payload.role;
+    if (!parseId('user', payload.sub) || !teamUuid) throw unauthorized('token lacks a user or team');
+    if (role !== 'owner' && role !== 'admin' && role !== 'member') throw unauthorized('token has an unknown role');
+    return {
+      userId: payload.sub as string,
+      teamId: payload.team_id as string,
+      teamUuid,
+      role,
+      email: typeof payload.email === 'string' ? payload.email : '',
+      name: typeof payload.name === 'string' ? payload.name : '',
+      isAdmin: payload.is_admin === true,
+    };
+  };
+}
+
+/** Checks `Authorization: Bearer $WRENN_INTERNAL_TOKEN` in constant time. */
+export function createInternalAuthenticator(internalToken: string) {
+  return function authenticate(req: Request): void {
+    const token = bearer(req);
+    if (!token || !constantTimeEqual(token, internalToken)) throw unauthorized('invalid internal token');
+  };
+}

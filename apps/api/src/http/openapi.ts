@@ -1,0 +1,87 @@
+import { SERVICE_VERSION } from '@wrenn/runtime';
+import { z } from 'zod';
+import { ERROR_STATUS } from './app-error';
+import type { AnyRouteSpec } from './route';
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+/** Path and query parameters of an object schema. */
+function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): unknown[] {
+  if (!schema) return [];
+  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, prop]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (json.required ?? []).includes(name),
+    schema: prop,
+  }));
+}
+
+const errorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', enum: Object.keys(ERROR_STATUS) }, message: { type: 'string' } },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of every registered route. */
+export function buildOpenApi(routes: readonly AnyRouteSpec[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(route.responses)) {
+      responses[status] = {
+        description: response.description,
+        ...(response.schema
+          ? { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }
+          : {}),
+      };
+    }
+    responses.default = {
+      description: 'Error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+    paths[path] ??= {};
+    paths[path][route.method] = {
+      summary: route.summary,
+      tags: [route.tag],
+      security: route.auth === 'user' ? [{ userJwt: [] }] : route.auth === 'internal' ? [{ internalToken: [] }] : [],
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Wrenn Channels',
+      version: SERVICE_VERSION,
+      description:
+        'Notification channels for Wrenn teams: Discord, Slack, Microsoft Teams, Google Chat, Telegram, Matrix and signed webhooks.',
+    },
+    paths,
+    components: {
+      schemas: { Error: errorBody },
+      securitySchemes: {
+        userJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Platform user JWT (HS256)' },
+        internalToken: { type: 'http', scheme: 'bearer', description: 'WRENN_INTERNAL_TOKEN' },
+      },
+    },
+  };
+}

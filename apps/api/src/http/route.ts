@@ -1,0 +1,94 @@
+import { type Request, type Response, Router } from 'express';
+import type { z } from 'zod';
+import { AppError } from './app-error';
+import type { AuthContext } from './auth';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type AuthKind = 'user' | 'internal' | 'none';
+
+export interface RouteResponse {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Set for `auth: 'user'` routes. */
+  auth: AuthContext;
+  req: Request;
+  res: Response;
+}
+
+/**
+ * One route: its schemas validate the request and produce the OpenAPI
+ * document, so the two cannot drift apart.
+ */
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  method: HttpMethod;
+  /** Express syntax: `/v1/channels/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: AuthKind;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Express-level body presence: routes without `body` ignore any body sent. */
+  responses: Record<number, RouteResponse>;
+  handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<void>;
+}
+
+export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+
+/** The first problem of a failed validation, phrased for the user. */
+export function describeIssue(error: z.ZodError, where: string): string {
+  const issue = error.issues[0];
+  if (!issue) return `invalid ${where}`;
+  const path = issue.path.length ? `${where}.${issue.path.join('.')}` : where;
+  return `${path}: ${issue.message}`;
+}
+
+function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> {
+  if (!schema) return undefined as z.infer<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError('invalid_request', describeIssue(result.error, where));
+  return result.data;
+}
+
+export interface Authenticators {
+  user: (req: Request) => Promise<AuthContext>;
+  internal: (req: Request) => void;
+}
+
+/** Keeps every route spec; mounts them on a router and describes them in OpenAPI. */
+export class RouteRegistry {
+  readonly routes: AnyRouteSpec[] = [];
+
+  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): this {
+    this.routes.push(spec as unknown as AnyRouteSpec);
+    return this;
+  }
+
+  router(auth: Authenticators): Router {
+    const router = Router();
+    for (const spec of this.routes) {
+      router[spec.method](spec.path, async (req, res, next) => {
+        try {
+          let context: AuthContext | undefined;
+          if (spec.auth === 'user') context = await auth.user(req);
+          if (spec.auth === 'internal') auth.internal(req);
+          const params = parsePart(spec.params, req.params, 'path');
+          const query = parsePart(spec.query, req.query, 'query');
+          if (spec.body && req.body === undefined) throw new AppError('invalid_request', 'request body is required');
+          const body = parsePart(spec.body, req.body, 'body');
+          await spec.handler({ params, query, body, auth: context as AuthContext, req, res });
+        } catch (err) {
+          next(err);
+        }
+      });
+    }
+    return router;
+  }
+}

@@ -1,0 +1,68 @@
+import { createAuditLogger } from '@wrenn/audit';
+import { createSecretBox } from '@wrenn/crypto';
+import { createDb } from '@wrenn/db';
+import { createProducerConnection, createQueues } from '@wrenn/events';
+import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
+import { createLogger, createMetricsRegistry, handleShutdown } from '@wrenn/runtime';
+import { createApp } from './app';
+import { loadApiEnv } from './env';
+
+const env = loadApiEnv();
+const logger = createLogger({ name: 'wrenn-api', level: env.LOG_LEVEL });
+const db = createDb({ connectionString: env.DATABASE_URL, applicationName: 'wrenn-api' });
+const redis = createProducerConnection(env.REDIS_URL);
+redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+const queues = createQueues(redis, env.WRENN_QUEUE_PREFIX);
+queues.events.on('error', (err) => logger.debug({ err }, 'events queue error'));
+queues.deliveries.on('error', (err) => logger.debug({ err }, 'deliveries queue error'));
+const providerSettings = providerSettingsFromEnv(env);
+const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
+
+const audit = createAuditLogger({
+  db,
+  logger,
+  publish: async (eventIds) => {
+    await queues.events.addBulk(
+      eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
+    );
+  },
+});
+
+const app = createApp({
+  db,
+  redis,
+  eventsQueue: queues.events,
+  deliveriesQueue: queues.deliveries,
+  audit,
+  secrets: createSecretBox({
+    key: env.WRENN_ENCRYPTION_KEY,
+    previousKeys: env.WRENN_ENCRYPTION_KEY_PREVIOUS ? [env.WRENN_ENCRYPTION_KEY_PREVIOUS] : [],
+  }),
+  providerSettings,
+  http,
+  logger,
+  metrics: createMetricsRegistry('api'),
+  jwtSecret: env.WRENN_JWT_SECRET,
+  internalToken: env.WRENN_INTERNAL_TOKEN,
+  limits: { maxChannelsPerTeam: env.WRENN_MAX_CHANNELS_PER_TEAM },
+});
+
+const server = app.listen(env.PORT, () => {
+  logger.info({ port: env.PORT }, 'api listening');
+});
+server.keepAliveTimeout = 65_000;
+
+handleShutdown({
+  logger,
+  steps: [
+    // Stop accepting requests and let in-flight ones finish.
+    [
+      'http server',
+      () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    ],
+    ['queues', () => queues.close()],
+    ['redis', () => redis.quit()],
+    ['outbound http', () => http.close()],
+    ['database', () => db.destroy()],
+  ],
+});

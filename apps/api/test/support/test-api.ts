@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { createAuditLogger } from '@wrenn/audit';
+import { createSecretBox } from '@wrenn/crypto';
+import { createProducerConnection, createQueues, newId } from '@wrenn/events';
+import { createOutboundHttp, type ProviderSettings } from '@wrenn/providers';
+import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
+import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
+import { SignJWT } from 'jose';
+import { createApp } from '../../src/app';
+import type { ApiDeps } from '../../src/deps';
+
+export interface TestApi {
+  app: ReturnType<typeof createApp>;
+  deps: ApiDeps;
+  queuePrefix: string;
+  databaseUrl: string;
+  encryptionKey: string;
+  /** A valid user JWT for the given team (a new team when omitted). */
+  token(claims?: Partial<TokenClaims>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TokenClaims {
+  sub: string;
+  team_id: string;
+  role: 'owner' | 'admin' | 'member';
+  email: string;
+  name: string;
+  is_admin?: boolean;
+}
+
+export const newTeamId = () => newId('team').id;
+export const newUserId = () => newId('user').id;
+
+/** Signs a platform-style user JWT (HS256) with `secret`. */
+export async function signToken(secret: string, claims: Partial<TokenClaims> = {}, expiresIn = '1h'): Promise<string> {
+  const full: TokenClaims = {
+    sub: newUserId(),
+    team_id: newTeamId(),
+    role: 'owner',
+    email: 'ada@example.com',
+    name: 'Ada',
+    ...claims,
+  };
+  return new SignJWT({ ...full })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(full.sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * The API wired to a fresh database and its own queue prefix on the shared Redis,
+ * exactly as main.ts wires it. Pass `providerSettings` to point providers at fakes.
+ */
+export async function createTestApi(
+  options: { providerSettings?: Partial<ProviderSettings>; maxChannelsPerTeam?: number; logLevel?: string } = {},
+): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const redis = createProducerConnection(testRedisUrl());
+  redis.on('error', () => {});
+  const queuePrefix = uniqueQueuePrefix();
+  const queues = createQueues(redis, queuePrefix);
+  queues.events.on('error', () => {});
+  queues.deliveries.on('error', () => {});
+  const logger = createLogger({ name: 'wrenn-api-test', level: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent' });
+  const providerSettings: ProviderSettings = {
+    allowPrivateTargets: true,
+    discordApiBase: 'https://discord.com/api',
+    telegramApiBase: 'https://api.telegram.org',
+    timeoutMs: 5_000,
+    userAgent: 'Wrenn-Webhooks/test',
+    ...options.providerSettings,
+  };
+  const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
+  const encryptionKey = randomBytes(32).toString('hex');
+  const jwtSecret = randomBytes(32).toString('hex');
+  const audit = createAuditLogger({
+    db: database.db,
+    logger,
+    publish: async (eventIds) => {
+      await queues.events.addBulk(
+        eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
+      );
+    },
+  });
+  const deps: ApiDeps = {
+    db: database.db,
+    redis,
+    eventsQueue: queues.events,
+    deliveriesQueue: queues.deliveries,
+    audit,
+    secrets: createSecretBox({ key: encryptionKey }),
+    providerSettings,
+    http,
+    logger,
+    metrics: createMetricsRegistry('api'),
+    jwtSecret,
+    internalToken: randomBytes(24).toString('hex'),
+    limits: { maxChannelsPerTeam: options.maxChannelsPerTeam ?? 100 },
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    queuePrefix,
+    databaseUrl: database.url,
+    encryptionKey,
+    token: (claims) => signToken(jwtSecret, claims),
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      await http.close();
+      await database.drop();
+    },
+  };
+}
