@@ -1,0 +1,77 @@
+import { redactKnown } from '@wrenn/runtime';
+import type { SendContext, SendOutcome } from '../provider';
+import { outcomeForError } from './failures';
+import { parseRetryAfter } from './retry-after';
+import { classifyStatus } from './status-class';
+
+const MAX_REASON = 300;
+
+/**
+ * The useful part of an error body: Google-style and Azure-style JSON
+ * (`{"error":{"code","status","message"}}`) become `STATUS: message`, other
+ * bodies are kept as text.
+ */
+export function describeErrorBody(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: { code?: unknown; status?: unknown; message?: unknown } };
+    const error = parsed?.error;
+    if (error && typeof error === 'object') {
+      const kind = typeof error.status === 'string' ? error.status : typeof error.code === 'string' ? error.code : '';
+      const message = typeof error.message === 'string' ? error.message : '';
+      const text = [kind, message].filter(Boolean).join(': ');
+      if (text) return text;
+    }
+  } catch {
+    // Not JSON: the text itself is the best description.
+  }
+  return body.replace(/<[^>]*>/g, ' ');
+}
+
+export interface JsonPost {
+  /** Provider name for reasons: "Teams 401: …". */
+  label: string;
+  url: string;
+  body: string;
+  /** Credential values to scrub from reasons in addition to the generic patterns. */
+  secrets: string[];
+}
+
+/**
+ * POSTs a JSON body to an operator-trusted provider host and classifies the
+ * answer (CONTRACT 6): 2xx ok, 429 retry after `Retry-After`, other 4xx
+ * permanent, the rest (3xx, 5xx, timeouts, network errors) retried.
+ */
+export async function postJson(post: JsonPost, { settings, http }: SendContext): Promise<SendOutcome> {
+  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), post.secrets).slice(0, MAX_REASON);
+  let response: Awaited<ReturnType<typeof http.request>>;
+  try {
+    response = await http.request(post.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': settings.userAgent },
+      body: post.body,
+      timeoutMs: settings.timeoutMs,
+      // The host was checked against the provider's official domains (or is the operator's base).
+      guarded: false,
+    });
+  } catch (err) {
+    const outcome = outcomeForError(err, settings.timeoutMs);
+    return outcome.kind === 'ok' ? outcome : { ...outcome, reason: clean(outcome.reason) };
+  }
+  const { status } = response;
+  const detail = describeErrorBody(response.body).replace(/\s+/g, ' ').trim().slice(0, 200);
+  const reason = clean(detail ? `${post.label} ${status}: ${detail}` : `${post.label} ${status}`);
+  switch (classifyStatus(status)) {
+    case 'ok':
+      return { kind: 'ok', statusCode: status };
+    case 'rate_limited': {
+      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      return retryAfterMs === undefined
+        ? { kind: 'retry', statusCode: status, reason }
+        : { kind: 'retry', statusCode: status, reason, retryAfterMs };
+    }
+    case 'permanent':
+      return { kind: 'permanent', statusCode: status, reason };
+    default:
+      return { kind: 'retry', statusCode: status, reason };
+  }
+}
