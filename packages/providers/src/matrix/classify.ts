@@ -1,0 +1,52 @@
+import { redactKnown } from '@wrenn/runtime';
+import { summarizeResponse } from '../outbound/failures';
+import type { OutboundResponse } from '../outbound/outbound-http';
+import { parseRetryAfter, secondsToMs } from '../outbound/retry-after';
+import type { SendOutcome } from '../provider';
+
+/** The client-server API's error body. */
+interface MatrixError {
+  errcode?: unknown;
+  error?: unknown;
+  retry_after_ms?: unknown;
+  soft_logout?: unknown;
+}
+
+function parseError(body: string): MatrixError {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as MatrixError) : {};
+  } catch {
+    return {};
+  }
+}
+
+function describe(status: number, error: MatrixError, body: string): string {
+  if (typeof error.errcode !== 'string') return summarizeResponse(status, body);
+  const message = typeof error.error === 'string' ? `: ${error.error}` : '';
+  const hint = error.soft_logout === true ? ' (the session expired: log in again and update the access token)' : '';
+  return `Matrix ${status} ${error.errcode}${message}${hint}`.slice(0, 300);
+}
+
+/**
+ * Classifies a homeserver's answer. 429 `M_LIMIT_EXCEEDED` waits for
+ * `Retry-After` (spec v1.10+) or else the older `retry_after_ms`; other 4xx
+ * (`M_UNKNOWN_TOKEN`, `M_FORBIDDEN`, `M_BAD_JSON`, `M_TOO_LARGE`, a wrong
+ * base URL) are permanent; 5xx, 408 and redirects are retried. The access
+ * token is scrubbed from every reason.
+ */
+export function classifyMatrixResponse(response: OutboundResponse, accessToken: string): SendOutcome {
+  const { status } = response;
+  if (status >= 200 && status < 300) return { kind: 'ok', statusCode: status };
+  const error = parseError(response.body);
+  const reason = redactKnown(describe(status, error, response.body), [accessToken]);
+  if (status === 429) {
+    const fromBody = typeof error.retry_after_ms === 'number' ? secondsToMs(error.retry_after_ms / 1000) : undefined;
+    const retryAfterMs = parseRetryAfter(response.headers['retry-after']) ?? fromBody;
+    return retryAfterMs === undefined
+      ? { kind: 'retry', statusCode: status, reason }
+      : { kind: 'retry', statusCode: status, reason, retryAfterMs };
+  }
+  if (status >= 400 && status < 500 && status !== 408) return { kind: 'permanent', statusCode: status, reason };
+  return { kind: 'retry', statusCode: status, reason };
+}

@@ -1,0 +1,41 @@
+import type { EventPayload } from '@wrenn/events';
+import { describeEvent } from '../render/describe-event';
+import { htmlText, notificationLines, PIECE_LIMIT_STEPS, plainText } from '../render/rich-text';
+import { utf8Length } from '../render/truncate';
+
+/**
+ * Budget for the serialized content. A whole event, with the fields the
+ * server adds (ids, signatures, hashes), must stay under 65,536 bytes.
+ */
+export const MATRIX_CONTENT_BUDGET_BYTES = 48 * 1024;
+
+/** `m.room.message` content of a notice with an HTML body. */
+export interface MatrixMessageContent {
+  msgtype: 'm.notice';
+  body: string;
+  format: 'org.matrix.custom.html';
+  formatted_body: string;
+  /** Empty: the notice mentions nobody, so no push rule turns it into a ping. */
+  'm.mentions': Record<string, never>;
+}
+
+/**
+ * Renders an event as an `m.notice`: plain `body` and the same text as HTML,
+ * built from the same truncated pieces, shrunk until the content fits the budget.
+ */
+export function renderMatrixContent(event: EventPayload): MatrixMessageContent {
+  const description = describeEvent(event);
+  let content: MatrixMessageContent | undefined;
+  for (const limits of PIECE_LIMIT_STEPS) {
+    const lines = notificationLines(description, limits);
+    content = {
+      msgtype: 'm.notice',
+      body: plainText(lines),
+      format: 'org.matrix.custom.html',
+      formatted_body: htmlText(lines, '<br>'),
+      'm.mentions': {},
+    };
+    if (utf8Length(JSON.stringify(content)) <= MATRIX_CONTENT_BUDGET_BYTES) break;
+  }
+  return content as MatrixMessageContent;
+}
