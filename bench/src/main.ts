@@ -1,0 +1,60 @@
+// `npm run bench` entry (after scripts/bench.mjs has started PostgreSQL and Redis).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './processes';
+import { type BenchResults, FULL_SCALE, runBench } from './run-bench';
+
+const databaseUrl = process.env.DATABASE_URL;
+const redisUrl = process.env.REDIS_URL;
+if (!databaseUrl || !redisUrl) {
+  console.error('DATABASE_URL and REDIS_URL must be set (npm run bench sets them)');
+  process.exit(1);
+}
+
+const results = await runBench({
+  databaseUrl,
+  redisUrl,
+  scale: FULL_SCALE,
+  workers: Number(process.env.BENCH_WORKERS ?? 1),
+  useDist: process.env.BENCH_USE_DIST !== '0',
+  log: (line) => console.log(`[bench] ${line}`),
+});
+
+const out = join(repoRoot, 'bench', 'results.json');
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(formatTable(results));
+console.log(`\nwritten to ${out}`);
+
+function formatTable(r: BenchResults): string {
+  const row = (name: string, value: string, target: string, ok: boolean | null) =>
+    `| ${name.padEnd(44)} | ${value.padStart(14)} | ${target.padEnd(26)} | ${ok === null ? '' : ok ? 'met' : 'MISSED'} |`;
+  return [
+    `| ${'measure'.padEnd(44)} | ${'value'.padStart(14)} | ${'target'.padEnd(26)} |        |`,
+    `|${'-'.repeat(46)}|${'-'.repeat(16)}|${'-'.repeat(28)}|--------|`,
+    row(
+      `A deliveries/s (${r.throughput.deliveries} signed)`,
+      r.throughput.perSecond.toFixed(0),
+      '≥ 0.5 × bare BullMQ',
+      r.ceilings.ratioToBullmq >= 0.5,
+    ),
+    row('B bare BullMQ jobs/s', r.ceilings.bareBullmqPerSecond.toFixed(0), '', null),
+    row('B raw keep-alive HTTP POST/s', r.ceilings.rawHttpPerSecond.toFixed(0), '', null),
+    row('A / bare BullMQ', r.ceilings.ratioToBullmq.toFixed(2), '≥ 0.50', r.ceilings.ratioToBullmq >= 0.5),
+    row(`C latency p50 (${r.scale.latencyRate}/s for ${r.scale.latencySeconds} s)`, `${r.latency.p50} ms`, '', null),
+    row('C latency p95', `${r.latency.p95} ms`, '', null),
+    row('C latency p99', `${r.latency.p99} ms`, '≤ 50 ms', r.latency.p99 <= 50),
+    row(
+      `D fan-out to ${r.fanout.channels} channels`,
+      `${r.fanout.lastReceiptMs} ms`,
+      '≤ 1000 ms',
+      r.fanout.lastReceiptMs <= 1000,
+    ),
+    row('E peak RSS api', `${r.peakRssMb.api} MB`, '', null),
+    row(
+      `E peak RSS worker (max of ${r.workers})`,
+      `${r.peakRssMb.worker} MB`,
+      '≤ 300 MB',
+      (r.peakRssMb.worker ?? 0) <= 300,
+    ),
+  ].join('\n');
+}

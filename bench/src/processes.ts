@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const repoRoot = join(import.meta.dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Starts a TypeScript entry point of the repo (through tsx) or a built file. */
+export function startNode(entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
+  const runner = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return spawn(process.execPath, [...runner, join(repoRoot, entry), ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+/** Resolves with each JSON line the child prints, in order. */
+export function jsonLines(child: ChildProcess): AsyncGenerator<Record<string, unknown>> {
+  const queue: Array<Record<string, unknown>> = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  let buffer = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    buffer += d.toString('utf8');
+    let nl = buffer.indexOf('\n');
+    while (nl >= 0) {
+      const line = buffer.slice(0, nl).trim();
+      buffer = buffer.slice(nl + 1);
+      if (line.startsWith('{')) {
+        try {
+          queue.push(JSON.parse(line));
+        } catch {}
+      }
+      nl = buffer.indexOf('\n');
+    }
+    wake?.();
+  });
+  child.on('exit', () => {
+    ended = true;
+    wake?.();
+  });
+  return (async function* () {
+    while (true) {
+      const next = queue.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (ended) return;
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+      wake = null;
+    }
+  })();
+}
+
+/** Polls a URL until it answers 2xx. */
+export async function waitUntilReady(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process for ${url} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+}
+
+/** Peak resident memory (VmHWM) of a live process, in MB. */
+export function peakRssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 35_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,293 @@
+import type { ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { newId } from '@wrenn/events';
+import { SignJWT } from 'jose';
+import { freePort, jsonLines, peakRssMb, startNode, stop, waitUntilReady } from './processes';
+import { type Receiver, startReceiver } from './receiver';
+
+export interface BenchScale {
+  /** A: teams × channels per team, all subscribed to capsule.created. */
+  teams: number;
+  channelsPerTeam: number;
+  /** A: events ingested, in batches. */
+  events: number;
+  batch: number;
+  /** B: no-op jobs for bare BullMQ and POSTs for raw HTTP. */
+  bareJobs: number;
+  httpPosts: number;
+  /** C: events per second and for how long, one channel each. */
+  latencyRate: number;
+  latencySeconds: number;
+  /** D: channels of one team receiving one event. */
+  fanoutChannels: number;
+}
+
+export const FULL_SCALE: BenchScale = {
+  teams: 20,
+  channelsPerTeam: 5,
+  events: 4000,
+  batch: 100,
+  bareJobs: 20_000,
+  httpPosts: 20_000,
+  latencyRate: 200,
+  latencySeconds: 20,
+  fanoutChannels: 1000,
+};
+
+export interface BenchOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  scale: BenchScale;
+  workers: number;
+  /** Run the built `dist/` bundles (what operators run) instead of the sources through tsx. */
+  useDist: boolean;
+  log: (line: string) => void;
+}
+
+export interface BenchResults {
+  machine: { cpus: number; node: string };
+  scale: BenchScale;
+  workers: number;
+  throughput: { deliveries: number; seconds: number; perSecond: number };
+  ceilings: { bareBullmqPerSecond: number; rawHttpPerSecond: number; ratioToBullmq: number };
+  latency: { events: number; p50: number; p95: number; p99: number; max: number };
+  fanout: { channels: number; lastReceiptMs: number };
+  peakRssMb: { api: number | null; worker: number | null };
+  signaturesVerified: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i] as T, i);
+      }
+    }),
+  );
+}
+
+/** Runs every scenario of the benchmark against real processes and returns the numbers. */
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const { scale, log } = options;
+  const jwtSecret = randomBytes(32).toString('hex');
+  const internalToken = randomBytes(24).toString('hex');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    WRENN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    WRENN_JWT_SECRET: jwtSecret,
+    WRENN_INTERNAL_TOKEN: internalToken,
+    WRENN_ALLOW_PRIVATE_TARGETS: 'true',
+    WRENN_MAX_CHANNELS_PER_TEAM: String(Math.max(100, scale.fanoutChannels)),
+    WRENN_QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`,
+    LOG_LEVEL: 'warn',
+  };
+  const entry = (app: 'api' | 'worker') => (options.useDist ? `apps/${app}/dist/main.js` : `apps/${app}/src/main.ts`);
+  const receiver = await startReceiver();
+  const children: ChildProcess[] = [];
+  try {
+    const apiPort = await freePort();
+    const api = startNode(entry('api'), { ...env, PORT: String(apiPort) });
+    children.push(api);
+    const workers: ChildProcess[] = [];
+    for (let i = 0; i < options.workers; i++) {
+      const port = await freePort();
+      const worker = startNode(entry('worker'), { ...env, PORT: String(port) });
+      children.push(worker);
+      workers.push(worker);
+      await waitUntilReady(`http://127.0.0.1:${port}/ready`, worker);
+    }
+    const base = `http://127.0.0.1:${apiPort}`;
+    await waitUntilReady(`${base}/ready`, api);
+    log(`api on ${apiPort}, ${options.workers} worker(s)`);
+
+    const secretsByPath = new Map<string, string>();
+    async function createChannels(teamId: string, count: number, events: string[], tag: string): Promise<void> {
+      const token = await new SignJWT({ team_id: teamId, role: 'owner', email: 'bench@localhost', name: 'Bench' })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(newId('user').id)
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(new TextEncoder().encode(jwtSecret));
+      await mapLimit(
+        Array.from({ length: count }, (_, i) => i),
+        8,
+        async (i) => {
+          const path = `/hook/${tag}/${i}`;
+          const res = await fetch(`${base}/v1/channels`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              name: `${tag}-${i}`,
+              provider: 'webhook',
+              config: { url: receiver.origin + path },
+              events,
+            }),
+          });
+          if (res.status !== 201) throw new Error(`channel create: ${res.status} ${await res.text()}`);
+          const body = (await res.json()) as { secret?: string };
+          if (body.secret) secretsByPath.set(path, body.secret);
+        },
+      );
+    }
+    async function ingest(entries: unknown[]): Promise<void> {
+      const res = await fetch(`${base}/internal/v1/audit`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${internalToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(entries),
+      });
+      if (res.status !== 202) throw new Error(`ingest: ${res.status} ${await res.text()}`);
+    }
+    const sandboxCreate = (teamId: string, seq: number) => ({
+      team_id: teamId,
+      actor: { type: 'user', id: newId('user').id, name: 'Bench' },
+      resource_type: 'sandbox',
+      resource_id: newId('capsule').id,
+      action: 'create',
+      metadata: { template: 'python-3.12', seq },
+    });
+
+    // A. Throughput.
+    const teams = Array.from({ length: scale.teams }, () => newId('team').id);
+    await mapLimit(teams, 2, (team, i) => createChannels(team, scale.channelsPerTeam, ['capsule.created'], `a${i}`));
+    const expected = scale.events * scale.channelsPerTeam;
+    receiver.reset();
+    const batches = Array.from({ length: Math.ceil(scale.events / scale.batch) }, (_, b) =>
+      Array.from({ length: Math.min(scale.batch, scale.events - b * scale.batch) }, (_, k) => {
+        const seq = b * scale.batch + k;
+        return sandboxCreate(teams[seq % teams.length] as string, seq);
+      }),
+    );
+    const startA = Date.now();
+    await mapLimit(batches, 4, (batch) => ingest(batch));
+    await receiver.waitFor(expected, 300_000);
+    const endA = Math.max(...receiver.receipts.map((r) => r.at));
+    const throughput = {
+      deliveries: expected,
+      seconds: (endA - startA) / 1000,
+      perSecond: expected / ((endA - startA) / 1000),
+    };
+    const signaturesVerified = verifySamples(receiver, secretsByPath);
+    log(`A: ${throughput.perSecond.toFixed(0)} deliveries/s`);
+
+    // B. Ceilings on the same machine, with the service idle.
+    const bareBullmqPerSecond = await bareBullmq(env, scale.bareJobs);
+    receiver.reset();
+    const client = startNode('bench/src/ceilings/http-client.ts', env, [
+      `${receiver.origin}/raw`,
+      String(scale.httpPosts),
+    ]);
+    const httpResult = (await jsonLines(client).next()).value as { perSecond: number } | undefined;
+    const ceilings = {
+      bareBullmqPerSecond,
+      rawHttpPerSecond: httpResult?.perSecond ?? Number.NaN,
+      ratioToBullmq: throughput.perSecond / bareBullmqPerSecond,
+    };
+    log(`B: bare BullMQ ${bareBullmqPerSecond.toFixed(0)} jobs/s, raw HTTP ${ceilings.rawHttpPerSecond.toFixed(0)}/s`);
+
+    // C. Latency under a steady rate, one channel per team.
+    const latencyTeams = Array.from({ length: 20 }, () => newId('team').id);
+    await mapLimit(latencyTeams, 2, (team, i) => createChannels(team, 1, ['capsule.created'], `c${i}`));
+    receiver.reset();
+    const total = scale.latencyRate * scale.latencySeconds;
+    const sentAt = new Map<number, number>();
+    const interval = 1000 / scale.latencyRate;
+    const startC = performance.now();
+    const inflight: Array<Promise<void>> = [];
+    for (let seq = 0; seq < total; seq++) {
+      const due = startC + seq * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      sentAt.set(seq, Date.now());
+      inflight.push(ingest([sandboxCreate(latencyTeams[seq % latencyTeams.length] as string, seq)]));
+    }
+    await Promise.all(inflight);
+    await receiver.waitFor(total, 120_000);
+    const latencies = receiver.receipts.map((r) => r.at - (sentAt.get(r.seq) ?? r.at)).sort((a, b) => a - b);
+    const latency = {
+      events: total,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? Number.NaN,
+    };
+    log(`C: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms`);
+
+    // D. Fan-out of one event to many channels of one team.
+    const fanoutTeam = newId('team').id;
+    await createChannels(fanoutTeam, scale.fanoutChannels, ['host.down'], 'd');
+    receiver.reset();
+    const startD = Date.now();
+    await ingest([
+      {
+        team_id: fanoutTeam,
+        actor: { type: 'system' },
+        resource_type: 'host',
+        resource_id: newId('host').id,
+        action: 'marked_down',
+      },
+    ]);
+    await receiver.waitFor(scale.fanoutChannels, 60_000);
+    const fanout = {
+      channels: scale.fanoutChannels,
+      lastReceiptMs: Math.max(...receiver.receipts.map((r) => r.at)) - startD,
+    };
+    log(`D: ${fanout.lastReceiptMs} ms until the last of ${fanout.channels} receipts`);
+
+    // E. Peak memory, read before the processes exit.
+    const workerPeaks = workers.map((w) => peakRssMb(w.pid)).filter((v): v is number => v !== null);
+    const peak = { api: peakRssMb(api.pid), worker: workerPeaks.length ? Math.max(...workerPeaks) : null };
+
+    return {
+      machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version },
+      scale,
+      workers: options.workers,
+      throughput,
+      ceilings,
+      latency,
+      fanout,
+      peakRssMb: peak,
+      signaturesVerified,
+    };
+  } finally {
+    await Promise.all(children.map(stop));
+    await receiver.close();
+  }
+}
+
+/** Checks the Standard Webhooks signature of the sampled requests with the channels' secrets. */
+function verifySamples(receiver: Receiver, secrets: Map<string, string>): number {
+  let verified = 0;
+  for (const sample of receiver.samples) {
+    const secret = secrets.get(sample.path);
+    if (!secret) continue;
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const signed = `${sample.headers['webhook-id']}.${sample.headers['webhook-timestamp']}.${sample.body}`;
+    const expected = `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
+    if (sample.headers['webhook-signature']?.split(' ').includes(expected)) verified++;
+    else throw new Error(`bad signature on a delivery to ${sample.path}`);
+  }
+  return verified;
+}
+
+/** Bare BullMQ: a producer process and a worker process, no-op jobs; jobs per second. */
+async function bareBullmq(env: NodeJS.ProcessEnv, count: number): Promise<number> {
+  const queue = `bare${randomBytes(3).toString('hex')}`;
+  const worker = startNode('bench/src/ceilings/bullmq-worker.ts', env, [queue, String(count)]);
+  const workerLines = jsonLines(worker);
+  await workerLines.next();
+  const producer = startNode('bench/src/ceilings/bullmq-producer.ts', env, [queue, String(count)]);
+  const started = (await jsonLines(producer).next()).value as { startedAt: number };
+  const finished = (await workerLines.next()).value as { finishedAt: number };
+  await Promise.all([stop(producer), stop(worker)]);
+  return count / ((finished.finishedAt - started.startedAt) / 1000);
+}
