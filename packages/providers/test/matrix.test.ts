@@ -15,14 +15,22 @@ function reasonOf(outcome: SendOutcome): string {
 }
 
 describe('matrix config', () => {
-  const base = { homeserver_url: 'https://matrix.example.org/', access_token: 'syt_abc_123', room_id: '!abc:example.org' };
+  const base = {
+    homeserver_url: 'https://matrix.example.org/',
+    access_token: 'syt_abc_123',
+    room_id: '!abc:example.org',
+  };
 
   it('normalises the homeserver URL and accepts ids and aliases', () => {
     expect(matrixProvider.validateConfig(base)).toEqual({
       ok: true,
       config: { ...base, homeserver_url: 'https://matrix.example.org' },
     });
-    for (const room_id of ['#ops:example.org', '!abc:example.org:8448', '!Yx3vN0aVpR8Kd2mQe7TbWc5LfHsJ9uGi1oZyAqXrBkE']) {
+    for (const room_id of [
+      '#ops:example.org',
+      '!abc:example.org:8448',
+      '!Yx3vN0aVpR8Kd2mQe7TbWc5LfHsJ9uGi1oZyAqXrBkE',
+    ]) {
       expect(matrixProvider.validateConfig({ ...base, room_id }).ok).toBe(true);
     }
     expect(matrixProvider.validateConfig({ ...base, homeserver_url: 'http://hs.local:8008/matrix/' })).toMatchObject({
@@ -171,7 +179,9 @@ describe('matrix render', () => {
 
   it('escapes HTML and neutralises @room and other mentions', () => {
     const content = renderMatrixContent(hostileEvent());
-    expect(content.formatted_body).toMatchInlineSnapshot(`"🟢 <b>Capsule created</b><br>Capsule &lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot;  was created by &lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot;  (usr-0000000000000000000000ada).<br><br><b>Capsule:</b> <code>&lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot; </code><br><b>Actor:</b> &lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot;  (usr-0000000000000000000000ada)<br><b>Team:</b> <code>team-00000000000000000000team1</code><br><b>Time:</b> 2026-04-09T11:06:06Z<br><b>&lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https…:</b> &lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot; "`);
+    expect(content.formatted_body).toMatchInlineSnapshot(
+      `"🟢 <b>Capsule created</b><br>Capsule &lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot;  was created by &lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot;  (usr-0000000000000000000000ada).<br><br><b>Capsule:</b> <code>&lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot; </code><br><b>Actor:</b> &lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot;  (usr-0000000000000000000000ada)<br><b>Team:</b> <code>team-00000000000000000000team1</code><br><b>Time:</b> 2026-04-09T11:06:06Z<br><b>&lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https…:</b> &lt;b&gt;x&lt;/b&gt; @⁠everyone &lt;!channel&gt; &lt;users/all&gt; *bold* _it_ [a](https://evil.example) &amp; &quot;q&quot; "`,
+    );
     expect(content.formatted_body).not.toMatch(/<(?!\/?(b|code|br)>)/);
     expect(content.formatted_body).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(content.formatted_body).toContain('&amp; &quot;q&quot;');
@@ -345,7 +355,10 @@ describe('matrix send', () => {
   it('refuses a loopback homeserver when private targets are not allowed', async () => {
     const guarded = loopbackContext({ allowPrivateTargets: false });
     try {
-      const outcome = await matrixProvider.send({ deliveryId: DELIVERY, event: sampleEvent('host.up'), config }, guarded);
+      const outcome = await matrixProvider.send(
+        { deliveryId: DELIVERY, event: sampleEvent('host.up'), config },
+        guarded,
+      );
       expect(outcome).toMatchObject({ kind: 'permanent', statusCode: null });
       expect(reasonOf(outcome)).toMatch(/is not allowed \(loopback\)/);
       expect(fake.received).toHaveLength(0);
@@ -368,7 +381,11 @@ describe('fake matrix homeserver', () => {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Record<string, unknown>,
+    };
   }
 
   it('registers through the dummy auth stage, creates, joins and reads a room over HTTP', async () => {
@@ -376,12 +393,25 @@ describe('fake matrix homeserver', () => {
     const challenge = await call('POST', '/v3/register', { username: 'alice', password: 'pw' });
     expect(challenge.status).toBe(401);
     expect(challenge.body.flows).toEqual([{ stages: ['m.login.dummy'] }]);
-    const alice = await call('POST', '/v3/register', { username: 'alice', password: 'pw', auth: { type: 'm.login.dummy' } });
+    const alice = await call('POST', '/v3/register', {
+      username: 'alice',
+      password: 'pw',
+      auth: { type: 'm.login.dummy' },
+    });
     const aliceToken = String(alice.body.access_token);
-    const bob = await call('POST', '/v3/register', { username: 'bob', password: 'pw', auth: { type: 'm.login.dummy' } });
+    const bob = await call('POST', '/v3/register', {
+      username: 'bob',
+      password: 'pw',
+      auth: { type: 'm.login.dummy' },
+    });
     const bobToken = String(bob.body.access_token);
 
-    const created = await call('POST', '/v3/createRoom', { room_alias_name: 'ops', preset: 'private_chat' }, aliceToken);
+    const created = await call(
+      'POST',
+      '/v3/createRoom',
+      { room_alias_name: 'ops', preset: 'private_chat' },
+      aliceToken,
+    );
     const roomId = String(created.body.room_id);
     expect(roomId).toMatch(/^!.+:wrenn\.test$/);
     expect((await call('GET', '/v3/directory/room/%23ops%3Awrenn.test')).body.room_id).toBe(roomId);
@@ -394,8 +424,15 @@ describe('fake matrix homeserver', () => {
     const first = await call('PUT', path, { msgtype: 'm.text', body: 'hi' }, bobToken);
     const again = await call('PUT', path, { msgtype: 'm.text', body: 'hi' }, bobToken);
     expect(again.body.event_id).toBe(first.body.event_id);
-    const history = await call('GET', `/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=1`, undefined, aliceToken);
-    expect(history.body.chunk).toMatchObject([{ event_id: first.body.event_id, content: { body: 'hi' }, sender: '@bob:wrenn.test' }]);
+    const history = await call(
+      'GET',
+      `/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=1`,
+      undefined,
+      aliceToken,
+    );
+    expect(history.body.chunk).toMatchObject([
+      { event_id: first.body.event_id, content: { body: 'hi' }, sender: '@bob:wrenn.test' },
+    ]);
   });
 
   it('answers with the spec error shapes', async () => {
@@ -403,9 +440,18 @@ describe('fake matrix homeserver', () => {
     const roomId = fake.createRoom(user.accessToken);
     const path = `/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t`;
     expect((await call('PUT', path, {})).body).toEqual({ errcode: 'M_MISSING_TOKEN', error: 'Missing access token.' });
-    expect((await call('PUT', path, {}, 'nope')).body).toMatchObject({ errcode: 'M_UNKNOWN_TOKEN', soft_logout: false });
-    expect(await call('PUT', `${path}1`, '{not json', user.accessToken)).toMatchObject({ status: 400, body: { errcode: 'M_NOT_JSON' } });
-    expect(await call('PUT', `${path}2`, '[1]', user.accessToken)).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
+    expect((await call('PUT', path, {}, 'nope')).body).toMatchObject({
+      errcode: 'M_UNKNOWN_TOKEN',
+      soft_logout: false,
+    });
+    expect(await call('PUT', `${path}1`, '{not json', user.accessToken)).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_NOT_JSON' },
+    });
+    expect(await call('PUT', `${path}2`, '[1]', user.accessToken)).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_BAD_JSON' },
+    });
     expect(await call('PUT', `${path}3`, { body: 'x'.repeat(65_000) }, user.accessToken)).toMatchObject({
       status: 413,
       body: { errcode: 'M_TOO_LARGE' },

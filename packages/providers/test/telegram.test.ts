@@ -124,8 +124,9 @@ describe('telegram render', () => {
   });
 
   it('builds the sendMessage body', () => {
-    expect(renderTelegramMessage(sampleEvent('host.down'), { chatId: -1001234567890, messageThreadId: 17 }))
-      .toMatchInlineSnapshot(`
+    expect(
+      renderTelegramMessage(sampleEvent('host.down'), { chatId: -1001234567890, messageThreadId: 17 }),
+    ).toMatchInlineSnapshot(`
         {
           "chat_id": -1001234567890,
           "link_preview_options": {
@@ -144,7 +145,9 @@ describe('telegram render', () => {
         <b>last_seen:</b> 2026-04-09T11:05:00Z",
         }
       `);
-    expect(renderTelegramMessage(sampleEvent('host.up'), { chatId: '@wrenn_status' })).not.toHaveProperty('message_thread_id');
+    expect(renderTelegramMessage(sampleEvent('host.up'), { chatId: '@wrenn_status' })).not.toHaveProperty(
+      'message_thread_id',
+    );
   });
 
   it('escapes markup, entities and mentions in untrusted text', () => {
@@ -226,7 +229,9 @@ describe('telegram send', () => {
   it('posts to a channel username and a forum topic', async () => {
     fake.addChat({ id: -1005555, type: 'supergroup', topics: [17] });
     expect(await send(undefined, { ...config, chat_id: '@wrenn_status' })).toMatchObject({ kind: 'ok' });
-    expect(await send(undefined, { ...config, chat_id: '-1005555', message_thread_id: '17' })).toMatchObject({ kind: 'ok' });
+    expect(await send(undefined, { ...config, chat_id: '-1005555', message_thread_id: '17' })).toMatchObject({
+      kind: 'ok',
+    });
     expect(fake.messages.map((m) => [m.chatId, m.messageThreadId])).toEqual([
       [-1009876543210, undefined],
       [-1005555, 17],
@@ -314,7 +319,10 @@ describe('telegram send', () => {
   it('retries when the API base is down, without the token in the reason', async () => {
     const down = loopbackContext({ telegramApiBase: 'http://127.0.0.1:1', timeoutMs: 500 });
     try {
-      const outcome = await telegramProvider.send({ deliveryId: DELIVERY, event: sampleEvent('host.up'), config }, down);
+      const outcome = await telegramProvider.send(
+        { deliveryId: DELIVERY, event: sampleEvent('host.up'), config },
+        down,
+      );
       expect(outcome).toEqual({ kind: 'retry', statusCode: null, reason: 'network error ECONNREFUSED' });
     } finally {
       await down.close();
@@ -348,7 +356,9 @@ describe('fake telegram', () => {
 
   it('refuses unsupported tags, unbalanced tags and overlong text like the API', async () => {
     const parse = (text: string) => call(sendPath, { chat_id: CHAT, text, parse_mode: 'HTML' });
-    expect((await parse('a<br>b')).body.description).toBe(`Bad Request: can't parse entities: Unsupported start tag "br" at byte offset 1`);
+    expect((await parse('a<br>b')).body.description).toBe(
+      `Bad Request: can't parse entities: Unsupported start tag "br" at byte offset 1`,
+    );
     expect((await parse('<b>x</i>')).body.description).toMatch(/^Bad Request: can't parse entities: Unmatched end tag/);
     expect((await parse('<b>x')).body.description).toMatch(/Can't find end tag corresponding to start tag "b"/);
     expect((await parse('&amp;'.repeat(4096))).status).toBe(200);
@@ -356,7 +366,11 @@ describe('fake telegram', () => {
   });
 
   it('answers success with the parsed text and entities', async () => {
-    const answer = await call(sendPath, { chat_id: CHAT, text: '<b>Hi</b> &lt;there&gt; @somebody', parse_mode: 'HTML' });
+    const answer = await call(sendPath, {
+      chat_id: CHAT,
+      text: '<b>Hi</b> &lt;there&gt; @somebody',
+      parse_mode: 'HTML',
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
       ok: true,

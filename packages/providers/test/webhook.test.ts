@@ -236,7 +236,10 @@ describe('webhook send', () => {
   it.each([400, 401, 403, 404, 422])('retries a %i (webhook 4xx are not permanent)', async (status) => {
     receiver = await startFakeWebhookReceiver();
     receiver.failNext({ status });
-    expect(await webhookProvider.send(input({ url: receiver.url }), context)).toMatchObject({ kind: 'retry', statusCode: status });
+    expect(await webhookProvider.send(input({ url: receiver.url }), context)).toMatchObject({
+      kind: 'retry',
+      statusCode: status,
+    });
   });
 
   it('does not follow a redirect and retries it', async () => {

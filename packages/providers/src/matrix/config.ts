@@ -24,7 +24,8 @@ export function validateMatrixConfig(config: ChannelConfig): ConfigCheck {
   if (url.search || url.hash) return { ok: false, message: 'config.homeserver_url must not have a query or fragment' };
   const accessToken = config.access_token ?? '';
   // Never echo the token: the message is shown to users and may be logged.
-  if (!ACCESS_TOKEN.test(accessToken)) return { ok: false, message: 'config.access_token must be a Matrix access token' };
+  if (!ACCESS_TOKEN.test(accessToken))
+    return { ok: false, message: 'config.access_token must be a Matrix access token' };
   const roomId = config.room_id ?? '';
   if (!ROOM_ID.test(roomId) && !ROOM_ALIAS.test(roomId)) {
     return { ok: false, message: 'config.room_id must be a room id (!id:server) or a room alias (#alias:server)' };

@@ -8,7 +8,12 @@ import { renderMatrixContent } from './render';
 
 type Call = { response: OutboundResponse } | { failed: SendOutcome };
 
-async function call(url: string, init: Omit<OutboundRequest, 'timeoutMs' | 'guarded'>, token: string, context: SendContext): Promise<Call> {
+async function call(
+  url: string,
+  init: Omit<OutboundRequest, 'timeoutMs' | 'guarded'>,
+  token: string,
+  context: SendContext,
+): Promise<Call> {
   try {
     // The homeserver is user-supplied: resolve, check and pin its address.
     const response = await context.http.request(url, { ...init, timeoutMs: context.settings.timeoutMs, guarded: true });
@@ -20,7 +25,10 @@ async function call(url: string, init: Omit<OutboundRequest, 'timeoutMs' | 'guar
 }
 
 /** Resolves `#alias:server` to a room id through the room directory; room ids pass through. */
-async function resolveRoom(config: ChannelConfig, context: SendContext): Promise<{ roomId: string } | { failed: SendOutcome }> {
+async function resolveRoom(
+  config: ChannelConfig,
+  context: SendContext,
+): Promise<{ roomId: string } | { failed: SendOutcome }> {
   const room = config.room_id ?? '';
   if (!room.startsWith('#')) return { roomId: room };
   const token = config.access_token ?? '';
@@ -36,7 +44,9 @@ async function resolveRoom(config: ChannelConfig, context: SendContext): Promise
     roomId = undefined;
   }
   if (typeof roomId !== 'string' || !roomId.startsWith('!')) {
-    return { failed: { kind: 'retry', statusCode: result.response.status, reason: 'the room directory gave no room id' } };
+    return {
+      failed: { kind: 'retry', statusCode: result.response.status, reason: 'the room directory gave no room id' },
+    };
   }
   return { roomId };
 }

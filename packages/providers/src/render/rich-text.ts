@@ -111,7 +111,11 @@ export function notificationLines(description: EventDescription, limits: PieceLi
       continue;
     }
     const value = safe(fact.value, limits.value);
-    lines.push([label, { text: ' ' }, IDENTIFIER_LABELS.has(fact.label) ? { text: value, style: 'code' } : { text: value }]);
+    lines.push([
+      label,
+      { text: ' ' },
+      IDENTIFIER_LABELS.has(fact.label) ? { text: value, style: 'code' } : { text: value },
+    ]);
   }
   const hidden = description.facts.length - shown.length;
   if (hidden > 0) lines.push([{ text: `… and ${hidden} more` }]);

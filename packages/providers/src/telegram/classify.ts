@@ -44,7 +44,8 @@ export function classifyTelegramResponse(response: OutboundResponse, botToken: s
     return { kind: 'migrate', chatId: migrateTo };
   }
   if (status === 429) {
-    const retryAfterMs = secondsToMs(answer.parameters?.retry_after) ?? parseRetryAfter(response.headers['retry-after']);
+    const retryAfterMs =
+      secondsToMs(answer.parameters?.retry_after) ?? parseRetryAfter(response.headers['retry-after']);
     return retryAfterMs === undefined
       ? { kind: 'retry', statusCode: status, reason }
       : { kind: 'retry', statusCode: status, reason, retryAfterMs };

@@ -11,10 +11,14 @@ export function validateTelegramConfig(config: ChannelConfig): ConfigCheck {
   const token = config.bot_token ?? '';
   const chatId = config.chat_id ?? '';
   // Never echo the token: the message is shown to users and may be logged.
-  if (!BOT_TOKEN.test(token)) return { ok: false, message: 'config.bot_token is not a Telegram bot token (<digits>:<35 characters>)' };
+  if (!BOT_TOKEN.test(token))
+    return { ok: false, message: 'config.bot_token is not a Telegram bot token (<digits>:<35 characters>)' };
   const numeric = NUMERIC_CHAT_ID.test(chatId);
   if (!numeric && !CHANNEL_USERNAME.test(chatId)) {
-    return { ok: false, message: 'config.chat_id must be a numeric chat id (e.g. -1001234567890) or a channel @username' };
+    return {
+      ok: false,
+      message: 'config.chat_id must be a numeric chat id (e.g. -1001234567890) or a channel @username',
+    };
   }
   if (numeric && !Number.isSafeInteger(Number(chatId))) return { ok: false, message: 'config.chat_id is out of range' };
   const out: ChannelConfig = { bot_token: token, chat_id: chatId };

@@ -5,7 +5,11 @@ import { classifyTelegramResponse, type TelegramResult } from './classify';
 import { chatIdValue, validateTelegramConfig } from './config';
 import { renderTelegramMessage, type TelegramMessage } from './render';
 
-async function sendMessage(botToken: string, message: TelegramMessage, { settings, http }: SendContext): Promise<TelegramResult> {
+async function sendMessage(
+  botToken: string,
+  message: TelegramMessage,
+  { settings, http }: SendContext,
+): Promise<TelegramResult> {
   const url = `${settings.telegramApiBase.replace(/\/+$/, '')}/bot${botToken}/sendMessage`;
   try {
     const response = await http.request(url, {

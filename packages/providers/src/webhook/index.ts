@@ -26,7 +26,13 @@ export const webhookProvider: Provider = {
     });
     let response: OutboundResponse;
     try {
-      response = await http.request(url, { method: 'POST', headers, body, timeoutMs: settings.timeoutMs, guarded: true });
+      response = await http.request(url, {
+        method: 'POST',
+        headers,
+        body,
+        timeoutMs: settings.timeoutMs,
+        guarded: true,
+      });
     } catch (err) {
       const outcome = outcomeForError(err, settings.timeoutMs);
       return outcome.kind === 'ok' ? outcome : { ...outcome, reason: redactKnown(outcome.reason, secrets) };

@@ -22,7 +22,10 @@ export interface WebhookHeaderInput {
 export function webhookHeaders(input: WebhookHeaderInput): Record<string, string> {
   const base = { 'Content-Type': 'application/json', 'User-Agent': input.userAgent };
   if (input.secret) {
-    return { ...base, ...signWebhook({ secret: input.secret, deliveryId: input.deliveryId, at: input.at, body: input.body }) };
+    return {
+      ...base,
+      ...signWebhook({ secret: input.secret, deliveryId: input.deliveryId, at: input.at, body: input.body }),
+    };
   }
   return {
     ...base,

@@ -79,7 +79,13 @@ interface Room {
   events: MatrixEvent[];
 }
 
-function matrixError(res: ServerResponse, status: number, errcode: string, error: string, extra: Record<string, unknown> = {}): void {
+function matrixError(
+  res: ServerResponse,
+  status: number,
+  errcode: string,
+  error: string,
+  extra: Record<string, unknown> = {},
+): void {
   sendJson(res, status, { errcode, error, ...extra });
 }
 
@@ -118,7 +124,13 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
     return newToken(userId);
   }
 
-  function addEvent(room: Room, sender: string, type: string, content: Record<string, unknown>, extra: Partial<MatrixEvent> = {}): MatrixEvent {
+  function addEvent(
+    room: Room,
+    sender: string,
+    type: string,
+    content: Record<string, unknown>,
+    extra: Partial<MatrixEvent> = {},
+  ): MatrixEvent {
     const event: MatrixEvent = {
       event_id: `$${opaque(32)}`,
       room_id: room.roomId,
@@ -194,30 +206,39 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
     const gone = revoked.get(token);
     const user = tokens.get(token);
     if (gone || !user) {
-      matrixError(res, 401, 'M_UNKNOWN_TOKEN', 'Invalid access token passed.', { soft_logout: gone?.softLogout ?? false });
+      matrixError(res, 401, 'M_UNKNOWN_TOKEN', 'Invalid access token passed.', {
+        soft_logout: gone?.softLogout ?? false,
+      });
       return null;
     }
     return user;
   }
 
-  function handleRegister(req: ReceivedRequest, res: ServerResponse): void {
+  function handleRegister(req: ReceivedRequest, res: ServerResponse) {
     const body = parseJsonObject(req, res);
     if (!body) return;
     const auth = body.auth as { type?: unknown } | undefined;
     if (auth?.type !== 'm.login.dummy') {
       return sendJson(res, 401, { session: opaque(), flows: [{ stages: ['m.login.dummy'] }], params: {} });
     }
-    const localpart = typeof body.username === 'string' ? body.username.toLowerCase() : `user${opaque(4).toLowerCase()}`;
+    const localpart =
+      typeof body.username === 'string' ? body.username.toLowerCase() : `user${opaque(4).toLowerCase()}`;
     if (!/^[a-z0-9._=\-/]+$/.test(localpart)) {
-      return matrixError(res, 400, 'M_INVALID_USERNAME', 'User ID can only contain characters a-z, 0-9, or \'=_-./\'');
+      return matrixError(res, 400, 'M_INVALID_USERNAME', "User ID can only contain characters a-z, 0-9, or '=_-./'");
     }
-    if (users.has(`@${localpart}:${serverName}`)) return matrixError(res, 400, 'M_USER_IN_USE', 'User ID already taken.');
+    if (users.has(`@${localpart}:${serverName}`))
+      return matrixError(res, 400, 'M_USER_IN_USE', 'User ID already taken.');
     const user = register(localpart, typeof body.password === 'string' ? body.password : opaque());
     if (body.inhibit_login === true) return sendJson(res, 200, { user_id: user.userId, home_server: serverName });
-    sendJson(res, 200, { user_id: user.userId, access_token: user.accessToken, device_id: user.deviceId, home_server: serverName });
+    sendJson(res, 200, {
+      user_id: user.userId,
+      access_token: user.accessToken,
+      device_id: user.deviceId,
+      home_server: serverName,
+    });
   }
 
-  function handleLogin(req: ReceivedRequest, res: ServerResponse): void {
+  function handleLogin(req: ReceivedRequest, res: ServerResponse) {
     if (req.method === 'GET') return sendJson(res, 200, { flows: [{ type: 'm.login.password' }] });
     const body = parseJsonObject(req, res);
     if (!body) return;
@@ -229,10 +250,22 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
       return matrixError(res, 403, 'M_FORBIDDEN', 'Invalid username or password');
     }
     const user = newToken(userId);
-    sendJson(res, 200, { user_id: user.userId, access_token: user.accessToken, device_id: user.deviceId, home_server: serverName });
+    sendJson(res, 200, {
+      user_id: user.userId,
+      access_token: user.accessToken,
+      device_id: user.deviceId,
+      home_server: serverName,
+    });
   }
 
-  function handleSend(req: ReceivedRequest, res: ServerResponse, user: MatrixUser, roomId: string, type: string, txnId: string): void {
+  function handleSend(
+    req: ReceivedRequest,
+    res: ServerResponse,
+    user: MatrixUser,
+    roomId: string,
+    type: string,
+    txnId: string,
+  ) {
     const key = [user.accessToken, roomId, type, txnId].join('\u0000');
     const previous = transactions.get(key);
     // A retransmission of the same transaction returns the original event.
@@ -240,25 +273,44 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
     const content = parseJsonObject(req, res);
     if (!content) return;
     const room = rooms.get(roomId);
-    if (!room || !room.members.has(user.userId)) {
+    if (!room?.members.has(user.userId)) {
       return matrixError(res, 403, 'M_FORBIDDEN', `User ${user.userId} not in room ${roomId} (None)`);
     }
-    const draft = { room_id: roomId, sender: user.userId, type, content, origin_server_ts: Date.now(), event_id: `$${opaque(32)}` };
+    const draft = {
+      room_id: roomId,
+      sender: user.userId,
+      type,
+      content,
+      origin_server_ts: Date.now(),
+      event_id: `$${opaque(32)}`,
+    };
     if (Buffer.byteLength(JSON.stringify(draft)) + PDU_OVERHEAD_BYTES > MATRIX_MAX_EVENT_BYTES) {
       return matrixError(res, 413, 'M_TOO_LARGE', 'event too large');
     }
     const event = addEvent(room, user.userId, type, content, { unsigned: { transaction_id: txnId } });
     transactions.set(key, event.event_id);
     if (type === 'm.room.message') {
-      messages.push({ roomId, sender: user.userId, accessToken: user.accessToken, txnId, eventId: event.event_id, content });
+      messages.push({
+        roomId,
+        sender: user.userId,
+        accessToken: user.accessToken,
+        txnId,
+        eventId: event.event_id,
+        content,
+      });
     }
     sendJson(res, 200, { event_id: event.event_id });
   }
 
-  function handleMessages(req: ReceivedRequest, res: ServerResponse, user: MatrixUser, roomId: string): void {
+  function handleMessages(req: ReceivedRequest, res: ServerResponse, user: MatrixUser, roomId: string) {
     const room = rooms.get(roomId);
-    if (!room || !room.members.has(user.userId)) {
-      return matrixError(res, 403, 'M_FORBIDDEN', `User ${user.userId} not in room ${roomId}, and room previews are disabled`);
+    if (!room?.members.has(user.userId)) {
+      return matrixError(
+        res,
+        403,
+        'M_FORBIDDEN',
+        `User ${user.userId} not in room ${roomId}, and room previews are disabled`,
+      );
     }
     const params = new URL(req.url, 'http://x').searchParams;
     const backwards = (params.get('dir') ?? 'b') === 'b';
@@ -277,7 +329,10 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
     const [version, ...rest] = parts;
     const m = req.method;
     if (version === 'versions' && rest.length === 0 && m === 'GET') {
-      return sendJson(res, 200, { versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11'], unstable_features: {} });
+      return sendJson(res, 200, {
+        versions: ['v1.1', 'v1.2', 'v1.3', 'v1.4', 'v1.5', 'v1.6', 'v1.7', 'v1.8', 'v1.9', 'v1.10', 'v1.11'],
+        unstable_features: {},
+      });
     }
     if (version !== 'v3' && version !== 'r0') return matrixError(res, 404, 'M_UNRECOGNIZED', 'Unrecognized request');
     const [a, b, c, d, e] = rest;
@@ -298,7 +353,8 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
       const body = parseJsonObject(req, res);
       if (!body) return;
       if (aliases.has(c)) return matrixError(res, 409, 'M_UNKNOWN', `Room alias ${c} already exists`);
-      if (typeof body.room_id !== 'string' || !rooms.has(body.room_id)) return matrixError(res, 404, 'M_NOT_FOUND', 'Room not found');
+      if (typeof body.room_id !== 'string' || !rooms.has(body.room_id))
+        return matrixError(res, 404, 'M_NOT_FOUND', 'Room not found');
       aliases.set(c, body.room_id);
       return sendJson(res, 200, {});
     }
@@ -327,7 +383,8 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
       }
       const room = rooms.get(b);
       if ((c === 'invite' || c === 'leave') && rest.length === 3 && m === 'POST') {
-        if (!room || !room.members.has(user.userId)) return matrixError(res, 403, 'M_FORBIDDEN', `User ${user.userId} not in room ${b}`);
+        if (!room?.members.has(user.userId))
+          return matrixError(res, 403, 'M_FORBIDDEN', `User ${user.userId} not in room ${b}`);
         const body = parseJsonObject(req, res);
         if (!body) return;
         if (c === 'invite') {

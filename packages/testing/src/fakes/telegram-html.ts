@@ -103,7 +103,8 @@ export function parseTelegramHtml(html: string): ParsedHtml {
       continue;
     }
     const end = html.indexOf('>', i);
-    if (end === -1) return { ok: false, error: `can't parse entities: Unclosed start tag at byte offset ${byteOffset(html, i)}` };
+    if (end === -1)
+      return { ok: false, error: `can't parse entities: Unclosed start tag at byte offset ${byteOffset(html, i)}` };
     const inner = html.slice(i + 1, end);
     if (inner.startsWith('/')) {
       const name = inner.slice(1).trim().toLowerCase();
@@ -125,20 +126,33 @@ export function parseTelegramHtml(html: string): ParsedHtml {
     const nameMatch = /^([a-zA-Z][a-zA-Z0-9-]*)/.exec(inner);
     const name = (nameMatch?.[1] ?? '').toLowerCase();
     if (!(name in TAG_TYPES)) {
-      return { ok: false, error: `can't parse entities: Unsupported start tag "${name}" at byte offset ${byteOffset(html, i)}` };
+      return {
+        ok: false,
+        error: `can't parse entities: Unsupported start tag "${name}" at byte offset ${byteOffset(html, i)}`,
+      };
     }
     const attributes = parseAttributes(inner.slice(name.length).replace(/\/$/, ''));
     if (!attributes) {
-      return { ok: false, error: `can't parse entities: Expected equal sign in declaration of an attribute of the tag "${name}" at byte offset ${byteOffset(html, i)}` };
+      return {
+        ok: false,
+        error: `can't parse entities: Expected equal sign in declaration of an attribute of the tag "${name}" at byte offset ${byteOffset(html, i)}`,
+      };
     }
     if (name === 'span' && attributes.class !== 'tg-spoiler') {
-      return { ok: false, error: `can't parse entities: Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(html, i)}` };
+      return {
+        ok: false,
+        error: `can't parse entities: Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(html, i)}`,
+      };
     }
     stack.push({ name, offset: text.length, attributes });
     i = end + 1;
   }
   const unclosed = stack.pop();
-  if (unclosed) return { ok: false, error: `can't parse entities: Can't find end tag corresponding to start tag "${unclosed.name}"` };
+  if (unclosed)
+    return {
+      ok: false,
+      error: `can't parse entities: Can't find end tag corresponding to start tag "${unclosed.name}"`,
+    };
   entities.sort((a, b) => a.offset - b.offset || b.length - a.length);
   return { ok: true, text, entities };
 }
@@ -153,7 +167,8 @@ function entityFor(tag: OpenTag, length: number): TelegramEntity | null {
   }
   if (tag.name === 'blockquote' && 'expandable' in tag.attributes) entity.type = 'expandable_blockquote';
   if (tag.name === 'tg-emoji') entity.custom_emoji_id = tag.attributes['emoji-id'] ?? '';
-  if (tag.name === 'code' && tag.attributes.class?.startsWith('language-')) entity.language = tag.attributes.class.slice(9);
+  if (tag.name === 'code' && tag.attributes.class?.startsWith('language-'))
+    entity.language = tag.attributes.class.slice(9);
   return entity;
 }
 

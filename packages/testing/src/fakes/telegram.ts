@@ -79,10 +79,13 @@ function parseBody(req: ReceivedRequest): Record<string, unknown> | null {
   const type = String(req.headers['content-type'] ?? '');
   const query = Object.fromEntries(new URL(req.url, 'http://x').searchParams);
   if (req.body === '') return query;
-  if (type.includes('application/x-www-form-urlencoded')) return { ...query, ...Object.fromEntries(new URLSearchParams(req.body)) };
+  if (type.includes('application/x-www-form-urlencoded'))
+    return { ...query, ...Object.fromEntries(new URLSearchParams(req.body)) };
   try {
     const parsed: unknown = JSON.parse(req.body);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { ...query, ...(parsed as Record<string, unknown>) } : null;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? { ...query, ...(parsed as Record<string, unknown>) }
+      : null;
   } catch {
     return null;
   }
@@ -114,7 +117,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     return [...chats.values()].find((c) => c.username?.toLowerCase() === name);
   }
 
-  function sendMessage(req: ReceivedRequest, res: ServerResponse, botToken: string): void {
+  function sendMessage(req: ReceivedRequest, res: ServerResponse, botToken: string) {
     const body = parseBody(req);
     if (!body) return fail(res, 400, "Bad Request: can't parse JSON object");
     if (body.chat_id === undefined || body.chat_id === '') return fail(res, 400, 'Bad Request: chat_id is empty');
@@ -203,7 +206,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (method === 'getme') {
       return sendJson(res, 200, {
         ok: true,
-        result: { id: Number(botToken.split(':')[0]), is_bot: true, first_name: 'Wrenn test bot', username: 'wrenn_test_bot' },
+        result: {
+          id: Number(botToken.split(':')[0]),
+          is_bot: true,
+          first_name: 'Wrenn test bot',
+          username: 'wrenn_test_bot',
+        },
       });
     }
     return fail(res, 404, 'Not Found');
@@ -219,7 +227,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     migrateChat(fromId, toId) {
       const old = chats.get(fromId);
       chats.set(fromId, { ...(old ?? { type: 'group' }), id: fromId, migratedTo: toId });
-      if (!chats.has(toId)) chats.set(toId, { id: toId, type: 'supergroup', ...(old?.title ? { title: old.title } : {}) });
+      if (!chats.has(toId))
+        chats.set(toId, { id: toId, type: 'supergroup', ...(old?.title ? { title: old.title } : {}) });
     },
     forbidChat(chatId, description = 'Forbidden: bot was kicked from the group chat') {
       const chat = chats.get(chatId);
