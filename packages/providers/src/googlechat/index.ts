@@ -1,0 +1,39 @@
+import { postJson } from '../outbound/post-json';
+import { rebaseUrl } from '../outbound/rebase-url';
+import type { ChannelConfig, ConfigCheck, Provider } from '../provider';
+import { renderGoogleChatMessage } from './render';
+import { parseGoogleChatWebhookUrl } from './webhook-url';
+
+export { GOOGLE_CHAT_MAX_BYTES, type GoogleChatMessage, renderGoogleChatMessage, threadKeyFor } from './render';
+export { parseGoogleChatWebhookUrl } from './webhook-url';
+
+function validateGoogleChatConfig(config: ChannelConfig): ConfigCheck {
+  const hook = parseGoogleChatWebhookUrl(config.webhook_url ?? '');
+  return hook.ok ? { ok: true, config: { webhook_url: hook.url } } : hook;
+}
+
+/** Google Chat: a cardsV2 message through a space's incoming webhook, one thread per resource. */
+export const googleChatProvider: Provider = {
+  name: 'googlechat',
+  configKeys: { required: ['webhook_url'], optional: [] },
+  validateConfig: validateGoogleChatConfig,
+  // Always chat.googleapis.com (or the operator's Google Chat API base).
+  userTargets: () => [],
+
+  async send({ event, config }, context) {
+    const hook = parseGoogleChatWebhookUrl(config.webhook_url ?? '');
+    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message };
+    const url = new URL(rebaseUrl(hook.url, context.settings.googleChatApiBase));
+    // Joins the resource's thread, or starts it when it does not exist yet.
+    url.searchParams.set('messageReplyOption', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD');
+    return postJson(
+      {
+        label: 'Google Chat',
+        url: url.toString(),
+        body: JSON.stringify(renderGoogleChatMessage(event)),
+        secrets: [hook.key, hook.token, encodeURIComponent(hook.token)],
+      },
+      context,
+    );
+  },
+};

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { chat_v1 } from '@googleapis/chat';
+import type { EventPayload } from '@wrenn/events';
+import { describeEvent, SEVERITY_COLORS, truncate, utf8Length } from '../render';
+import { fitEscaped } from '../render/escape-entities';
+
+/** Google Chat refuses messages above 32,000 bytes; the margin covers rounding. */
+export const GOOGLE_CHAT_MAX_BYTES = 30_000;
+/** Widgets past 100 in a card are silently dropped by Chat. */
+export const GOOGLE_CHAT_MAX_WIDGETS = 100;
+export const THREAD_KEY_MAX = 4000;
+
+const TEXT_MAX = 1_000;
+const HEADER_MAX = 200;
+const LABEL_MAX = 200;
+const FIRST_VALUE_MAX = 1_000;
+const MIN_VALUE_MAX = 60;
+/** Resource, actor, team and time are always kept. */
+const CORE_FACTS = 4;
+
+/** The subset of `chat_v1.Schema$Message` a webhook post uses. */
+export interface GoogleChatMessage {
+  text: string;
+  cardsV2: chat_v1.Schema$CardWithId[];
+  thread: { threadKey: string };
+}
+
+/**
+ * One thread per resource, so every event about a capsule, snapshot or host
+ * lands in the same conversation. Keys longer than Chat allows are hashed.
+ */
+export function threadKeyFor(event: EventPayload): string {
+  const key = `wrenn-${event.resource.type}-${event.resource.id}`;
+  if (key.length <= THREAD_KEY_MAX) return key;
+  const digest = createHash('sha256').update(key).digest('hex');
+  return `${key.slice(0, THREAD_KEY_MAX - digest.length - 1)}-${digest}`;
+}
+
+function hexColor(rgb: number): string {
+  return `#${rgb.toString(16).padStart(6, '0').toUpperCase()}`;
+}
+
+function widgetsFor(event: EventPayload, valueMax: number, factCount: number): chat_v1.Schema$GoogleAppsCardV1Widget[] {
+  const description = describeEvent(event);
+  const marker = `<font color="${hexColor(SEVERITY_COLORS[description.severity])}">●</font>`;
+  const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [
+    { textParagraph: { text: `${marker} ${fitEscaped(description.summary, TEXT_MAX)}` } },
+  ];
+  const facts = description.facts.slice(0, factCount);
+  for (const fact of facts) {
+    widgets.push({
+      decoratedText: {
+        topLabel: fitEscaped(fact.label.trim(), LABEL_MAX) || '(unnamed)',
+        text: fitEscaped(fact.value.trim(), valueMax) || '—',
+        wrapText: true,
+      },
+    });
+  }
+  const omitted = description.facts.length - facts.length;
+  if (omitted > 0) widgets.push({ textParagraph: { text: `<i>${omitted} more detail${omitted === 1 ? '' : 's'} not shown</i>` } });
+  return widgets;
+}
+
+function messageFor(event: EventPayload, valueMax: number, factCount: number): GoogleChatMessage {
+  const description = describeEvent(event);
+  return {
+    text: fitEscaped(description.summary, TEXT_MAX),
+    cardsV2: [
+      {
+        cardId: `wrenn-${truncate(event.id, 60)}`,
+        card: {
+          header: {
+            title: truncate(description.title, HEADER_MAX),
+            subtitle: truncate(`Wrenn Channels · ${event.event} · ${description.timestamp}`, HEADER_MAX),
+          },
+          sections: [{ widgets: widgetsFor(event, valueMax, factCount) }],
+        },
+      },
+    ],
+    thread: { threadKey: threadKeyFor(event) },
+  };
+}
+
+/**
+ * Renders an event as a Google Chat `cardsV2` message: a header with the
+ * title, the summary with a severity-coloured marker, one decoratedText per
+ * fact, a short `text` for notifications, and the resource's thread key.
+ * Untrusted text is escaped for Chat's HTML subset (`& < >`), which also
+ * disarms `<users/all>` mentions; values are cut, then facts dropped, until
+ * the message fits 100 widgets and the byte limit.
+ */
+export function renderGoogleChatMessage(event: EventPayload): GoogleChatMessage {
+  const maxFacts = GOOGLE_CHAT_MAX_WIDGETS - 2;
+  let valueMax = FIRST_VALUE_MAX;
+  let count = maxFacts;
+  for (;;) {
+    const message = messageFor(event, valueMax, count);
+    if (utf8Length(JSON.stringify(message)) <= GOOGLE_CHAT_MAX_BYTES) return message;
+    if (valueMax > MIN_VALUE_MAX) valueMax = Math.max(MIN_VALUE_MAX, Math.floor(valueMax / 2));
+    else if (count > CORE_FACTS) count = Math.max(CORE_FACTS, count - 10);
+    else return messageFor(event, MIN_VALUE_MAX, CORE_FACTS);
+  }
+}
