@@ -1,8 +1,13 @@
 import { defineConfig } from 'tsup';
 
 // Workspace packages are TypeScript sources: bundle them; npm dependencies stay external.
+// Each entry is a command of the API image: `node dist/<name>.js`.
 export default defineConfig({
-  entry: ['src/main.ts', 'src/migrate.ts'],
+  entry: {
+    main: 'src/main.ts',
+    migrate: 'src/migrate.ts',
+    'rotate-encryption-key': 'src/rotate-encryption-key.ts',
+  },
   format: 'esm',
   platform: 'node',
   target: 'node20',
