@@ -135,7 +135,9 @@ describe('discord render', () => {
   });
 
   it('never renders an empty field value', () => {
-    const embed = renderDiscordEmbed(sampleEvent('capsule.created', { metadata: { blank: '   ', empty: '', '': 'x' } }));
+    const embed = renderDiscordEmbed(
+      sampleEvent('capsule.created', { metadata: { blank: '   ', empty: '', '': 'x' } }),
+    );
     expect(embed.fields?.slice(-3)).toEqual([
       { name: 'blank', value: '—', inline: true },
       { name: 'empty', value: '—', inline: true },
@@ -144,8 +146,11 @@ describe('discord render', () => {
   });
 
   it('escapes markdown so hostile text displays literally', () => {
-    const embed = renderDiscordEmbed(hostileEvent('**bold** [click](https://evil.example) <@&123> `x` ~~s~~ ||spoiler|| _i_'));
-    const escaped = '\\*\\*bold\\*\\* \\[click\\](https://evil.example) \\<@&123\\> \\`x\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\| \\_i\\_';
+    const embed = renderDiscordEmbed(
+      hostileEvent('**bold** [click](https://evil.example) <@&123> `x` ~~s~~ ||spoiler|| _i_'),
+    );
+    const escaped =
+      '\\*\\*bold\\*\\* \\[click\\](https://evil.example) \\<@&123\\> \\`x\\` \\~\\~s\\~\\~ \\|\\|spoiler\\|\\| \\_i\\_';
     expect(embed.fields?.[0]?.value).toBe(escaped);
     expect(embed.description).toContain(escaped);
   });
@@ -217,7 +222,11 @@ describe('discord send', () => {
 
   it('maps a global 429 to a retry', async () => {
     fake.rateLimitNext({ retryAfterSeconds: 1, global: true });
-    expect(await send(nextConfig())).toMatchObject({ kind: 'retry', statusCode: 429, reason: expect.stringContaining('global') });
+    expect(await send(nextConfig())).toMatchObject({
+      kind: 'retry',
+      statusCode: 429,
+      reason: expect.stringContaining('global'),
+    });
   });
 
   it('maps a header-less 429 to a retry without a delay of its own', async () => {
@@ -238,15 +247,31 @@ describe('discord send', () => {
       const context = loopbackContext({ discordApiBase: strict.apiBase });
       const event = sampleEvent('host.down');
       const unknown = await discordProvider.send(
-        { deliveryId: 'dlv-3', event, config: { webhook_url: `https://discord.com/api/webhooks/998877665544332212/${TOKEN}` } },
+        {
+          deliveryId: 'dlv-3',
+          event,
+          config: { webhook_url: `https://discord.com/api/webhooks/998877665544332212/${TOKEN}` },
+        },
         context,
       );
-      expect(unknown).toEqual({ kind: 'permanent', statusCode: 404, reason: 'Discord 404 (code 10015): Unknown Webhook' });
+      expect(unknown).toEqual({
+        kind: 'permanent',
+        statusCode: 404,
+        reason: 'Discord 404 (code 10015): Unknown Webhook',
+      });
       const wrongToken = await discordProvider.send(
-        { deliveryId: 'dlv-3', event, config: { webhook_url: `https://discord.com/api/webhooks/998877665544332211/${TOKEN}` } },
+        {
+          deliveryId: 'dlv-3',
+          event,
+          config: { webhook_url: `https://discord.com/api/webhooks/998877665544332211/${TOKEN}` },
+        },
         context,
       );
-      expect(wrongToken).toEqual({ kind: 'permanent', statusCode: 401, reason: 'Discord 401 (code 50027): Invalid Webhook Token' });
+      expect(wrongToken).toEqual({
+        kind: 'permanent',
+        statusCode: 401,
+        reason: 'Discord 401 (code 50027): Invalid Webhook Token',
+      });
     } finally {
       await strict.close();
     }
@@ -255,7 +280,15 @@ describe('discord send', () => {
   it('maps an invalid form body to a permanent failure with the field errors', async () => {
     fake.failNext({
       status: 400,
-      body: { code: 50035, message: 'Invalid Form Body', errors: { embeds: { 0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 256 or fewer in length.' }] } } } } },
+      body: {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: {
+          embeds: {
+            0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 256 or fewer in length.' }] } },
+          },
+        },
+      },
     });
     const outcome = await send(nextConfig());
     expect(outcome).toMatchObject({ kind: 'permanent', statusCode: 400 });

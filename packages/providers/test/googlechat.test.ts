@@ -1,6 +1,10 @@
 import { EVENT_TYPES } from '@wrenn/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeGoogleChat, GOOGLE_CHAT_FAKE_MAX_BYTES, startFakeGoogleChat } from '../../testing/src/fakes/googlechat';
+import {
+  type FakeGoogleChat,
+  GOOGLE_CHAT_FAKE_MAX_BYTES,
+  startFakeGoogleChat,
+} from '../../testing/src/fakes/googlechat';
 import { type GoogleChatMessage, googleChatProvider, renderGoogleChatMessage, threadKeyFor } from '../src/googlechat';
 import type { SendOutcome } from '../src/provider';
 import { EXPECTED_TEXT, hostileEvent, oversizedEvent, sampleEvent } from './support/chat-fixtures';
@@ -18,15 +22,27 @@ function reasonOf(outcome: SendOutcome): string {
 type Widget = { textParagraph?: { text: string }; decoratedText?: { topLabel: string; text: string } };
 const widgetsOf = (message: GoogleChatMessage) => (message.cardsV2[0]?.card?.sections?.[0]?.widgets ?? []) as Widget[];
 const cardTexts = (message: GoogleChatMessage) =>
-  widgetsOf(message).flatMap((w) => [w.textParagraph?.text, w.decoratedText?.topLabel, w.decoratedText?.text]).filter((t): t is string => t !== undefined);
+  widgetsOf(message)
+    .flatMap((w) => [w.textParagraph?.text, w.decoratedText?.topLabel, w.decoratedText?.text])
+    .filter((t): t is string => t !== undefined);
 
 describe('google chat config', () => {
-  it.each([URL_, URL_.replace('https:', 'http:'), `${URL_}&messageReplyOption=REPLY_MESSAGE_OR_FAIL`])('accepts %s', (url) => {
-    expect(googleChatProvider.validateConfig({ webhook_url: url })).toEqual({ ok: true, config: { webhook_url: expect.stringContaining(`/v1/spaces/${SPACE}/messages?key=`) } });
-  });
+  it.each([URL_, URL_.replace('https:', 'http:'), `${URL_}&messageReplyOption=REPLY_MESSAGE_OR_FAIL`])(
+    'accepts %s',
+    (url) => {
+      expect(googleChatProvider.validateConfig({ webhook_url: url })).toEqual({
+        ok: true,
+        config: { webhook_url: expect.stringContaining(`/v1/spaces/${SPACE}/messages?key=`) },
+      });
+    },
+  );
 
   it('keeps only key and token in the normalised URL', () => {
-    expect(googleChatProvider.validateConfig({ webhook_url: `${URL_}&threadKey=abc&messageReplyOption=REPLY_MESSAGE_OR_FAIL` })).toEqual({
+    expect(
+      googleChatProvider.validateConfig({
+        webhook_url: `${URL_}&threadKey=abc&messageReplyOption=REPLY_MESSAGE_OR_FAIL`,
+      }),
+    ).toEqual({
       ok: true,
       config: { webhook_url: URL_ },
     });
@@ -127,10 +143,17 @@ describe('google chat render', () => {
     const message = renderGoogleChatMessage(event);
     const expected = EXPECTED_TEXT[type];
     expect(message.text).toBe(expected.summary);
-    expect(message.cardsV2[0]?.card?.header).toEqual({ title: expected.title, subtitle: `Wrenn Channels · ${type} · 2026-04-09T11:06:06Z` });
+    expect(message.cardsV2[0]?.card?.header).toEqual({
+      title: expected.title,
+      subtitle: `Wrenn Channels · ${type} · 2026-04-09T11:06:06Z`,
+    });
     const color = { good: '#2ECC71', warning: '#F1C40F', attention: '#E74C3C' }[expected.severity];
-    expect(widgetsOf(message)[0]).toEqual({ textParagraph: { text: `<font color="${color}">●</font> ${expected.summary}` } });
-    expect(widgetsOf(message)).toContainEqual({ decoratedText: { topLabel: 'Time', text: '2026-04-09T11:06:06Z', wrapText: true } });
+    expect(widgetsOf(message)[0]).toEqual({
+      textParagraph: { text: `<font color="${color}">●</font> ${expected.summary}` },
+    });
+    expect(widgetsOf(message)).toContainEqual({
+      decoratedText: { topLabel: 'Time', text: '2026-04-09T11:06:06Z', wrapText: true },
+    });
     expect(message.thread).toEqual({ threadKey: `wrenn-${event.resource.type}-${event.resource.id}` });
   });
 
@@ -155,7 +178,8 @@ describe('google chat render', () => {
   it('escapes & < > in card text and in the message text, which disarms <users/all>', () => {
     const hostile = '<users/all> <b>x</b> <a href="https://evil.example">click</a> @everyone <!channel> & *bold*';
     const message = renderGoogleChatMessage(hostileEvent(hostile));
-    const escaped = '&lt;users/all&gt; &lt;b&gt;x&lt;/b&gt; &lt;a href="https://evil.example"&gt;click&lt;/a&gt; @everyone &lt;!channel&gt; &amp; *bold*';
+    const escaped =
+      '&lt;users/all&gt; &lt;b&gt;x&lt;/b&gt; &lt;a href="https://evil.example"&gt;click&lt;/a&gt; @everyone &lt;!channel&gt; &amp; *bold*';
     expect(message.text).toContain(escaped);
     expect(widgetsOf(message)[1]).toEqual({ decoratedText: { topLabel: 'Capsule', text: escaped, wrapText: true } });
     for (const text of [message.text, ...cardTexts(message)]) {
@@ -191,7 +215,12 @@ describe('google chat send', () => {
     const [capsule, paused, host] = fake.messages.slice(-3);
     expect(capsule?.threadName).toBe(paused?.threadName);
     expect(host?.threadName).not.toBe(capsule?.threadName);
-    expect(fake.threads().get(capsule!.threadName)?.map((m) => m.threadKey)).toEqual(['wrenn-sandbox-cl-7f3a9c', 'wrenn-sandbox-cl-7f3a9c']);
+    expect(
+      fake
+        .threads()
+        .get(capsule!.threadName)
+        ?.map((m) => m.threadKey),
+    ).toEqual(['wrenn-sandbox-cl-7f3a9c', 'wrenn-sandbox-cl-7f3a9c']);
   });
 
   it('delivers the oversized event under the 32,000-byte limit', async () => {
@@ -200,7 +229,12 @@ describe('google chat send', () => {
 
   it('maps 429 RESOURCE_EXHAUSTED to a retry, honouring Retry-After when present', async () => {
     fake.rateLimitNext(9);
-    expect(await send()).toMatchObject({ kind: 'retry', statusCode: 429, retryAfterMs: 9_000, reason: expect.stringMatching(/^Google Chat 429: RESOURCE_EXHAUSTED: Quota exceeded/) });
+    expect(await send()).toMatchObject({
+      kind: 'retry',
+      statusCode: 429,
+      retryAfterMs: 9_000,
+      reason: expect.stringMatching(/^Google Chat 429: RESOURCE_EXHAUSTED: Quota exceeded/),
+    });
     fake.rateLimitNext();
     const outcome = await send();
     expect(outcome).toMatchObject({ kind: 'retry', statusCode: 429 });
@@ -209,27 +243,51 @@ describe('google chat send', () => {
 
   it('maps a wrong token (401) to a permanent failure without the credentials', async () => {
     const outcome = await send(undefined, undefined, URL_.replace(encodeURIComponent(TOKEN), 'wrong-token'));
-    expect(outcome).toMatchObject({ kind: 'permanent', statusCode: 401, reason: expect.stringMatching(/^Google Chat 401: UNAUTHENTICATED: Request had invalid/) });
+    expect(outcome).toMatchObject({
+      kind: 'permanent',
+      statusCode: 401,
+      reason: expect.stringMatching(/^Google Chat 401: UNAUTHENTICATED: Request had invalid/),
+    });
   });
 
   it('maps an unknown space (404) to a permanent failure', async () => {
     const outcome = await send(undefined, undefined, URL_.replace(SPACE, 'AAAAgone'));
-    expect(outcome).toEqual({ kind: 'permanent', statusCode: 404, reason: 'Google Chat 404: NOT_FOUND: Requested entity was not found.' });
+    expect(outcome).toEqual({
+      kind: 'permanent',
+      statusCode: 404,
+      reason: 'Google Chat 404: NOT_FOUND: Requested entity was not found.',
+    });
   });
 
   it.each([400, 403])('maps %i to a permanent failure', async (status) => {
-    fake.failNext({ status, body: { error: { code: status, message: 'bad', status: status === 400 ? 'INVALID_ARGUMENT' : 'PERMISSION_DENIED' } } });
+    fake.failNext({
+      status,
+      body: {
+        error: { code: status, message: 'bad', status: status === 400 ? 'INVALID_ARGUMENT' : 'PERMISSION_DENIED' },
+      },
+    });
     expect(await send()).toMatchObject({ kind: 'permanent', statusCode: status });
   });
 
   it.each([500, 503])('maps %i to a retry', async (status) => {
-    fake.failNext({ status, body: { error: { code: status, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } } });
-    expect(await send()).toEqual({ kind: 'retry', statusCode: status, reason: `Google Chat ${status}: UNAVAILABLE: The service is currently unavailable.` });
+    fake.failNext({
+      status,
+      body: { error: { code: status, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } },
+    });
+    expect(await send()).toEqual({
+      kind: 'retry',
+      statusCode: status,
+      reason: `Google Chat ${status}: UNAVAILABLE: The service is currently unavailable.`,
+    });
   });
 
   it('maps a timeout to a retry', async () => {
     fake.hangNext();
-    expect(await send(undefined, 300)).toMatchObject({ kind: 'retry', statusCode: null, reason: expect.stringContaining('no answer') });
+    expect(await send(undefined, 300)).toMatchObject({
+      kind: 'retry',
+      statusCode: null,
+      reason: expect.stringContaining('no answer'),
+    });
   });
 
   it('maps a refused connection to a retry', async () => {
@@ -243,7 +301,12 @@ describe('google chat send', () => {
   });
 
   it('never puts the key or token in a reason', async () => {
-    fake.failNext({ status: 403, body: { error: { code: 403, message: `key ${KEY} token ${TOKEN} refused for ${URL_}`, status: 'PERMISSION_DENIED' } } });
+    fake.failNext({
+      status: 403,
+      body: {
+        error: { code: 403, message: `key ${KEY} token ${TOKEN} refused for ${URL_}`, status: 'PERMISSION_DENIED' },
+      },
+    });
     fake.failNext({ status: 502, body: `<html>bad gateway ${URL_}</html>` });
     const outcomes = [await send(), await send()];
     expect(outcomes.map((o) => o.kind)).toEqual(['permanent', 'retry']);
@@ -255,10 +318,13 @@ describe('google chat send', () => {
   });
 
   it('the fake refuses bodies above 32,000 bytes', async () => {
-    const response = await fetch(`${fake.origin}/v1/spaces/${SPACE}/messages?key=k&token=${encodeURIComponent(TOKEN)}`, {
-      method: 'POST',
-      body: JSON.stringify({ text: 'x'.repeat(32_001) }),
-    });
+    const response = await fetch(
+      `${fake.origin}/v1/spaces/${SPACE}/messages?key=k&token=${encodeURIComponent(TOKEN)}`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ text: 'x'.repeat(32_001) }),
+      },
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT' } });
   });

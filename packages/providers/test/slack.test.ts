@@ -20,15 +20,26 @@ type Section = { type: string; text?: Field; fields?: Field[]; elements?: Field[
 
 function allTexts(message: ReturnType<typeof renderSlackMessage>): string[] {
   const blocks = [...message.blocks, ...(message.attachments[0]?.blocks ?? [])] as Section[];
-  return [message.text, ...blocks.flatMap((b) => [b.text?.text, ...(b.fields ?? []).map((f) => f.text), ...(b.elements ?? []).map((e) => e.text)])].filter(
-    (t): t is string => t !== undefined,
-  );
+  return [
+    message.text,
+    ...blocks.flatMap((b) => [
+      b.text?.text,
+      ...(b.fields ?? []).map((f) => f.text),
+      ...(b.elements ?? []).map((e) => e.text),
+    ]),
+  ].filter((t): t is string => t !== undefined);
 }
 
 describe('slack config', () => {
-  it.each([URL_, `http://hooks.slack.com/services/${HOOK}/`, `https://HOOKS.slack.com/services/${HOOK}`])('accepts %s', (url) => {
-    expect(slackProvider.validateConfig({ webhook_url: url })).toEqual({ ok: true, config: { webhook_url: expect.stringMatching(/hooks\.slack\.com\/services\/T0AB12CD3\/B0EF45GH6\//) } });
-  });
+  it.each([URL_, `http://hooks.slack.com/services/${HOOK}/`, `https://HOOKS.slack.com/services/${HOOK}`])(
+    'accepts %s',
+    (url) => {
+      expect(slackProvider.validateConfig({ webhook_url: url })).toEqual({
+        ok: true,
+        config: { webhook_url: expect.stringMatching(/hooks\.slack\.com\/services\/T0AB12CD3\/B0EF45GH6\//) },
+      });
+    },
+  );
 
   it.each([
     ['nope', 'is not a URL'],
@@ -125,13 +136,20 @@ describe('slack render', () => {
   it.each(EVENT_TYPES)('renders %s: header, summary, colour bar, facts and time', (type) => {
     const message = renderSlackMessage(sampleEvent(type));
     const expected = EXPECTED_TEXT[type];
-    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: expected.title, emoji: false } });
+    expect(message.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: expected.title, emoji: false },
+    });
     expect(message.blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: expected.summary } });
     expect(message.text).toBe(`${expected.title}: ${expected.summary}`);
-    expect(message.attachments[0]?.color).toBe(`#${SEVERITY_COLORS[expected.severity].toString(16).toUpperCase().padStart(6, '0')}`);
+    expect(message.attachments[0]?.color).toBe(
+      `#${SEVERITY_COLORS[expected.severity].toString(16).toUpperCase().padStart(6, '0')}`,
+    );
     const texts = allTexts(message);
     expect(texts).toContain('*Time*\n2026-04-09T11:06:06Z');
-    expect(texts.at(-1)).toBe(`Wrenn Channels · ${type} · <!date^1775732766^{date_short_pretty} {time}|2026-04-09T11:06:06.000Z>`);
+    expect(texts.at(-1)).toBe(
+      `Wrenn Channels · ${type} · <!date^1775732766^{date_short_pretty} {time}|2026-04-09T11:06:06.000Z>`,
+    );
     expect(slackBlockProblem(message.blocks)).toBeNull();
     expect(slackBlockProblem(message.attachments[0]?.blocks)).toBeNull();
   });
@@ -166,7 +184,10 @@ describe('slack send', () => {
   let fake: FakeSlack;
   const context = (timeoutMs = 2_000) => loopbackContext({ slackApiBase: fake.origin, timeoutMs });
   const send = (timeoutMs?: number, url = URL_) =>
-    slackProvider.send({ deliveryId: 'dlv-1', event: sampleEvent('host.down'), config: { webhook_url: url } }, context(timeoutMs));
+    slackProvider.send(
+      { deliveryId: 'dlv-1', event: sampleEvent('host.down'), config: { webhook_url: url } },
+      context(timeoutMs),
+    );
 
   beforeAll(async () => {
     fake = await startFakeSlack({ hooks: [HOOK], archived: ['T0AB12CD3/B0EF45GH7/archivedarchived'] });
@@ -191,7 +212,12 @@ describe('slack send', () => {
 
   it('maps 429 to a retry after Retry-After', async () => {
     fake.rateLimitNext(7);
-    expect(await send()).toEqual({ kind: 'retry', statusCode: 429, reason: 'Slack 429: rate_limited', retryAfterMs: 7_000 });
+    expect(await send()).toEqual({
+      kind: 'retry',
+      statusCode: 429,
+      reason: 'Slack 429: rate_limited',
+      retryAfterMs: 7_000,
+    });
   });
 
   it('maps a 429 without Retry-After to a plain retry', async () => {
@@ -228,7 +254,11 @@ describe('slack send', () => {
 
   it('maps a timeout to a retry', async () => {
     fake.hangNext();
-    expect(await send(300)).toMatchObject({ kind: 'retry', statusCode: null, reason: expect.stringContaining('no answer') });
+    expect(await send(300)).toMatchObject({
+      kind: 'retry',
+      statusCode: null,
+      reason: expect.stringContaining('no answer'),
+    });
   });
 
   it('maps a refused connection to a retry', async () => {

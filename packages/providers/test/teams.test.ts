@@ -1,5 +1,5 @@
-import * as AC from 'adaptivecards';
 import { EVENT_TYPES } from '@wrenn/events';
+import * as AC from 'adaptivecards';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeTeams, startFakeTeams, TEAMS_FAKE_MAX_BYTES } from '../../testing/src/fakes/teams';
 import type { SendOutcome } from '../src/provider';
@@ -27,7 +27,15 @@ function cardProblems(message: TeamsMessage): string[] {
   return problems;
 }
 
-type Card = { body: Array<{ type: string; style?: string; items?: Array<{ text: string }>; facts?: Array<{ title: string; value: string }>; text?: string }> };
+type Card = {
+  body: Array<{
+    type: string;
+    style?: string;
+    items?: Array<{ text: string }>;
+    facts?: Array<{ title: string; value: string }>;
+    text?: string;
+  }>;
+};
 const cardOf = (message: TeamsMessage) => message.attachments[0]?.content as unknown as Card;
 const factsOf = (message: TeamsMessage) => cardOf(message).body[1]?.facts ?? [];
 
@@ -169,12 +177,20 @@ describe('teams render', () => {
   it('the validator used here does report broken cards', () => {
     const broken = renderTeamsMessage(sampleEvent('host.up'));
     const content = broken.attachments[0]!.content as { body: Array<Record<string, unknown>> };
-    content.body.push({ type: 'TextBlok', text: 'x' }, { type: 'Container', style: 'pink', items: [] }, { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'x' }] });
+    content.body.push(
+      { type: 'TextBlok', text: 'x' },
+      { type: 'Container', style: 'pink', items: [] },
+      { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'x' }] },
+    );
     expect(cardProblems(broken).length).toBeGreaterThanOrEqual(2);
   });
 
   it('styles the test notification with the accent colour', () => {
-    const message = renderTeamsMessage({ ...sampleEvent('host.up'), event: 'channel.test', resource: { id: 'channel-test', type: 'channel' } });
+    const message = renderTeamsMessage({
+      ...sampleEvent('host.up'),
+      event: 'channel.test',
+      resource: { id: 'channel-test', type: 'channel' },
+    });
     expect(cardOf(message).body[0]?.style).toBe('accent');
     expect(cardProblems(message)).toEqual([]);
   });
@@ -213,7 +229,10 @@ describe('teams send', () => {
   let fake: FakeTeams;
   const context = (timeoutMs = 2_000) => loopbackContext({ teamsApiBase: fake.origin, timeoutMs });
   const send = (timeoutMs?: number, url = LOGIC) =>
-    teamsProvider.send({ deliveryId: 'dlv-1', event: sampleEvent('capsule.paused'), config: { webhook_url: url } }, context(timeoutMs));
+    teamsProvider.send(
+      { deliveryId: 'dlv-1', event: sampleEvent('capsule.paused'), config: { webhook_url: url } },
+      context(timeoutMs),
+    );
 
   beforeAll(async () => {
     fake = await startFakeTeams({ sig: SIG });
@@ -223,13 +242,21 @@ describe('teams send', () => {
   it('posts the card to the workflow path and query on the configured base; the flow run succeeds', async () => {
     expect(await send()).toEqual({ kind: 'ok', statusCode: 202 });
     const request = fake.received.at(-1)!;
-    expect(request.url).toBe(`/workflows/8c7f2d9e4b1a4c6f9e2d7b3a5c8f1e0d/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${SIG}`);
+    expect(request.url).toBe(
+      `/workflows/8c7f2d9e4b1a4c6f9e2d7b3a5c8f1e0d/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${SIG}`,
+    );
     expect(request.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(fake.flowRuns.at(-1)).toMatchObject({ status: 'Succeeded', cards: [{ type: 'AdaptiveCard', version: '1.4' }] });
+    expect(fake.flowRuns.at(-1)).toMatchObject({
+      status: 'Succeeded',
+      cards: [{ type: 'AdaptiveCard', version: '1.4' }],
+    });
   });
 
   it('delivers the oversized event under the 28 KB limit', async () => {
-    const outcome = await teamsProvider.send({ deliveryId: 'dlv-2', event: oversizedEvent(), config: { webhook_url: LOGIC } }, context());
+    const outcome = await teamsProvider.send(
+      { deliveryId: 'dlv-2', event: oversizedEvent(), config: { webhook_url: LOGIC } },
+      context(),
+    );
     expect(outcome.kind).toBe('ok');
     expect(Buffer.byteLength(fake.received.at(-1)!.body)).toBeLessThanOrEqual(TEAMS_FAKE_MAX_BYTES);
   });
@@ -255,7 +282,8 @@ describe('teams send', () => {
     expect(outcome).toEqual({
       kind: 'permanent',
       statusCode: 401,
-      reason: 'Teams 401: DirectApiAuthorizationRequired: The request must be authenticated only by Shared Access scheme.',
+      reason:
+        'Teams 401: DirectApiAuthorizationRequired: The request must be authenticated only by Shared Access scheme.',
     });
   });
 
@@ -276,7 +304,11 @@ describe('teams send', () => {
 
   it('maps a timeout to a retry', async () => {
     fake.hangNext();
-    expect(await send(300)).toMatchObject({ kind: 'retry', statusCode: null, reason: expect.stringContaining('no answer') });
+    expect(await send(300)).toMatchObject({
+      kind: 'retry',
+      statusCode: null,
+      reason: expect.stringContaining('no answer'),
+    });
   });
 
   it('maps a refused connection to a retry', async () => {
@@ -303,6 +335,9 @@ describe('teams send', () => {
       body: JSON.stringify({ text: 'hi' }),
     });
     expect(response.status).toBe(202);
-    expect(fake.flowRuns.at(-1)).toMatchObject({ status: 'Failed', error: expect.stringContaining("is of type 'Null'") });
+    expect(fake.flowRuns.at(-1)).toMatchObject({
+      status: 'Failed',
+      error: expect.stringContaining("is of type 'Null'"),
+    });
   });
 });

@@ -10,7 +10,7 @@ export function validateDiscordConfig(config: ChannelConfig): ConfigCheck {
   if (!hook.ok) return hook;
   const threadId = config.thread_id ?? hook.threadId;
   if (threadId !== undefined && !isDiscordThreadId(threadId)) {
-    return { ok: false, message: 'thread_id must be the id of a thread in the webhook\'s channel (17 to 20 digits)' };
+    return { ok: false, message: "thread_id must be the id of a thread in the webhook's channel (17 to 20 digits)" };
   }
   const url = new URL(config.webhook_url ?? '');
   const normalised: ChannelConfig = {

@@ -6,7 +6,7 @@ import { renderDiscordEmbed } from './render';
 import { parseDiscordWebhookUrl } from './webhook-url';
 
 export { destroyDiscordClients } from './client-cache';
-export { renderDiscordEmbed, embedTextLength, DISCORD_EMBED_LIMITS } from './render';
+export { DISCORD_EMBED_LIMITS, embedTextLength, renderDiscordEmbed } from './render';
 export { parseDiscordWebhookUrl } from './webhook-url';
 
 /** Discord: one embed per event through discord.js's `WebhookClient`, mentions disabled. */

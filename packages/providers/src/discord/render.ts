@@ -1,5 +1,5 @@
-import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import type { EventPayload } from '@wrenn/events';
+import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { describeEvent, SEVERITY_COLORS, truncate } from '../render';
 import { fitEscaped } from '../render/escape-entities';
 import { escapeDiscordMarkdown } from './escape-markdown';

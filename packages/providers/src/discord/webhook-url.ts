@@ -13,7 +13,8 @@ const WEBHOOK_ID = /^\d{17,19}$/;
 const WEBHOOK_TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
 const THREAD_ID = /^\d{17,20}$/;
 
-const EXAMPLE = 'https://discord.com/api/webhooks/{id}/{token} (Server Settings → Integrations → Webhooks → Copy Webhook URL)';
+const EXAMPLE =
+  'https://discord.com/api/webhooks/{id}/{token} (Server Settings → Integrations → Webhooks → Copy Webhook URL)';
 
 /** A Discord webhook's credentials as discord.js's `WebhookClient({ id, token })` takes them. */
 export interface DiscordWebhook {
@@ -56,7 +57,10 @@ export function parseDiscordWebhookUrl(raw: string): DiscordWebhookCheck {
   }
   const [, id = '', token = ''] = match;
   if (!WEBHOOK_ID.test(id)) {
-    return { ok: false, message: 'webhook_url has an invalid webhook id: it must be 17 to 19 digits; copy the URL again' };
+    return {
+      ok: false,
+      message: 'webhook_url has an invalid webhook id: it must be 17 to 19 digits; copy the URL again',
+    };
   }
   if (!WEBHOOK_TOKEN.test(token)) {
     return {

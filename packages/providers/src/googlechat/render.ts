@@ -57,7 +57,8 @@ function widgetsFor(event: EventPayload, valueMax: number, factCount: number): c
     });
   }
   const omitted = description.facts.length - facts.length;
-  if (omitted > 0) widgets.push({ textParagraph: { text: `<i>${omitted} more detail${omitted === 1 ? '' : 's'} not shown</i>` } });
+  if (omitted > 0)
+    widgets.push({ textParagraph: { text: `<i>${omitted} more detail${omitted === 1 ? '' : 's'} not shown</i>` } });
   return widgets;
 }
 

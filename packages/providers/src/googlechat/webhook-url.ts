@@ -28,16 +28,21 @@ export function parseGoogleChatWebhookUrl(raw: string): GoogleChatWebhookCheck {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { ok: false, message: `webhook_url must start with https://; expected ${EXAMPLE}` };
   }
-  if (url.username || url.password) return { ok: false, message: 'webhook_url must not contain a user name or password' };
+  if (url.username || url.password)
+    return { ok: false, message: 'webhook_url must not contain a user name or password' };
   const host = url.hostname.toLowerCase();
-  if (host !== CHAT_HOST) return { ok: false, message: `webhook_url must be on chat.googleapis.com, not ${host}. ${HOW_TO}.` };
+  if (host !== CHAT_HOST)
+    return { ok: false, message: `webhook_url must be on chat.googleapis.com, not ${host}. ${HOW_TO}.` };
   const match = MESSAGES_PATH.exec(url.pathname);
   if (!match) return { ok: false, message: `webhook_url is not a space webhook URL; expected ${EXAMPLE}` };
   const space = match[1] ?? '';
   const key = url.searchParams.get('key') ?? '';
   const token = url.searchParams.get('token') ?? '';
   if (key === '' || token === '') {
-    return { ok: false, message: `webhook_url must include both its key and token parameters; copy the whole URL. ${HOW_TO}.` };
+    return {
+      ok: false,
+      message: `webhook_url must include both its key and token parameters; copy the whole URL. ${HOW_TO}.`,
+    };
   }
   const normalised = `${url.protocol}//${CHAT_HOST}/v1/spaces/${space}/messages?key=${encodeURIComponent(key)}&token=${encodeURIComponent(token)}`;
   return { ok: true, url: normalised, space, key, token };

@@ -13,12 +13,12 @@ export function escapeEntities(text: string): string {
  * Truncates plain text so that its escaped form is at most `max` characters,
  * then escapes it. Cutting the plain text keeps an escape sequence whole.
  */
-export function fitEscaped(text: string, max: number, escape: (plain: string) => string = escapeEntities): string {
+export function fitEscaped(text: string, max: number, escapeText: (plain: string) => string = escapeEntities): string {
   let limit = max;
-  let escaped = escape(truncate(text, limit));
+  let escaped = escapeText(truncate(text, limit));
   while (escaped.length > max && limit > 0) {
     limit -= Math.max(1, Math.ceil((escaped.length - max) / 2));
-    escaped = escape(truncate(text, limit));
+    escaped = escapeText(truncate(text, limit));
   }
   return escaped;
 }

@@ -1,4 +1,11 @@
-import type { ContextBlock, HeaderBlock, KnownBlock, MessageAttachment, MrkdwnElement, SectionBlock } from '@slack/types';
+import type {
+  ContextBlock,
+  HeaderBlock,
+  KnownBlock,
+  MessageAttachment,
+  MrkdwnElement,
+  SectionBlock,
+} from '@slack/types';
 import type { EventPayload } from '@wrenn/events';
 import { describeEvent, SEVERITY_COLORS, truncate } from '../render';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
@@ -61,7 +68,10 @@ export function renderSlackMessage(event: EventPayload): SlackMessage {
     type: 'header',
     text: { type: 'plain_text', text: truncate(description.title, SLACK_LIMITS.headerText), emoji: false },
   };
-  const summary: SectionBlock = { type: 'section', text: mrkdwn(fitEscaped(description.summary, SLACK_LIMITS.sectionText)) };
+  const summary: SectionBlock = {
+    type: 'section',
+    text: mrkdwn(fitEscaped(description.summary, SLACK_LIMITS.sectionText)),
+  };
 
   const shownFacts = description.facts.slice(0, SLACK_LIMITS.sectionFields * MAX_FIELD_SECTIONS);
   const omitted = description.facts.length - shownFacts.length;

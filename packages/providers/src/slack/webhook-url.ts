@@ -22,7 +22,8 @@ export function parseSlackWebhookUrl(raw: string): SlackWebhookCheck {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { ok: false, message: `webhook_url must start with https://; expected ${EXAMPLE}` };
   }
-  if (url.username || url.password) return { ok: false, message: 'webhook_url must not contain a user name or password' };
+  if (url.username || url.password)
+    return { ok: false, message: 'webhook_url must not contain a user name or password' };
   const host = url.hostname.toLowerCase();
   if (host !== SLACK_HOST) return { ok: false, message: `webhook_url must be on hooks.slack.com, not ${host}` };
   if (url.pathname.startsWith('/triggers/') || url.pathname.startsWith('/workflows/')) {

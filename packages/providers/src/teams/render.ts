@@ -70,8 +70,19 @@ function card(event: EventPayload, facts: AdaptiveFact[]): Record<string, unknow
         style: CONTAINER_STYLE[description.severity],
         bleed: true,
         items: [
-          { type: 'TextBlock', text: truncate(description.title, TITLE_MAX), weight: 'Bolder', size: 'Medium', wrap: true },
-          { type: 'TextBlock', text: stripTextBlockMarkdown(truncate(description.summary, SUMMARY_MAX)), wrap: true, spacing: 'Small' },
+          {
+            type: 'TextBlock',
+            text: truncate(description.title, TITLE_MAX),
+            weight: 'Bolder',
+            size: 'Medium',
+            wrap: true,
+          },
+          {
+            type: 'TextBlock',
+            text: stripTextBlockMarkdown(truncate(description.summary, SUMMARY_MAX)),
+            wrap: true,
+            spacing: 'Small',
+          },
         ],
       },
       { type: 'FactSet', facts },

@@ -36,7 +36,8 @@ export function parseTeamsWebhookUrl(raw: string): TeamsWebhookCheck {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { ok: false, message: `webhook_url must start with https://. ${HOW_TO}.` };
   }
-  if (url.username || url.password) return { ok: false, message: 'webhook_url must not contain a user name or password' };
+  if (url.username || url.password)
+    return { ok: false, message: 'webhook_url must not contain a user name or password' };
   if (isRetiredConnector(url)) return { ok: false, message: RETIRED_CONNECTOR_MESSAGE };
   const host = url.hostname.toLowerCase();
   if (!isWorkflowHost(host)) {

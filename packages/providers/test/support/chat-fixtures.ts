@@ -1,6 +1,5 @@
 import type { EventPayload, SubscribableEvent } from '@wrenn/events';
 
-
 const RESOURCES: Record<SubscribableEvent, EventPayload['resource'] & { metadata: Record<string, unknown> }> = {
   'capsule.created': { type: 'sandbox', id: 'cl-7f3a9c', metadata: { template: 'python-3.12' } },
   'capsule.running': { type: 'sandbox', id: 'cl-7f3a9c', metadata: {} },
@@ -50,13 +49,36 @@ export function oversizedEvent(): EventPayload {
 }
 
 /** What every renderer must show for each sample event: its title, summary line and severity. */
-export const EXPECTED_TEXT: Record<SubscribableEvent, { title: string; summary: string; severity: 'good' | 'warning' | 'attention' }> = {
-  'capsule.created': { title: 'Capsule created', summary: 'Capsule cl-7f3a9c was created by Ada (usr-9).', severity: 'good' },
-  'capsule.running': { title: 'Capsule resumed', summary: 'Capsule cl-7f3a9c is running again by Ada (usr-9).', severity: 'good' },
+export const EXPECTED_TEXT: Record<
+  SubscribableEvent,
+  { title: string; summary: string; severity: 'good' | 'warning' | 'attention' }
+> = {
+  'capsule.created': {
+    title: 'Capsule created',
+    summary: 'Capsule cl-7f3a9c was created by Ada (usr-9).',
+    severity: 'good',
+  },
+  'capsule.running': {
+    title: 'Capsule resumed',
+    summary: 'Capsule cl-7f3a9c is running again by Ada (usr-9).',
+    severity: 'good',
+  },
   'capsule.paused': { title: 'Capsule paused', summary: 'Capsule cl-7f3a9c was paused.', severity: 'warning' },
-  'capsule.destroyed': { title: 'Capsule destroyed', summary: 'Capsule cl-7f3a9c was destroyed by Ada (usr-9).', severity: 'attention' },
-  'template.snapshot.created': { title: 'Template snapshot created', summary: 'Snapshot snap-41b2 was created by Ada (usr-9).', severity: 'good' },
-  'template.snapshot.deleted': { title: 'Template snapshot deleted', summary: 'Snapshot snap-41b2 was deleted by Ada (usr-9).', severity: 'warning' },
+  'capsule.destroyed': {
+    title: 'Capsule destroyed',
+    summary: 'Capsule cl-7f3a9c was destroyed by Ada (usr-9).',
+    severity: 'attention',
+  },
+  'template.snapshot.created': {
+    title: 'Template snapshot created',
+    summary: 'Snapshot snap-41b2 was created by Ada (usr-9).',
+    severity: 'good',
+  },
+  'template.snapshot.deleted': {
+    title: 'Template snapshot deleted',
+    summary: 'Snapshot snap-41b2 was deleted by Ada (usr-9).',
+    severity: 'warning',
+  },
   'host.up': { title: 'Host is up', summary: 'Host host-eu-1 is back online.', severity: 'good' },
   'host.down': { title: 'Host is down', summary: 'Host host-eu-1 is unreachable.', severity: 'attention' },
 };

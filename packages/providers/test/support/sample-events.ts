@@ -4,7 +4,10 @@ const SANDBOX = { id: 'cl-0a1b2c3d4e5f6g7h8i9j0k1l2', type: 'sandbox' };
 const SNAPSHOT = { id: 'snap-00000000000000000000000s1', type: 'snapshot' };
 const HOST = { id: 'host-00000000000000000000000h1', type: 'host' };
 
-const SHAPES: Record<SubscribableEvent, { resource: EventPayload['resource']; metadata: Record<string, unknown>; system?: boolean }> = {
+const SHAPES: Record<
+  SubscribableEvent,
+  { resource: EventPayload['resource']; metadata: Record<string, unknown>; system?: boolean }
+> = {
   'capsule.created': { resource: SANDBOX, metadata: { template: 'python-3.12' } },
   'capsule.running': { resource: SANDBOX, metadata: {} },
   'capsule.paused': { resource: SANDBOX, metadata: { reason: 'idle' }, system: true },

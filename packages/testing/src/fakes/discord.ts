@@ -1,5 +1,5 @@
-import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import { answerFromScript, parseJson } from './fake-helpers';
+import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import { createResponseScript, type ResponseScript } from './scripted-responses';
 
 /** A webhook the fake knows. */
@@ -31,7 +31,10 @@ export interface FakeDiscord extends FakeServer, Omit<ResponseScript, 'take'> {
   /** An official-looking webhook URL for a config (the fake is reached through `apiBase`). */
   webhookUrl(id: string, token: string): string;
   /** The next `times` requests get a 429 with `Retry-After`, JSON `retry_after` and `X-RateLimit-*` headers. */
-  rateLimitNext(options?: { retryAfterSeconds?: number; global?: boolean; scope?: 'user' | 'global' | 'shared' }, times?: number): void;
+  rateLimitNext(
+    options?: { retryAfterSeconds?: number; global?: boolean; scope?: 'user' | 'global' | 'shared' },
+    times?: number,
+  ): void;
   /** The next `times` requests get a Cloudflare-style 429: an HTML body and no rate-limit headers. */
   cloudflareBlockNext(times?: number): void;
 }
@@ -76,18 +79,29 @@ export function discordEmbedErrors(body: Record<string, unknown>): ErrorTree | n
     maxLength(['embeds', i, 'footer', 'text'], footer?.text, 2048);
     maxLength(['embeds', i, 'author', 'name'], author?.name, 256);
     if (embed.color !== undefined && (typeof embed.color !== 'number' || embed.color < 0 || embed.color > 0xffffff)) {
-      addError(errors, ['embeds', i, 'color'], 'NUMBER_TYPE_MAX', 'int value should be less than or equal to 16777215.');
+      addError(
+        errors,
+        ['embeds', i, 'color'],
+        'NUMBER_TYPE_MAX',
+        'int value should be less than or equal to 16777215.',
+      );
     }
     if (embed.timestamp !== undefined && Number.isNaN(Date.parse(String(embed.timestamp)))) {
       addError(errors, ['embeds', i, 'timestamp'], 'DATE_TYPE_PARSE', 'Could not parse timestamp.');
     }
-    total += text(embed.title).length + text(embed.description).length + text(footer?.text).length + text(author?.name).length;
+    total +=
+      text(embed.title).length + text(embed.description).length + text(footer?.text).length + text(author?.name).length;
     const fields = Array.isArray(embed.fields) ? (embed.fields as Array<Record<string, unknown>>) : [];
-    if (fields.length > 25) addError(errors, ['embeds', i, 'fields'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
+    if (fields.length > 25)
+      addError(errors, ['embeds', i, 'fields'], 'BASE_TYPE_MAX_LENGTH', 'Must be 25 or fewer in length.');
     fields.forEach((field, j) => {
-      for (const [key, max] of [['name', 256], ['value', 1024]] as const) {
+      for (const [key, max] of [
+        ['name', 256],
+        ['value', 1024],
+      ] as const) {
         const value = text(field[key]);
-        if (value === '') addError(errors, ['embeds', i, 'fields', j, key], 'BASE_TYPE_REQUIRED', 'This field is required');
+        if (value === '')
+          addError(errors, ['embeds', i, 'fields', j, key], 'BASE_TYPE_REQUIRED', 'This field is required');
         maxLength(['embeds', i, 'fields', j, key], field[key], max);
         total += value.length;
       }
@@ -117,7 +131,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     'x-ratelimit-reset-after': resetAfter.toFixed(3),
   });
 
-  async function handle(req: ReceivedRequest, res: import('node:http').ServerResponse): Promise<void> {
+  async function handle(req: ReceivedRequest, res: import('node:http').ServerResponse) {
     if (answerFromScript(script, res)) return;
     const route = ROUTE.exec(req.url);
     if (!route) return sendJson(res, 404, { message: '404: Not Found', code: 0 });

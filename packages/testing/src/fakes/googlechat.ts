@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import { answerFromScript, parseJson, pathOf, queryOf } from './fake-helpers';
+import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import { createResponseScript, type ResponseScript } from './scripted-responses';
 
 export interface FakeGoogleChatOptions {
@@ -31,9 +31,19 @@ export interface FakeGoogleChat extends FakeServer, Omit<ResponseScript, 'take'>
 /** Chat's limit for a whole message. */
 export const GOOGLE_CHAT_FAKE_MAX_BYTES = 32_000;
 const ROUTE = /^\/v1\/spaces\/([^/]+)\/messages\/?$/;
-const REPLY_OPTIONS = new Set(['MESSAGE_REPLY_OPTION_UNSPECIFIED', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD', 'REPLY_MESSAGE_OR_FAIL']);
+const REPLY_OPTIONS = new Set([
+  'MESSAGE_REPLY_OPTION_UNSPECIFIED',
+  'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD',
+  'REPLY_MESSAGE_OR_FAIL',
+]);
 
-function googleError(res: ServerResponse, code: number, status: string, message: string, headers: Record<string, string> = {}): void {
+function googleError(
+  res: ServerResponse,
+  code: number,
+  status: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   sendJson(res, code, { error: { code, message, status } }, headers);
 }
 
@@ -49,9 +59,12 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
   const messages: FakeGoogleChatMessage[] = [];
   const threadsByKey = new Map<string, string>();
   let counter = 0;
-  const nextId = (prefix: string) => `${prefix}${(counter += 1).toString(36).padStart(8, '0')}`;
+  const nextId = (prefix: string) => {
+    counter += 1;
+    return `${prefix}${counter.toString(36).padStart(8, '0')}`;
+  };
 
-  function handle(req: ReceivedRequest, res: ServerResponse): void {
+  function handle(req: ReceivedRequest, res: ServerResponse) {
     if (answerFromScript(script, res)) return;
     const route = ROUTE.exec(pathOf(req.url));
     if (!route || req.method !== 'POST') return googleError(res, 404, 'NOT_FOUND', 'Requested entity was not found.');
@@ -73,7 +86,12 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
       );
     }
     if (Buffer.byteLength(req.body, 'utf8') > GOOGLE_CHAT_FAKE_MAX_BYTES) {
-      return googleError(res, 400, 'INVALID_ARGUMENT', `Message payload exceeds the limit of ${GOOGLE_CHAT_FAKE_MAX_BYTES} bytes.`);
+      return googleError(
+        res,
+        400,
+        'INVALID_ARGUMENT',
+        `Message payload exceeds the limit of ${GOOGLE_CHAT_FAKE_MAX_BYTES} bytes.`,
+      );
     }
     const parsed = parseJson(req.body);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -112,7 +130,10 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
       createTime: new Date().toISOString(),
       text: hasText ? body.text : '',
       cardsV2: body.cardsV2 ?? [],
-      thread: { name: threadName, ...(key === null || option === 'MESSAGE_REPLY_OPTION_UNSPECIFIED' ? {} : { threadKey: key }) },
+      thread: {
+        name: threadName,
+        ...(key === null || option === 'MESSAGE_REPLY_OPTION_UNSPECIFIED' ? {} : { threadKey: key }),
+      },
       space: { name: `spaces/${space}`, type: 'ROOM', spaceType: 'SPACE' },
       argumentText: hasText ? body.text : '',
       formattedText: hasText ? body.text : '',
@@ -128,7 +149,8 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
     messages,
     threads() {
       const grouped = new Map<string, FakeGoogleChatMessage[]>();
-      for (const message of messages) grouped.set(message.threadName, [...(grouped.get(message.threadName) ?? []), message]);
+      for (const message of messages)
+        grouped.set(message.threadName, [...(grouped.get(message.threadName) ?? []), message]);
       return grouped;
     },
     webhookUrl: (space = 'AAAAfake123', token = 'fake-token-0123456789') =>
@@ -140,7 +162,8 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
           body: {
             error: {
               code: 429,
-              message: "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per space'.",
+              message:
+                "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per space'.",
               status: 'RESOURCE_EXHAUSTED',
             },
           },

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { type FakeServer, type ReceivedRequest, startFakeServer } from './fake-server';
 import { answerFromScript, parseJson, pathOf } from './fake-helpers';
+import { type FakeServer, type ReceivedRequest, startFakeServer } from './fake-server';
 import { createResponseScript, type ResponseScript } from './scripted-responses';
 
 export interface FakeSlackOptions {
@@ -26,7 +26,19 @@ export interface FakeSlack extends FakeServer, Omit<ResponseScript, 'take'> {
 }
 
 const ROUTE = /^\/services\/([^/]+\/[^/]+\/[^/]+)\/?$/;
-const BLOCK_TYPES = new Set(['header', 'section', 'context', 'divider', 'actions', 'image', 'rich_text', 'input', 'file', 'video', 'markdown']);
+const BLOCK_TYPES = new Set([
+  'header',
+  'section',
+  'context',
+  'divider',
+  'actions',
+  'image',
+  'rich_text',
+  'input',
+  'file',
+  'video',
+  'markdown',
+]);
 
 type Json = Record<string, unknown>;
 
@@ -57,7 +69,8 @@ export function slackBlockProblem(blocks: unknown): string | null {
         if (n < 1 || n > 3000) return `${at}.text must be 1-3000 characters`;
       }
       if (block.fields !== undefined) {
-        if (!Array.isArray(block.fields) || block.fields.length < 1 || block.fields.length > 10) return `${at}.fields must have 1-10 items`;
+        if (!Array.isArray(block.fields) || block.fields.length < 1 || block.fields.length > 10)
+          return `${at}.fields must have 1-10 items`;
         for (const [j, field] of block.fields.entries()) {
           const n = textLength(field);
           if (n < 1 || n > 2000) return `${at}.fields[${j}] must be 1-2000 characters`;
@@ -66,10 +79,12 @@ export function slackBlockProblem(blocks: unknown): string | null {
     }
     if (block.type === 'context') {
       const elements = block.elements;
-      if (!Array.isArray(elements) || elements.length < 1 || elements.length > 10) return `${at}.elements must have 1-10 items`;
+      if (!Array.isArray(elements) || elements.length < 1 || elements.length > 10)
+        return `${at}.elements must have 1-10 items`;
       for (const [j, element] of elements.entries()) {
         const n = textLength(element);
-        if ((element as Json).type !== 'image' && (n < 1 || n > 3000)) return `${at}.elements[${j}] must be 1-3000 characters`;
+        if ((element as Json).type !== 'image' && (n < 1 || n > 3000))
+          return `${at}.elements[${j}] must be 1-3000 characters`;
       }
     }
   }
@@ -93,7 +108,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     res.end(body);
   };
 
-  function handle(req: ReceivedRequest, res: ServerResponse): void {
+  function handle(req: ReceivedRequest, res: ServerResponse) {
     if (answerFromScript(script, res)) return;
     const route = ROUTE.exec(pathOf(req.url));
     if (!route || req.method !== 'POST') return reply(res, 404, 'no_service');
@@ -126,7 +141,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     webhookUrl: (hook = 'T0001/B0001/abcdefghijklmnopqrstuvwx') => `https://hooks.slack.com/services/${hook}`,
     rateLimitNext(retryAfterSeconds = 30, times = 1) {
       script.failNext(
-        { status: 429, body: 'rate_limited', headers: { 'content-type': 'text/html', 'retry-after': String(retryAfterSeconds) } },
+        {
+          status: 429,
+          body: 'rate_limited',
+          headers: { 'content-type': 'text/html', 'retry-after': String(retryAfterSeconds) },
+        },
         times,
       );
     },

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import { answerFromScript, parseJson, pathOf, queryOf } from './fake-helpers';
+import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import { createResponseScript, type ResponseScript } from './scripted-responses';
 
 export interface FakeTeamsOptions {
@@ -71,7 +71,7 @@ export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<Fa
   const messages: FakeTeamsMessage[] = [];
   const flowRuns: FakeFlowRun[] = [];
 
-  function handle(req: ReceivedRequest, res: ServerResponse): void {
+  function handle(req: ReceivedRequest, res: ServerResponse) {
     if (answerFromScript(script, res)) return;
     const path = pathOf(req.url);
     if (req.method !== 'POST' || !WORKFLOW_PATH.test(path)) {
@@ -94,7 +94,10 @@ export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<Fa
     const body = parseJson(req.body);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return sendJson(res, 400, {
-        error: { code: 'InvalidRequestContent', message: 'The request content is not valid and could not be deserialized.' },
+        error: {
+          code: 'InvalidRequestContent',
+          message: 'The request content is not valid and could not be deserialized.',
+        },
       });
     }
     const message = body as Record<string, unknown>;
@@ -118,7 +121,12 @@ export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<Fa
       script.failNext(
         {
           status: 429,
-          body: { error: { code: 'WorkflowRequestsThrottled', message: 'The workflow is being throttled. Retry the request later.' } },
+          body: {
+            error: {
+              code: 'WorkflowRequestsThrottled',
+              message: 'The workflow is being throttled. Retry the request later.',
+            },
+          },
           headers: { 'retry-after': String(retryAfterSeconds) },
         },
         times,
