@@ -1,0 +1,150 @@
+import type { Channel as ChannelRow, Database } from '@wrenn/db';
+import { type Kysely, sql } from 'kysely';
+
+type Db = Kysely<Database>;
+
+/** Outcomes of writes that the caller turns into 409s. */
+export type CreateChannelResult =
+  | { kind: 'created'; row: ChannelRow }
+  | { kind: 'name_taken' }
+  | { kind: 'limit_reached'; limit: number };
+
+export type UpdateChannelResult = { kind: 'updated'; row: ChannelRow } | { kind: 'not_found' } | { kind: 'name_taken' };
+
+export interface NewChannelInput {
+  id: string;
+  teamId: string;
+  name: string;
+  provider: string;
+  sealedConfig: Record<string, string>;
+  events: readonly string[];
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function isNameConflict(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === UNIQUE_VIOLATION && e.constraint === 'channels_team_id_name_key';
+}
+
+/** The team's channels, newest first. */
+export function listChannels(db: Db, teamId: string): Promise<ChannelRow[]> {
+  return db
+    .selectFrom('channels')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** One channel of the team; another team's channel is as absent as an unknown one. */
+export async function findChannel(db: Db, teamId: string, id: string): Promise<ChannelRow | null> {
+  const row = await db
+    .selectFrom('channels')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/**
+ * Inserts a channel unless the team is at its channel limit or already has
+ * the name. A per-team advisory lock makes the count and the insert atomic.
+ */
+export async function insertChannel(db: Db, input: NewChannelInput, maxPerTeam: number): Promise<CreateChannelResult> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`channels:${input.teamId}`}, 0))`.execute(trx);
+    const { count } = await trx
+      .selectFrom('channels')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('team_id', '=', input.teamId)
+      .executeTakeFirstOrThrow();
+    if (Number(count) >= maxPerTeam) return { kind: 'limit_reached', limit: maxPerTeam };
+    const row = await trx
+      .insertInto('channels')
+      .values({
+        id: input.id,
+        team_id: input.teamId,
+        name: input.name,
+        provider: input.provider,
+        config: JSON.stringify(input.sealedConfig),
+        event_types: [...input.events],
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .onConflict((oc) => oc.columns(['team_id', 'name']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    return row ? { kind: 'created', row } : { kind: 'name_taken' };
+  });
+}
+
+export interface ChannelChanges {
+  name?: string | undefined;
+  events?: readonly string[] | undefined;
+  enabled?: boolean | undefined;
+}
+
+/** Applies a PATCH. Enabling clears the auto-disable state. */
+export async function updateChannel(
+  db: Db,
+  teamId: string,
+  id: string,
+  changes: ChannelChanges,
+): Promise<UpdateChannelResult> {
+  try {
+    const row = await db
+      .updateTable('channels')
+      .set({
+        updated_at: new Date(),
+        ...(changes.name === undefined ? {} : { name: changes.name }),
+        ...(changes.events === undefined ? {} : { event_types: [...changes.events] }),
+        ...(changes.enabled === undefined ? {} : { enabled: changes.enabled }),
+        ...(changes.enabled === true ? { disabled_reason: null, consecutive_failures: 0 } : {}),
+      })
+      .where('team_id', '=', teamId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? { kind: 'updated', row } : { kind: 'not_found' };
+  } catch (err) {
+    if (isNameConflict(err)) return { kind: 'name_taken' };
+    throw err;
+  }
+}
+
+/** Replaces the whole sealed config and re-enables the channel (a new credential deserves a new chance). */
+export async function replaceChannelConfig(
+  db: Db,
+  teamId: string,
+  id: string,
+  sealedConfig: Record<string, string>,
+): Promise<ChannelRow | null> {
+  const row = await db
+    .updateTable('channels')
+    .set({
+      config: JSON.stringify(sealedConfig),
+      enabled: true,
+      disabled_reason: null,
+      consecutive_failures: 0,
+      updated_at: new Date(),
+    })
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Deletes a channel (its deliveries go with it); `null` when the team has no such channel. */
+export async function deleteChannel(db: Db, teamId: string, id: string): Promise<ChannelRow | null> {
+  const row = await db
+    .deleteFrom('channels')
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}

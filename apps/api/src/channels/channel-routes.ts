@@ -1,0 +1,273 @@
+import type { AuditActor } from '@wrenn/audit';
+import { openConfig, sealConfig } from '@wrenn/crypto';
+import type { Channel as ChannelRow } from '@wrenn/db';
+import { newId } from '@wrenn/events';
+import { isProviderName, type ProviderName, validateChannelConfig } from '@wrenn/providers';
+import type { ApiDeps } from '../deps';
+import { AppError, invalid, notFound } from '../http/app-error';
+import type { AuthContext } from '../http/auth';
+import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
+import type { RouteRegistry } from '../http/route';
+import { checkOutboundTargets, withGeneratedSecret } from './channel-config';
+import {
+  deleteChannel,
+  findChannel,
+  insertChannel,
+  listChannels,
+  replaceChannelConfig,
+  updateChannel,
+} from './channel-repository';
+import {
+  Channel,
+  ChannelList,
+  ChannelPathParams,
+  ChannelWithSecret,
+  CreateChannelBody,
+  ReplaceConfigBody,
+  TestSendBody,
+  TestSendResult,
+  UpdateChannelBody,
+} from './channel-schemas';
+import { channelRef, serializeChannel } from './channel-serializer';
+import { sendTestEvent } from './test-send';
+
+const TAG = 'channels';
+
+const CHANNEL_NOT_FOUND = errorResponse('No channel with this id in your team (`not_found`)');
+const BAD_ID = errorResponse('Malformed channel id (`invalid_request`)');
+const DELIVERY_FAILED = errorResponse(
+  'The provider refused or did not answer; the message summarises its answer without secrets (`delivery_failed`)',
+);
+
+/** The audit actor of a user request. */
+function actorOf(auth: AuthContext): AuditActor {
+  return { type: 'user', id: auth.userId, name: auth.name };
+}
+
+function storedProvider(row: ChannelRow): ProviderName {
+  if (!isProviderName(row.provider)) throw new Error(`channel ${row.id} has an unknown provider`);
+  return row.provider;
+}
+
+/** Validates a new config, applies the outbound-safety rule and seals it for storage. */
+async function prepareConfig(deps: ApiDeps, provider: ProviderName, config: Record<string, string>) {
+  const withSecret = withGeneratedSecret(provider, config);
+  const target = await checkOutboundTargets(deps.http, provider, withSecret.config);
+  if (!target.ok) throw invalid(target.message);
+  return { sealed: sealConfig(deps.secrets, withSecret.config), generatedSecret: withSecret.generatedSecret };
+}
+
+async function sendTestOrThrow(
+  deps: ApiDeps,
+  auth: AuthContext,
+  provider: ProviderName,
+  config: Record<string, string>,
+) {
+  const result = await sendTestEvent(deps, auth, provider, config);
+  if (result.ok) return;
+  throw result.reason === 'refused_target' ? invalid(result.message) : new AppError('delivery_failed', result.message);
+}
+
+/** Channel CRUD, secret rotation and test sends (CONTRACT 4.3). */
+export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  registry.add({
+    method: 'post',
+    path: '/v1/channels',
+    summary: 'Create a channel',
+    tag: TAG,
+    auth: 'user',
+    body: CreateChannelBody,
+    responses: {
+      201: {
+        description:
+          'The new channel. A webhook channel created without `secret` carries the generated `secret`, shown this once.',
+        schema: ChannelWithSecret,
+      },
+      400: errorResponse('Invalid body, config or a refused target address (`invalid_request`)'),
+      409: errorResponse(
+        'The team already has a channel with this name, or already has the maximum number of channels (100 unless configured) (`conflict`)',
+      ),
+      ...BODY_ROUTE_ERRORS,
+    },
+    async handler({ body, auth, res }) {
+      const { sealed, generatedSecret } = await prepareConfig(deps, body.provider, body.config);
+      const { id, uuid } = newId('channel');
+      const result = await insertChannel(
+        deps.db,
+        {
+          id: uuid,
+          teamId: auth.teamUuid,
+          name: body.name,
+          provider: body.provider,
+          sealedConfig: sealed,
+          events: body.events,
+        },
+        deps.limits.maxChannelsPerTeam,
+      );
+      if (result.kind === 'name_taken')
+        throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
+      if (result.kind === 'limit_reached') {
+        throw new AppError(
+          'conflict',
+          `a team can have at most ${result.limit} channels; delete one before creating another`,
+        );
+      }
+      await deps.audit.channelCreate(actorOf(auth), auth.teamId, { id, name: body.name, provider: body.provider });
+      const channel: ChannelWithSecret = serializeChannel(result.row);
+      if (generatedSecret !== undefined) channel.secret = generatedSecret;
+      res.status(201).json(channel);
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/v1/channels',
+    summary: "List the team's channels, newest first",
+    tag: TAG,
+    auth: 'user',
+    responses: { 200: { description: 'Every channel of the team', schema: ChannelList }, ...USER_ROUTE_ERRORS },
+    async handler({ auth, res }) {
+      const rows = await listChannels(deps.db, auth.teamUuid);
+      res.json(rows.map(serializeChannel));
+    },
+  });
+
+  registry.add({
+    method: 'post',
+    path: '/v1/channels/test',
+    summary: 'Send a channel.test event to an unsaved config',
+    tag: TAG,
+    auth: 'user',
+    body: TestSendBody,
+    responses: {
+      200: { description: 'The provider accepted the test event', schema: TestSendResult },
+      400: errorResponse('Invalid body or config, or a refused target address (`invalid_request`)'),
+      502: DELIVERY_FAILED,
+      ...BODY_ROUTE_ERRORS,
+    },
+    async handler({ body, auth, res }) {
+      await sendTestOrThrow(deps, auth, body.provider, body.config);
+      res.json({ status: 'ok' });
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/v1/channels/:id',
+    summary: 'Get a channel',
+    tag: TAG,
+    auth: 'user',
+    params: ChannelPathParams,
+    responses: {
+      200: { description: 'The channel', schema: Channel },
+      400: BAD_ID,
+      404: CHANNEL_NOT_FOUND,
+      ...USER_ROUTE_ERRORS,
+    },
+    async handler({ params, auth, res }) {
+      const row = await findChannel(deps.db, auth.teamUuid, params.id);
+      if (!row) throw notFound('channel');
+      res.json(serializeChannel(row));
+    },
+  });
+
+  registry.add({
+    method: 'patch',
+    path: '/v1/channels/:id',
+    summary: 'Rename, resubscribe, enable or disable a channel',
+    tag: TAG,
+    auth: 'user',
+    params: ChannelPathParams,
+    body: UpdateChannelBody,
+    responses: {
+      200: { description: 'The updated channel', schema: Channel },
+      400: errorResponse('Malformed id or invalid body (`invalid_request`)'),
+      404: CHANNEL_NOT_FOUND,
+      409: errorResponse('The team already has a channel with this name (`conflict`)'),
+      ...BODY_ROUTE_ERRORS,
+    },
+    async handler({ params, body, auth, res }) {
+      const result = await updateChannel(deps.db, auth.teamUuid, params.id, body);
+      if (result.kind === 'not_found') throw notFound('channel');
+      if (result.kind === 'name_taken')
+        throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
+      const changed = (['name', 'events', 'enabled'] as const).filter((key) => body[key] !== undefined);
+      await deps.audit.channelUpdate(actorOf(auth), auth.teamId, channelRef(result.row), [...changed]);
+      res.json(serializeChannel(result.row));
+    },
+  });
+
+  registry.add({
+    method: 'put',
+    path: '/v1/channels/:id/config',
+    summary: "Replace a channel's config (rotate its secrets)",
+    tag: TAG,
+    auth: 'user',
+    params: ChannelPathParams,
+    body: ReplaceConfigBody,
+    responses: {
+      200: {
+        description:
+          'The channel, enabled again. A webhook config without `secret` gets a new generated `secret`, shown this once.',
+        schema: ChannelWithSecret,
+      },
+      400: errorResponse(
+        "Malformed id, invalid config for the channel's provider or a refused target address (`invalid_request`)",
+      ),
+      404: CHANNEL_NOT_FOUND,
+      ...BODY_ROUTE_ERRORS,
+    },
+    async handler({ params, body, auth, res }) {
+      const existing = await findChannel(deps.db, auth.teamUuid, params.id);
+      if (!existing) throw notFound('channel');
+      const provider = storedProvider(existing);
+      const check = validateChannelConfig(provider, body.config);
+      if (!check.ok) throw invalid(check.message);
+      const { sealed, generatedSecret } = await prepareConfig(deps, provider, check.config);
+      const row = await replaceChannelConfig(deps.db, auth.teamUuid, params.id, sealed);
+      if (!row) throw notFound('channel');
+      await deps.audit.channelRotateConfig(actorOf(auth), auth.teamId, channelRef(row));
+      const channel: ChannelWithSecret = serializeChannel(row);
+      if (generatedSecret !== undefined) channel.secret = generatedSecret;
+      res.json(channel);
+    },
+  });
+
+  registry.add({
+    method: 'delete',
+    path: '/v1/channels/:id',
+    summary: 'Delete a channel and its delivery log',
+    tag: TAG,
+    auth: 'user',
+    params: ChannelPathParams,
+    responses: { 204: { description: 'Deleted' }, 400: BAD_ID, 404: CHANNEL_NOT_FOUND, ...USER_ROUTE_ERRORS },
+    async handler({ params, auth, res }) {
+      const row = await deleteChannel(deps.db, auth.teamUuid, params.id);
+      if (!row) throw notFound('channel');
+      await deps.audit.channelDelete(actorOf(auth), auth.teamId, channelRef(row));
+      res.status(204).end();
+    },
+  });
+
+  registry.add({
+    method: 'post',
+    path: '/v1/channels/:id/test',
+    summary: 'Send a channel.test event with the stored config',
+    tag: TAG,
+    auth: 'user',
+    params: ChannelPathParams,
+    responses: {
+      200: { description: 'The provider accepted the test event', schema: TestSendResult },
+      400: errorResponse('Malformed id or a refused target address (`invalid_request`)'),
+      404: CHANNEL_NOT_FOUND,
+      502: DELIVERY_FAILED,
+      ...USER_ROUTE_ERRORS,
+    },
+    async handler({ params, auth, res }) {
+      const row = await findChannel(deps.db, auth.teamUuid, params.id);
+      if (!row) throw notFound('channel');
+      await sendTestOrThrow(deps, auth, storedProvider(row), openConfig(deps.secrets, row.config));
+      res.json({ status: 'ok' });
+    },
+  });
+}

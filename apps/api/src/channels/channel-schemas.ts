@@ -1,0 +1,171 @@
+import { EVENT_TYPES, parseId } from '@wrenn/events';
+import { MAX_CONFIG_VALUE_LENGTH, PROVIDER_NAMES, type ProviderName, validateChannelConfig } from '@wrenn/providers';
+import { z } from 'zod';
+
+// Schemas of the channel routes. Requests are validated with these and the
+// OpenAPI document is generated from them, so the two cannot disagree.
+
+const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** Raw names longer than this are refused before normalising (bounded work and messages). */
+const MAX_RAW_NAME_LENGTH = 200;
+
+const required = (what: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? `is required (${what})` : `must be ${what}`;
+
+/** Trims, lower-cases and turns spaces into `-`, as the platform does. */
+export function normalizeChannelName(raw: string): string {
+  return raw.trim().toLowerCase().replaceAll(' ', '-');
+}
+
+export const ChannelName = z
+  .string({ error: required('a string') })
+  .max(MAX_RAW_NAME_LENGTH, `must be at most ${MAX_RAW_NAME_LENGTH} characters`)
+  .transform(normalizeChannelName)
+  .pipe(
+    z
+      .string()
+      .regex(
+        NAME_PATTERN,
+        'must start with a letter or digit and contain only a-z, 0-9, ".", "_" or "-" (1–64 characters after trimming, lower-casing and turning spaces into "-")',
+      ),
+  )
+  .meta({
+    description:
+      'Trimmed, lower-cased, spaces become `-`; then `^[a-z0-9][a-z0-9._-]{0,63}$`. Unique per team (409 `conflict`).',
+    examples: ['ops-alerts'],
+  });
+
+const SubscribableEventName = z.enum(EVENT_TYPES, {
+  error: (issue) =>
+    issue.input === 'channel.test'
+      ? 'channel.test is only sent by test sends and cannot be subscribed'
+      : `must be one of ${EVENT_TYPES.join(', ')}`,
+});
+
+export const EventList = z
+  .array(SubscribableEventName, { error: required(`a non-empty array of events (${EVENT_TYPES.join(', ')})`) })
+  .min(1, 'must list at least one event')
+  .max(64, 'must list at most 64 events')
+  .transform((events) => [...new Set(events)])
+  .meta({ description: 'Events to deliver; duplicates are removed. `channel.test` cannot be subscribed.' });
+
+export const ProviderField = z
+  .enum(PROVIDER_NAMES, { error: required(`one of ${PROVIDER_NAMES.join(', ')}`) })
+  .meta({ description: 'Where notifications go.' });
+
+const CONFIG_KEYS_DOC =
+  'discord: `webhook_url` (optional `thread_id`); slack, teams, googlechat: `webhook_url`; ' +
+  'telegram: `bot_token`, `chat_id` (optional `message_thread_id`); matrix: `homeserver_url`, `access_token`, `room_id`; ' +
+  'webhook: `url` (optional `secret`; generated and returned once when absent).';
+
+/** A flat object of strings; the provider's keys and shapes are checked by {@link withProviderConfig}. */
+export const ConfigMap = z
+  .record(
+    z.string(),
+    z
+      .string({ error: 'must be a string' })
+      .max(MAX_CONFIG_VALUE_LENGTH, `must be at most ${MAX_CONFIG_VALUE_LENGTH} characters`),
+    { error: required('an object of strings') },
+  )
+  .meta({ description: `Provider settings, a flat object of strings. Values are write-only. ${CONFIG_KEYS_DOC}` });
+
+/**
+ * Checks `config` against its provider's rules and replaces it with the
+ * normalised config to store. The provider's messages name the key to fix.
+ */
+function withProviderConfig<T extends { provider: ProviderName; config: Record<string, string> }>(
+  body: T,
+  ctx: z.core.$RefinementCtx<T>,
+): T {
+  const check = validateChannelConfig(body.provider, body.config);
+  if (!check.ok) {
+    ctx.addIssue({ code: 'custom', message: check.message, input: body.config });
+    return z.NEVER;
+  }
+  return { ...body, config: check.config };
+}
+
+const unknownFields = (allowed: readonly string[]) => (issue: z.core.$ZodRawIssue) =>
+  issue.code === 'unrecognized_keys'
+    ? `unknown field ${(issue.keys as string[]).map((k) => JSON.stringify(k)).join(', ')} (allowed: ${allowed.join(', ')})`
+    : issue.input === undefined || typeof issue.input !== 'object' || issue.input === null || Array.isArray(issue.input)
+      ? 'must be a JSON object'
+      : undefined;
+
+export const CreateChannelBody = z
+  .strictObject(
+    { name: ChannelName, provider: ProviderField, config: ConfigMap, events: EventList },
+    { error: unknownFields(['name', 'provider', 'config', 'events']) },
+  )
+  .transform(withProviderConfig);
+export type CreateChannelBody = z.output<typeof CreateChannelBody>;
+
+export const UpdateChannelBody = z
+  .strictObject(
+    {
+      name: ChannelName.optional(),
+      events: EventList.optional(),
+      enabled: z
+        .boolean({ error: 'must be true or false' })
+        .optional()
+        .meta({ description: 'Enabling clears `disabled_reason` and the failure count.' }),
+    },
+    { error: unknownFields(['name', 'events', 'enabled']) },
+  )
+  .refine((body) => Object.values(body).some((v) => v !== undefined), {
+    message: 'set at least one of name, events, enabled',
+  });
+export type UpdateChannelBody = z.output<typeof UpdateChannelBody>;
+
+export const ReplaceConfigBody = z.strictObject({ config: ConfigMap }, { error: unknownFields(['config']) });
+export type ReplaceConfigBody = z.output<typeof ReplaceConfigBody>;
+
+export const TestSendBody = z
+  .strictObject({ provider: ProviderField, config: ConfigMap }, { error: unknownFields(['provider', 'config']) })
+  .transform(withProviderConfig);
+export type TestSendBody = z.output<typeof TestSendBody>;
+
+const CHANNEL_ID_PATTERN = /^ch-[0-9a-z]{25}$/;
+
+/** A `ch-` id in a path, parsed to its UUID (malformed is 400). */
+export const ChannelIdParam = z
+  .string()
+  .regex(CHANNEL_ID_PATTERN, 'must be a channel id (ch- followed by 25 base-36 characters)')
+  .transform((id, ctx) => {
+    const uuid = parseId('channel', id);
+    if (uuid) return uuid;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be a channel id (ch- followed by 25 base-36 characters)',
+      input: id,
+    });
+    return z.NEVER;
+  });
+
+export const ChannelPathParams = z.object({ id: ChannelIdParam });
+
+export const Channel = z.strictObject({
+  id: z.string().meta({ examples: ['ch-0a1b2c3d4e5f6g7h8i9j0k1l2'] }),
+  team_id: z.string(),
+  name: z.string(),
+  provider: z.enum(PROVIDER_NAMES),
+  events: z.array(z.enum(EVENT_TYPES)),
+  enabled: z.boolean(),
+  disabled_reason: z.string().nullable().meta({ description: 'Why the service disabled the channel, if it did.' }),
+  config_fields: z.array(z.string()).meta({ description: 'Every stored config key, sorted; never the values.' }),
+  created_at: z.string().meta({ format: 'date-time' }),
+  updated_at: z.string().meta({ format: 'date-time' }),
+});
+export type Channel = z.infer<typeof Channel>;
+
+export const ChannelWithSecret = Channel.extend({
+  secret: z
+    .string()
+    .optional()
+    .meta({ description: 'Webhook channels only: the generated signing secret, shown this once.' }),
+});
+export type ChannelWithSecret = z.infer<typeof ChannelWithSecret>;
+
+export const ChannelList = z.array(Channel);
+
+export const TestSendResult = z.strictObject({ status: z.literal('ok') });
