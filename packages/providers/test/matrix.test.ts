@@ -106,14 +106,14 @@ describe('matrix render', () => {
         },
         "capsule.running": {
           "body": "🟢 Capsule resumed
-      Capsule cl-0a1b2c3d4e5f6g7h8i9j0k1l2 is running again by Ada (usr-0000000000000000000000ada).
+      Capsule cl-0a1b2c3d4e5f6g7h8i9j0k1l2 was resumed by Ada (usr-0000000000000000000000ada).
 
       Capsule: cl-0a1b2c3d4e5f6g7h8i9j0k1l2
       Actor: Ada (usr-0000000000000000000000ada)
       Team: team-00000000000000000000team1
       Time: 2026-04-09T11:06:06Z",
           "format": "org.matrix.custom.html",
-          "formatted_body": "🟢 <b>Capsule resumed</b><br>Capsule cl-0a1b2c3d4e5f6g7h8i9j0k1l2 is running again by Ada (usr-0000000000000000000000ada).<br><br><b>Capsule:</b> <code>cl-0a1b2c3d4e5f6g7h8i9j0k1l2</code><br><b>Actor:</b> Ada (usr-0000000000000000000000ada)<br><b>Team:</b> <code>team-00000000000000000000team1</code><br><b>Time:</b> 2026-04-09T11:06:06Z",
+          "formatted_body": "🟢 <b>Capsule resumed</b><br>Capsule cl-0a1b2c3d4e5f6g7h8i9j0k1l2 was resumed by Ada (usr-0000000000000000000000ada).<br><br><b>Capsule:</b> <code>cl-0a1b2c3d4e5f6g7h8i9j0k1l2</code><br><b>Actor:</b> Ada (usr-0000000000000000000000ada)<br><b>Team:</b> <code>team-00000000000000000000team1</code><br><b>Time:</b> 2026-04-09T11:06:06Z",
           "m.mentions": {},
           "msgtype": "m.notice",
         },

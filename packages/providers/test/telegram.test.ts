@@ -81,7 +81,7 @@ describe('telegram render', () => {
       <b>Time:</b> 2026-04-09T11:06:06Z
       <b>reason:</b> idle",
         "capsule.running": "🟢 <b>Capsule resumed</b>
-      Capsule cl-0a1b2c3d4e5f6g7h8i9j0k1l2 is running again by Ada (usr-0000000000000000000000ada).
+      Capsule cl-0a1b2c3d4e5f6g7h8i9j0k1l2 was resumed by Ada (usr-0000000000000000000000ada).
 
       <b>Capsule:</b> <code>cl-0a1b2c3d4e5f6g7h8i9j0k1l2</code>
       <b>Actor:</b> Ada (usr-0000000000000000000000ada)

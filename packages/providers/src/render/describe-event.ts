@@ -16,7 +16,7 @@ export interface EventDescription {
 
 const TITLES: Record<EventType, { title: string; verb: string; severity: Severity }> = {
   'capsule.created': { title: 'Capsule created', verb: 'was created', severity: 'good' },
-  'capsule.running': { title: 'Capsule resumed', verb: 'is running again', severity: 'good' },
+  'capsule.running': { title: 'Capsule resumed', verb: 'was resumed', severity: 'good' },
   'capsule.paused': { title: 'Capsule paused', verb: 'was paused', severity: 'warning' },
   'capsule.destroyed': { title: 'Capsule destroyed', verb: 'was destroyed', severity: 'attention' },
   'template.snapshot.created': { title: 'Template snapshot created', verb: 'was created', severity: 'good' },

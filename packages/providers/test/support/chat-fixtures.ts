@@ -60,7 +60,7 @@ export const EXPECTED_TEXT: Record<
   },
   'capsule.running': {
     title: 'Capsule resumed',
-    summary: 'Capsule cl-7f3a9c is running again by Ada (usr-9).',
+    summary: 'Capsule cl-7f3a9c was resumed by Ada (usr-9).',
     severity: 'good',
   },
   'capsule.paused': { title: 'Capsule paused', summary: 'Capsule cl-7f3a9c was paused.', severity: 'warning' },
