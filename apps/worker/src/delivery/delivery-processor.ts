@@ -1,0 +1,139 @@
+import type { AuditLogger } from '@wrenn/audit';
+import { type SecretBox, sealConfig } from '@wrenn/crypto';
+import type { Database } from '@wrenn/db';
+import { type DeliveryJob, type EventPayload, formatId, parseId } from '@wrenn/events';
+import {
+  isProviderName,
+  type OutboundHttp,
+  type Provider,
+  type ProviderName,
+  type ProviderSettings,
+  type SendOutcome,
+} from '@wrenn/providers';
+import { type Logger, redactText } from '@wrenn/runtime';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Kysely } from 'kysely';
+import { isLastAttempt, DeliveryRetryError, type RetrySchedule } from '../retry-schedule';
+import type { WorkerMetrics } from '../worker-metrics';
+import type { ConfigCache } from './config-cache';
+import { failWithoutAttempt, recordAttempt } from './record-attempt';
+
+export interface DeliveryDeps {
+  db: Kysely<Database>;
+  providers: Readonly<Record<ProviderName, Provider>>;
+  providerSettings: ProviderSettings;
+  http: OutboundHttp;
+  secrets: SecretBox;
+  configs: ConfigCache;
+  schedule: RetrySchedule;
+  audit: AuditLogger;
+  metrics: WorkerMetrics;
+  logger: Logger;
+}
+
+export type DeliveryResult = 'succeeded' | 'skipped';
+
+async function loadTarget(db: Kysely<Database>, deliveryUuid: string) {
+  return db
+    .selectFrom('deliveries as d')
+    .innerJoin('channels as c', 'c.id', 'd.channel_id')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .select([
+      'd.status',
+      'c.id as channelUuid',
+      'c.provider',
+      'c.config',
+      'c.enabled',
+      'c.updated_at as channelUpdatedAt',
+      'e.payload',
+    ])
+    .where('d.id', '=', deliveryUuid)
+    .executeTakeFirst();
+}
+
+/**
+ * Delivery job → render, send, record. Expected outcomes come back from the
+ * provider as values; this turns them into what BullMQ understands: return on
+ * success, `DeliveryRetryError` (with the provider's wait) for another attempt,
+ * `UnrecoverableError` when no attempt may follow.
+ */
+export function createDeliveryProcessor(deps: DeliveryDeps) {
+  return async function deliver(job: Job<DeliveryJob>): Promise<DeliveryResult> {
+    const { deliveryId } = job.data;
+    const deliveryUuid = parseId('delivery', deliveryId);
+    if (!deliveryUuid) throw new UnrecoverableError(`malformed delivery id ${deliveryId}`);
+
+    const target = await loadTarget(deps.db, deliveryUuid);
+    // Gone with its channel, or already settled (a duplicate job after a crash).
+    if (!target || target.status !== 'pending') return 'skipped';
+    if (!target.enabled) {
+      await failWithoutAttempt(deps.db, deliveryUuid, 'the channel is disabled');
+      return 'skipped';
+    }
+    const providerName = target.provider;
+    if (!isProviderName(providerName)) {
+      await failWithoutAttempt(deps.db, deliveryUuid, `unknown provider ${providerName}`);
+      return 'skipped';
+    }
+
+    let config: Record<string, string> | null = null;
+    try {
+      config = deps.configs.open(target.channelUuid, target.channelUpdatedAt, target.config);
+    } catch (err) {
+      deps.logger.error({ err, deliveryId }, 'stored channel config does not open');
+    }
+    const started = performance.now();
+    const outcome: SendOutcome = config
+      ? await send(deps, deps.providers[providerName], {
+          deliveryId,
+          event: target.payload as unknown as EventPayload,
+          config,
+        })
+      : // Our keys do not open the stored config: an operator problem, not the destination's.
+        { kind: 'permanent', statusCode: null, reason: 'the stored config could not be decrypted' };
+    const latencyMs = Math.round(performance.now() - started);
+
+    const final = outcome.kind === 'permanent' || (outcome.kind === 'retry' && isLastAttempt(job, deps.schedule));
+    const sealedConfigUpdate =
+      outcome.kind === 'ok' && outcome.configUpdate ? sealConfig(deps.secrets, outcome.configUpdate) : undefined;
+    const recorded = await recordAttempt(deps.db, {
+      deliveryUuid,
+      channelUuid: target.channelUuid,
+      outcome,
+      final,
+      latencyMs,
+      countsTowardsDisable: config !== null,
+      sealedConfigUpdate,
+    });
+
+    deps.metrics.attemptDuration.observe({ provider: providerName }, latencyMs / 1000);
+    deps.metrics.deliveries.inc({
+      provider: providerName,
+      outcome: outcome.kind === 'ok' ? 'succeeded' : final ? 'failed' : 'retry',
+    });
+    if (recorded?.disabled) {
+      const { disabled } = recorded;
+      deps.metrics.channelsAutoDisabled.inc({ provider: providerName });
+      deps.logger.warn({ channel: formatId('channel', target.channelUuid), reason: disabled.reason }, 'channel auto-disabled');
+      await deps.audit.channelAutoDisable(
+        formatId('team', disabled.teamUuid),
+        { id: formatId('channel', target.channelUuid), name: disabled.name, provider: disabled.provider },
+        disabled.reason,
+      );
+    }
+
+    if (outcome.kind === 'ok') return 'succeeded';
+    if (final) throw new UnrecoverableError(outcome.reason);
+    throw new DeliveryRetryError(outcome.reason, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
+  };
+}
+
+/** Calls the provider; a provider that throws is a bug, reported and retried like a network error. */
+async function send(deps: DeliveryDeps, provider: Provider, input: Parameters<Provider['send']>[0]): Promise<SendOutcome> {
+  try {
+    return await provider.send(input, { settings: deps.providerSettings, http: deps.http });
+  } catch (err) {
+    deps.logger.error({ err, deliveryId: input.deliveryId, provider: provider.name }, 'provider threw');
+    return { kind: 'retry', statusCode: null, reason: redactText(`internal error: ${(err as Error)?.message ?? err}`).slice(0, 300) };
+  }
+}

@@ -1,0 +1,45 @@
+import { parseRetryDelays } from '@wrenn/events';
+import { providerEnvShape } from '@wrenn/providers';
+import { encryptionKey, envPort, parseEnv } from '@wrenn/runtime';
+import { z } from 'zod';
+
+const retryDelays = z.string().transform((text, ctx) => {
+  try {
+    return parseRetryDelays(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `must be a list like 10s,30s: ${(err as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ message: 'must be a positive integer' }).int('must be a positive integer').min(1, 'must be a positive integer').default(fallback);
+
+const schema = z.object({
+  DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
+  REDIS_URL: z.string({ message: 'must be set to a Redis connection string' }).min(1),
+  WRENN_ENCRYPTION_KEY: encryptionKey,
+  /** Set during a key rotation: values sealed under it still open. */
+  WRENN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
+  PORT: envPort.default(8081),
+  /** Delays before the 2nd, 3rd… attempt; the list's length + 1 = attempts. */
+  WRENN_RETRY_DELAYS: retryDelays.default([10_000, 30_000]),
+  /** Jobs in flight per process; deliveries mostly wait on the network. */
+  WRENN_WORKER_CONCURRENCY: positiveInt(64),
+  /** Must match the API's, or the two never meet. */
+  WRENN_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -').default('wrenn'),
+  /**
+   * How long a job's lock lives without renewal: a worker that died (SIGKILL, lost host)
+   * hands its jobs back after about this long.
+   */
+  WRENN_JOB_LOCK_MS: positiveInt(30_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...providerEnvShape,
+});
+
+export type WorkerEnv = z.infer<typeof schema>;
+
+/** The worker's configuration; the only place that reads `process.env`. */
+export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  return parseEnv(schema, env);
+}

@@ -1,0 +1,62 @@
+import { createSecretBox } from '@wrenn/crypto';
+import { createDb } from '@wrenn/db';
+import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
+import { createLogger, createMetricsRegistry, handleShutdown } from '@wrenn/runtime';
+import { sql } from 'kysely';
+import { loadWorkerEnv } from './env';
+import { createOpsServer } from './ops/ops-server';
+import { startWorkerRuntime } from './worker-runtime';
+
+const env = loadWorkerEnv();
+const logger = createLogger({ name: 'wrenn-worker', level: env.LOG_LEVEL });
+// Each delivery holds a connection only for its short queries; a fraction of the concurrency suffices.
+const db = createDb({
+  connectionString: env.DATABASE_URL,
+  applicationName: 'wrenn-worker',
+  max: Math.min(Math.max(10, Math.ceil(env.WRENN_WORKER_CONCURRENCY / 3)), 50),
+});
+const providerSettings = providerSettingsFromEnv(env);
+const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
+const metrics = createMetricsRegistry('worker');
+
+const runtime = startWorkerRuntime({
+  db,
+  redisUrl: env.REDIS_URL,
+  queuePrefix: env.WRENN_QUEUE_PREFIX,
+  secrets: createSecretBox({
+    key: env.WRENN_ENCRYPTION_KEY,
+    previousKeys: env.WRENN_ENCRYPTION_KEY_PREVIOUS ? [env.WRENN_ENCRYPTION_KEY_PREVIOUS] : [],
+  }),
+  providerSettings,
+  http,
+  retryDelays: env.WRENN_RETRY_DELAYS,
+  concurrency: env.WRENN_WORKER_CONCURRENCY,
+  lockMs: env.WRENN_JOB_LOCK_MS,
+  logger,
+  metrics,
+});
+
+const ops = createOpsServer({
+  metrics,
+  checks: {
+    postgres: () => sql`select 1`.execute(db),
+    redis: () => runtime.redis.ping(),
+  },
+});
+ops.listen(env.PORT, () => {
+  logger.info(
+    { port: env.PORT, concurrency: env.WRENN_WORKER_CONCURRENCY, retryDelaysMs: env.WRENN_RETRY_DELAYS },
+    'worker started',
+  );
+});
+
+handleShutdown({
+  logger,
+  steps: [
+    // In-flight deliveries finish (each is bounded by the 10 s provider timeout); nothing new starts.
+    ['workers', () => runtime.close()],
+    ['ops server', () => new Promise<void>((resolve) => ops.close(() => resolve()))],
+    ['outbound http', () => http.close()],
+    ['database', () => db.destroy()],
+  ],
+});

@@ -1,0 +1,44 @@
+import { createServer, type Server } from 'node:http';
+import { checkReadiness, type Check, type Registry, SERVICE_VERSION } from '@wrenn/runtime';
+
+export interface OpsServerOptions {
+  metrics: Registry;
+  /** Dependency checks for /ready (PostgreSQL, Redis). */
+  checks: Record<string, Check>;
+}
+
+/**
+ * The worker's only HTTP surface: `/health` (the process is alive), `/ready`
+ * (503 while PostgreSQL or Redis is unreachable, 200 again once they are back)
+ * and `/metrics` (Prometheus).
+ */
+export function createOpsServer(options: OpsServerOptions): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return json(405, { error: { code: 'invalid_request', message: 'only GET is served here' } });
+    }
+    if (path === '/health') return json(200, { status: 'ok', version: SERVICE_VERSION });
+    if (path === '/ready') {
+      void checkReadiness(options.checks).then((readiness) =>
+        json(readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'unavailable', checks: readiness.checks }),
+      );
+      return;
+    }
+    if (path === '/metrics') {
+      void options.metrics.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': options.metrics.contentType });
+          res.end(text);
+        },
+        () => json(500, { error: { code: 'internal', message: 'metrics unavailable' } }),
+      );
+      return;
+    }
+    json(404, { error: { code: 'not_found', message: `no route for ${req.method} ${path}` } });
+  });
+}

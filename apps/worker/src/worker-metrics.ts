@@ -1,0 +1,75 @@
+import type { Queues } from '@wrenn/events';
+import { Counter, Gauge, Histogram, type Registry } from '@wrenn/runtime';
+
+/** What the worker reports on /metrics besides the process metrics. */
+export interface WorkerMetrics {
+  /** Attempts by provider and outcome: `succeeded`, `retry` (another attempt follows) or `failed` (final). */
+  deliveries: Counter<'provider' | 'outcome'>;
+  attemptDuration: Histogram<'provider'>;
+  eventsFannedOut: Counter;
+  relayRequeued: Counter<'kind'>;
+  channelsAutoDisabled: Counter<'provider'>;
+}
+
+const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
+
+export function createWorkerMetrics(registry: Registry, queues: Pick<Queues, 'events' | 'deliveries'>): WorkerMetrics {
+  const registers = [registry];
+  new Gauge({
+    name: 'wrenn_queue_jobs',
+    help: 'Jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers,
+    async collect() {
+      // A scrape must not hang while Redis is away.
+      const counts = await withTimeout(
+        Promise.all([queues.events.getJobCounts(...QUEUE_STATES), queues.deliveries.getJobCounts(...QUEUE_STATES)]),
+        1_000,
+      ).catch(() => null);
+      if (!counts) return;
+      const [events, deliveries] = counts;
+      for (const state of QUEUE_STATES) {
+        this.set({ queue: 'events', state }, events[state] ?? 0);
+        this.set({ queue: 'deliveries', state }, deliveries[state] ?? 0);
+      }
+    },
+  });
+  return {
+    deliveries: new Counter({
+      name: 'wrenn_delivery_attempts_total',
+      help: 'Delivery attempts by provider and outcome (succeeded, retry, failed)',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    }),
+    attemptDuration: new Histogram({
+      name: 'wrenn_delivery_attempt_duration_seconds',
+      help: 'Time from request to the provider answer, per attempt',
+      labelNames: ['provider'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    eventsFannedOut: new Counter({ name: 'wrenn_events_fanned_out_total', help: 'Events fanned out to deliveries', registers }),
+    relayRequeued: new Counter({
+      name: 'wrenn_relay_requeued_total',
+      help: 'Jobs the outbox relay put back on a queue (kind: event, delivery)',
+      labelNames: ['kind'],
+      registers,
+    }),
+    channelsAutoDisabled: new Counter({
+      name: 'wrenn_channels_auto_disabled_total',
+      help: 'Channels disabled after permanent failures',
+      labelNames: ['provider'],
+      registers,
+    }),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

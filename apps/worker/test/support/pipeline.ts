@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { type AuditEntry, createAuditLogger } from '@wrenn/audit';
+import { createSecretBox, sealConfig } from '@wrenn/crypto';
+import type { Delivery } from '@wrenn/db';
+import { createProducerConnection, createQueues, type EventType, newId, parseId } from '@wrenn/events';
+import { createOutboundHttp, type ProviderName, type ProviderSettings } from '@wrenn/providers';
+import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
+import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
+import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker-runtime';
+
+/** The audit entries that become the eight lifecycle events. */
+export const LIFECYCLE: ReadonlyArray<{ resource_type: string; action: string; event: EventType }> = [
+  { resource_type: 'sandbox', action: 'create', event: 'capsule.created' },
+  { resource_type: 'sandbox', action: 'resume', event: 'capsule.running' },
+  { resource_type: 'sandbox', action: 'pause', event: 'capsule.paused' },
+  { resource_type: 'sandbox', action: 'destroy', event: 'capsule.destroyed' },
+  { resource_type: 'snapshot', action: 'create', event: 'template.snapshot.created' },
+  { resource_type: 'snapshot', action: 'delete', event: 'template.snapshot.deleted' },
+  { resource_type: 'host', action: 'marked_up', event: 'host.up' },
+  { resource_type: 'host', action: 'marked_down', event: 'host.down' },
+];
+
+export function lifecycleEntry(teamId: string, resourceType: string, action: string): AuditEntry {
+  return {
+    team_id: teamId,
+    actor: { type: 'user', id: newId('user').id, name: 'Ada' },
+    resource_type: resourceType,
+    resource_id: newId('capsule').id,
+    action,
+    metadata: { template: 'python-3.12' },
+  };
+}
+
+export interface NewTestChannel {
+  teamId: string;
+  provider?: ProviderName;
+  config: Record<string, string>;
+  events: readonly string[];
+  enabled?: boolean;
+  name?: string;
+}
+
+export interface PipelineOptions {
+  retryDelays?: number[];
+  providerSettings?: Partial<ProviderSettings>;
+  redisUrl?: string;
+  lockMs?: number;
+}
+
+/**
+ * A fresh database, a queue prefix of its own, the API side's audit logger
+ * (record → outbox → enqueue, as the API wires it) and, on demand, an
+ * in-process worker runtime.
+ */
+export async function createPipeline(options: PipelineOptions = {}) {
+  const database: TestDatabase = await createTestDatabase();
+  const { db } = database;
+  const redisUrl = options.redisUrl ?? testRedisUrl();
+  const queuePrefix = uniqueQueuePrefix();
+  const encryptionKey = randomBytes(32).toString('hex');
+  const secrets = createSecretBox({ key: encryptionKey });
+  const logger = createLogger({ name: 'worker-test', level: process.env.LOG_LEVEL ?? 'silent' });
+  const producer = createProducerConnection(redisUrl);
+  producer.on('error', () => {});
+  const producerQueues = createQueues(producer, queuePrefix);
+  producerQueues.events.on('error', () => {});
+  producerQueues.deliveries.on('error', () => {});
+  const audit = createAuditLogger({
+    db,
+    logger,
+    publish: async (eventIds) => {
+      await producerQueues.events.addBulk(eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })));
+    },
+  });
+  const providerSettings: ProviderSettings = {
+    allowPrivateTargets: true,
+    discordApiBase: 'https://discord.com/api',
+    telegramApiBase: 'https://api.telegram.org',
+    timeoutMs: 5_000,
+    userAgent: 'Wrenn-Webhooks/test',
+    ...options.providerSettings,
+  };
+  const http = createOutboundHttp({ allowPrivateTargets: true });
+  const runtimes: WorkerRuntime[] = [];
+
+  return {
+    db,
+    databaseUrl: database.url,
+    redisUrl,
+    queuePrefix,
+    encryptionKey,
+    secrets,
+    audit,
+    producerQueues,
+
+    /** Starts a worker runtime in this process. */
+    startWorker(overrides: { retryDelays?: number[]; concurrency?: number } = {}): WorkerRuntime {
+      const runtime = startWorkerRuntime({
+        db,
+        redisUrl,
+        queuePrefix,
+        secrets,
+        providerSettings,
+        http,
+        retryDelays: overrides.retryDelays ?? options.retryDelays ?? [200, 400],
+        concurrency: overrides.concurrency ?? 16,
+        lockMs: options.lockMs ?? 5_000,
+        logger,
+        metrics: createMetricsRegistry('worker'),
+        relay: { intervalMs: 500, eventStaleAfterMs: 1_000 },
+      });
+      runtimes.push(runtime);
+      return runtime;
+    },
+
+    /** Inserts a channel row directly, config sealed as the API stores it. */
+    async createChannel(input: NewTestChannel): Promise<{ id: string; uuid: string }> {
+      const channel = newId('channel');
+      await db
+        .insertInto('channels')
+        .values({
+          id: channel.uuid,
+          team_id: teamUuid(input.teamId),
+          name: input.name ?? `ch-${randomBytes(4).toString('hex')}`,
+          provider: input.provider ?? 'webhook',
+          config: JSON.stringify(sealConfig(secrets, input.config)),
+          event_types: [...input.events],
+          enabled: input.enabled ?? true,
+          disabled_reason: null,
+        })
+        .execute();
+      return { id: channel.id, uuid: channel.uuid };
+    },
+
+    deliveriesOf(channelUuid: string): Promise<Delivery[]> {
+      return db.selectFrom('deliveries').selectAll().where('channel_id', '=', channelUuid).orderBy('created_at').execute();
+    },
+
+    attemptsOf(deliveryUuid: string) {
+      return db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryUuid).orderBy('attempt').execute();
+    },
+
+    channel(uuid: string) {
+      return db.selectFrom('channels').selectAll().where('id', '=', uuid).executeTakeFirstOrThrow();
+    },
+
+    async close() {
+      await Promise.allSettled(runtimes.map((r) => r.close()));
+      await producerQueues.close();
+      producer.disconnect();
+      await http.close();
+      await database.drop();
+    },
+  };
+}
+
+export type Pipeline = Awaited<ReturnType<typeof createPipeline>>;
+
+function teamUuid(teamId: string): string {
+  const uuid = parseId('team', teamId);
+  if (!uuid) throw new Error(`not a team id: ${teamId}`);
+  return uuid;
+}
