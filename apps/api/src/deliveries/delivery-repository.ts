@@ -1,0 +1,48 @@
+import type { Database, Delivery as DeliveryRow } from '@wrenn/db';
+import { type Kysely, sql } from 'kysely';
+
+type Db = Kysely<Database>;
+
+/** A team's channel, or `null` (absent or another team's: both are 404). */
+export async function findTeamChannel(db: Db, teamId: string, channelId: string) {
+  const row = await db
+    .selectFrom('channels')
+    .select(['id', 'enabled'])
+    .where('id', '=', channelId)
+    .where('team_id', '=', teamId)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/**
+ * One page of a channel's deliveries, newest first by (created_at, id).
+ * Returns up to `limit + 1` rows: the extra one says there is more.
+ */
+export function listDeliveries(
+  db: Db,
+  page: { channelId: string; before?: string | undefined; limit: number },
+): Promise<DeliveryRow[]> {
+  let query = db.selectFrom('deliveries').selectAll().where('channel_id', '=', page.channelId);
+  if (page.before !== undefined) {
+    query = query.where(
+      sql<boolean>`(created_at, id) < (select b.created_at, b.id from deliveries b where b.id = ${page.before} and b.channel_id = ${page.channelId})`,
+    );
+  }
+  return query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+}
+
+/** Puts a delivery of the channel back to `pending` for a redelivery; `null` when it is not the channel's. */
+export async function markForRedelivery(db: Db, channelId: string, deliveryId: string): Promise<DeliveryRow | null> {
+  const row = await db
+    .updateTable('deliveries')
+    .set({ status: 'pending', updated_at: new Date() })
+    .where('id', '=', deliveryId)
+    .where('channel_id', '=', channelId)
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}

@@ -1,0 +1,63 @@
+import { formatId, requeueDelivery } from '@wrenn/events';
+import type { ApiDeps } from '../deps';
+import { AppError, notFound } from '../http/app-error';
+import { errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
+import type { RouteRegistry } from '../http/route';
+import { findTeamChannel, listDeliveries, markForRedelivery } from './delivery-repository';
+import { ChannelDeliveriesParams, Delivery, DeliveryListQuery, DeliveryPage, DeliveryParams } from './delivery-schemas';
+import { serializeDelivery } from './delivery-serializer';
+
+/** The delivery log and redelivery (CONTRACT 4.3). */
+export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  registry.add({
+    method: 'get',
+    path: '/v1/channels/:id/deliveries',
+    summary: "List a channel's deliveries, newest first",
+    tag: 'deliveries',
+    auth: 'user',
+    params: ChannelDeliveriesParams,
+    query: DeliveryListQuery,
+    responses: {
+      200: { description: 'One page of deliveries', schema: DeliveryPage },
+      400: errorResponse('Malformed channel id, `limit` or `before` (`invalid_request`)'),
+      404: errorResponse('No such channel in your team (`not_found`)'),
+      ...USER_ROUTE_ERRORS,
+    },
+    async handler({ params, query, auth, res }) {
+      const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
+      if (!channel) throw notFound('channel');
+      const rows = await listDeliveries(deps.db, { channelId: channel.id, before: query.before, limit: query.limit });
+      const items = rows.slice(0, query.limit).map(serializeDelivery);
+      const last = items.at(-1);
+      const body: DeliveryPage = { items, next_before: rows.length > query.limit && last ? last.id : null };
+      res.json(body);
+    },
+  });
+
+  registry.add({
+    method: 'post',
+    path: '/v1/channels/:id/deliveries/:dlv/retry',
+    summary: 'Deliver that event to that channel again (new attempts on the same delivery id)',
+    tag: 'deliveries',
+    auth: 'user',
+    params: DeliveryParams,
+    responses: {
+      202: { description: 'Queued; the delivery is pending again and keeps its id', schema: Delivery },
+      400: errorResponse('Malformed channel or delivery id (`invalid_request`)'),
+      404: errorResponse('No such channel in your team, or no such delivery of it (`not_found`)'),
+      409: errorResponse('The channel is disabled; re-enable it first (`conflict`)'),
+      ...USER_ROUTE_ERRORS,
+    },
+    async handler({ params, auth, res }) {
+      const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
+      if (!channel) throw notFound('channel');
+      if (!channel.enabled) throw new AppError('conflict', 'the channel is disabled; enable it before redelivering');
+      // Pending first, then the job: the worker skips deliveries that are not pending.
+      const row = await markForRedelivery(deps.db, channel.id, params.dlv);
+      if (!row) throw notFound('delivery');
+      // Should Redis be away, the delivery stays pending and the worker's relay queues it later.
+      await requeueDelivery(deps.deliveriesQueue, formatId('delivery', row.id));
+      res.status(202).json(serializeDelivery(row));
+    },
+  });
+}

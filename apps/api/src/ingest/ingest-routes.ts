@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { ApiDeps } from '../deps';
+import { AppError } from '../http/app-error';
+import { errorResponse } from '../http/error-response';
+import type { RouteRegistry } from '../http/route';
+import { IngestAccepted, IngestBodyDoc, parseIngestBody } from './ingest-schemas';
+
+/**
+ * Documents the body; the handler validates it with `parseIngestBody` so a
+ * failure names the entry's index (a union schema would only say "invalid").
+ */
+const { $schema: _drop, ...bodyJsonSchema } = z.toJSONSchema(IngestBodyDoc, { io: 'input' }) as Record<string, unknown>;
+const documentedBody = z.unknown().meta(bodyJsonSchema);
+
+/** POST /internal/v1/audit: the platform reports what happened (CONTRACT 4.5). */
+export function registerIngestRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  registry.add({
+    method: 'post',
+    path: '/internal/v1/audit',
+    summary: 'Record audit entries; lifecycle entries become events delivered to subscribed channels',
+    tag: 'ingest',
+    auth: 'internal',
+    body: documentedBody,
+    responses: {
+      202: {
+        description:
+          'Every entry is durably stored (audit rows and their events in one transaction); events will be delivered even if Redis is down right now',
+        schema: IngestAccepted,
+      },
+      400: errorResponse('Not an entry or an array of 1–500 entries, or an invalid entry; nothing was stored (`invalid_request`)'),
+      401: errorResponse('Missing or wrong internal token (`unauthorized`)'),
+      413: errorResponse('The body is larger than 1 MB (`payload_too_large`)'),
+      415: errorResponse('The body is not `application/json` (`unsupported_media_type`)'),
+      503: errorResponse('PostgreSQL is unreachable; nothing was stored, retry shortly (`unavailable`)'),
+    },
+    async handler({ req, res }) {
+      const parsed = parseIngestBody(req.body);
+      if (!parsed.ok) throw new AppError('invalid_request', parsed.message);
+      const { logIds } = await deps.audit.record(parsed.entries);
+      res.status(202).json({ ids: logIds });
+    },
+  });
+}
