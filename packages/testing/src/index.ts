@@ -10,3 +10,4 @@ export * from './fakes/teams';
 export * from './fakes/googlechat';
 export * from './fakes/telegram';
 export * from './fakes/matrix';
+export * from './processes';

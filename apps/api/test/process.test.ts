@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { freePort, type RedisProcess, startApp, startPrivateRedis, waitForStatus } from '@wrenn/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const baseEnv = (): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  DATABASE_URL: process.env.DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL,
+  WRENN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  WRENN_JWT_SECRET: randomBytes(32).toString('hex'),
+  WRENN_INTERNAL_TOKEN: randomBytes(24).toString('hex'),
+  LOG_LEVEL: 'warn',
+});
+
+describe('API process start-up', () => {
+  it.each([
+    ['WRENN_ENCRYPTION_KEY', 'xyz', 'WRENN_ENCRYPTION_KEY must be 64 hex characters'],
+    ['WRENN_ENCRYPTION_KEY', undefined, 'WRENN_ENCRYPTION_KEY must be set (64 hex characters)'],
+    ['WRENN_JWT_SECRET', undefined, 'WRENN_JWT_SECRET must be set (HS256 key for user JWTs)'],
+    ['WRENN_ALLOW_PRIVATE_TARGETS', 'maybe', 'WRENN_ALLOW_PRIVATE_TARGETS must be true or false'],
+    ['PORT', 'eighty', 'PORT must be a port number'],
+  ])('stops with one line naming %s when it is %s', async (name, value, line) => {
+    const env = baseEnv();
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+    const app = startApp('apps/api/src/main.ts', env);
+    expect(await app.exited).toBe(1);
+    expect(app.output().trim()).toBe(line);
+  });
+});
+
+describe('API readiness follows its dependencies', () => {
+  let redis: RedisProcess;
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  it('turns /ready to 503 while Redis is down and back to 200 without a restart, then exits cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const app = startApp('apps/api/src/main.ts', { ...baseEnv(), REDIS_URL: redis.url, PORT: String(port) });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      await waitForStatus(`${base}/ready`, 200, 30_000);
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+
+      await redis.stop();
+      await waitForStatus(`${base}/ready`, 503);
+      const body = (await (await fetch(`${base}/ready`)).json()) as { checks: Record<string, string> };
+      expect(body.checks).toEqual({ postgres: 'ok', redis: 'unavailable' });
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+
+      await redis.start();
+      await waitForStatus(`${base}/ready`, 200);
+    } finally {
+      app.child.kill('SIGTERM');
+    }
+    expect(await app.exited).toBe(0);
+  }, 60_000);
+});
