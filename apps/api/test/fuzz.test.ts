@@ -1,9 +1,9 @@
 import { newId } from '@wrenn/events';
+import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '@wrenn/testing';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '../../../packages/testing/src/fakes/webhook';
 import { buildRoutes } from '../src/app';
 import type { AnyRouteSpec } from '../src/http/route';
 import { createChannel } from './support/channel-fixtures';

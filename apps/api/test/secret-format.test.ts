@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createSecretBox } from '@wrenn/crypto';
 import { newId, parseId } from '@wrenn/events';
+import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '@wrenn/testing';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '../../../packages/testing/src/fakes/webhook';
 import { bearer, createChannel } from './support/channel-fixtures';
 import { createTestApi, newTeamId, type TestApi } from './support/test-api';
 

@@ -1,7 +1,7 @@
 import { newId } from '@wrenn/events';
+import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '@wrenn/testing';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '../../../packages/testing/src/fakes/webhook';
 import { bearer, channelBody, createChannel } from './support/channel-fixtures';
 import { createTestApi, newTeamId, newUserId, type TestApi } from './support/test-api';
 
