@@ -1,0 +1,140 @@
+import { formatId, newId, parseId } from '@wrenn/events';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createChannel } from './support/channel-fixtures';
+import { createTestApi, type TestApi } from './support/test-api';
+
+describe('delivery log and redelivery', () => {
+  let api: TestApi;
+  let token: string;
+  let teamId: string;
+  let channelId: string;
+  let channelUuid: string;
+  const deliveryIds: string[] = [];
+
+  /** An event of the team and a delivery of it to the channel, `at` seconds ago. */
+  async function addDelivery(status: 'pending' | 'succeeded' | 'failed', secondsAgo: number): Promise<string> {
+    const { eventIds } = await api.deps.audit.record([
+      {
+        team_id: teamId,
+        actor: { type: 'system' },
+        resource_type: 'host',
+        resource_id: newId('host').id,
+        action: 'marked_down',
+      },
+    ]);
+    const delivery = newId('delivery');
+    const at = new Date(Date.now() - secondsAgo * 1000);
+    await api.deps.db
+      .insertInto('deliveries')
+      .values({
+        id: delivery.uuid,
+        event_id: parseId('event', eventIds[0]) as string,
+        channel_id: channelUuid,
+        team_id: parseId('team', teamId) as string,
+        event_type: 'host.down',
+        status,
+        attempts: status === 'pending' ? 0 : 3,
+        last_status_code: status === 'failed' ? 503 : status === 'succeeded' ? 200 : null,
+        last_error: status === 'failed' ? 'HTTP 503' : null,
+        delivered_at: status === 'succeeded' ? at : null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    return delivery.id;
+  }
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    teamId = newId('team').id;
+    token = await api.token({ team_id: teamId });
+    const channel = await createChannel(api, token, { events: ['host.down'] });
+    channelId = channel.id;
+    channelUuid = parseId('channel', channelId) as string;
+    deliveryIds.push(await addDelivery('succeeded', 50), await addDelivery('failed', 40), await addDelivery('pending', 30));
+  });
+  afterAll(() => api?.close());
+
+  const list = (query = '', id = channelId, t = token) =>
+    request(api.app).get(`/v1/channels/${id}/deliveries${query}`).set(bearer(t));
+  const retry = (dlv: string, id = channelId, t = token) =>
+    request(api.app).post(`/v1/channels/${id}/deliveries/${dlv}/retry`).set(bearer(t));
+
+  it('lists deliveries newest first with the contract shape', async () => {
+    const res = await list();
+    expect(res.status).toBe(200);
+    expect(res.body.next_before).toBeNull();
+    expect(res.body.items.map((d: { id: string }) => d.id)).toEqual([...deliveryIds].reverse());
+    const failed = res.body.items[1];
+    expect(Object.keys(failed).sort()).toEqual(
+      ['attempts', 'created_at', 'delivered_at', 'event', 'event_id', 'id', 'last_error', 'last_status_code', 'status', 'updated_at'].sort(),
+    );
+    expect(failed).toMatchObject({ id: deliveryIds[1], event: 'host.down', status: 'failed', attempts: 3, last_status_code: 503, last_error: 'HTTP 503', delivered_at: null });
+    expect(failed.event_id).toMatch(/^evt-[0-9a-z]{25}$/);
+    expect(failed.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(res.body.items[2].delivered_at).toMatch(/Z$/);
+  });
+
+  it('pages with limit and before', async () => {
+    const first = await list('?limit=2');
+    expect(first.body.items.map((d: { id: string }) => d.id)).toEqual([deliveryIds[2], deliveryIds[1]]);
+    expect(first.body.next_before).toBe(deliveryIds[1]);
+    const second = await list(`?limit=2&before=${first.body.next_before}`);
+    expect(second.body.items.map((d: { id: string }) => d.id)).toEqual([deliveryIds[0]]);
+    expect(second.body.next_before).toBeNull();
+    const unknown = await list(`?before=${newId('delivery').id}`);
+    expect(unknown.body).toEqual({ items: [], next_before: null });
+  });
+
+  it('rejects malformed ids and limits with 400, and hides other teams\' channels with 404', async () => {
+    expect((await list('', 'ch-nope')).status).toBe(400);
+    expect((await list('?limit=0')).status).toBe(400);
+    expect((await list('?limit=101')).status).toBe(400);
+    expect((await list('?before=dlv-bad')).status).toBe(400);
+    expect((await list('', newId('channel').id)).status).toBe(404);
+    const stranger = await api.token({ team_id: newId('team').id });
+    const res = await list('', channelId, stranger);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+    expect((await request(api.app).get(`/v1/channels/${channelId}/deliveries`)).status).toBe(401);
+  });
+
+  it('redelivers: the delivery turns pending and its job is queued under the delivery id', async () => {
+    const failedId = deliveryIds[1] as string;
+    const res = await retry(failedId);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ id: failedId, status: 'pending', attempts: 3 });
+    const job = await api.deps.deliveriesQueue.getJob(failedId);
+    expect(job?.data).toEqual({ deliveryId: failedId });
+    expect(job?.opts.backoff).toEqual({ type: 'wrenn-schedule' });
+    // Asking again while it waits changes nothing.
+    expect((await retry(failedId)).status).toBe(202);
+    expect((await api.deps.deliveriesQueue.getJobCounts('waiting')).waiting).toBe(1);
+  });
+
+  it('refuses redelivery of unknown, foreign and malformed deliveries', async () => {
+    expect((await retry(newId('delivery').id)).status).toBe(404);
+    expect((await retry('dlv-x')).status).toBe(400);
+    expect((await retry(deliveryIds[0] as string, 'ch-bad')).status).toBe(400);
+    const stranger = await api.token({ team_id: newId('team').id });
+    expect((await retry(deliveryIds[0] as string, channelId, stranger)).status).toBe(404);
+    // A delivery of another channel of the same team.
+    const other = await createChannel(api, token, { events: ['host.down'] });
+    expect((await retry(deliveryIds[0] as string, other.id)).status).toBe(404);
+  });
+
+  it('refuses redelivery to a disabled channel with 409', async () => {
+    const disabled = await createChannel(api, token, { events: ['host.down'] });
+    await request(api.app).patch(`/v1/channels/${disabled.id}`).set(bearer(token)).send({ enabled: false });
+    const res = await retry(formatId('delivery', newId('delivery').uuid), disabled.id);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('conflict');
+  });
+
+  it('is documented in /openapi.json', async () => {
+    const res = await request(api.app).get('/openapi.json');
+    expect(res.body.paths['/v1/channels/{id}/deliveries'].get).toBeDefined();
+    expect(res.body.paths['/v1/channels/{id}/deliveries/{dlv}/retry'].post.responses['202']).toBeDefined();
+  });
+});
