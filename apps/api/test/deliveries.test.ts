@@ -52,7 +52,11 @@ describe('delivery log and redelivery', () => {
     const channel = await createChannel(api, token, { events: ['host.down'] });
     channelId = channel.id;
     channelUuid = parseId('channel', channelId) as string;
-    deliveryIds.push(await addDelivery('succeeded', 50), await addDelivery('failed', 40), await addDelivery('pending', 30));
+    deliveryIds.push(
+      await addDelivery('succeeded', 50),
+      await addDelivery('failed', 40),
+      await addDelivery('pending', 30),
+    );
   });
   afterAll(() => api?.close());
 
@@ -68,9 +72,28 @@ describe('delivery log and redelivery', () => {
     expect(res.body.items.map((d: { id: string }) => d.id)).toEqual([...deliveryIds].reverse());
     const failed = res.body.items[1];
     expect(Object.keys(failed).sort()).toEqual(
-      ['attempts', 'created_at', 'delivered_at', 'event', 'event_id', 'id', 'last_error', 'last_status_code', 'status', 'updated_at'].sort(),
+      [
+        'attempts',
+        'created_at',
+        'delivered_at',
+        'event',
+        'event_id',
+        'id',
+        'last_error',
+        'last_status_code',
+        'status',
+        'updated_at',
+      ].sort(),
     );
-    expect(failed).toMatchObject({ id: deliveryIds[1], event: 'host.down', status: 'failed', attempts: 3, last_status_code: 503, last_error: 'HTTP 503', delivered_at: null });
+    expect(failed).toMatchObject({
+      id: deliveryIds[1],
+      event: 'host.down',
+      status: 'failed',
+      attempts: 3,
+      last_status_code: 503,
+      last_error: 'HTTP 503',
+      delivered_at: null,
+    });
     expect(failed.event_id).toMatch(/^evt-[0-9a-z]{25}$/);
     expect(failed.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(res.body.items[2].delivered_at).toMatch(/Z$/);
@@ -87,7 +110,7 @@ describe('delivery log and redelivery', () => {
     expect(unknown.body).toEqual({ items: [], next_before: null });
   });
 
-  it('rejects malformed ids and limits with 400, and hides other teams\' channels with 404', async () => {
+  it("rejects malformed ids and limits with 400, and hides other teams' channels with 404", async () => {
     expect((await list('', 'ch-nope')).status).toBe(400);
     expect((await list('?limit=0')).status).toBe(400);
     expect((await list('?limit=101')).status).toBe(400);

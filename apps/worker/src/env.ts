@@ -13,7 +13,11 @@ const retryDelays = z.string().transform((text, ctx) => {
 });
 
 const positiveInt = (fallback: number) =>
-  z.coerce.number({ message: 'must be a positive integer' }).int('must be a positive integer').min(1, 'must be a positive integer').default(fallback);
+  z.coerce
+    .number({ message: 'must be a positive integer' })
+    .int('must be a positive integer')
+    .min(1, 'must be a positive integer')
+    .default(fallback);
 
 const schema = z.object({
   DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
@@ -27,7 +31,10 @@ const schema = z.object({
   /** Jobs in flight per process; deliveries mostly wait on the network. */
   WRENN_WORKER_CONCURRENCY: positiveInt(64),
   /** Must match the API's, or the two never meet. */
-  WRENN_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -').default('wrenn'),
+  WRENN_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
+    .default('wrenn'),
   /**
    * How long a job's lock lives without renewal: a worker that died (SIGKILL, lost host)
    * hands its jobs back after about this long.

@@ -48,7 +48,11 @@ export function createWorkerMetrics(registry: Registry, queues: Pick<Queues, 'ev
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    eventsFannedOut: new Counter({ name: 'wrenn_events_fanned_out_total', help: 'Events fanned out to deliveries', registers }),
+    eventsFannedOut: new Counter({
+      name: 'wrenn_events_fanned_out_total',
+      help: 'Events fanned out to deliveries',
+      registers,
+    }),
     relayRequeued: new Counter({
       name: 'wrenn_relay_requeued_total',
       help: 'Jobs the outbox relay put back on a queue (kind: event, delivery)',

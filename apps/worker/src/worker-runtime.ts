@@ -1,8 +1,22 @@
 import { createAuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { createQueues, createWorkerConnection, type DeliveryJob, type EventJob, JOB_RETENTION, QUEUES, type Queues } from '@wrenn/events';
-import { type OutboundHttp, type Provider, type ProviderName, type ProviderSettings, providers } from '@wrenn/providers';
+import {
+  createQueues,
+  createWorkerConnection,
+  type DeliveryJob,
+  type EventJob,
+  JOB_RETENTION,
+  QUEUES,
+  type Queues,
+} from '@wrenn/events';
+import {
+  type OutboundHttp,
+  type Provider,
+  type ProviderName,
+  type ProviderSettings,
+  providers,
+} from '@wrenn/providers';
 import type { Logger, Registry } from '@wrenn/runtime';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';

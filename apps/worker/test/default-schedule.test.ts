@@ -7,7 +7,9 @@ import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipelin
 let pipeline: Pipeline | undefined;
 afterAll(() => pipeline?.close());
 
-it('retries a failing receiver at about 0 s, 10 s and 40 s with the default WRENN_RETRY_DELAYS', { timeout: 70_000 }, async () => {
+it('retries a failing receiver at about 0 s, 10 s and 40 s with the default WRENN_RETRY_DELAYS', {
+  timeout: 70_000,
+}, async () => {
   const env = loadWorkerEnv({
     DATABASE_URL: 'postgres://unused',
     REDIS_URL: 'redis://unused',
@@ -19,7 +21,11 @@ it('retries a failing receiver at about 0 s, 10 s and 40 s with the default WREN
   try {
     pipeline.startWorker({ retryDelays: env.WRENN_RETRY_DELAYS });
     const team = newId('team').id;
-    const channel = await pipeline.createChannel({ teamId: team, config: { url: receiver.url }, events: ['capsule.created'] });
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: receiver.url },
+      events: ['capsule.created'],
+    });
     const acknowledgedAt = Date.now();
     await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
 

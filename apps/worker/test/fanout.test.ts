@@ -1,5 +1,5 @@
 import { newId, parseId } from '@wrenn/events';
-import { startFakeServer, type FakeServer, waitFor } from '@wrenn/testing';
+import { type FakeServer, startFakeServer, waitFor } from '@wrenn/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, LIFECYCLE, lifecycleEntry, type Pipeline } from './support/pipeline';
@@ -28,7 +28,11 @@ describe('fan-out', () => {
     const otherTeam = newId('team').id;
     const allEvents = LIFECYCLE.map((l) => l.event);
     const url = (name: string) => `${receiver.origin}/${name}`;
-    const all = await pipeline.createChannel({ teamId: team, config: { url: url('all'), secret: SECRET }, events: allEvents });
+    const all = await pipeline.createChannel({
+      teamId: team,
+      config: { url: url('all'), secret: SECRET },
+      events: allEvents,
+    });
     const hostsOnly = await pipeline.createChannel({
       teamId: team,
       config: { url: url('hosts') },
@@ -59,7 +63,11 @@ describe('fan-out', () => {
     const received = byPath('all').map((r) => JSON.parse(r.body) as { event: string; id: string });
     expect(received.map((p) => p.event).sort()).toEqual([...allEvents].sort());
     expect(received.map((p) => p.id).sort()).toEqual([...eventIds].sort());
-    expect(byPath('hosts').map((r) => (JSON.parse(r.body) as { event: string }).event).sort()).toEqual(['host.down', 'host.up']);
+    expect(
+      byPath('hosts')
+        .map((r) => (JSON.parse(r.body) as { event: string }).event)
+        .sort(),
+    ).toEqual(['host.down', 'host.up']);
 
     // Signed with the channel's secret, as any Standard Webhooks library checks it.
     const verifier = new Webhook(SECRET);
@@ -83,7 +91,11 @@ describe('fan-out', () => {
 
   it('records each attempt with its status code and latency', async () => {
     const team = newId('team').id;
-    const channel = await pipeline.createChannel({ teamId: team, config: { url: `${receiver.origin}/attempts` }, events: ['capsule.created'] });
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: `${receiver.origin}/attempts` },
+      events: ['capsule.created'],
+    });
     await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
     const [delivery] = await waitFor(async () => {
       const rows = await pipeline.deliveriesOf(channel.uuid);

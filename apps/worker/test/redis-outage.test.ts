@@ -44,7 +44,9 @@ it('events acknowledged while Redis is stopped are all delivered once it is back
     expect(await readyStatus(port)).toBe(503);
     // The ingestion path: audit rows and outbox events commit; the enqueue fails fast.
     const started = Date.now();
-    const { eventIds } = await p.audit.record(Array.from({ length: 20 }, () => lifecycleEntry(team, 'host', 'marked_down')));
+    const { eventIds } = await p.audit.record(
+      Array.from({ length: 20 }, () => lifecycleEntry(team, 'host', 'marked_down')),
+    );
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(eventIds).toHaveLength(20);
     const pending = await p.db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute();

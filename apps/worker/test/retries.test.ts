@@ -46,7 +46,11 @@ describe('retry schedule', () => {
     cleanups.push(() => receiver.close());
     pipeline.startWorker();
     const team = newId('team').id;
-    const channel = await pipeline.createChannel({ teamId: team, config: { url: receiver.url }, events: ['capsule.created'] });
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: receiver.url },
+      events: ['capsule.created'],
+    });
 
     const delivery = await deliverOne(pipeline, team, channel.uuid);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 4, last_status_code: 500 });
@@ -74,7 +78,11 @@ describe('retry schedule', () => {
     receiver.failNext({ status: 429, headers: { 'retry-after': '2' }, body: 'slow down' });
     pipeline.startWorker();
     const team = newId('team').id;
-    const channel = await pipeline.createChannel({ teamId: team, config: { url: receiver.url }, events: ['capsule.created'] });
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: receiver.url },
+      events: ['capsule.created'],
+    });
 
     const delivery = await deliverOne(pipeline, team, channel.uuid);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2, last_status_code: 200 });
@@ -89,7 +97,11 @@ describe('retry schedule', () => {
     receiver.failNext({ status: 429 });
     pipeline.startWorker();
     const team = newId('team').id;
-    const channel = await pipeline.createChannel({ teamId: team, config: { url: receiver.url }, events: ['capsule.created'] });
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: receiver.url },
+      events: ['capsule.created'],
+    });
 
     const delivery = await deliverOne(pipeline, team, channel.uuid);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
@@ -102,7 +114,10 @@ describe('permanent failures', () => {
   it("does not retry a chat provider's 404", async () => {
     const telegram = await startFakeTelegram();
     cleanups.push(() => telegram.close());
-    const pipeline = await pipelineWith({ retryDelays: [200, 200], providerSettings: { telegramApiBase: telegram.origin } });
+    const pipeline = await pipelineWith({
+      retryDelays: [200, 200],
+      providerSettings: { telegramApiBase: telegram.origin },
+    });
     pipeline.startWorker();
     const team = newId('team').id;
     // A token the Bot API does not route: 404 Not Found.
@@ -123,14 +138,18 @@ describe('permanent failures', () => {
     expect(await pipeline.channel(channel.uuid)).toMatchObject({ enabled: true, consecutive_failures: 1 });
   });
 
-  it("disables a webhook channel at once on 410 Gone and writes channel/auto_disable", async () => {
+  it('disables a webhook channel at once on 410 Gone and writes channel/auto_disable', async () => {
     const pipeline = await pipelineWith({ retryDelays: [200] });
     const receiver = await startFakeWebhookReceiver();
     cleanups.push(() => receiver.close());
     receiver.failNext({ status: 410, body: 'gone' });
     pipeline.startWorker();
     const team = newId('team').id;
-    const channel = await pipeline.createChannel({ teamId: team, config: { url: receiver.url }, events: ['capsule.created'] });
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: receiver.url },
+      events: ['capsule.created'],
+    });
 
     const delivery = await deliverOne(pipeline, team, channel.uuid);
     expect(delivery).toMatchObject({ status: 'failed', attempts: 1, last_status_code: 410 });
@@ -140,7 +159,12 @@ describe('permanent failures', () => {
     const audit = await waitFor(() =>
       pipeline.db.selectFrom('audit_logs').selectAll().where('action', '=', 'auto_disable').executeTakeFirst(),
     );
-    expect(audit).toMatchObject({ resource_type: 'channel', resource_id: channel.id, actor_type: 'system', status: 'error' });
+    expect(audit).toMatchObject({
+      resource_type: 'channel',
+      resource_id: channel.id,
+      actor_type: 'system',
+      status: 'error',
+    });
     expect(audit.metadata).toMatchObject({ provider: 'webhook', reason: row.disabled_reason });
 
     // A disabled channel gets nothing more.
@@ -153,7 +177,12 @@ describe('permanent failures', () => {
   it('disables a channel after 5 consecutive permanent failures; a success resets the count', async () => {
     let blocked = true;
     const botApi: FakeServer = await startFakeServer((_req, res) => {
-      if (blocked) return sendJson(res, 403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+      if (blocked)
+        return sendJson(res, 403, {
+          ok: false,
+          error_code: 403,
+          description: 'Forbidden: bot was blocked by the user',
+        });
       sendJson(res, 200, { ok: true, result: { message_id: 1 } });
     });
     cleanups.push(() => botApi.close());
@@ -180,14 +209,23 @@ describe('permanent failures', () => {
     expect(row).toMatchObject({ enabled: false, consecutive_failures: 5 });
     expect(row.disabled_reason).toMatch(/5 consecutive permanent failures/);
     expect(row.disabled_reason).not.toContain(FAKE_TELEGRAM_TOKEN);
-    const audits = await pipeline.db.selectFrom('audit_logs').select('action').where('action', '=', 'auto_disable').execute();
+    const audits = await pipeline.db
+      .selectFrom('audit_logs')
+      .select('action')
+      .where('action', '=', 'auto_disable')
+      .execute();
     expect(audits).toHaveLength(1);
   });
 });
 
 describe('delivery details', () => {
   it("stores the config a provider hands back (a Telegram group's migration)", async () => {
-    const telegram = await startFakeTelegram({ chats: [{ id: -100111, type: 'group' }, { id: -1002222, type: 'supergroup' }] });
+    const telegram = await startFakeTelegram({
+      chats: [
+        { id: -100111, type: 'group' },
+        { id: -1002222, type: 'supergroup' },
+      ],
+    });
     cleanups.push(() => telegram.close());
     telegram.migrateChat(-100111, -1002222);
     const pipeline = await pipelineWith({ providerSettings: { telegramApiBase: telegram.origin } });
@@ -202,7 +240,10 @@ describe('delivery details', () => {
 
     expect(await deliverOne(pipeline, team, channel.uuid)).toMatchObject({ status: 'succeeded' });
     const stored = await pipeline.channel(channel.uuid);
-    expect(openConfig(pipeline.secrets, stored.config)).toEqual({ bot_token: FAKE_TELEGRAM_TOKEN, chat_id: '-1002222' });
+    expect(openConfig(pipeline.secrets, stored.config)).toEqual({
+      bot_token: FAKE_TELEGRAM_TOKEN,
+      chat_id: '-1002222',
+    });
     // The next delivery goes straight to the new chat (the cached config follows updated_at).
     const sentBefore = telegram.received.length;
     expect(await deliverOne(pipeline, team, channel.uuid)).toMatchObject({ status: 'succeeded' });
@@ -217,7 +258,11 @@ describe('delivery details', () => {
     receiver.failNext({ status: 503 }, 2);
     const worker = pipeline.startWorker();
     const team = newId('team').id;
-    const channel = await pipeline.createChannel({ teamId: team, config: { url: receiver.url }, events: ['capsule.created'] });
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: receiver.url },
+      events: ['capsule.created'],
+    });
 
     const failed = await deliverOne(pipeline, team, channel.uuid);
     expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
@@ -239,13 +284,21 @@ describe('delivery details', () => {
     const receiver = await startFakeWebhookReceiver();
     cleanups.push(() => receiver.close());
     const team = newId('team').id;
-    const channel = await pipeline.createChannel({ teamId: team, config: { url: receiver.url }, events: ['capsule.created'] });
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: receiver.url },
+      events: ['capsule.created'],
+    });
     // Fanned out while enabled, disabled before the delivery job runs.
     const fanOutOnly = pipeline.startWorker({ concurrency: 1 });
     await fanOutOnly.queues.deliveries.pause();
     await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
     await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid)).length === 1);
-    await pipeline.db.updateTable('channels').set({ enabled: false, disabled_reason: 'test' }).where('id', '=', channel.uuid).execute();
+    await pipeline.db
+      .updateTable('channels')
+      .set({ enabled: false, disabled_reason: 'test' })
+      .where('id', '=', channel.uuid)
+      .execute();
     await fanOutOnly.queues.deliveries.resume();
 
     const delivery = await waitFor(async () => {

@@ -31,7 +31,11 @@ async function setUp(events: number, receiverDelayMs: number) {
   pipeline = await createPipeline();
   receiver = await slowReceiver(receiverDelayMs);
   const team = newId('team').id;
-  const channel = await pipeline.createChannel({ teamId: team, config: { url: `${receiver.origin}/hook` }, events: ['capsule.created'] });
+  const channel = await pipeline.createChannel({
+    teamId: team,
+    config: { url: `${receiver.origin}/hook` },
+    events: ['capsule.created'],
+  });
   const entries = Array.from({ length: events }, () => lifecycleEntry(team, 'sandbox', 'create'));
   return { team, channel, entries };
 }
@@ -42,7 +46,9 @@ async function allSucceeded(p: Pipeline, channelUuid: string, expected: number) 
 }
 
 describe('worker processes', () => {
-  it('a worker killed with SIGKILL mid-delivery loses nothing once one is running again', { timeout: 60_000 }, async () => {
+  it('a worker killed with SIGKILL mid-delivery loses nothing once one is running again', {
+    timeout: 60_000,
+  }, async () => {
     const { channel, entries } = await setUp(30, 300);
     const p = pipeline as Pipeline;
     const r = receiver as FakeServer;

@@ -27,7 +27,9 @@ export function registerIngestRoutes(registry: RouteRegistry, deps: ApiDeps): vo
           'Every entry is durably stored (audit rows and their events in one transaction); events will be delivered even if Redis is down right now',
         schema: IngestAccepted,
       },
-      400: errorResponse('Not an entry or an array of 1–500 entries, or an invalid entry; nothing was stored (`invalid_request`)'),
+      400: errorResponse(
+        'Not an entry or an array of 1–500 entries, or an invalid entry; nothing was stored (`invalid_request`)',
+      ),
       401: errorResponse('Missing or wrong internal token (`unauthorized`)'),
       413: errorResponse('The body is larger than 1 MB (`payload_too_large`)'),
       415: errorResponse('The body is not `application/json` (`unsupported_media_type`)'),

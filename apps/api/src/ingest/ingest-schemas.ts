@@ -23,7 +23,10 @@ const AuditActorInput = z.strictObject(
     id: optionalText.meta({ description: '`usr-…` or `key-…`; omitted for the system.' }),
     name: optionalText,
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'must be an object') },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'must be an object',
+  },
 );
 
 export const AuditEntryInput = z.strictObject(
@@ -50,7 +53,10 @@ export const AuditEntryInput = z.strictObject(
       .nullish()
       .transform((v) => v ?? undefined),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'must be an object') },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.join(', ')}` : 'must be an object',
+  },
 );
 export type AuditEntryInput = z.output<typeof AuditEntryInput>;
 

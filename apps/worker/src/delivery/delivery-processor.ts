@@ -13,7 +13,7 @@ import {
 import { type Logger, redactText } from '@wrenn/runtime';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
-import { isLastAttempt, DeliveryRetryError, type RetrySchedule } from '../retry-schedule';
+import { DeliveryRetryError, isLastAttempt, type RetrySchedule } from '../retry-schedule';
 import type { WorkerMetrics } from '../worker-metrics';
 import type { ConfigCache } from './config-cache';
 import { failWithoutAttempt, recordAttempt } from './record-attempt';
@@ -65,7 +65,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
 
     const target = await loadTarget(deps.db, deliveryUuid);
     // Gone with its channel, or already settled (a duplicate job after a crash).
-    if (!target || target.status !== 'pending') return 'skipped';
+    if (target?.status !== 'pending') return 'skipped';
     if (!target.enabled) {
       await failWithoutAttempt(deps.db, deliveryUuid, 'the channel is disabled');
       return 'skipped';
@@ -114,7 +114,10 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     if (recorded?.disabled) {
       const { disabled } = recorded;
       deps.metrics.channelsAutoDisabled.inc({ provider: providerName });
-      deps.logger.warn({ channel: formatId('channel', target.channelUuid), reason: disabled.reason }, 'channel auto-disabled');
+      deps.logger.warn(
+        { channel: formatId('channel', target.channelUuid), reason: disabled.reason },
+        'channel auto-disabled',
+      );
       await deps.audit.channelAutoDisable(
         formatId('team', disabled.teamUuid),
         { id: formatId('channel', target.channelUuid), name: disabled.name, provider: disabled.provider },
@@ -129,11 +132,19 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
 }
 
 /** Calls the provider; a provider that throws is a bug, reported and retried like a network error. */
-async function send(deps: DeliveryDeps, provider: Provider, input: Parameters<Provider['send']>[0]): Promise<SendOutcome> {
+async function send(
+  deps: DeliveryDeps,
+  provider: Provider,
+  input: Parameters<Provider['send']>[0],
+): Promise<SendOutcome> {
   try {
     return await provider.send(input, { settings: deps.providerSettings, http: deps.http });
   } catch (err) {
     deps.logger.error({ err, deliveryId: input.deliveryId, provider: provider.name }, 'provider threw');
-    return { kind: 'retry', statusCode: null, reason: redactText(`internal error: ${(err as Error)?.message ?? err}`).slice(0, 300) };
+    return {
+      kind: 'retry',
+      statusCode: null,
+      reason: redactText(`internal error: ${(err as Error)?.message ?? err}`).slice(0, 300),
+    };
   }
 }

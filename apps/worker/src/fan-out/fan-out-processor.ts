@@ -12,7 +12,10 @@ export interface FanOutDeps {
   metrics: WorkerMetrics;
 }
 
-export type FanOutResult = { kind: 'fanned-out'; deliveries: number } | { kind: 'already-done' } | { kind: 'event-gone' };
+export type FanOutResult =
+  | { kind: 'fanned-out'; deliveries: number }
+  | { kind: 'already-done' }
+  | { kind: 'event-gone' };
 
 /**
  * Event job → one delivery row and one delivery job per enabled channel of the
@@ -52,7 +55,11 @@ export function createFanOutProcessor(deps: FanOutDeps) {
       await deps.deliveriesQueue.addBulk(
         pending.map(({ id }) => {
           const deliveryId = formatId('delivery', id);
-          return { name: 'delivery', data: { deliveryId }, opts: deliveryJobOptions(deliveryId, deps.deliveryAttempts) };
+          return {
+            name: 'delivery',
+            data: { deliveryId },
+            opts: deliveryJobOptions(deliveryId, deps.deliveryAttempts),
+          };
         }),
       );
     }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { checkReadiness, type Check, type Registry, SERVICE_VERSION } from '@wrenn/runtime';
+import { type Check, checkReadiness, type Registry, SERVICE_VERSION } from '@wrenn/runtime';
 
 export interface OpsServerOptions {
   metrics: Registry;

@@ -69,7 +69,9 @@ export async function createPipeline(options: PipelineOptions = {}) {
     db,
     logger,
     publish: async (eventIds) => {
-      await producerQueues.events.addBulk(eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })));
+      await producerQueues.events.addBulk(
+        eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
+      );
     },
   });
   const providerSettings: ProviderSettings = {
@@ -133,11 +135,21 @@ export async function createPipeline(options: PipelineOptions = {}) {
     },
 
     deliveriesOf(channelUuid: string): Promise<Delivery[]> {
-      return db.selectFrom('deliveries').selectAll().where('channel_id', '=', channelUuid).orderBy('created_at').execute();
+      return db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('channel_id', '=', channelUuid)
+        .orderBy('created_at')
+        .execute();
     },
 
     attemptsOf(deliveryUuid: string) {
-      return db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryUuid).orderBy('attempt').execute();
+      return db
+        .selectFrom('delivery_attempts')
+        .selectAll()
+        .where('delivery_id', '=', deliveryUuid)
+        .orderBy('attempt')
+        .execute();
     },
 
     channel(uuid: string) {

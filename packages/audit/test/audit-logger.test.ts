@@ -1,0 +1,414 @@
+import { type AuditActor, createAuditLogger } from '@wrenn/audit';
+import { formatId, newId, parseId } from '@wrenn/events';
+import { createLogger } from '@wrenn/runtime';
+import { createTestDatabase, type TestDatabase } from '@wrenn/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+const logger = createLogger({ name: 'audit-test', level: 'silent' });
+const user: AuditActor = { type: 'user', id: newId('user').id, name: 'Ada' };
+const team = newId('team').id;
+const sandbox = newId('capsule').id;
+const host = newId('host').id;
+const member = newId('user').id;
+const key = newId('apiKey').id;
+const channel = { id: newId('channel').id, name: 'ops-alerts', provider: 'discord' };
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.drop());
+beforeEach(async () => {
+  await sql`TRUNCATE audit_logs CASCADE`.execute(database.db);
+});
+
+type Logger = ReturnType<typeof createAuditLogger>;
+type Expected = {
+  actor_type: string;
+  resource_type: string;
+  resource_id: string | null;
+  action: string;
+  scope: string;
+  status: string;
+  metadata: Record<string, unknown>;
+  event: string | null;
+};
+
+// What the platform's Go logger writes for each method (seed internal/audit/logger.go).
+const CASES: Array<[string, (a: Logger) => Promise<void>, Expected]> = [
+  [
+    'sandboxCreate',
+    (a) => a.sandboxCreate(user, team, sandbox, 'python-3.12'),
+    {
+      actor_type: 'user',
+      resource_type: 'sandbox',
+      resource_id: sandbox,
+      action: 'create',
+      scope: 'team',
+      status: 'success',
+      metadata: { template: 'python-3.12' },
+      event: 'capsule.created',
+    },
+  ],
+  [
+    'sandboxPause',
+    (a) => a.sandboxPause(user, team, sandbox),
+    {
+      actor_type: 'user',
+      resource_type: 'sandbox',
+      resource_id: sandbox,
+      action: 'pause',
+      scope: 'team',
+      status: 'success',
+      metadata: {},
+      event: 'capsule.paused',
+    },
+  ],
+  [
+    'sandboxAutoPause',
+    (a) => a.sandboxAutoPause(team, sandbox),
+    {
+      actor_type: 'system',
+      resource_type: 'sandbox',
+      resource_id: sandbox,
+      action: 'pause',
+      scope: 'team',
+      status: 'info',
+      metadata: {},
+      event: 'capsule.paused',
+    },
+  ],
+  [
+    'sandboxResume',
+    (a) => a.sandboxResume(user, team, sandbox),
+    {
+      actor_type: 'user',
+      resource_type: 'sandbox',
+      resource_id: sandbox,
+      action: 'resume',
+      scope: 'team',
+      status: 'success',
+      metadata: {},
+      event: 'capsule.running',
+    },
+  ],
+  [
+    'sandboxDestroy',
+    (a) => a.sandboxDestroy(user, team, sandbox),
+    {
+      actor_type: 'user',
+      resource_type: 'sandbox',
+      resource_id: sandbox,
+      action: 'destroy',
+      scope: 'team',
+      status: 'warning',
+      metadata: {},
+      event: 'capsule.destroyed',
+    },
+  ],
+  [
+    'snapshotCreate',
+    (a) => a.snapshotCreate(user, team, 'my-snap'),
+    {
+      actor_type: 'user',
+      resource_type: 'snapshot',
+      resource_id: 'my-snap',
+      action: 'create',
+      scope: 'team',
+      status: 'success',
+      metadata: {},
+      event: 'template.snapshot.created',
+    },
+  ],
+  [
+    'snapshotDelete',
+    (a) => a.snapshotDelete(user, team, 'my-snap'),
+    {
+      actor_type: 'user',
+      resource_type: 'snapshot',
+      resource_id: 'my-snap',
+      action: 'delete',
+      scope: 'team',
+      status: 'warning',
+      metadata: {},
+      event: 'template.snapshot.deleted',
+    },
+  ],
+  [
+    'teamRename',
+    (a) => a.teamRename(user, team, 'old', 'new'),
+    {
+      actor_type: 'user',
+      resource_type: 'team',
+      resource_id: team,
+      action: 'rename',
+      scope: 'team',
+      status: 'info',
+      metadata: { old_name: 'old', new_name: 'new' },
+      event: null,
+    },
+  ],
+  [
+    'apiKeyCreate',
+    (a) => a.apiKeyCreate(user, team, key, 'ci'),
+    {
+      actor_type: 'user',
+      resource_type: 'api_key',
+      resource_id: key,
+      action: 'create',
+      scope: 'team',
+      status: 'success',
+      metadata: { name: 'ci' },
+      event: null,
+    },
+  ],
+  [
+    'apiKeyRevoke',
+    (a) => a.apiKeyRevoke(user, team, key),
+    {
+      actor_type: 'user',
+      resource_type: 'api_key',
+      resource_id: key,
+      action: 'revoke',
+      scope: 'team',
+      status: 'warning',
+      metadata: {},
+      event: null,
+    },
+  ],
+  [
+    'memberAdd',
+    (a) => a.memberAdd(user, team, member, 'bo@example.com', 'member'),
+    {
+      actor_type: 'user',
+      resource_type: 'member',
+      resource_id: member,
+      action: 'add',
+      scope: 'admin',
+      status: 'success',
+      metadata: { email: 'bo@example.com', role: 'member' },
+      event: null,
+    },
+  ],
+  [
+    'memberRemove',
+    (a) => a.memberRemove(user, team, member),
+    {
+      actor_type: 'user',
+      resource_type: 'member',
+      resource_id: member,
+      action: 'remove',
+      scope: 'admin',
+      status: 'warning',
+      metadata: {},
+      event: null,
+    },
+  ],
+  [
+    'memberLeave',
+    (a) => a.memberLeave(user, team),
+    {
+      actor_type: 'user',
+      resource_type: 'member',
+      resource_id: user.id as string,
+      action: 'leave',
+      scope: 'admin',
+      status: 'info',
+      metadata: {},
+      event: null,
+    },
+  ],
+  [
+    'memberRoleUpdate',
+    (a) => a.memberRoleUpdate(user, team, member, 'admin'),
+    {
+      actor_type: 'user',
+      resource_type: 'member',
+      resource_id: member,
+      action: 'role_update',
+      scope: 'admin',
+      status: 'info',
+      metadata: { new_role: 'admin' },
+      event: null,
+    },
+  ],
+  [
+    'hostCreate',
+    (a) => a.hostCreate(user, team, host),
+    {
+      actor_type: 'user',
+      resource_type: 'host',
+      resource_id: host,
+      action: 'create',
+      scope: 'admin',
+      status: 'success',
+      metadata: {},
+      event: null,
+    },
+  ],
+  [
+    'hostDelete',
+    (a) => a.hostDelete(user, team, host),
+    {
+      actor_type: 'user',
+      resource_type: 'host',
+      resource_id: host,
+      action: 'delete',
+      scope: 'admin',
+      status: 'warning',
+      metadata: {},
+      event: null,
+    },
+  ],
+  [
+    'hostMarkedDown',
+    (a) => a.hostMarkedDown(team, host),
+    {
+      actor_type: 'system',
+      resource_type: 'host',
+      resource_id: host,
+      action: 'marked_down',
+      scope: 'team',
+      status: 'error',
+      metadata: {},
+      event: 'host.down',
+    },
+  ],
+  [
+    'hostMarkedUp',
+    (a) => a.hostMarkedUp(team, host),
+    {
+      actor_type: 'system',
+      resource_type: 'host',
+      resource_id: host,
+      action: 'marked_up',
+      scope: 'team',
+      status: 'success',
+      metadata: {},
+      event: 'host.up',
+    },
+  ],
+  [
+    'channelCreate',
+    (a) => a.channelCreate(user, team, channel),
+    {
+      actor_type: 'user',
+      resource_type: 'channel',
+      resource_id: channel.id,
+      action: 'create',
+      scope: 'team',
+      status: 'success',
+      metadata: { name: 'ops-alerts', provider: 'discord' },
+      event: null,
+    },
+  ],
+  [
+    'channelAutoDisable',
+    (a) => a.channelAutoDisable(team, channel, '410 Gone'),
+    {
+      actor_type: 'system',
+      resource_type: 'channel',
+      resource_id: channel.id,
+      action: 'auto_disable',
+      scope: 'team',
+      status: 'error',
+      metadata: { name: 'ops-alerts', provider: 'discord', reason: '410 Gone' },
+      event: null,
+    },
+  ],
+];
+
+describe('typed audit methods', () => {
+  it.each(CASES)('%s writes the seed row and raises only lifecycle events', async (_name, call, expected) => {
+    const published: string[][] = [];
+    const audit = createAuditLogger({ db: database.db, logger, publish: async (ids) => void published.push(ids) });
+    await call(audit);
+
+    const rows = await database.db.selectFrom('audit_logs').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    const { event, ...row } = expected;
+    expect(rows[0]).toMatchObject({ ...row, team_id: parseId('team', team) });
+    const system = expected.actor_type === 'system';
+    expect(rows[0]).toMatchObject({ actor_id: system ? null : user.id, actor_name: system ? '' : 'Ada' });
+
+    const events = await database.db.selectFrom('events').selectAll().execute();
+    if (event === null) {
+      expect(events).toEqual([]);
+      expect(published).toEqual([]);
+      return;
+    }
+    expect(events).toHaveLength(1);
+    const stored = events[0];
+    expect(stored).toMatchObject({ event_type: event, audit_log_id: rows[0]?.id, fanned_out_at: null });
+    const eventId = formatId('event', stored?.id as string);
+    expect(stored?.payload).toEqual({
+      id: eventId,
+      event,
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      team_id: team,
+      actor: system ? { type: 'system' } : { type: 'user', id: user.id, name: 'Ada' },
+      resource: { id: expected.resource_id, type: expected.resource_type },
+      metadata: expected.metadata,
+    });
+    expect(published).toEqual([[eventId]]);
+  });
+});
+
+describe('record', () => {
+  it('writes rows and events in one transaction: a failing event insert stores nothing', async () => {
+    const audit = createAuditLogger({ db: database.db, logger });
+    await sql`ALTER TABLE events ADD CONSTRAINT refuse_host_down CHECK (event_type <> 'host.down')`.execute(
+      database.db,
+    );
+    try {
+      await expect(
+        audit.record([
+          { team_id: team, actor: user, resource_type: 'sandbox', resource_id: sandbox, action: 'create' },
+          { team_id: team, actor: { type: 'system' }, resource_type: 'host', resource_id: host, action: 'marked_down' },
+        ]),
+      ).rejects.toThrow();
+    } finally {
+      await sql`ALTER TABLE events DROP CONSTRAINT refuse_host_down`.execute(database.db);
+    }
+    expect(await database.db.selectFrom('audit_logs').selectAll().execute()).toEqual([]);
+    expect(await database.db.selectFrom('events').selectAll().execute()).toEqual([]);
+  });
+
+  it('returns log ids in input order and event ids of lifecycle entries only', async () => {
+    const audit = createAuditLogger({ db: database.db, logger });
+    const result = await audit.record([
+      { team_id: team, actor: user, resource_type: 'team', action: 'rename' },
+      { team_id: team, actor: user, resource_type: 'sandbox', resource_id: sandbox, action: 'destroy' },
+    ]);
+    expect(result.logIds).toHaveLength(2);
+    expect(result.eventIds).toHaveLength(1);
+    const rows = await database.db.selectFrom('audit_logs').select(['id', 'action']).execute();
+    const actionById = new Map(rows.map((r) => [formatId('auditLog', r.id), r.action]));
+    expect(result.logIds.map((id) => actionById.get(id))).toEqual(['rename', 'destroy']);
+  });
+
+  it('keeps what it committed when publishing fails; the outbox relay takes over', async () => {
+    const audit = createAuditLogger({
+      db: database.db,
+      logger,
+      publish: async () => {
+        throw new Error('redis is down');
+      },
+    });
+    const result = await audit.record([
+      { team_id: team, actor: { type: 'system' }, resource_type: 'host', resource_id: host, action: 'marked_up' },
+    ]);
+    expect(result.eventIds).toHaveLength(1);
+    const pending = await database.db.selectFrom('events').select('fanned_out_at').execute();
+    expect(pending).toEqual([{ fanned_out_at: null }]);
+  });
+
+  it('log() never throws, even for an entry that cannot be stored', async () => {
+    const audit = createAuditLogger({ db: database.db, logger });
+    await expect(
+      audit.log({ team_id: 'not-a-team', actor: user, resource_type: 'sandbox', action: 'create' }),
+    ).resolves.toBeUndefined();
+    expect(await database.db.selectFrom('audit_logs').selectAll().execute()).toEqual([]);
+  });
+});
