@@ -14,6 +14,7 @@ const filter = (what: string) =>
     .optional()
     .meta({ description: `Only entries with this ${what}.` });
 
+/** `GET /v1/audit-logs` query: page size, cursor and filters. */
 export const AuditLogQuery = z.object({
   limit: z.coerce
     .number({ error: 'must be a whole number from 1 to 100' })
@@ -41,6 +42,7 @@ export const AuditLogQuery = z.object({
 });
 export type AuditLogQuery = z.output<typeof AuditLogQuery>;
 
+/** One audit entry in the seed's shape. */
 export const AuditLogItem = z.strictObject({
   id: z.string().meta({ examples: ['log-0a1b2c3d4e5f6g7h8i9j0k1l2'] }),
   actor_type: z.string().meta({ description: '`user`, `api_key` or `system`' }),
@@ -56,6 +58,7 @@ export const AuditLogItem = z.strictObject({
 });
 export type AuditLogItem = z.infer<typeof AuditLogItem>;
 
+/** A page of entries and the cursor of the next one. */
 export const AuditLogPage = z.strictObject({
   items: z.array(AuditLogItem).meta({ description: 'Newest first.' }),
   next_before: z

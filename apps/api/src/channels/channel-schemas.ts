@@ -17,6 +17,7 @@ export function normalizeChannelName(raw: string): string {
   return raw.trim().toLowerCase().replaceAll(' ', '-');
 }
 
+/** A channel name as typed; parses to its normalised form or fails with what to fix. */
 export const ChannelName = z
   .string({ error: required('a string') })
   .max(MAX_RAW_NAME_LENGTH, `must be at most ${MAX_RAW_NAME_LENGTH} characters`)
@@ -42,6 +43,7 @@ const SubscribableEventName = z.enum(EVENT_TYPES, {
       : `must be one of ${EVENT_TYPES.join(', ')}`,
 });
 
+/** Subscribed events: non-empty, known, `channel.test` excluded; parses without duplicates. */
 export const EventList = z
   .array(SubscribableEventName, { error: required(`a non-empty array of events (${EVENT_TYPES.join(', ')})`) })
   .min(1, 'must list at least one event')
@@ -49,6 +51,7 @@ export const EventList = z
   .transform((events) => [...new Set(events)])
   .meta({ description: 'Events to deliver; duplicates are removed. `channel.test` cannot be subscribed.' });
 
+/** One of the seven providers. */
 export const ProviderField = z
   .enum(PROVIDER_NAMES, { error: required(`one of ${PROVIDER_NAMES.join(', ')}`) })
   .meta({ description: 'Where notifications go.' });
@@ -92,6 +95,7 @@ const unknownFields = (allowed: readonly string[]) => (issue: z.core.$ZodRawIssu
       ? 'must be a JSON object'
       : undefined;
 
+/** `POST /v1/channels`; parses to the normalised name, events and config. */
 export const CreateChannelBody = z
   .strictObject(
     { name: ChannelName, provider: ProviderField, config: ConfigMap, events: EventList },
@@ -100,6 +104,7 @@ export const CreateChannelBody = z
   .transform(withProviderConfig);
 export type CreateChannelBody = z.output<typeof CreateChannelBody>;
 
+/** `PATCH /v1/channels/{id}`: at least one of name, events, enabled. */
 export const UpdateChannelBody = z
   .strictObject(
     {
@@ -117,9 +122,11 @@ export const UpdateChannelBody = z
   });
 export type UpdateChannelBody = z.output<typeof UpdateChannelBody>;
 
+/** `PUT /v1/channels/{id}/config`; the config is checked against the stored channel's provider. */
 export const ReplaceConfigBody = z.strictObject({ config: ConfigMap }, { error: unknownFields(['config']) });
 export type ReplaceConfigBody = z.output<typeof ReplaceConfigBody>;
 
+/** `POST /v1/channels/test`: a config to try, stored nowhere. */
 export const TestSendBody = z
   .strictObject({ provider: ProviderField, config: ConfigMap }, { error: unknownFields(['provider', 'config']) })
   .transform(withProviderConfig);
@@ -142,8 +149,10 @@ export const ChannelIdParam = z
     return z.NEVER;
   });
 
+/** Path parameters of `/v1/channels/{id}…`. */
 export const ChannelPathParams = z.object({ id: ChannelIdParam });
 
+/** The channel object of CONTRACT 4.3. */
 export const Channel = z.strictObject({
   id: z.string().meta({ examples: ['ch-0a1b2c3d4e5f6g7h8i9j0k1l2'] }),
   team_id: z.string(),
@@ -158,6 +167,7 @@ export const Channel = z.strictObject({
 });
 export type Channel = z.infer<typeof Channel>;
 
+/** A channel answer that may reveal a generated webhook secret once. */
 export const ChannelWithSecret = Channel.extend({
   secret: z
     .string()
@@ -166,6 +176,8 @@ export const ChannelWithSecret = Channel.extend({
 });
 export type ChannelWithSecret = z.infer<typeof ChannelWithSecret>;
 
+/** `GET /v1/channels`: newest first. */
 export const ChannelList = z.array(Channel);
 
+/** A test send the provider accepted. */
 export const TestSendResult = z.strictObject({ status: z.literal('ok') });
