@@ -49,7 +49,7 @@ function storedProvider(row: ChannelRow): ProviderName {
   return row.provider;
 }
 
-/** Validates a new config, applies the outbound-safety rule and seals it for storage. */
+/** Adds a generated webhook secret when none was given, applies the outbound-safety rule and seals the config for storage. */
 async function prepareConfig(deps: ApiDeps, provider: ProviderName, config: Record<string, string>) {
   const withSecret = withGeneratedSecret(provider, config);
   const target = await checkOutboundTargets(deps.http, provider, withSecret.config);
