@@ -8,3 +8,4 @@ export * from './outbound/retry-after';
 export * from './outbound/failures';
 export * from './render';
 export * from './provider-env';
+export * from './send-event';
