@@ -10,13 +10,7 @@ import {
   QUEUES,
   type Queues,
 } from '@wrenn/events';
-import {
-  type OutboundHttp,
-  type Provider,
-  type ProviderName,
-  type ProviderSettings,
-  providers,
-} from '@wrenn/providers';
+import type { OutboundHttp, ProviderSettings } from '@wrenn/providers';
 import type { Logger, Registry } from '@wrenn/runtime';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -44,8 +38,6 @@ export interface WorkerRuntimeOptions {
   lockMs?: number;
   logger: Logger;
   metrics: Registry;
-  /** Defaults to the registry of @wrenn/providers (tests substitute their own). */
-  providers?: Readonly<Record<ProviderName, Provider>>;
   /** Outbox relay timing; defaults 2 s / 3 s. */
   relay?: { intervalMs?: number; eventStaleAfterMs?: number };
 }
@@ -97,7 +89,6 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     QUEUES.deliveries,
     createDeliveryProcessor({
       db,
-      providers: options.providers ?? providers,
       providerSettings: options.providerSettings,
       http: options.http,
       secrets: options.secrets,

@@ -5,12 +5,11 @@ import { type DeliveryJob, type EventPayload, formatId, parseId } from '@wrenn/e
 import {
   isProviderName,
   type OutboundHttp,
-  type Provider,
-  type ProviderName,
   type ProviderSettings,
   type SendOutcome,
+  sendEvent,
 } from '@wrenn/providers';
-import { type Logger, redactText } from '@wrenn/runtime';
+import type { Logger } from '@wrenn/runtime';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
 import { DeliveryRetryError, isLastAttempt, type RetrySchedule } from '../retry-schedule';
@@ -20,7 +19,6 @@ import { failWithoutAttempt, recordAttempt } from './record-attempt';
 
 export interface DeliveryDeps {
   db: Kysely<Database>;
-  providers: Readonly<Record<ProviderName, Provider>>;
   providerSettings: ProviderSettings;
   http: OutboundHttp;
   secrets: SecretBox;
@@ -84,11 +82,11 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     }
     const started = performance.now();
     const outcome: SendOutcome = config
-      ? await send(deps, deps.providers[providerName], {
-          deliveryId,
-          event: target.payload as unknown as EventPayload,
-          config,
-        })
+      ? await sendEvent(
+          providerName,
+          { deliveryId, event: target.payload as unknown as EventPayload, config },
+          { settings: deps.providerSettings, http: deps.http },
+        )
       : // Our keys do not open the stored config: an operator problem, not the destination's.
         { kind: 'permanent', statusCode: null, reason: 'the stored config could not be decrypted' };
     const latencyMs = Math.round(performance.now() - started);
@@ -129,22 +127,4 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     if (final) throw new UnrecoverableError(outcome.reason);
     throw new DeliveryRetryError(outcome.reason, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
   };
-}
-
-/** Calls the provider; a provider that throws is a bug, reported and retried like a network error. */
-async function send(
-  deps: DeliveryDeps,
-  provider: Provider,
-  input: Parameters<Provider['send']>[0],
-): Promise<SendOutcome> {
-  try {
-    return await provider.send(input, { settings: deps.providerSettings, http: deps.http });
-  } catch (err) {
-    deps.logger.error({ err, deliveryId: input.deliveryId, provider: provider.name }, 'provider threw');
-    return {
-      kind: 'retry',
-      statusCode: null,
-      reason: redactText(`internal error: ${(err as Error)?.message ?? err}`).slice(0, 300),
-    };
-  }
 }
