@@ -1,6 +1,8 @@
 import { defineConfig } from 'tsup';
 
-// Workspace packages are TypeScript sources: bundle them; npm dependencies stay external.
+// Workspace packages are TypeScript sources: bundle them. Every npm package stays external
+// (bundled into ESM, CommonJS `require` of Node built-ins fails); they resolve from the root
+// node_modules at run time, where the hoisted linker puts them.
 export default defineConfig({
   entry: ['src/main.ts'],
   format: 'esm',
@@ -9,4 +11,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   noExternal: [/^@wrenn\//],
+  skipNodeModulesBundle: true,
 });

@@ -88,8 +88,15 @@ function stopProcess(child, signal) {
   });
 }
 
-function asPostgresUser(cmd, args) {
-  return isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+/**
+ * PostgreSQL refuses to run as root: as root, run it as the Debian `postgres`
+ * user directly (uid/gid on spawn, not through runuser, so signals reach it).
+ */
+function postgresUser() {
+  if (!isRoot) return {};
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid, gid };
 }
 
 /**
@@ -102,25 +109,14 @@ export async function startPostgres({ dataDir, port, durable = true }) {
   const socketDir = join(dataDir, '..', 'pg-socket');
   mkdirSync(dataDir, { recursive: true });
   mkdirSync(socketDir, { recursive: true });
+  const user = postgresUser();
   if (isRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dataDir, uid, gid);
-    chownSync(socketDir, uid, gid);
+    chownSync(dataDir, user.uid, user.gid);
+    chownSync(socketDir, user.uid, user.gid);
   }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    const [cmd, args] = asPostgresUser(join(bin, 'initdb'), [
-      '-D',
-      dataDir,
-      '-U',
-      'postgres',
-      '-A',
-      'trust',
-      '-E',
-      'UTF8',
-      '--no-sync',
-    ]);
-    execFileSync(cmd, args, { stdio: 'ignore' });
+    const args = ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'];
+    execFileSync(join(bin, 'initdb'), args, { stdio: 'ignore', cwd: dataDir, ...user });
   }
   const settings = [
     '-D',
@@ -135,8 +131,7 @@ export async function startPostgres({ dataDir, port, durable = true }) {
     'max_connections=300',
     ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
-  const [cmd, args] = asPostgresUser(join(bin, 'postgres'), settings);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  const child = spawn(join(bin, 'postgres'), settings, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dataDir, ...user });
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr = (stderr + d).slice(-4000);
