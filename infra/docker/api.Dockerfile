@@ -1,0 +1,53 @@
+# syntax=docker/dockerfile:1
+# The API image, built from the repository root:
+#   docker build -f infra/docker/api.Dockerfile -t wrenn-api .
+# It also carries the one-shot commands `node apps/api/dist/migrate.js` (apply migrations)
+# and `node apps/api/dist/rotate-encryption-key.js` (see docs/operations.md).
+
+ARG NODE_VERSION=20.19
+ARG PNPM_VERSION=10.34.8
+ARG TURBO_VERSION=2.11.11
+
+FROM node:${NODE_VERSION}-bookworm-slim AS base
+ARG PNPM_VERSION
+ARG TURBO_VERSION
+# npm rather than corepack: corepack's signature check fails behind registry mirrors that serve none.
+RUN npm install -g --no-fund --no-audit pnpm@${PNPM_VERSION} turbo@${TURBO_VERSION}
+ENV TURBO_TELEMETRY_DISABLED=1
+WORKDIR /app
+
+# Only the API and the workspace packages it uses; package manifests (out/json) apart from
+# sources (out/full), so the dependency layers stay cached while the code changes.
+FROM base AS pruner
+COPY . .
+RUN turbo prune @wrenn/api --docker
+
+FROM base AS builder
+COPY --from=pruner /app/out/json/ .
+RUN --mount=type=cache,id=wrenn-pnpm-store,target=/pnpm-store \
+    pnpm install --frozen-lockfile --store-dir /pnpm-store
+COPY --from=pruner /app/out/full/ .
+COPY tsconfig.base.json ./
+RUN turbo run build --filter=@wrenn/api
+
+# Production dependencies only. The bundle inlines the workspace packages and resolves every
+# npm package from /app/node_modules, where `nodeLinker: hoisted` puts them all.
+FROM base AS deps
+COPY --from=pruner /app/out/json/ .
+RUN --mount=type=cache,id=wrenn-pnpm-store,target=/pnpm-store \
+    pnpm install --frozen-lockfile --prod --store-dir /pnpm-store
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=8080
+WORKDIR /app
+COPY --from=deps /app ./
+COPY --from=builder /app/apps/api/dist ./apps/api/dist
+# The image's `node` user, numeric so Kubernetes can verify runAsNonRoot. The files stay
+# root-owned: the process cannot rewrite its own code.
+USER 1000:1000
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=15s --retries=3 \
+    CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node runs as PID 1 and handles SIGTERM itself: in-flight requests finish, then it exits.
+CMD ["node", "apps/api/dist/main.js"]
