@@ -79,7 +79,7 @@ export async function rotateEncryptionKey(options: RotateEncryptionKeyOptions): 
 
   if (report.failedChannels.length > 0) {
     logger?.warn(
-      { channels: report.failedChannels },
+      { failedChannels: report.failedChannels },
       'some channel configs open under none of the configured keys and were left as they are',
     );
   }
