@@ -1,4 +1,4 @@
 export * from './constant-time';
+export * from './sealed-config';
 export * from './secret-box';
 export * from './webhook-signing';
-export * from './sealed-config';

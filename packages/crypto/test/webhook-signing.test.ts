@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
+import { describe, expect, it } from 'vitest';
 import { constantTimeEqual, generateWebhookSecret, signWebhook, webhookSigningKey } from '../src';
 
 const at = new Date('2026-04-09T11:06:06.789Z');

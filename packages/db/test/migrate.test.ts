@@ -1,7 +1,8 @@
 // Relative import: @wrenn/testing depends on @wrenn/db, so db cannot depend on it back.
-import { createTestDatabase, type TestDatabase } from '../../testing/src/test-database';
+
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../testing/src/test-database';
 import { migrateToLatest, migrations } from '../src';
 
 let database: TestDatabase;

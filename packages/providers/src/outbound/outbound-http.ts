@@ -1,12 +1,15 @@
-import dns from 'node:dns';
 import type { LookupAddress, LookupAllOptions, LookupOptions } from 'node:dns';
+import dns from 'node:dns';
 import { Agent, request } from 'undici';
 import { blockedAddressReason, ipLiteral } from './address-policy';
 
 /** A user-supplied target resolved to an address that may not be reached. */
 export class TargetNotAllowedError extends Error {
   override readonly name = 'TargetNotAllowedError';
-  constructor(readonly address: string, readonly range: string) {
+  constructor(
+    readonly address: string,
+    readonly range: string,
+  ) {
     super(`target address ${address} is not allowed (${range}); outbound requests may only reach public addresses`);
   }
 }
