@@ -1,5 +1,6 @@
 // `npm run bench`: its own PostgreSQL and Redis, the built API and worker(s), a loopback receiver;
-// prints a table and writes bench/results.json. BENCH_WORKERS (default 1) sets the worker count.
+// prints a table and writes bench/results.json. BENCH_WORKERS (default 1) sets the worker count,
+// BENCH_SCALE (default 1) the size of every scenario, BENCH_PROFILE_DIR where API and workers write CPU profiles.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './processes';
-import { type BenchResults, FULL_SCALE, runBench } from './run-bench';
+import { type BenchResults, type BenchScale, FULL_SCALE, runBench } from './run-bench';
 
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL;
@@ -11,10 +11,23 @@ if (!databaseUrl || !redisUrl) {
   process.exit(1);
 }
 
+// BENCH_SCALE=0.25 runs every scenario at a quarter of its size (quicker iterations; numbers not comparable).
+const factor = Number(process.env.BENCH_SCALE ?? 1);
+const scaled = (n: number) => Math.max(1, Math.round(n * factor));
+const scale: BenchScale = {
+  ...FULL_SCALE,
+  events: scaled(FULL_SCALE.events),
+  bareJobs: scaled(FULL_SCALE.bareJobs),
+  httpPosts: scaled(FULL_SCALE.httpPosts),
+  latencySeconds: scaled(FULL_SCALE.latencySeconds),
+  fanoutChannels: scaled(FULL_SCALE.fanoutChannels),
+};
+
 const results = await runBench({
   databaseUrl,
   redisUrl,
-  scale: FULL_SCALE,
+  scale,
+  profileDir: process.env.BENCH_PROFILE_DIR,
   workers: Number(process.env.BENCH_WORKERS ?? 1),
   useDist: process.env.BENCH_USE_DIST !== '0',
   log: (line) => console.log(`[bench] ${line}`),

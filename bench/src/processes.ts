@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -14,14 +14,58 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface StartOptions {
+  args?: string[];
+  /** Extra Node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /**
+   * `true` when the caller reads the child's stdout (`jsonLines`). Otherwise it
+   * goes to ours: an unread pipe fills up and then blocks the child's writes.
+   */
+  readStdout?: boolean;
+}
+
 /** Starts a TypeScript entry point of the repo (through tsx) or a built file. */
-export function startNode(entry: string, env: NodeJS.ProcessEnv, args: string[] = []): ChildProcess {
+export function startNode(entry: string, env: NodeJS.ProcessEnv, options: StartOptions = {}): ChildProcess {
   const runner = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  return spawn(process.execPath, [...runner, join(repoRoot, entry), ...args], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  return spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), ...runner, join(repoRoot, entry), ...(options.args ?? [])],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', options.readStdout ? 'pipe' : 'inherit', 'inherit'],
+    },
+  );
+}
+
+/** CPU time of every live process with this command name (e.g. all PostgreSQL backends), in milliseconds. */
+export function cpuMsByName(name: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
+    } catch {
+      continue;
+    }
+    total += cpuMs(Number(entry)) ?? 0;
+  }
+  return total;
+}
+
+/** CPU time (user + system) a live process has used so far, in milliseconds. */
+export function cpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Math.round((ticks * 1000) / 100);
+  } catch {
+    return null;
+  }
 }
 
 /** Resolves with each JSON line the child prints, in order. */

@@ -1,8 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { newId } from '@wrenn/events';
+import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
-import { freePort, jsonLines, peakRssMb, startNode, stop, waitUntilReady } from './processes';
+import { cpuMs, cpuMsByName, freePort, jsonLines, peakRssMb, startNode, stop, waitUntilReady } from './processes';
 import { type Receiver, startReceiver } from './receiver';
 
 export interface BenchScale {
@@ -41,6 +44,8 @@ export interface BenchOptions {
   workers: number;
   /** Run the built `dist/` bundles (what operators run) instead of the sources through tsx. */
   useDist: boolean;
+  /** When set, the API and workers write V8 CPU profiles (`--cpu-prof`) here on exit. */
+  profileDir?: string | undefined;
   log: (line: string) => void;
 }
 
@@ -53,7 +58,39 @@ export interface BenchResults {
   latency: { events: number; p50: number; p95: number; p99: number; max: number };
   fanout: { channels: number; lastReceiptMs: number };
   peakRssMb: { api: number | null; worker: number | null };
+  /** CPU seconds used during A: where the time goes (machine = every process, PostgreSQL and Redis included). */
+  cpuSecondsA: { api: number; worker: number; bench: number; postgres: number; redis: number; machine: number };
+  /** PostgreSQL commits and Redis commands per delivery during A. */
+  serverWorkA: { commitsPerDelivery: number; redisCallsPerDelivery: Record<string, number> };
   signaturesVerified: number;
+}
+
+/** Transactions committed in the database and commands Redis has run, for per-delivery costs. */
+async function serverCounters(
+  databaseUrl: string,
+  redisUrl: string,
+): Promise<{ commits: number; redisCalls: Record<string, number> }> {
+  const commits = Number(
+    execFileSync(
+      'psql',
+      [databaseUrl, '-qAtc', 'SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()'],
+      { encoding: 'utf8' },
+    ).trim(),
+  );
+  const redis = new Redis(redisUrl);
+  const info = await redis.info('commandstats');
+  redis.disconnect();
+  const redisCalls: Record<string, number> = {};
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    redisCalls[match[1] as string] = Number(match[2]);
+  return { commits, redisCalls };
+}
+
+/** Busy CPU time of the whole machine so far (every CPU), in milliseconds. */
+function machineCpuMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * 1000) / 100;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -92,21 +129,33 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     LOG_LEVEL: 'warn',
   };
   const entry = (app: 'api' | 'worker') => (options.useDist ? `apps/${app}/dist/main.js` : `apps/${app}/src/main.ts`);
+  const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   const receiver = await startReceiver();
   const children: ChildProcess[] = [];
   try {
     const apiPort = await freePort();
-    const api = startNode(entry('api'), { ...env, PORT: String(apiPort) });
+    const api = startNode(entry('api'), { ...env, PORT: String(apiPort) }, { nodeArgs });
     children.push(api);
     const workers: ChildProcess[] = [];
     for (let i = 0; i < options.workers; i++) {
       const port = await freePort();
-      const worker = startNode(entry('worker'), { ...env, PORT: String(port) });
+      const worker = startNode(entry('worker'), { ...env, PORT: String(port) }, { nodeArgs });
       children.push(worker);
       workers.push(worker);
       await waitUntilReady(`http://127.0.0.1:${port}/ready`, worker);
     }
     const base = `http://127.0.0.1:${apiPort}`;
+    const cpuSnapshot = () => {
+      const own = process.cpuUsage();
+      return {
+        api: cpuMs(api.pid) ?? 0,
+        worker: workers.reduce((sum, w) => sum + (cpuMs(w.pid) ?? 0), 0),
+        bench: (own.user + own.system) / 1000,
+        postgres: cpuMsByName('postgres'),
+        redis: cpuMsByName('redis-server'),
+        machine: machineCpuMs(),
+      };
+    };
     await waitUntilReady(`${base}/ready`, api);
     log(`api on ${apiPort}, ${options.workers} worker(s)`);
 
@@ -167,25 +216,51 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         return sandboxCreate(teams[seq % teams.length] as string, seq);
       }),
     );
+    const countersBefore = await serverCounters(options.databaseUrl, options.redisUrl);
+    const cpuBefore = cpuSnapshot();
     const startA = Date.now();
     await mapLimit(batches, 4, (batch) => ingest(batch));
     await receiver.waitFor(expected, 300_000);
+    const cpuAfter = cpuSnapshot();
+    const cpuSecondsA = {
+      api: (cpuAfter.api - cpuBefore.api) / 1000,
+      worker: (cpuAfter.worker - cpuBefore.worker) / 1000,
+      bench: (cpuAfter.bench - cpuBefore.bench) / 1000,
+      postgres: (cpuAfter.postgres - cpuBefore.postgres) / 1000,
+      redis: (cpuAfter.redis - cpuBefore.redis) / 1000,
+      machine: (cpuAfter.machine - cpuBefore.machine) / 1000,
+    };
     const endA = Math.max(...receiver.receipts.map((r) => r.at));
     const throughput = {
       deliveries: expected,
       seconds: (endA - startA) / 1000,
       perSecond: expected / ((endA - startA) / 1000),
     };
+    const countersAfter = await serverCounters(options.databaseUrl, options.redisUrl);
+    const perDelivery = (n: number) => Math.round((n / expected) * 100) / 100;
+    const redisPerDelivery = Object.fromEntries(
+      Object.entries(countersAfter.redisCalls)
+        .map(([cmd, calls]) => [cmd, perDelivery(calls - (countersBefore.redisCalls[cmd] ?? 0))] as const)
+        .filter(([, n]) => n >= 0.05)
+        .sort((a, b) => b[1] - a[1]),
+    );
+    const serverWorkA = {
+      commitsPerDelivery: perDelivery(countersAfter.commits - countersBefore.commits),
+      redisCallsPerDelivery: redisPerDelivery,
+    };
+    log(`A: per delivery ${JSON.stringify(serverWorkA)}`);
     const signaturesVerified = verifySamples(receiver, secretsByPath);
-    log(`A: ${throughput.perSecond.toFixed(0)} deliveries/s`);
+    log(
+      `A: ${throughput.perSecond.toFixed(0)} deliveries/s in ${throughput.seconds} s; CPU s: ${JSON.stringify(cpuSecondsA)}`,
+    );
 
     // B. Ceilings on the same machine, with the service idle.
     const bareBullmqPerSecond = await bareBullmq(env, scale.bareJobs);
     receiver.reset();
-    const client = startNode('bench/src/ceilings/http-client.ts', env, [
-      `${receiver.origin}/raw`,
-      String(scale.httpPosts),
-    ]);
+    const client = startNode('bench/src/ceilings/http-client.ts', env, {
+      args: [`${receiver.origin}/raw`, String(scale.httpPosts)],
+      readStdout: true,
+    });
     const httpResult = (await jsonLines(client).next()).value as { perSecond: number } | undefined;
     const ceilings = {
       bareBullmqPerSecond,
@@ -256,6 +331,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       latency,
       fanout,
       peakRssMb: peak,
+      cpuSecondsA,
+      serverWorkA,
       signaturesVerified,
     };
   } finally {
@@ -282,10 +359,16 @@ function verifySamples(receiver: Receiver, secrets: Map<string, string>): number
 /** Bare BullMQ: a producer process and a worker process, no-op jobs; jobs per second. */
 async function bareBullmq(env: NodeJS.ProcessEnv, count: number): Promise<number> {
   const queue = `bare${randomBytes(3).toString('hex')}`;
-  const worker = startNode('bench/src/ceilings/bullmq-worker.ts', env, [queue, String(count)]);
+  const worker = startNode('bench/src/ceilings/bullmq-worker.ts', env, {
+    args: [queue, String(count)],
+    readStdout: true,
+  });
   const workerLines = jsonLines(worker);
   await workerLines.next();
-  const producer = startNode('bench/src/ceilings/bullmq-producer.ts', env, [queue, String(count)]);
+  const producer = startNode('bench/src/ceilings/bullmq-producer.ts', env, {
+    args: [queue, String(count)],
+    readStdout: true,
+  });
   const started = (await jsonLines(producer).next()).value as { startedAt: number };
   const finished = (await workerLines.next()).value as { finishedAt: number };
   await Promise.all([stop(producer), stop(worker)]);
