@@ -17,6 +17,8 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { createConfigCache } from './delivery/config-cache';
 import { createDeliveryProcessor } from './delivery/delivery-processor';
+import { createAttemptWriter } from './delivery/record-attempt';
+import { createTargetLoader } from './delivery/target-loader';
 import { createFanOutProcessor } from './fan-out/fan-out-processor';
 import { type OutboxRelay, startOutboxRelay } from './relay/outbox-relay';
 import { createRetrySchedule, type RetrySchedule, scheduleBackoff } from './retry-schedule';
@@ -53,8 +55,8 @@ export interface WorkerRuntime {
   close(): Promise<void>;
 }
 
-/** Fan-out is a few queries per event; deliveries mostly wait on the network. */
-const FAN_OUT_CONCURRENCY = 8;
+/** Event jobs running at once; the fan-out processor handles them in batches (a few round trips each). */
+const FAN_OUT_CONCURRENCY = 32;
 
 /** Starts consuming both queues and the relay. Tests start several in one process. */
 export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
@@ -89,6 +91,8 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     QUEUES.deliveries,
     createDeliveryProcessor({
       db,
+      targets: createTargetLoader(db),
+      attempts: createAttemptWriter(db),
       providerSettings: options.providerSettings,
       http: options.http,
       secrets: options.secrets,

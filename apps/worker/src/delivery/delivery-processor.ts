@@ -15,10 +15,15 @@ import type { Kysely } from 'kysely';
 import { DeliveryRetryError, isLastAttempt, type RetrySchedule } from '../retry-schedule';
 import type { WorkerMetrics } from '../worker-metrics';
 import type { ConfigCache } from './config-cache';
-import { failWithoutAttempt, recordAttempt } from './record-attempt';
+import { type AttemptWriter, failWithoutAttempt } from './record-attempt';
+import type { TargetLoader } from './target-loader';
 
 export interface DeliveryDeps {
   db: Kysely<Database>;
+  /** Batched lookups of what to send. */
+  targets: TargetLoader;
+  /** Batched (group-committed) attempt records. */
+  attempts: AttemptWriter;
   providerSettings: ProviderSettings;
   http: OutboundHttp;
   secrets: SecretBox;
@@ -30,24 +35,6 @@ export interface DeliveryDeps {
 }
 
 export type DeliveryResult = 'succeeded' | 'skipped';
-
-async function loadTarget(db: Kysely<Database>, deliveryUuid: string) {
-  return db
-    .selectFrom('deliveries as d')
-    .innerJoin('channels as c', 'c.id', 'd.channel_id')
-    .innerJoin('events as e', 'e.id', 'd.event_id')
-    .select([
-      'd.status',
-      'c.id as channelUuid',
-      'c.provider',
-      'c.config',
-      'c.enabled',
-      'c.updated_at as channelUpdatedAt',
-      'e.payload',
-    ])
-    .where('d.id', '=', deliveryUuid)
-    .executeTakeFirst();
-}
 
 /**
  * Delivery job → render, send, record. Expected outcomes come back from the
@@ -61,7 +48,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     const deliveryUuid = parseId('delivery', deliveryId);
     if (!deliveryUuid) throw new UnrecoverableError(`malformed delivery id ${deliveryId}`);
 
-    const target = await loadTarget(deps.db, deliveryUuid);
+    const target = await deps.targets.load(deliveryUuid);
     // Gone with its channel, or already settled (a duplicate job after a crash).
     if (target?.status !== 'pending') return 'skipped';
     if (!target.enabled) {
@@ -94,7 +81,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     const final = outcome.kind === 'permanent' || (outcome.kind === 'retry' && isLastAttempt(job, deps.schedule));
     const sealedConfigUpdate =
       outcome.kind === 'ok' && outcome.configUpdate ? sealConfig(deps.secrets, outcome.configUpdate) : undefined;
-    const recorded = await recordAttempt(deps.db, {
+    const recorded = await deps.attempts.record({
       deliveryUuid,
       channelUuid: target.channelUuid,
       outcome,

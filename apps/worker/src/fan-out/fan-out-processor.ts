@@ -2,6 +2,7 @@ import type { Database } from '@wrenn/db';
 import { type DeliveryJob, deliveryJobOptions, type EventJob, formatId, parseId } from '@wrenn/events';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
+import { createMicroBatcher } from '../batch/micro-batcher';
 import type { WorkerMetrics } from '../worker-metrics';
 
 export interface FanOutDeps {
@@ -10,6 +11,8 @@ export interface FanOutDeps {
   /** Attempts per delivery job (`WRENN_RETRY_DELAYS` length + 1). */
   deliveryAttempts: number;
   metrics: WorkerMetrics;
+  /** Events fanned out together at most; default 64. */
+  maxBatch?: number;
 }
 
 export type FanOutResult =
@@ -18,59 +21,82 @@ export type FanOutResult =
   | { kind: 'event-gone' };
 
 /**
+ * Fans out several events in three round trips whatever their number: one
+ * statement inserts the missing delivery rows and returns every pending one,
+ * one `addBulk` queues their jobs, one update takes the events out of the outbox.
+ */
+async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanOutResult[]> {
+  const ids = [...new Set(eventUuids)];
+  // The statement's parts share one snapshot: rows inserted here are returned by
+  // `ins` only, rows left pending by an earlier, interrupted run by the last part.
+  const { rows } = await sql<{ event_id: string; done: boolean; delivery_id: string | null }>`
+    WITH e AS (
+      SELECT id, team_id, event_type, fanned_out_at FROM events WHERE id = any(${ids}::uuid[])
+    ),
+    ins AS (
+      INSERT INTO deliveries (id, event_id, channel_id, team_id, event_type)
+      SELECT gen_random_uuid(), e.id, c.id, c.team_id, e.event_type
+      FROM e
+      JOIN channels c ON c.team_id = e.team_id AND c.enabled AND c.event_types @> ARRAY[e.event_type]
+      WHERE e.fanned_out_at IS NULL
+      ON CONFLICT (event_id, channel_id) DO NOTHING
+      RETURNING id, event_id
+    )
+    SELECT id AS event_id, fanned_out_at IS NOT NULL AS done, NULL::uuid AS delivery_id FROM e
+    UNION ALL
+    SELECT event_id, false, id FROM ins
+    UNION ALL
+    SELECT d.event_id, false, d.id FROM deliveries d JOIN e ON d.event_id = e.id
+    WHERE e.fanned_out_at IS NULL AND d.status = 'pending'
+  `.execute(deps.db);
+
+  const events = new Map<string, { done: boolean; deliveries: string[] }>();
+  for (const row of rows) if (row.delivery_id === null) events.set(row.event_id, { done: row.done, deliveries: [] });
+  for (const row of rows) if (row.delivery_id !== null) events.get(row.event_id)?.deliveries.push(row.delivery_id);
+
+  const todo = [...events].filter(([, e]) => !e.done);
+  const jobs = todo.flatMap(([, e]) =>
+    e.deliveries.map((id) => {
+      const deliveryId = formatId('delivery', id);
+      return { name: 'delivery', data: { deliveryId }, opts: deliveryJobOptions(deliveryId, deps.deliveryAttempts) };
+    }),
+  );
+  if (jobs.length > 0) await deps.deliveriesQueue.addBulk(jobs);
+
+  // Only once every job is queued does an event leave the outbox.
+  if (todo.length > 0) {
+    await deps.db
+      .updateTable('events')
+      .set({ fanned_out_at: new Date() })
+      .where(sql<boolean>`id = any(${todo.map(([id]) => id)}::uuid[])`)
+      .where('fanned_out_at', 'is', null)
+      .execute();
+    deps.metrics.eventsFannedOut.inc(todo.length);
+  }
+  return eventUuids.map((uuid): FanOutResult => {
+    const event = events.get(uuid);
+    if (!event) return { kind: 'event-gone' };
+    if (event.done) return { kind: 'already-done' };
+    return { kind: 'fanned-out', deliveries: event.deliveries.length };
+  });
+}
+
+/**
  * Event job → one delivery row and one delivery job per enabled channel of the
- * event's team subscribed to its type. Safe to run twice: rows are unique per
+ * event's team subscribed to its type. Concurrent event jobs are fanned out
+ * together (see `fanOutBatch`). Safe to run twice: rows are unique per
  * (event, channel) and job ids are delivery ids, so a rerun after a crash adds
  * only what is missing. The event leaves the outbox only once every job is queued.
  */
 export function createFanOutProcessor(deps: FanOutDeps) {
+  const batcher = createMicroBatcher<string, FanOutResult>({
+    maxBatch: deps.maxBatch ?? 64,
+    maxInFlight: 2,
+    run: (eventUuids) => fanOutBatch(deps, eventUuids),
+  });
   return async function fanOut(job: Job<EventJob>): Promise<FanOutResult> {
     const eventUuid = parseId('event', job.data.eventId);
     if (!eventUuid) throw new UnrecoverableError(`malformed event id ${job.data.eventId}`);
-
-    const event = await deps.db
-      .selectFrom('events')
-      .select(['id', 'fanned_out_at'])
-      .where('id', '=', eventUuid)
-      .executeTakeFirst();
-    if (!event) return { kind: 'event-gone' };
-    if (event.fanned_out_at) return { kind: 'already-done' };
-
-    await sql`
-      INSERT INTO deliveries (id, event_id, channel_id, team_id, event_type)
-      SELECT gen_random_uuid(), e.id, c.id, c.team_id, e.event_type
-      FROM events e
-      JOIN channels c ON c.team_id = e.team_id AND c.enabled AND c.event_types @> ARRAY[e.event_type]
-      WHERE e.id = ${eventUuid}
-      ON CONFLICT (event_id, channel_id) DO NOTHING
-    `.execute(deps.db);
-
-    const pending = await deps.db
-      .selectFrom('deliveries')
-      .select('id')
-      .where('event_id', '=', eventUuid)
-      .where('status', '=', 'pending')
-      .execute();
-    if (pending.length > 0) {
-      await deps.deliveriesQueue.addBulk(
-        pending.map(({ id }) => {
-          const deliveryId = formatId('delivery', id);
-          return {
-            name: 'delivery',
-            data: { deliveryId },
-            opts: deliveryJobOptions(deliveryId, deps.deliveryAttempts),
-          };
-        }),
-      );
-    }
-
-    await deps.db
-      .updateTable('events')
-      .set({ fanned_out_at: new Date() })
-      .where('id', '=', eventUuid)
-      .where('fanned_out_at', 'is', null)
-      .execute();
-    deps.metrics.eventsFannedOut.inc();
-    return { kind: 'fanned-out', deliveries: pending.length };
+    return batcher.add(eventUuid);
   };
 }
