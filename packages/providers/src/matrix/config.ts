@@ -1,10 +1,7 @@
 import type { ChannelConfig, ConfigCheck } from '../provider';
 
-/**
- * `!opaque:server`, or the server-less `!opaque` form of room version 12;
- * `#alias:server` is resolved through the room directory at send time.
- */
-const ROOM_ID = /^![^\s:]+(?::\S+)?$/;
+/** `!opaque:server`; `#alias:server` is resolved through the room directory at send time. */
+const ROOM_ID = /^![^\s:]+:\S+$/;
 const ROOM_ALIAS = /^#[^\s:]+:\S+$/;
 /** Printable ASCII without spaces: any real access token, nothing that could split a header. */
 const ACCESS_TOKEN = /^[\x21-\x7e]+$/;
