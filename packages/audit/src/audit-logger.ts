@@ -32,7 +32,7 @@ function eventActor(actor: AuditEntry['actor']): EventPayload['actor'] {
 
 /**
  * Writes audit rows and, for lifecycle actions, their outbox events in one
- * transaction. `record` throws (ingestion must know); `log` never does.
+ * statement (one transaction). `record` throws (ingestion must know); `log` never does.
  */
 export function createAuditWriter(options: AuditLoggerOptions) {
   const { db, logger, publish } = options;
@@ -63,33 +63,31 @@ export function createAuditWriter(options: AuditLoggerOptions) {
       ];
     });
 
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('audit_logs')
-        .values(
-          logs.map(({ entry, log, teamUuid }) => ({
-            id: log.uuid,
-            team_id: teamUuid,
-            actor_type: entry.actor.type,
-            actor_id: entry.actor.id || null,
-            actor_name: entry.actor.name ?? '',
-            resource_type: entry.resource_type,
-            resource_id: entry.resource_id || null,
-            action: entry.action,
-            scope: entry.scope ?? 'team',
-            status: entry.status ?? 'success',
-            metadata: JSON.stringify(entry.metadata ?? {}),
-            created_at: createdAt,
-          })),
-        )
+    const auditRows = logs.map(({ entry, log, teamUuid }) => ({
+      id: log.uuid,
+      team_id: teamUuid,
+      actor_type: entry.actor.type,
+      actor_id: entry.actor.id || null,
+      actor_name: entry.actor.name ?? '',
+      resource_type: entry.resource_type,
+      resource_id: entry.resource_id || null,
+      action: entry.action,
+      scope: entry.scope ?? 'team',
+      status: entry.status ?? 'success',
+      metadata: JSON.stringify(entry.metadata ?? {}),
+      created_at: createdAt,
+    }));
+    if (events.length > 0) {
+      // One statement, so one round trip and still all or nothing: the events'
+      // foreign keys are checked at its end, when the audit rows are there.
+      await db
+        .with('audit_rows', (q) => q.insertInto('audit_logs').values(auditRows).returning('id'))
+        .insertInto('events')
+        .values(events.map((e) => ({ ...e, payload: JSON.stringify(e.payload) })))
         .execute();
-      if (events.length > 0) {
-        await trx
-          .insertInto('events')
-          .values(events.map((e) => ({ ...e, payload: JSON.stringify(e.payload) })))
-          .execute();
-      }
-    });
+    } else {
+      await db.insertInto('audit_logs').values(auditRows).execute();
+    }
 
     const eventIds = events.map((e) => e.payload.id);
     if (publish && eventIds.length > 0) {
