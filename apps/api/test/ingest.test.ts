@@ -111,7 +111,7 @@ describe('POST /internal/v1/audit', () => {
   });
 
   it('accepts 500 entries and long strings; optional fields may be null', async () => {
-    const long = 'x'.repeat(60_000);
+    const long = 'x'.repeat(200_000);
     expect((await post([entry({ resource_id: long, actor: { type: 'api_key', id: null, name: null } })])).status).toBe(
       202,
     );
@@ -140,7 +140,14 @@ describe('POST /internal/v1/audit', () => {
     ['array metadata', entry({ metadata: [1, 2] }), /body\.metadata: must be an object/],
     ['an unknown field', entry({ colour: 'red' }), /unknown field colour/],
     ['a number as resource_id', entry({ resource_id: 42 }), /body\.resource_id: must be a string/],
-    ['a string over 64 KB', entry({ resource_id: 'y'.repeat(70_000) }), /body\.resource_id: must be at most 65536/],
+    ['a NUL character', entry({ resource_id: 'a\u0000b' }), /body\.resource_id: must not contain U\+0000/],
+    ['a NUL in metadata', entry({ metadata: { a: ['x\u0000'] } }), /body\.metadata: must not contain U\+0000/],
+    ['an unpaired surrogate', entry({ metadata: { ['\ud800']: 1 } }), /body\.metadata: keys must not contain/],
+    [
+      'metadata nested too deep',
+      entry({ metadata: JSON.parse(`${'{"a":'.repeat(70)}1${'}'.repeat(70)}`) }),
+      /body\.metadata: must not nest deeper than 64/,
+    ],
   ])('rejects %s with 400 and stores nothing', async (_name, body, message) => {
     const before = await countLogs();
     const res = await post(body);

@@ -11,6 +11,7 @@ const filter = (what: string) =>
     .string({ error: 'must be given once, as a string' })
     .min(1, 'must not be empty')
     .max(64, 'must be at most 64 characters')
+    .refine((v) => !v.includes('\u0000'), 'must not contain U+0000')
     .optional()
     .meta({ description: `Only entries with this ${what}.` });
 

@@ -6,16 +6,42 @@ import { z } from 'zod';
 /** Entries per request. */
 export const MAX_INGEST_ENTRIES = 500;
 
-/** Long strings are stored and truncated by the renderers, but one field never exceeds 64 KB. */
-const MAX_STRING = 64 * 1024;
+/**
+ * JSON allows U+0000 and unpaired surrogates, PostgreSQL's text and jsonb do
+ * not: such strings are refused here rather than failing at the database.
+ * Length is bounded only by the body limit; renderers truncate.
+ */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE_MESSAGE = 'must not contain U+0000 or unpaired surrogate characters';
+/** Nesting levels of `metadata`, which PostgreSQL's jsonb parser also bounds. */
+const MAX_METADATA_DEPTH = 64;
 
-const text = z.string({ error: 'must be a string' }).max(MAX_STRING, 'must be at most 65536 characters');
+const text = z.string({ error: 'must be a string' }).refine((v) => !UNSTORABLE.test(v), UNSTORABLE_MESSAGE);
 const required = z
   .string({ error: 'is required and must be a string' })
   .min(1, 'must not be empty')
-  .max(MAX_STRING, 'must be at most 65536 characters');
+  .refine((v) => !UNSTORABLE.test(v), UNSTORABLE_MESSAGE);
 /** Optional strings: `null` counts as absent, as JSON encoders of optional fields often send it. */
 const optionalText = text.nullish().transform((v) => v ?? undefined);
+
+/** The first problem that would keep a metadata value out of jsonb, walked without recursion. */
+function metadataProblem(metadata: Record<string, unknown>): string | null {
+  const stack: Array<[value: unknown, depth: number]> = [[metadata, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return UNSTORABLE_MESSAGE;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_METADATA_DEPTH) return `must not nest deeper than ${MAX_METADATA_DEPTH} levels`;
+    for (const [key, item] of Object.entries(value)) {
+      if (UNSTORABLE.test(key)) return `keys ${UNSTORABLE_MESSAGE}`;
+      stack.push([item, depth + 1]);
+    }
+  }
+  return null;
+}
 
 const AuditActorInput = z.strictObject(
   {
@@ -50,6 +76,10 @@ export const AuditEntryInput = z.strictObject(
       .meta({ description: 'Default `success`.' }),
     metadata: z
       .record(z.string(), z.unknown(), { error: 'must be an object' })
+      .superRefine((metadata, ctx) => {
+        const problem = metadataProblem(metadata);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: metadata });
+      })
       .nullish()
       .transform((v) => v ?? undefined),
   },
