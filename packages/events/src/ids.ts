@@ -41,9 +41,32 @@ export function parseId(kind: IdKind, id: unknown): string | null {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** A new random id of the given kind, with its UUID. */
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter that
+ * keeps the ids made in one millisecond in creation order, then the random
+ * variant and 62 bits of a v4 UUID. Rows written in the same instant (one
+ * ingest batch) therefore still sort newest first by id.
+ */
+function timeOrderedUuid(): string {
+  const now = Date.now();
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = 0;
+  } else if (++sequence > 0xfff) {
+    lastMs += 1;
+    sequence = 0;
+  }
+  const time = lastMs.toString(16).padStart(12, '0');
+  const random = randomUUID();
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${random.slice(19)}`;
+}
+
+/** A new id of the given kind, with its UUID (time-ordered, random in its low 62 bits). */
 export function newId(kind: IdKind): { id: string; uuid: string } {
-  const uuid = randomUUID();
+  const uuid = timeOrderedUuid();
   return { id: formatId(kind, uuid), uuid };
 }
 

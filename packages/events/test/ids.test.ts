@@ -27,3 +27,15 @@ describe('prefixed ids', () => {
     expect(parseId('channel', 42)).toBeNull();
   });
 });
+
+describe('newId', () => {
+  it('makes version 7 UUIDs that sort in creation order, even within one millisecond', () => {
+    const made = Array.from({ length: 5000 }, () => newId('auditLog').uuid);
+    for (const uuid of made)
+      expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(made.length);
+    const ms = Number.parseInt(made[0]!.replaceAll('-', '').slice(0, 12), 16);
+    expect(Math.abs(ms - Date.now())).toBeLessThan(5_000);
+  });
+});
