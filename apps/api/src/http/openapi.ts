@@ -32,7 +32,58 @@ const errorBody = {
   },
 };
 
-/** The OpenAPI 3.1 document of every registered route. */
+const text = (description: string, type: string) => ({
+  description,
+  content: { [type]: { schema: { type: 'string' } } },
+});
+
+/** The operations routes (CONTRACT 4.6), served outside the route registry. */
+const OPERATIONS_PATHS: Record<string, Record<string, unknown>> = {
+  '/health': {
+    get: {
+      summary: 'Liveness; checks no dependency',
+      tags: ['operations'],
+      security: [],
+      responses: { 200: { description: 'The process is up' } },
+    },
+  },
+  '/ready': {
+    get: {
+      summary: 'Readiness: PostgreSQL and Redis reachable',
+      tags: ['operations'],
+      security: [],
+      responses: { 200: { description: 'Both reachable' }, 503: { description: 'A dependency is unreachable' } },
+    },
+  },
+  '/metrics': {
+    get: {
+      summary: 'Prometheus metrics',
+      tags: ['operations'],
+      security: [],
+      responses: { 200: text('Prometheus text exposition format', 'text/plain') },
+    },
+  },
+  '/openapi.json': {
+    get: {
+      summary: 'This OpenAPI 3.1 document',
+      tags: ['operations'],
+      security: [],
+      responses: {
+        200: { description: 'The document', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
+    },
+  },
+  '/docs': {
+    get: {
+      summary: 'Interactive API documentation (Swagger UI)',
+      tags: ['operations'],
+      security: [],
+      responses: { 200: text('An HTML page rendering /openapi.json', 'text/html') },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of every registered route and of the operations routes. */
 export function buildOpenApi(routes: readonly AnyRouteSpec[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -75,7 +126,7 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[]): Record<string, un
       description:
         'Notification channels for Wrenn teams: Discord, Slack, Microsoft Teams, Google Chat, Telegram, Matrix and signed webhooks.',
     },
-    paths,
+    paths: { ...paths, ...OPERATIONS_PATHS },
     components: {
       schemas: { Error: errorBody },
       securitySchemes: {
