@@ -56,6 +56,13 @@ describe('slack config', () => {
     if (!check.ok) expect(check.message).not.toContain(SECRET);
   });
 
+  it('accepts short ids and secrets', () => {
+    expect(slackProvider.validateConfig({ webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' })).toEqual({
+      ok: true,
+      config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
+    });
+  });
+
   it('has no user-supplied target', () => {
     expect(slackProvider.userTargets({ webhook_url: URL_ })).toEqual([]);
   });
