@@ -48,8 +48,8 @@ describe('API readiness follows its dependencies', () => {
 
       await redis.stop();
       await waitForStatus(`${base}/ready`, 503);
-      const body = (await (await fetch(`${base}/ready`)).json()) as { checks: Record<string, string> };
-      expect(body.checks).toEqual({ postgres: 'ok', redis: 'unavailable' });
+      const body = (await (await fetch(`${base}/ready`)).json()) as { error: { code: string; message: string } };
+      expect(body).toEqual({ error: { code: 'unavailable', message: 'not ready: redis unreachable' } });
       expect((await fetch(`${base}/health`)).status).toBe(200);
 
       await redis.start();

@@ -2,6 +2,7 @@ import { checkReadiness, Histogram, SERVICE_VERSION } from '@wrenn/runtime';
 import { type RequestHandler, Router } from 'express';
 import { sql } from 'kysely';
 import type { ApiDeps } from '../deps';
+import { AppError } from '../http/app-error';
 
 /** `/health` (no dependencies), `/ready` (PostgreSQL and Redis) and `/metrics`. */
 export function opsRouter(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Router {
@@ -14,9 +15,12 @@ export function opsRouter(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Rout
       postgres: () => sql`select 1`.execute(deps.db),
       redis: () => deps.redis.ping(),
     });
-    res
-      .status(readiness.ok ? 200 : 503)
-      .json({ status: readiness.ok ? 'ready' : 'unavailable', checks: readiness.checks });
+    if (!readiness.ok) {
+      const down = Object.keys(readiness.checks).filter((name) => readiness.checks[name] !== 'ok');
+      // An error like any other: the error handler answers 503 with the error body.
+      throw new AppError('unavailable', `not ready: ${down.join(' and ')} unreachable`);
+    }
+    res.json({ status: 'ready', checks: readiness.checks });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
