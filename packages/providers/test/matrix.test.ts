@@ -26,10 +26,7 @@ describe('matrix config', () => {
       ok: true,
       config: { ...base, homeserver_url: 'https://matrix.example.org' },
     });
-    for (const room_id of [
-      '#ops:example.org',
-      '!abc:example.org:8448',
-    ]) {
+    for (const room_id of ['#ops:example.org', '!abc:example.org:8448']) {
       expect(matrixProvider.validateConfig({ ...base, room_id }).ok).toBe(true);
     }
     expect(matrixProvider.validateConfig({ ...base, homeserver_url: 'http://hs.local:8008/matrix/' })).toMatchObject({

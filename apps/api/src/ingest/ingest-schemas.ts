@@ -11,16 +11,17 @@ export const MAX_INGEST_ENTRIES = 500;
  * not: such strings are refused here rather than failing at the database.
  * Length is bounded only by the body limit; renderers truncate.
  */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const isStorable = (value: string) => !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value);
 const UNSTORABLE_MESSAGE = 'must not contain U+0000 or unpaired surrogate characters';
 /** Nesting levels of `metadata`, which PostgreSQL's jsonb parser also bounds. */
 const MAX_METADATA_DEPTH = 64;
 
-const text = z.string({ error: 'must be a string' }).refine((v) => !UNSTORABLE.test(v), UNSTORABLE_MESSAGE);
+const text = z.string({ error: 'must be a string' }).refine(isStorable, UNSTORABLE_MESSAGE);
 const required = z
   .string({ error: 'is required and must be a string' })
   .min(1, 'must not be empty')
-  .refine((v) => !UNSTORABLE.test(v), UNSTORABLE_MESSAGE);
+  .refine(isStorable, UNSTORABLE_MESSAGE);
 /** Optional strings: `null` counts as absent, as JSON encoders of optional fields often send it. */
 const optionalText = text.nullish().transform((v) => v ?? undefined);
 
@@ -30,13 +31,13 @@ function metadataProblem(metadata: Record<string, unknown>): string | null {
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) return UNSTORABLE_MESSAGE;
+      if (!isStorable(value)) return UNSTORABLE_MESSAGE;
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth > MAX_METADATA_DEPTH) return `must not nest deeper than ${MAX_METADATA_DEPTH} levels`;
     for (const [key, item] of Object.entries(value)) {
-      if (UNSTORABLE.test(key)) return `keys ${UNSTORABLE_MESSAGE}`;
+      if (!isStorable(key)) return `keys ${UNSTORABLE_MESSAGE}`;
       stack.push([item, depth + 1]);
     }
   }
