@@ -20,10 +20,14 @@ export type FanOutResult =
   | { kind: 'already-done' }
   | { kind: 'event-gone' };
 
+/** Delivery jobs per `addBulk`. */
+const ADD_CHUNK = 100;
+
 /**
- * Fans out several events in three round trips whatever their number: one
- * statement inserts the missing delivery rows and returns every pending one,
- * one `addBulk` queues their jobs, one update takes the events out of the outbox.
+ * Fans out several events in two round trips whatever their number (bar very
+ * large fan-outs): one statement inserts the missing delivery rows and returns
+ * every pending one, one `addBulk` queues their jobs. Taking the events out of
+ * the outbox is left to the caller, once this has returned.
  */
 async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanOutResult[]> {
   const ids = [...new Set(eventUuids)];
@@ -61,18 +65,11 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
       return { name: 'delivery', data: { deliveryId }, opts: deliveryJobOptions(deliveryId, deps.deliveryAttempts) };
     }),
   );
-  if (jobs.length > 0) await deps.deliveriesQueue.addBulk(jobs);
-
-  // Only once every job is queued does an event leave the outbox.
-  if (todo.length > 0) {
-    await deps.db
-      .updateTable('events')
-      .set({ fanned_out_at: new Date() })
-      .where(sql<boolean>`id = any(${todo.map(([id]) => id)}::uuid[])`)
-      .where('fanned_out_at', 'is', null)
-      .execute();
-    deps.metrics.eventsFannedOut.inc(todo.length);
-  }
+  // In chunks: each `addBulk` is one MULTI, and the first deliveries of a large
+  // fan-out start while the rest are still being added.
+  const chunks: Array<typeof jobs> = [];
+  for (let i = 0; i < jobs.length; i += ADD_CHUNK) chunks.push(jobs.slice(i, i + ADD_CHUNK));
+  await Promise.all(chunks.map((chunk) => deps.deliveriesQueue.addBulk(chunk)));
   return eventUuids.map((uuid): FanOutResult => {
     const event = events.get(uuid);
     if (!event) return { kind: 'event-gone' };
@@ -94,9 +91,29 @@ export function createFanOutProcessor(deps: FanOutDeps) {
     maxInFlight: 2,
     run: (eventUuids) => fanOutBatch(deps, eventUuids),
   });
+  // A batcher of its own, so the next events' fan-out does not wait for this update.
+  const outbox = createMicroBatcher<string, void>({
+    maxBatch: 256,
+    maxInFlight: 1,
+    async run(eventUuids) {
+      await deps.db
+        .updateTable('events')
+        .set({ fanned_out_at: new Date() })
+        .where(sql<boolean>`id = any(${[...new Set(eventUuids)]}::uuid[])`)
+        .where('fanned_out_at', 'is', null)
+        .execute();
+      return eventUuids.map(() => undefined);
+    },
+  });
   return async function fanOut(job: Job<EventJob>): Promise<FanOutResult> {
     const eventUuid = parseId('event', job.data.eventId);
     if (!eventUuid) throw new UnrecoverableError(`malformed event id ${job.data.eventId}`);
-    return batcher.add(eventUuid);
+    const result = await batcher.add(eventUuid);
+    // Only once every job is queued does the event leave the outbox.
+    if (result.kind === 'fanned-out') {
+      await outbox.add(eventUuid);
+      deps.metrics.eventsFannedOut.inc();
+    }
+    return result;
   };
 }
