@@ -22,6 +22,12 @@ const audit = createAuditLogger({
   db,
   logger,
   publish: async (eventIds) => {
+    const [only] = eventIds;
+    // One job: a plain add is one script call, where addBulk wraps it in MULTI/EXEC.
+    if (eventIds.length === 1 && only) {
+      await queues.events.add('event', { eventId: only }, { jobId: only });
+      return;
+    }
     await queues.events.addBulk(
       eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
     );
