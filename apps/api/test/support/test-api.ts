@@ -108,6 +108,8 @@ export async function createTestApi(
     encryptionKey,
     token: (claims) => signToken(jwtSecret, claims),
     async close() {
+      // A queue still connecting when its connection goes away rejects unhandled: let it finish first.
+      await Promise.allSettled([queues.events.waitUntilReady(), queues.deliveries.waitUntilReady()]);
       await queues.close();
       redis.disconnect();
       await http.close();
