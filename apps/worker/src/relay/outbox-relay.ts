@@ -61,7 +61,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const added = await Promise.all(
       rows.map(async ({ id }) => {
         const eventId = formatId('event', id);
-        const state = await queues.events.getJobState(eventId);
+        // Under a backlog most of these jobs are simply waiting. Reading the job hash is
+        // O(1); the state lookup scans the wait list (LPOS), which a long backlog makes
+        // expensive for Redis, so it runs only for a job that has finished.
+        const job = await queues.events.getJob(eventId);
+        if (job && !job.finishedOn) return 0;
+        const state = job ? await queues.events.getJobState(eventId) : 'unknown';
         if (IN_QUEUE.has(state)) return 0;
         if (state === 'completed' || state === 'failed') await queues.events.remove(eventId);
         await queues.events.add('event', { eventId }, { jobId: eventId });
