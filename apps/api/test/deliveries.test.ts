@@ -1,4 +1,7 @@
-import { formatId, newId, parseId } from '@wrenn/events';
+import { formatId, newId, parseId, QUEUES } from '@wrenn/events';
+import { testRedisUrl, waitFor } from '@wrenn/testing';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createChannel } from './support/channel-fixtures';
@@ -153,6 +156,31 @@ describe('delivery log and redelivery', () => {
     const res = await retry(formatId('delivery', newId('delivery').uuid), disabled.id);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('conflict');
+  });
+
+  it('refuses redelivery with 409 while an attempt of it is running, and accepts it once that ended', async () => {
+    const dlv = deliveryIds[0] as string;
+    await api.deps.deliveriesQueue.add('delivery', { deliveryId: dlv }, { jobId: dlv });
+    const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Concurrency above one: a job of an earlier test may be waiting too.
+    const worker = new Worker(QUEUES.deliveries, () => held, { connection, prefix: api.queuePrefix, concurrency: 10 });
+    try {
+      await waitFor(async () => (await api.deps.deliveriesQueue.getJobState(dlv)) === 'active');
+      const res = await retry(dlv);
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toContain('running');
+      release();
+      await waitFor(async () => (await api.deps.deliveriesQueue.getJobState(dlv)) === 'completed');
+    } finally {
+      release();
+      await worker.close();
+      connection.disconnect();
+    }
+    expect((await retry(dlv)).status).toBe(202);
   });
 
   it('is documented in /openapi.json', async () => {

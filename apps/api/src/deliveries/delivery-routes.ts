@@ -45,13 +45,21 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       202: { description: 'Queued; the delivery is pending again and keeps its id', schema: Delivery },
       400: errorResponse('Malformed channel or delivery id (`invalid_request`)'),
       404: errorResponse('No such channel in your team, or no such delivery of it (`not_found`)'),
-      409: errorResponse('The channel is disabled; re-enable it first (`conflict`)'),
+      409: errorResponse(
+        'The channel is disabled (re-enable it first), or an attempt of this delivery is running right now (`conflict`)',
+      ),
       ...USER_ROUTE_ERRORS,
     },
     async handler({ params, auth, res }) {
       const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
       if (!channel) throw notFound('channel');
       if (!channel.enabled) throw new AppError('conflict', 'the channel is disabled; enable it before redelivering');
+      // A running attempt may be the last one and would settle the delivery after we
+      // marked it pending: refuse rather than answer 202 for attempts that never come.
+      const running = await deps.deliveriesQueue.getJobState(formatId('delivery', params.dlv));
+      if (running === 'active') {
+        throw new AppError('conflict', 'an attempt of this delivery is running; retry once it has finished');
+      }
       // Pending first, then the job: the worker skips deliveries that are not pending.
       const row = await markForRedelivery(deps.db, channel.id, params.dlv);
       if (!row) throw notFound('delivery');
