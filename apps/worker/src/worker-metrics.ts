@@ -1,5 +1,7 @@
+import type { Database } from '@wrenn/db';
 import type { Queues } from '@wrenn/events';
 import { Counter, Gauge, Histogram, type Registry } from '@wrenn/runtime';
+import type { Kysely } from 'kysely';
 
 /** What the worker reports on /metrics besides the process metrics. */
 export interface WorkerMetrics {
@@ -13,8 +15,46 @@ export interface WorkerMetrics {
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
 
-export function createWorkerMetrics(registry: Registry, queues: Pick<Queues, 'events' | 'deliveries'>): WorkerMetrics {
+export function createWorkerMetrics(
+  registry: Registry,
+  queues: Pick<Queues, 'events' | 'deliveries'>,
+  db: Kysely<Database>,
+): WorkerMetrics {
   const registers = [registry];
+  new Gauge({
+    name: 'wrenn_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest job waiting per queue (0 when none waits)',
+    labelNames: ['queue'],
+    registers,
+    async collect() {
+      const now = Date.now();
+      for (const [name, queue] of [
+        ['events', queues.events],
+        ['deliveries', queues.deliveries],
+      ] as const) {
+        const jobs = await oldestWaiting(queue);
+        if (!jobs) continue;
+        const oldest = jobs[0];
+        this.set({ queue: name }, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'wrenn_outbox_pending_events',
+    help: 'Events stored but not yet fanned out (the outbox backlog)',
+    registers,
+    async collect() {
+      const row = await withTimeout(
+        db
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll<string>().as('pending'))
+          .where('fanned_out_at', 'is', null)
+          .executeTakeFirst(),
+        1_000,
+      ).catch(() => null);
+      if (row) this.set(Number(row.pending));
+    },
+  });
   new Gauge({
     name: 'wrenn_queue_jobs',
     help: 'Jobs per queue and state',
@@ -66,6 +106,13 @@ export function createWorkerMetrics(registry: Registry, queues: Pick<Queues, 'ev
       registers,
     }),
   };
+}
+
+/** The oldest waiting job (asc = true lists the oldest first), or null when Redis does not answer in time. */
+function oldestWaiting(queue: {
+  getJobs(types: ['waiting'], start: number, end: number, asc: boolean): Promise<Array<{ timestamp: number }>>;
+}) {
+  return withTimeout(queue.getJobs(['waiting'], 0, 0, true), 1_000).catch(() => null);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

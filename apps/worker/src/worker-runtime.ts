@@ -68,7 +68,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     queue.on('error', (err) => logger.debug({ err }, 'queue error'));
   }
   const schedule = createRetrySchedule(options.retryDelays);
-  const metrics = createWorkerMetrics(options.metrics, queues);
+  const metrics = createWorkerMetrics(options.metrics, queues, db);
   const lockMs = options.lockMs ?? 30_000;
   // Stalled jobs (their worker died) return to the queue; a few stalls are tolerated before giving up.
   const common = {

@@ -26,7 +26,7 @@ describe('outbox relay', () => {
       deliveryAttempts: 3,
       deliveryStaleAfterMs: 3_600_000,
       logger,
-      metrics: createWorkerMetrics(createMetricsRegistry('worker'), pipeline.producerQueues),
+      metrics: createWorkerMetrics(createMetricsRegistry('worker'), pipeline.producerQueues, pipeline.db),
       // Passes run only when the test asks.
       intervalMs: 3_600_000,
       eventStaleAfterMs: 0,

@@ -24,9 +24,13 @@ export function createOpsServer(options: OpsServerOptions): Server {
     }
     if (path === '/health') return json(200, { status: 'ok', version: SERVICE_VERSION });
     if (path === '/ready') {
-      void checkReadiness(options.checks).then((readiness) =>
-        json(readiness.ok ? 200 : 503, { status: readiness.ok ? 'ready' : 'unavailable', checks: readiness.checks }),
-      );
+      void checkReadiness(options.checks).then((readiness) => {
+        if (readiness.ok) return json(200, { status: 'ready', checks: readiness.checks });
+        const down = Object.keys(readiness.checks).filter((name) => readiness.checks[name] !== 'ok');
+        // The same error body as the API's /ready.
+        res.setHeader('Retry-After', '5');
+        json(503, { error: { code: 'unavailable', message: `not ready: ${down.join(' and ')} unreachable` } });
+      });
       return;
     }
     if (path === '/metrics') {
