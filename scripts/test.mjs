@@ -1,101 +1,65 @@
 // `npm test`: throw-away PostgreSQL and Redis, type checks, then every test of the repo.
 // Ends with "N passed, N failed" and a non-zero exit on any failure.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ensurePnpm,
-  ensureSystemPackages,
-  freePort,
-  installWorkspace,
-  log,
-  psql,
-  startPostgres,
-  startRedis,
-} from './lib/services.mjs';
+import { log, runCommand, startThrowawayServices } from './lib/services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const extraArgs = process.argv.slice(2);
 
-function run(cmd, args, env) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, env, stdio: 'inherit' });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
+/** Sums vitest's JSON report; a test file that fails to load counts as a failure. */
+function countResults(resultsFile, exitCode) {
+  if (!existsSync(resultsFile)) return { passed: 0, failed: exitCode === 0 ? 0 : 1 };
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  const unloaded = (results.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+  return {
+    passed: results.numPassedTests ?? 0,
+    failed: (results.numFailedTests ?? 0) + (results.numRuntimeErrorTests ?? 0) + unloaded.length,
+  };
 }
 
-const pnpm = ensurePnpm();
-installWorkspace(pnpm, root);
-ensureSystemPackages();
-
-const work = mkdtempSync(join(tmpdir(), 'wrenn-test-'));
-// The postgres user (when run as root) must reach the data folder inside.
-chmodSync(work, 0o755);
-const started = [];
+let services;
 let exitCode = 1;
 try {
-  const pg = await startPostgres({ dataDir: join(work, 'pg'), port: await freePort(), durable: false });
-  started.push(pg);
-  const redis = await startRedis({ dir: join(work, 'redis'), port: await freePort(), durable: false });
-  started.push(redis);
-  log(`PostgreSQL on ${pg.port}, Redis on ${redis.port}`);
-
-  psql(pg.url, 'CREATE DATABASE wrenn_template');
-  const templateUrl = pg.url.replace(/\/postgres$/, '/wrenn_template');
+  services = await startThrowawayServices({ root, label: 'test', database: 'wrenn_template', durable: false });
+  log(`PostgreSQL and Redis (${services.redis.url}) started in ${services.work}`);
   const env = {
     ...process.env,
-    DATABASE_URL: templateUrl,
-    REDIS_URL: redis.url,
+    // The migrated template: each test file copies it into a database of its own.
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redis.url,
     WRENN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     WRENN_JWT_SECRET: randomBytes(32).toString('hex'),
     WRENN_INTERNAL_TOKEN: randomBytes(24).toString('hex'),
     WRENN_ALLOW_PRIVATE_TARGETS: 'true',
-    // Tests reach the Redis and PostgreSQL binaries to stop/restart them.
-    WRENN_TEST_REDIS_PORT: String(redis.port),
-    WRENN_TEST_WORK_DIR: work,
+    WRENN_TEST_REDIS_PORT: String(services.redis.port),
+    WRENN_TEST_WORK_DIR: services.work,
     TURBO_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   };
-  const [cmd, pre] = pnpm;
-  if ((await run(cmd, [...pre, 'db:migrate'], env)) !== 0) throw new Error('migrations failed');
+  const [cmd, pre] = services.pnpm;
+  const run = (args) => runCommand(cmd, [...pre, ...args], { cwd: root, env });
+  if ((await run(['db:migrate'])) !== 0) throw new Error('migrations failed');
 
   // WRENN_SKIP_TYPECHECK=1 shortens local iterations on one test file; CI always checks.
   const typecheck =
     process.env.WRENN_SKIP_TYPECHECK === '1'
       ? null
-      : await run(cmd, [...pre, 'exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only'], env);
-  const resultsFile = join(work, 'vitest.json');
-  const tests = await run(
-    cmd,
-    [
-      ...pre,
-      'exec',
-      'vitest',
-      'run',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${resultsFile}`,
-      ...extraArgs,
-    ],
-    env,
-  );
+      : await run(['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']);
+  const resultsFile = join(services.work, 'vitest.json');
+  const tests = await run([
+    'exec',
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${resultsFile}`,
+    ...extraArgs,
+  ]);
 
-  let passed = 0;
-  let failed = 0;
-  if (existsSync(resultsFile)) {
-    const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-    passed = results.numPassedTests ?? 0;
-    failed = (results.numFailedTests ?? 0) + (results.numRuntimeErrorTests ?? 0);
-    // A test file that fails to load counts as a failure even with no test in it.
-    failed += (results.testResults ?? []).filter(
-      (f) => f.status === 'failed' && f.assertionResults.length === 0,
-    ).length;
-  } else if (tests !== 0) {
-    failed += 1;
-  }
+  let { passed, failed } = countResults(resultsFile, tests);
   if (typecheck === null) {
     log('type check skipped (WRENN_SKIP_TYPECHECK=1)');
   } else if (typecheck !== 0) {
@@ -111,7 +75,6 @@ try {
   console.log('0 passed, 1 failed');
   exitCode = 1;
 } finally {
-  for (const service of started.reverse()) await service.stop().catch(() => {});
-  rmSync(work, { recursive: true, force: true });
+  await services?.stop();
 }
 process.exit(exitCode);

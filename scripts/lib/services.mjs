@@ -1,8 +1,9 @@
 // Project-local PostgreSQL and Redis for `npm start`, `npm test` and `npm run bench`.
 // Plain Node (no dependencies): this runs before anything is installed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const isRoot = process.getuid?.() === 0;
@@ -206,4 +207,41 @@ export function installWorkspace(pnpm, cwd) {
     cwd,
     env: { ...process.env, CI: process.env.CI ?? '' },
   });
+}
+
+/** Runs a command in `cwd` with inherited output; resolves with its exit code. */
+export function runCommand(cmd, args, { cwd, env }) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/**
+ * Installs what is missing, then starts a PostgreSQL (with one empty database
+ * `database`) and a Redis in a temporary folder. `stop()` ends both and removes it.
+ */
+export async function startThrowawayServices({ root, label, database, durable }) {
+  const pnpm = ensurePnpm();
+  installWorkspace(pnpm, root);
+  ensureSystemPackages();
+  const work = mkdtempSync(join(tmpdir(), `wrenn-${label}-`));
+  // The postgres user (when run as root) must reach the data folder inside.
+  chmodSync(work, 0o755);
+  const started = [];
+  const stop = async () => {
+    for (const service of started.reverse()) await service.stop().catch(() => {});
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    const pg = await startPostgres({ dataDir: join(work, 'pg'), port: await freePort(), durable });
+    started.push(pg);
+    const redis = await startRedis({ dir: join(work, 'redis'), port: await freePort(), durable });
+    started.push(redis);
+    psql(pg.url, `CREATE DATABASE ${database}`);
+    return { pnpm, work, redis, databaseUrl: pg.url.replace(/\/postgres$/, `/${database}`), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
