@@ -1,13 +1,24 @@
+import type { Database } from '@wrenn/db';
+import type { Transaction } from 'kysely';
 import { type AuditActor, SYSTEM_ACTOR } from './audit-entry';
-import { type AuditLoggerOptions, createAuditWriter } from './audit-logger';
+import { type AuditLoggerOptions, type AuditWriter, createAuditWriter } from './audit-logger';
 
 /**
  * The audit logger: the TypeScript counterpart of the platform's Go logger,
  * one typed method per recorded action plus `log(entry)` and `record(entries)`.
- * Typed methods never throw: failures are logged.
+ * Typed methods never throw: failures are logged. `within(trx)` gives the same
+ * methods writing inside a transaction: they throw, so the change and its entry
+ * commit together or not at all, and events they create wait for the relay.
  */
 export function createAuditLogger(options: AuditLoggerOptions) {
-  const writer = createAuditWriter(options);
+  return {
+    ...auditMethods(createAuditWriter(options)),
+    within: (trx: Transaction<Database>) =>
+      auditMethods(createAuditWriter({ db: trx, logger: options.logger, strict: true })),
+  };
+}
+
+function auditMethods(writer: AuditWriter) {
   const { log } = writer;
   return {
     ...writer,
@@ -224,3 +235,5 @@ function channelMeta(channel: ChannelRef): Record<string, unknown> {
 }
 
 export type AuditLogger = ReturnType<typeof createAuditLogger>;
+/** The audit methods bound to one transaction (`AuditLogger.within`). */
+export type TransactionAuditLogger = ReturnType<typeof auditMethods>;

@@ -1,7 +1,7 @@
 import type { Database } from '@wrenn/db';
 import { type EventPayload, eventForAuditEntry, newId, parseId, rfc3339 } from '@wrenn/events';
 import type { Logger } from '@wrenn/runtime';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AuditEntry } from './audit-entry';
 
 export interface RecordResult {
@@ -12,13 +12,19 @@ export interface RecordResult {
 }
 
 export interface AuditLoggerOptions {
-  db: Kysely<Database>;
+  /** Where rows go: the pool, or a transaction the entry must commit with. */
+  db: Kysely<Database> | Transaction<Database>;
   logger: Logger;
   /**
    * Called after commit with the new event ids (the API enqueues them). It may
    * fail: events stay pending in the outbox and the relay picks them up.
    */
   publish?: (eventIds: string[]) => Promise<void>;
+  /**
+   * `log` rethrows instead of logging the failure: inside a transaction a change
+   * must not commit without its audit entry.
+   */
+  strict?: boolean;
 }
 
 /** Strips empty actor fields, as the payload omits them. */
@@ -32,10 +38,11 @@ function eventActor(actor: AuditEntry['actor']): EventPayload['actor'] {
 
 /**
  * Writes audit rows and, for lifecycle actions, their outbox events in one
- * statement (one transaction). `record` throws (ingestion must know); `log` never does.
+ * statement (one transaction). `record` throws (ingestion must know); `log` never
+ * does, unless `strict`.
  */
 export function createAuditWriter(options: AuditLoggerOptions) {
-  const { db, logger, publish } = options;
+  const { db, logger, publish, strict = false } = options;
 
   async function record(entries: readonly AuditEntry[]): Promise<RecordResult> {
     const createdAt = new Date();
@@ -104,6 +111,7 @@ export function createAuditWriter(options: AuditLoggerOptions) {
     try {
       await record([entry]);
     } catch (err) {
+      if (strict) throw err;
       logger.warn(
         { err, action: entry.action, resource_type: entry.resource_type },
         'audit: failed to write log entry',
