@@ -55,9 +55,17 @@ export type SendOutcome =
       kind: 'permanent';
       statusCode: number | null;
       reason: string;
+      /**
+       * Whose fault it is: `destination` (the destination or credential is gone
+       * or refused; counts towards auto-disable), `message` (the provider
+       * rejected what we rendered: our bug, never disables), `other`.
+       */
+      cause?: PermanentCause;
       /** The destination is gone for good (a webhook's 410): disable the channel at once. */
       disableNow?: boolean;
     };
+
+export type PermanentCause = 'destination' | 'message' | 'other';
 
 /** One destination kind. Adding a provider = one folder + one registry line. */
 export interface Provider {
