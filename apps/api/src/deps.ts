@@ -7,6 +7,7 @@ import type { Logger, Registry } from '@wrenn/runtime';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import type { EventPublisher } from './ingest/event-publisher';
 
 /** Everything the API's routes need, built once in main.ts (or by a test). */
 export interface ApiDeps {
@@ -15,6 +16,8 @@ export interface ApiDeps {
   eventsQueue: Queue<EventJob>;
   deliveriesQueue: Queue<DeliveryJob>;
   audit: AuditLogger;
+  /** Enqueues events committed by a transaction the audit logger did not own; bounded in time, may fail. */
+  publishEvents: EventPublisher;
   secrets: SecretBox;
   providerSettings: ProviderSettings;
   http: OutboundHttp;

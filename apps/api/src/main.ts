@@ -6,6 +6,7 @@ import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
 import { createLogger, createMetricsRegistry, handleShutdown } from '@wrenn/runtime';
 import { createApp } from './app';
 import { loadApiEnv } from './env';
+import { createEventPublisher } from './ingest/event-publisher';
 
 const env = loadApiEnv();
 const logger = createLogger({ name: 'wrenn-api', level: env.LOG_LEVEL });
@@ -18,21 +19,8 @@ queues.deliveries.on('error', (err) => logger.debug({ err }, 'deliveries queue e
 const providerSettings = providerSettingsFromEnv(env);
 const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
 
-const audit = createAuditLogger({
-  db,
-  logger,
-  publish: async (eventIds) => {
-    const [only] = eventIds;
-    // One job: a plain add is one script call, where addBulk wraps it in MULTI/EXEC.
-    if (eventIds.length === 1 && only) {
-      await queues.events.add('event', { eventId: only }, { jobId: only });
-      return;
-    }
-    await queues.events.addBulk(
-      eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
-    );
-  },
-});
+const publishEvents = createEventPublisher({ queue: queues.events });
+const audit = createAuditLogger({ db, logger, publish: publishEvents });
 
 const app = createApp({
   db,
@@ -40,6 +28,7 @@ const app = createApp({
   eventsQueue: queues.events,
   deliveriesQueue: queues.deliveries,
   audit,
+  publishEvents,
   secrets: createSecretBox({
     key: env.WRENN_ENCRYPTION_KEY,
     previousKeys: env.WRENN_ENCRYPTION_KEY_PREVIOUS ? [env.WRENN_ENCRYPTION_KEY_PREVIOUS] : [],

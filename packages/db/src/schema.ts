@@ -82,12 +82,25 @@ export interface DeliveryAttemptTable {
   created_at: CreatedAt;
 }
 
+/**
+ * The answer given to an ingestion request carrying an `Idempotency-Key`; a
+ * repeat of the key within 24 hours gets it again. Older rows are pruned.
+ */
+export interface IdempotencyKeyTable {
+  key: string;
+  /** The response body, `{"ids":[…]}`. */
+  response: Json;
+  /** Set again when a key older than 24 hours is used anew. */
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   channels: ChannelTable;
   audit_logs: AuditLogTable;
   events: EventTable;
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export type Channel = Selectable<ChannelTable>;
@@ -102,3 +115,4 @@ export type NewDelivery = Insertable<DeliveryTable>;
 export type DeliveryUpdate = Updateable<DeliveryTable>;
 export type DeliveryAttempt = Selectable<DeliveryAttemptTable>;
 export type NewDeliveryAttempt = Insertable<DeliveryAttemptTable>;
+export type IdempotencyKey = Selectable<IdempotencyKeyTable>;

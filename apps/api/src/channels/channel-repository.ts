@@ -1,7 +1,9 @@
 import type { Channel as ChannelRow, Database } from '@wrenn/db';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 
 type Db = Kysely<Database>;
+/** Writes take the transaction their audit entry commits in. */
+type Trx = Transaction<Database>;
 
 /** Outcomes of writes that the caller turns into 409s. */
 export type CreateChannelResult =
@@ -51,34 +53,37 @@ export async function findChannel(db: Db, teamId: string, id: string): Promise<C
 
 /**
  * Inserts a channel unless the team is at its channel limit or already has
- * the name. A per-team advisory lock makes the count and the insert atomic.
+ * the name. A per-team advisory lock, held until `trx` ends, makes the count
+ * and the insert atomic.
  */
-export async function insertChannel(db: Db, input: NewChannelInput, maxPerTeam: number): Promise<CreateChannelResult> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`channels:${input.teamId}`}, 0))`.execute(trx);
-    const { count } = await trx
-      .selectFrom('channels')
-      .select((eb) => eb.fn.countAll<string>().as('count'))
-      .where('team_id', '=', input.teamId)
-      .executeTakeFirstOrThrow();
-    if (Number(count) >= maxPerTeam) return { kind: 'limit_reached', limit: maxPerTeam };
-    const row = await trx
-      .insertInto('channels')
-      .values({
-        id: input.id,
-        team_id: input.teamId,
-        name: input.name,
-        provider: input.provider,
-        config: JSON.stringify(input.sealedConfig),
-        event_types: [...input.events],
-        created_at: new Date(),
-        updated_at: new Date(),
-      })
-      .onConflict((oc) => oc.columns(['team_id', 'name']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    return row ? { kind: 'created', row } : { kind: 'name_taken' };
-  });
+export async function insertChannel(
+  trx: Trx,
+  input: NewChannelInput,
+  maxPerTeam: number,
+): Promise<CreateChannelResult> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`channels:${input.teamId}`}, 0))`.execute(trx);
+  const { count } = await trx
+    .selectFrom('channels')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('team_id', '=', input.teamId)
+    .executeTakeFirstOrThrow();
+  if (Number(count) >= maxPerTeam) return { kind: 'limit_reached', limit: maxPerTeam };
+  const row = await trx
+    .insertInto('channels')
+    .values({
+      id: input.id,
+      team_id: input.teamId,
+      name: input.name,
+      provider: input.provider,
+      config: JSON.stringify(input.sealedConfig),
+      event_types: [...input.events],
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    .onConflict((oc) => oc.columns(['team_id', 'name']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ? { kind: 'created', row } : { kind: 'name_taken' };
 }
 
 export interface ChannelChanges {
@@ -87,9 +92,12 @@ export interface ChannelChanges {
   enabled?: boolean | undefined;
 }
 
-/** Applies a PATCH. Enabling clears the auto-disable state. */
+/**
+ * Applies a PATCH. Enabling clears the auto-disable state. After `name_taken`
+ * the transaction is aborted: the caller must roll it back.
+ */
 export async function updateChannel(
-  db: Db,
+  db: Trx,
   teamId: string,
   id: string,
   changes: ChannelChanges,
@@ -117,7 +125,7 @@ export async function updateChannel(
 
 /** Replaces the whole sealed config and re-enables the channel (a new credential deserves a new chance). */
 export async function replaceChannelConfig(
-  db: Db,
+  db: Trx,
   teamId: string,
   id: string,
   sealedConfig: Record<string, string>,
@@ -139,7 +147,7 @@ export async function replaceChannelConfig(
 }
 
 /** Deletes a channel (its deliveries go with it); `null` when the team has no such channel. */
-export async function deleteChannel(db: Db, teamId: string, id: string): Promise<ChannelRow | null> {
+export async function deleteChannel(db: Trx, teamId: string, id: string): Promise<ChannelRow | null> {
   const row = await db
     .deleteFrom('channels')
     .where('team_id', '=', teamId)

@@ -68,7 +68,11 @@ async function sendTestOrThrow(
   throw result.reason === 'refused_target' ? invalid(result.message) : new AppError('delivery_failed', result.message);
 }
 
-/** Channel CRUD, secret rotation and test sends (CONTRACT 4.3). */
+/**
+ * Channel CRUD, secret rotation and test sends (CONTRACT 4.3). Every change
+ * commits in one transaction with its audit entry: the entry's write throws,
+ * so a change is never stored without it.
+ */
 export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registry.add({
     method: 'post',
@@ -92,28 +96,33 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     async handler({ body, auth, res }) {
       const { sealed, generatedSecret } = await prepareConfig(deps, body.provider, body.config);
       const { id, uuid } = newId('channel');
-      const result = await insertChannel(
-        deps.db,
-        {
-          id: uuid,
-          teamId: auth.teamUuid,
-          name: body.name,
-          provider: body.provider,
-          sealedConfig: sealed,
-          events: body.events,
-        },
-        deps.limits.maxChannelsPerTeam,
-      );
-      if (result.kind === 'name_taken')
-        throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
-      if (result.kind === 'limit_reached') {
-        throw new AppError(
-          'conflict',
-          `a team can have at most ${result.limit} channels; delete one before creating another`,
+      const row = await deps.db.transaction().execute(async (trx) => {
+        const result = await insertChannel(
+          trx,
+          {
+            id: uuid,
+            teamId: auth.teamUuid,
+            name: body.name,
+            provider: body.provider,
+            sealedConfig: sealed,
+            events: body.events,
+          },
+          deps.limits.maxChannelsPerTeam,
         );
-      }
-      await deps.audit.channelCreate(actorOf(auth), auth.teamId, { id, name: body.name, provider: body.provider });
-      const channel: ChannelWithSecret = serializeChannel(result.row);
+        if (result.kind === 'name_taken')
+          throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
+        if (result.kind === 'limit_reached') {
+          throw new AppError(
+            'conflict',
+            `a team can have at most ${result.limit} channels; delete one before creating another`,
+          );
+        }
+        await deps.audit
+          .within(trx)
+          .channelCreate(actorOf(auth), auth.teamId, { id, name: body.name, provider: body.provider });
+        return result.row;
+      });
+      const channel: ChannelWithSecret = serializeChannel(row);
       if (generatedSecret !== undefined) channel.secret = generatedSecret;
       res.status(201).json(channel);
     },
@@ -187,13 +196,16 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ params, body, auth, res }) {
-      const result = await updateChannel(deps.db, auth.teamUuid, params.id, body);
-      if (result.kind === 'not_found') throw notFound('channel');
-      if (result.kind === 'name_taken')
-        throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
       const changed = (['name', 'events', 'enabled'] as const).filter((key) => body[key] !== undefined);
-      await deps.audit.channelUpdate(actorOf(auth), auth.teamId, channelRef(result.row), [...changed]);
-      res.json(serializeChannel(result.row));
+      const row = await deps.db.transaction().execute(async (trx) => {
+        const result = await updateChannel(trx, auth.teamUuid, params.id, body);
+        if (result.kind === 'not_found') throw notFound('channel');
+        if (result.kind === 'name_taken')
+          throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
+        await deps.audit.within(trx).channelUpdate(actorOf(auth), auth.teamId, channelRef(result.row), [...changed]);
+        return result.row;
+      });
+      res.json(serializeChannel(row));
     },
   });
 
@@ -224,9 +236,12 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       const check = validateChannelConfig(provider, body.config);
       if (!check.ok) throw invalid(check.message);
       const { sealed, generatedSecret } = await prepareConfig(deps, provider, check.config);
-      const row = await replaceChannelConfig(deps.db, auth.teamUuid, params.id, sealed);
-      if (!row) throw notFound('channel');
-      await deps.audit.channelRotateConfig(actorOf(auth), auth.teamId, channelRef(row));
+      const row = await deps.db.transaction().execute(async (trx) => {
+        const replaced = await replaceChannelConfig(trx, auth.teamUuid, params.id, sealed);
+        if (!replaced) throw notFound('channel');
+        await deps.audit.within(trx).channelRotateConfig(actorOf(auth), auth.teamId, channelRef(replaced));
+        return replaced;
+      });
       const channel: ChannelWithSecret = serializeChannel(row);
       if (generatedSecret !== undefined) channel.secret = generatedSecret;
       res.json(channel);
@@ -242,9 +257,11 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     params: ChannelPathParams,
     responses: { 204: { description: 'Deleted' }, 400: BAD_ID, 404: CHANNEL_NOT_FOUND, ...USER_ROUTE_ERRORS },
     async handler({ params, auth, res }) {
-      const row = await deleteChannel(deps.db, auth.teamUuid, params.id);
-      if (!row) throw notFound('channel');
-      await deps.audit.channelDelete(actorOf(auth), auth.teamId, channelRef(row));
+      await deps.db.transaction().execute(async (trx) => {
+        const row = await deleteChannel(trx, auth.teamUuid, params.id);
+        if (!row) throw notFound('channel');
+        await deps.audit.within(trx).channelDelete(actorOf(auth), auth.teamId, channelRef(row));
+      });
       res.status(204).end();
     },
   });

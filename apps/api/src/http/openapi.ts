@@ -8,13 +8,17 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return rest;
 }
 
-/** Path and query parameters of an object schema. */
-function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): unknown[] {
+/** Path, query and header parameters of an object schema; a property's description describes the parameter. */
+function parameters(schema: z.ZodType | undefined, location: 'path' | 'query' | 'header'): unknown[] {
   if (!schema) return [];
-  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  const json = jsonSchema(schema, 'input') as {
+    properties?: Record<string, { description?: string }>;
+    required?: string[];
+  };
   return Object.entries(json.properties ?? {}).map(([name, prop]) => ({
     name,
     in: location,
+    ...(prop.description ? { description: prop.description } : {}),
     required: location === 'path' || (json.required ?? []).includes(name),
     schema: prop,
   }));
@@ -106,7 +110,11 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[]): Record<string, un
       summary: route.summary,
       tags: [route.tag],
       security: route.auth === 'user' ? [{ userJwt: [] }] : route.auth === 'internal' ? [{ internalToken: [] }] : [],
-      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      parameters: [
+        ...parameters(route.params, 'path'),
+        ...parameters(route.query, 'query'),
+        ...parameters(route.headers, 'header'),
+      ],
       ...(route.body
         ? {
             requestBody: {

@@ -11,10 +11,12 @@ export interface RouteResponse {
   schema?: z.ZodType;
 }
 
-export interface RouteInput<P, Q, B> {
+export interface RouteInput<P, Q, B, H> {
   params: P;
   query: Q;
   body: B;
+  /** The headers the route declares, by their declared names. */
+  headers: H;
   /** Set for `auth: 'user'` routes. */
   auth: AuthContext;
   req: Request;
@@ -25,7 +27,12 @@ export interface RouteInput<P, Q, B> {
  * One route: its schemas validate the request and produce the OpenAPI
  * document, so the two cannot drift apart.
  */
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+export interface RouteSpec<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  H extends z.ZodObject = z.ZodObject,
+> {
   method: HttpMethod;
   /** Express syntax: `/v1/channels/:id`. */
   path: string;
@@ -35,12 +42,17 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * Request headers, keyed by their canonical names (`Idempotency-Key`), which
+   * is how they are documented; matched case-insensitively.
+   */
+  headers?: H;
   /** Express-level body presence: routes without `body` ignore any body sent. */
   responses: Record<number, RouteResponse>;
-  handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<void>;
+  handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>, z.infer<H>>) => Promise<void>;
 }
 
-export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodObject>;
 
 /** The first problem of a failed validation, phrased for the user. */
 export function describeIssue(error: z.ZodError, where: string): string {
@@ -57,6 +69,16 @@ function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, w
   return result.data;
 }
 
+/** The declared headers present on the request; an empty value counts as present. */
+function declaredHeaders(req: Request, names: readonly string[]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const name of names) {
+    const value = req.get(name);
+    if (value !== undefined) found[name] = value;
+  }
+  return found;
+}
+
 export interface Authenticators {
   user: (req: Request) => Promise<AuthContext>;
   internal: (req: Request) => void;
@@ -66,7 +88,9 @@ export interface Authenticators {
 export class RouteRegistry {
   readonly routes: AnyRouteSpec[] = [];
 
-  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): this {
+  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, H extends z.ZodObject = z.ZodObject>(
+    spec: RouteSpec<P, Q, B, H>,
+  ): this {
     this.routes.push(spec as unknown as AnyRouteSpec);
     return this;
   }
@@ -74,6 +98,7 @@ export class RouteRegistry {
   router(auth: Authenticators): Router {
     const router = Router();
     for (const spec of this.routes) {
+      const headerNames = spec.headers ? Object.keys(spec.headers.shape) : [];
       router[spec.method](spec.path, async (req, res, next) => {
         try {
           let context: AuthContext | undefined;
@@ -82,8 +107,9 @@ export class RouteRegistry {
           const params = parsePart(spec.params, req.params, 'path');
           const query = parsePart(spec.query, req.query, 'query');
           if (spec.body && req.body === undefined) throw new AppError('invalid_request', 'request body is required');
+          const headers = parsePart(spec.headers, declaredHeaders(req, headerNames), 'header');
           const body = parsePart(spec.body, req.body, 'body');
-          await spec.handler({ params, query, body, auth: context as AuthContext, req, res });
+          await spec.handler({ params, query, body, headers, auth: context as AuthContext, req, res });
         } catch (err) {
           next(err);
         }

@@ -3,7 +3,8 @@ import type { ApiDeps } from '../deps';
 import { AppError } from '../http/app-error';
 import { errorResponse } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
-import { IngestAccepted, IngestBodyDoc, parseIngestBody } from './ingest-schemas';
+import { idempotentRecord } from './idempotent-record';
+import { IngestAccepted, IngestBodyDoc, IngestHeaders, parseIngestBody } from './ingest-schemas';
 
 /**
  * Documents the body; the handler validates it with `parseIngestBody` so a
@@ -20,26 +21,44 @@ export function registerIngestRoutes(registry: RouteRegistry, deps: ApiDeps): vo
     summary: 'Record audit entries; lifecycle entries become events delivered to subscribed channels',
     tag: 'ingest',
     auth: 'internal',
+    headers: IngestHeaders,
     body: documentedBody,
     responses: {
       202: {
         description:
-          'Every entry is durably stored (audit rows and their events in one transaction); events will be delivered even if Redis is down right now',
+          'Every entry is durably stored (audit rows and their events in one transaction); events will be delivered even if Redis is down right now. A repeated `Idempotency-Key` gets the first answer.',
         schema: IngestAccepted,
       },
       400: errorResponse(
-        'Not an entry or an array of 1–500 entries, or an invalid entry; nothing was stored (`invalid_request`)',
+        'Not an entry or an array of 1–500 entries, an invalid entry, or a malformed `Idempotency-Key`; nothing was stored (`invalid_request`)',
       ),
       401: errorResponse('Missing or wrong internal token (`unauthorized`)'),
       413: errorResponse('The body is larger than 1 MB (`payload_too_large`)'),
       415: errorResponse('The body is not `application/json` (`unsupported_media_type`)'),
       503: errorResponse('PostgreSQL is unreachable; nothing was stored, retry shortly (`unavailable`)'),
     },
-    async handler({ req, res }) {
+    async handler({ req, headers, res }) {
       const parsed = parseIngestBody(req.body);
       if (!parsed.ok) throw new AppError('invalid_request', parsed.message);
-      const { logIds } = await deps.audit.record(parsed.entries);
-      res.status(202).json({ ids: logIds });
+      const key = headers['Idempotency-Key'];
+      if (key === undefined) {
+        // One statement, published after commit by the logger itself.
+        const { logIds } = await deps.audit.record(parsed.entries);
+        res.status(202).json({ ids: logIds });
+        return;
+      }
+      const { ids, eventIds } = await idempotentRecord(deps, key, parsed.entries);
+      if (eventIds.length > 0) {
+        try {
+          await deps.publishEvents(eventIds);
+        } catch (err) {
+          deps.logger.warn(
+            { err, events: eventIds.length },
+            'enqueue after commit failed; the outbox relay will deliver',
+          );
+        }
+      }
+      res.status(202).json({ ids });
     },
   });
 }

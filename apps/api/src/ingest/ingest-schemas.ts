@@ -101,6 +101,19 @@ export const IngestAccepted = z.strictObject({
   ids: z.array(z.string()).meta({ description: 'The new audit log ids (`log-…`), in input order.' }),
 });
 
+/** The optional `Idempotency-Key` header: 1–255 visible ASCII characters. */
+export const IngestHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x21-\x7E]{1,255}$/, 'must be 1 to 255 visible ASCII characters (no spaces)')
+    .optional()
+    .meta({
+      description:
+        'Makes retries safe: a request repeating a key seen in the last 24 hours gets the first answer (`202`, the same `ids`) whatever its body, and stores nothing new. 1–255 visible ASCII characters; a UUID per logical request is a good choice.',
+      examples: ['5f0c2a4e-8d1b-4c7e-9a3f-2b6d8e1f4a90'],
+    }),
+});
+
 export type IngestParse = { ok: true; entries: AuditEntryInput[] } | { ok: false; message: string };
 
 function describe(error: z.ZodError, where: string): string {

@@ -8,6 +8,7 @@ import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/test
 import { SignJWT } from 'jose';
 import { createApp } from '../../src/app';
 import type { ApiDeps } from '../../src/deps';
+import { createEventPublisher } from '../../src/ingest/event-publisher';
 
 export interface TestApi {
   app: ReturnType<typeof createApp>;
@@ -76,21 +77,15 @@ export async function createTestApi(
   const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
   const encryptionKey = randomBytes(32).toString('hex');
   const jwtSecret = randomBytes(32).toString('hex');
-  const audit = createAuditLogger({
-    db: database.db,
-    logger,
-    publish: async (eventIds) => {
-      await queues.events.addBulk(
-        eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
-      );
-    },
-  });
+  const publishEvents = createEventPublisher({ queue: queues.events });
+  const audit = createAuditLogger({ db: database.db, logger, publish: publishEvents });
   const deps: ApiDeps = {
     db: database.db,
     redis,
     eventsQueue: queues.events,
     deliveriesQueue: queues.deliveries,
     audit,
+    publishEvents,
     secrets: createSecretBox({ key: encryptionKey }),
     providerSettings,
     http,

@@ -1,0 +1,49 @@
+import { type EventJob, PRODUCER_COMMAND_TIMEOUT_MS } from '@wrenn/events';
+import type { Queue } from 'bullmq';
+
+/** Enqueues committed events for fan-out; may fail, as the outbox relay enqueues what it missed. */
+export type EventPublisher = (eventIds: string[]) => Promise<void>;
+
+export interface EventPublisherOptions {
+  queue: Queue<EventJob>;
+  /** How long an enqueue may take before the caller stops waiting for it. */
+  timeoutMs?: number;
+}
+
+/**
+ * Enqueues events under their own ids (so the relay's later enqueue of the same
+ * event is a no-op). The wait is bounded: a Redis that accepts connections but
+ * never answers keeps BullMQ waiting for a ready connection, which no command
+ * timeout covers, and a request must not hang on it.
+ */
+export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
+  const { queue, timeoutMs = PRODUCER_COMMAND_TIMEOUT_MS } = options;
+
+  async function enqueue(eventIds: string[]): Promise<void> {
+    const [only] = eventIds;
+    // One job: a plain add is one script call, where addBulk wraps it in MULTI/EXEC.
+    if (eventIds.length === 1 && only) {
+      await queue.add('event', { eventId: only }, { jobId: only });
+      return;
+    }
+    await queue.addBulk(eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })));
+  }
+
+  return async (eventIds) => {
+    if (eventIds.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const attempt = enqueue(eventIds);
+    // Past the deadline the enqueue may still finish; its failure then has no one to tell.
+    attempt.catch(() => {});
+    try {
+      await Promise.race([
+        attempt,
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`enqueue took longer than ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
