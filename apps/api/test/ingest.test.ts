@@ -1,10 +1,13 @@
 import { createAuditLogger } from '@wrenn/audit';
 import { createDb } from '@wrenn/db';
-import { newId, parseId } from '@wrenn/events';
+import { createProducerConnection, createQueues, newId, PRODUCER_COMMAND_TIMEOUT_MS, parseId } from '@wrenn/events';
 import { createMetricsRegistry } from '@wrenn/runtime';
+import { testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
+import { createEventPublisher } from '../src/ingest/event-publisher';
+import { startHungRedis } from './support/hung-redis';
 import { createTestApi, type TestApi } from './support/test-api';
 
 function entry(overrides: Record<string, unknown> = {}) {
@@ -226,6 +229,104 @@ describe('POST /internal/v1/audit while a dependency is down', () => {
     } finally {
       await deadDb.destroy();
       await api.close();
+    }
+  });
+
+  /**
+   * The API wired like main.ts, but its producer connection goes through a
+   * proxy that can turn into a Redis that accepts bytes and never answers.
+   */
+  async function apiBehindHungRedis(options: { hungFromStart: boolean }) {
+    const api = await createTestApi();
+    const proxy = await startHungRedis(testRedisUrl(), { hung: options.hungFromStart });
+    const redis = createProducerConnection(proxy.url);
+    redis.on('error', () => {});
+    const queues = createQueues(redis, uniqueQueuePrefix());
+    queues.events.on('error', () => {});
+    queues.deliveries.on('error', () => {});
+    const publishEvents = createEventPublisher({ queue: queues.events });
+    const audit = createAuditLogger({ db: api.deps.db, logger: api.deps.logger, publish: publishEvents });
+    const app = createApp({
+      ...api.deps,
+      redis,
+      eventsQueue: queues.events,
+      deliveriesQueue: queues.deliveries,
+      audit,
+      publishEvents,
+      metrics: createMetricsRegistry('api'),
+    });
+    const ingest = (body: unknown, key?: string) => {
+      const req = request(app).post('/internal/v1/audit').set('Authorization', `Bearer ${api.deps.internalToken}`);
+      if (key) req.set('Idempotency-Key', key);
+      return req.send(body);
+    };
+    return {
+      api,
+      proxy,
+      redis,
+      queues,
+      ingest,
+      async close() {
+        // Ending the connection first releases BullMQ's wait for a ready one.
+        redis.disconnect();
+        await queues.close();
+        await proxy.close();
+        await api.close();
+      },
+    };
+  }
+
+  it('answers 202 promptly when Redis hangs mid-life, and keeps the events for the relay', async () => {
+    const setup = await apiBehindHungRedis({ hungFromStart: false });
+    try {
+      await setup.queues.events.waitUntilReady();
+      const warm = await setup.ingest(entry());
+      expect(warm.status).toBe(202);
+      setup.proxy.hang();
+
+      // The connection itself gives up on an unanswered command.
+      const pingStarted = Date.now();
+      await expect(setup.redis.ping()).rejects.toThrow(/timed out/i);
+      expect(Date.now() - pingStarted).toBeLessThan(PRODUCER_COMMAND_TIMEOUT_MS + 1_000);
+
+      for (const key of [undefined, `hang-${newId('event').id}`]) {
+        const body = entry({ resource_type: 'host', action: 'marked_down', actor: { type: 'system' } });
+        const started = Date.now();
+        const res = await setup.ingest(body, key);
+        expect(res.status).toBe(202);
+        expect(Date.now() - started).toBeLessThan(3_000);
+        const logUuid = parseId('auditLog', res.body.ids[0]) as string;
+        const event = await setup.api.deps.db
+          .selectFrom('events')
+          .select(['event_type', 'fanned_out_at'])
+          .where('audit_log_id', '=', logUuid)
+          .executeTakeFirstOrThrow();
+        expect(event).toEqual({ event_type: 'host.down', fanned_out_at: null });
+      }
+    } finally {
+      await setup.close();
+    }
+  });
+
+  it('answers 202 promptly when Redis accepts connections but never answers from the start', async () => {
+    const setup = await apiBehindHungRedis({ hungFromStart: true });
+    try {
+      for (const key of [undefined, `hang-${newId('event').id}`]) {
+        const started = Date.now();
+        const res = await setup.ingest([entry(), entry({ resource_type: 'snapshot', action: 'delete' })], key);
+        expect(res.status).toBe(202);
+        expect(Date.now() - started).toBeLessThan(3_000);
+        const uuids = (res.body.ids as string[]).map((id) => parseId('auditLog', id) as string);
+        const events = await setup.api.deps.db
+          .selectFrom('events')
+          .select('event_type')
+          .where('audit_log_id', 'in', uuids)
+          .orderBy('event_type')
+          .execute();
+        expect(events.map((e) => e.event_type)).toEqual(['capsule.created', 'template.snapshot.deleted']);
+      }
+    } finally {
+      await setup.close();
     }
   });
 });
