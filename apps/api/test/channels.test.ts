@@ -1,6 +1,7 @@
 import { createDb } from '@wrenn/db';
 import { formatId, newId, parseId } from '@wrenn/events';
 import { createMetricsRegistry } from '@wrenn/runtime';
+import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
@@ -398,6 +399,109 @@ describe('request bodies', () => {
 
     const missing = await request(api.app).post('/v1/channels').set(bearer(token));
     expect(missing.status).toBe(400);
+  });
+});
+
+describe('a change and its audit entry commit together', () => {
+  const refuseAuditWrites = async () => {
+    await sql`CREATE OR REPLACE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'audit write refused'; END $$`.execute(api.deps.db);
+    await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION refuse_audit()`.execute(
+      api.deps.db,
+    );
+  };
+  const allowAuditWrites = async () => {
+    await sql`DROP TRIGGER IF EXISTS refuse_audit ON audit_logs`.execute(api.deps.db);
+    await sql`DROP FUNCTION IF EXISTS refuse_audit()`.execute(api.deps.db);
+  };
+  const storedChannels = (teamId: string) =>
+    api.deps.db
+      .selectFrom('channels')
+      .selectAll()
+      .where('team_id', '=', parseId('team', teamId) as string)
+      .orderBy('name')
+      .execute();
+
+  it('changes nothing and answers a clean 500 when the audit entry cannot be written', async () => {
+    const teamId = newTeamId();
+    const token = await api.token({ team_id: teamId });
+    const channel = await createChannel(api, token, { name: 'kept' });
+    const before = await storedChannels(teamId);
+    await refuseAuditWrites();
+    try {
+      const attempts = [
+        request(api.app)
+          .post('/v1/channels')
+          .set(bearer(token))
+          .send(channelBody({ name: 'never' })),
+        request(api.app)
+          .patch(`/v1/channels/${channel.id}`)
+          .set(bearer(token))
+          .send({ name: 'renamed', enabled: false }),
+        request(api.app)
+          .put(`/v1/channels/${channel.id}/config`)
+          .set(bearer(token))
+          .send({ config: { url: 'https://hooks.example.com/other' } }),
+        request(api.app).delete(`/v1/channels/${channel.id}`).set(bearer(token)),
+      ];
+      for (const attempt of attempts) {
+        const res = await attempt;
+        expect(res.status).toBe(500);
+        expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+      }
+    } finally {
+      await allowAuditWrites();
+    }
+    expect(await storedChannels(teamId)).toEqual(before);
+    expect((await auditActions(teamId)).map((e) => e.action)).toEqual(['create']);
+  });
+
+  it('writes exactly one audit entry per successful change', async () => {
+    const teamId = newTeamId();
+    const token = await api.token({ team_id: teamId });
+    const channel = await createChannel(api, token, { name: 'audited-once' });
+    const patched = await request(api.app)
+      .patch(`/v1/channels/${channel.id}`)
+      .set(bearer(token))
+      .send({ events: ['host.down'] });
+    expect(patched.status).toBe(200);
+    const replaced = await request(api.app)
+      .put(`/v1/channels/${channel.id}/config`)
+      .set(bearer(token))
+      .send({ config: { url: 'https://hooks.example.com/other' } });
+    expect(replaced.status).toBe(200);
+    // Refused changes write no entry.
+    await createChannel(api, token, { name: 'taken' });
+    const conflict = await request(api.app)
+      .patch(`/v1/channels/${channel.id}`)
+      .set(bearer(token))
+      .send({ name: 'taken' });
+    expect(conflict.status).toBe(409);
+    const missing = await request(api.app)
+      .delete(`/v1/channels/${newId('channel').id}`)
+      .set(bearer(token));
+    expect(missing.status).toBe(404);
+    expect((await request(api.app).delete(`/v1/channels/${channel.id}`).set(bearer(token))).status).toBe(204);
+
+    const entries = (await auditActions(teamId)).filter((e) => e.resource_id === channel.id);
+    expect(entries.map((e) => e.action)).toEqual(['create', 'update', 'rotate_config', 'delete']);
+    expect(entries[1]?.metadata).toEqual({ name: 'audited-once', provider: 'webhook', changed: ['events'] });
+  });
+
+  it('creates exactly one channel and one entry per name under concurrent creates', async () => {
+    const teamId = newTeamId();
+    const token = await api.token({ team_id: teamId });
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        request(api.app)
+          .post('/v1/channels')
+          .set(bearer(token))
+          .send(channelBody({ name: 'raced' })),
+      ),
+    );
+    expect(answers.map((res) => res.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    expect(await storedChannels(teamId)).toHaveLength(1);
+    expect((await auditActions(teamId)).map((e) => e.action)).toEqual(['create']);
   });
 });
 
