@@ -255,7 +255,7 @@ describe('POST /internal/v1/audit while a dependency is down', () => {
       publishEvents,
       metrics: createMetricsRegistry('api'),
     });
-    const ingest = (body: unknown, key?: string) => {
+    const ingest = (body: object, key?: string) => {
       const req = request(app).post('/internal/v1/audit').set('Authorization', `Bearer ${api.deps.internalToken}`);
       if (key) req.set('Idempotency-Key', key);
       return req.send(body);
