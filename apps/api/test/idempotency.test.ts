@@ -94,6 +94,11 @@ describe('POST /internal/v1/audit with an Idempotency-Key', () => {
     const second = await post([entry(otherTeam), entry(otherTeam)], key);
     expect(second.status).toBe(202);
     expect(second.body).toEqual(first.body);
+    for (const invalid of [{}, [], 'hello', [entry(otherTeam, { actor: { type: 'robot' } })]]) {
+      const replay = await post(invalid, key);
+      expect(replay.status).toBe(202);
+      expect(replay.body).toEqual(first.body);
+    }
     expect(await stored(team)).toEqual({ logs: 1, events: 1 });
     expect(await stored(otherTeam)).toEqual({ logs: 0, events: 0 });
   });

@@ -13,6 +13,20 @@ export interface IdempotentRecordResult {
   eventIds: string[];
 }
 
+/** The oldest `created_at` still inside the window. */
+const windowStart = sql<Date>`now() - ${sql.raw(`interval '${IDEMPOTENCY_WINDOW}'`)}`;
+
+/** The answer given to `key` in the last 24 hours, if any. */
+export async function findIdempotentAnswer(db: ApiDeps['db'], key: string): Promise<IngestAccepted | null> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select('response')
+    .where('key', '=', key)
+    .where('created_at', '>', windowStart)
+    .executeTakeFirst();
+  return row ? IngestAccepted.parse(row.response) : null;
+}
+
 /**
  * Records `entries` unless `key` was seen in the last 24 hours, in which case
  * the first answer comes back and nothing is stored. The key row is inserted
@@ -35,11 +49,7 @@ export async function idempotentRecord(
         oc
           .column('key')
           .doUpdateSet({ response: (eb) => eb.ref('excluded.response'), created_at: sql<Date>`now()` })
-          .where(
-            'idempotency_keys.created_at',
-            '<=',
-            sql<Date>`now() - ${sql.raw(`interval '${IDEMPOTENCY_WINDOW}'`)}`,
-          ),
+          .where('idempotency_keys.created_at', '<=', windowStart),
       )
       .returning('key')
       .executeTakeFirst();

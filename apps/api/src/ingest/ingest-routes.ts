@@ -3,7 +3,7 @@ import type { ApiDeps } from '../deps';
 import { AppError } from '../http/app-error';
 import { errorResponse } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
-import { idempotentRecord } from './idempotent-record';
+import { findIdempotentAnswer, idempotentRecord } from './idempotent-record';
 import { IngestAccepted, IngestBodyDoc, IngestHeaders, parseIngestBody } from './ingest-schemas';
 
 /**
@@ -38,9 +38,15 @@ export function registerIngestRoutes(registry: RouteRegistry, deps: ApiDeps): vo
       503: errorResponse('PostgreSQL is unreachable; nothing was stored, retry shortly (`unavailable`)'),
     },
     async handler({ req, headers, res }) {
+      const key = headers['Idempotency-Key'];
+      // A repeated key answers the first answer whatever the body, even one that would not validate.
+      const earlier = key === undefined ? null : await findIdempotentAnswer(deps.db, key);
+      if (earlier) {
+        res.status(202).json(earlier);
+        return;
+      }
       const parsed = parseIngestBody(req.body);
       if (!parsed.ok) throw new AppError('invalid_request', parsed.message);
-      const key = headers['Idempotency-Key'];
       if (key === undefined) {
         // One statement, published after commit by the logger itself.
         const { logIds } = await deps.audit.record(parsed.entries);

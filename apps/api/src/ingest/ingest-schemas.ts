@@ -100,6 +100,7 @@ export const IngestBodyDoc = z.union([AuditEntryInput, z.array(AuditEntryInput).
 export const IngestAccepted = z.strictObject({
   ids: z.array(z.string()).meta({ description: 'The new audit log ids (`log-…`), in input order.' }),
 });
+export type IngestAccepted = z.infer<typeof IngestAccepted>;
 
 /** The optional `Idempotency-Key` header: 1–255 visible ASCII characters. */
 export const IngestHeaders = z.object({
