@@ -1,13 +1,27 @@
 import { redactText } from '@wrenn/runtime';
 import type { SendOutcome } from '../provider';
-import { TargetNotAllowedError } from './outbound-http';
+import { DnsLookupTimeoutError, TargetNotAllowedError } from './outbound-http';
+
+/** The error itself or the first of its causes that `match` accepts (fetch wraps connect errors). */
+function findInChain<T>(err: unknown, match: (e: unknown) => e is T): T | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (match(current)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
 
 /**
  * The outcome of a request that got no HTTP answer: a refused target is
- * permanent, a timeout or network error is retried. The reason is redacted.
+ * permanent (the destination is refused), a timeout, a slow resolver or a
+ * network error is retried. The reason is redacted.
  */
 export function outcomeForError(err: unknown, timeoutMs: number): SendOutcome {
-  if (err instanceof TargetNotAllowedError) return { kind: 'permanent', statusCode: null, reason: err.message };
+  const refused = findInChain(err, (e): e is TargetNotAllowedError => e instanceof TargetNotAllowedError);
+  if (refused) return { kind: 'permanent', statusCode: null, reason: refused.message, cause: 'destination' };
+  const slowDns = findInChain(err, (e): e is DnsLookupTimeoutError => e instanceof DnsLookupTimeoutError);
+  if (slowDns) return { kind: 'retry', statusCode: null, reason: slowDns.message };
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT') {
     return { kind: 'retry', statusCode: null, reason: `no answer within ${timeoutMs / 1000} s` };
