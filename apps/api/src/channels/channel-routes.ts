@@ -2,13 +2,13 @@ import type { AuditActor } from '@wrenn/audit';
 import { openConfig, sealConfig } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
 import { newId } from '@wrenn/events';
-import { isProviderName, type ProviderName, validateChannelConfig } from '@wrenn/providers';
+import { isProviderName, type ProviderName } from '@wrenn/providers';
 import type { ApiDeps } from '../deps';
 import { AppError, invalid, notFound } from '../http/app-error';
 import type { AuthContext } from '../http/auth';
 import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
-import { checkOutboundTargets, withGeneratedSecret } from './channel-config';
+import { checkOutboundTargets, validatedConfig, withGeneratedSecret } from './channel-config';
 import {
   deleteChannel,
   findChannel,
@@ -52,7 +52,7 @@ function storedProvider(row: ChannelRow): ProviderName {
 /** Adds a generated webhook secret when none was given, applies the outbound-safety rule and seals the config for storage. */
 async function prepareConfig(deps: ApiDeps, provider: ProviderName, config: Record<string, string>) {
   const withSecret = withGeneratedSecret(provider, config);
-  const target = await checkOutboundTargets(deps.http, provider, withSecret.config);
+  const target = await checkOutboundTargets(deps.http, deps.providerSettings, provider, withSecret.config);
   if (!target.ok) throw invalid(target.message);
   return { sealed: sealConfig(deps.secrets, withSecret.config), generatedSecret: withSecret.generatedSecret };
 }
@@ -90,7 +90,8 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ body, auth, res }) {
-      const { sealed, generatedSecret } = await prepareConfig(deps, body.provider, body.config);
+      const config = validatedConfig(deps.providerSettings, body.provider, body.config);
+      const { sealed, generatedSecret } = await prepareConfig(deps, body.provider, config);
       const { id, uuid } = newId('channel');
       const result = await insertChannel(
         deps.db,
@@ -146,7 +147,8 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ body, auth, res }) {
-      await sendTestOrThrow(deps, auth, body.provider, body.config);
+      const config = validatedConfig(deps.providerSettings, body.provider, body.config);
+      await sendTestOrThrow(deps, auth, body.provider, config);
       res.json({ status: 'ok' });
     },
   });
@@ -221,9 +223,8 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       const existing = await findChannel(deps.db, auth.teamUuid, params.id);
       if (!existing) throw notFound('channel');
       const provider = storedProvider(existing);
-      const check = validateChannelConfig(provider, body.config);
-      if (!check.ok) throw invalid(check.message);
-      const { sealed, generatedSecret } = await prepareConfig(deps, provider, check.config);
+      const config = validatedConfig(deps.providerSettings, provider, body.config);
+      const { sealed, generatedSecret } = await prepareConfig(deps, provider, config);
       const row = await replaceChannelConfig(deps.db, auth.teamUuid, params.id, sealed);
       if (!row) throw notFound('channel');
       await deps.audit.channelRotateConfig(actorOf(auth), auth.teamId, channelRef(row));

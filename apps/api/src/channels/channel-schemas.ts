@@ -1,5 +1,5 @@
 import { EVENT_TYPES, parseId } from '@wrenn/events';
-import { MAX_CONFIG_VALUE_LENGTH, PROVIDER_NAMES, type ProviderName, validateChannelConfig } from '@wrenn/providers';
+import { MAX_CONFIG_VALUE_LENGTH, PROVIDER_NAMES } from '@wrenn/providers';
 import { z } from 'zod';
 
 // Schemas of the channel routes. Requests are validated with these and the
@@ -61,7 +61,10 @@ const CONFIG_KEYS_DOC =
   'telegram: `bot_token`, `chat_id` (optional `message_thread_id`); matrix: `homeserver_url`, `access_token`, `room_id`; ' +
   'webhook: `url` (optional `secret`; generated and returned once when absent).';
 
-/** A flat object of strings; the provider's keys and shapes are checked by {@link withProviderConfig}. */
+/**
+ * A flat object of strings. The provider's keys and shapes are checked by the
+ * route (`validatedConfig`), because some rules depend on operator settings.
+ */
 export const ConfigMap = z
   .record(
     z.string(),
@@ -72,22 +75,6 @@ export const ConfigMap = z
   )
   .meta({ description: `Provider settings, a flat object of strings. Values are write-only. ${CONFIG_KEYS_DOC}` });
 
-/**
- * Checks `config` against its provider's rules and replaces it with the
- * normalised config to store. The provider's messages name the key to fix.
- */
-function withProviderConfig<T extends { provider: ProviderName; config: Record<string, string> }>(
-  body: T,
-  ctx: z.core.$RefinementCtx<T>,
-): T {
-  const check = validateChannelConfig(body.provider, body.config);
-  if (!check.ok) {
-    ctx.addIssue({ code: 'custom', message: check.message, input: body.config });
-    return z.NEVER;
-  }
-  return { ...body, config: check.config };
-}
-
 const unknownFields = (allowed: readonly string[]) => (issue: z.core.$ZodRawIssue) =>
   issue.code === 'unrecognized_keys'
     ? `unknown field ${(issue.keys as string[]).map((k) => JSON.stringify(k)).join(', ')} (allowed: ${allowed.join(', ')})`
@@ -95,13 +82,11 @@ const unknownFields = (allowed: readonly string[]) => (issue: z.core.$ZodRawIssu
       ? 'must be a JSON object'
       : undefined;
 
-/** `POST /v1/channels`; parses to the normalised name, events and config. */
-export const CreateChannelBody = z
-  .strictObject(
-    { name: ChannelName, provider: ProviderField, config: ConfigMap, events: EventList },
-    { error: unknownFields(['name', 'provider', 'config', 'events']) },
-  )
-  .transform(withProviderConfig);
+/** `POST /v1/channels`; parses to the normalised name and events (the config is checked by the route). */
+export const CreateChannelBody = z.strictObject(
+  { name: ChannelName, provider: ProviderField, config: ConfigMap, events: EventList },
+  { error: unknownFields(['name', 'provider', 'config', 'events']) },
+);
 export type CreateChannelBody = z.output<typeof CreateChannelBody>;
 
 /** `PATCH /v1/channels/{id}`: at least one of name, events, enabled. */
@@ -127,9 +112,10 @@ export const ReplaceConfigBody = z.strictObject({ config: ConfigMap }, { error: 
 export type ReplaceConfigBody = z.output<typeof ReplaceConfigBody>;
 
 /** `POST /v1/channels/test`: a config to try, stored nowhere. */
-export const TestSendBody = z
-  .strictObject({ provider: ProviderField, config: ConfigMap }, { error: unknownFields(['provider', 'config']) })
-  .transform(withProviderConfig);
+export const TestSendBody = z.strictObject(
+  { provider: ProviderField, config: ConfigMap },
+  { error: unknownFields(['provider', 'config']) },
+);
 export type TestSendBody = z.output<typeof TestSendBody>;
 
 const CHANNEL_ID_PATTERN = /^ch-[0-9a-z]{25}$/;
