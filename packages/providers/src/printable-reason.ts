@@ -12,6 +12,7 @@ const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
  * overrides and marks that could make a stored text display differently
  * from what it says.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /**

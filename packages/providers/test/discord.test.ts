@@ -64,7 +64,9 @@ describe('discord config', () => {
   });
 
   it('needs no outbound-safety check: the host is always Discord or the operator base', () => {
-    expect(discordProvider.userTargets({ webhook_url: `https://discord.com/api/webhooks/${ID}/${TOKEN}` }, SETTINGS)).toEqual([]);
+    expect(
+      discordProvider.userTargets({ webhook_url: `https://discord.com/api/webhooks/${ID}/${TOKEN}` }, SETTINGS),
+    ).toEqual([]);
   });
 });
 

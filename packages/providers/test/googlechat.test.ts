@@ -29,21 +29,21 @@ const cardTexts = (message: GoogleChatMessage) =>
     .filter((t): t is string => t !== undefined);
 
 describe('google chat config', () => {
-  it.each([URL_, `${URL_}&messageReplyOption=REPLY_MESSAGE_OR_FAIL`])(
-    'accepts %s',
-    (url) => {
-      expect(googleChatProvider.validateConfig({ webhook_url: url }, SETTINGS)).toEqual({
-        ok: true,
-        config: { webhook_url: expect.stringContaining(`/v1/spaces/${SPACE}/messages?key=`) },
-      });
-    },
-  );
+  it.each([URL_, `${URL_}&messageReplyOption=REPLY_MESSAGE_OR_FAIL`])('accepts %s', (url) => {
+    expect(googleChatProvider.validateConfig({ webhook_url: url }, SETTINGS)).toEqual({
+      ok: true,
+      config: { webhook_url: expect.stringContaining(`/v1/spaces/${SPACE}/messages?key=`) },
+    });
+  });
 
   it('keeps only key and token in the normalised URL', () => {
     expect(
-      googleChatProvider.validateConfig({
-        webhook_url: `${URL_}&threadKey=abc&messageReplyOption=REPLY_MESSAGE_OR_FAIL`,
-      }, SETTINGS),
+      googleChatProvider.validateConfig(
+        {
+          webhook_url: `${URL_}&threadKey=abc&messageReplyOption=REPLY_MESSAGE_OR_FAIL`,
+        },
+        SETTINGS,
+      ),
     ).toEqual({
       ok: true,
       config: { webhook_url: URL_ },
@@ -70,7 +70,10 @@ describe('google chat config', () => {
   it("is a user-supplied target unless the operator's Google Chat API base replaces its origin", () => {
     expect(googleChatProvider.userTargets({ webhook_url: URL_ }, SETTINGS)).toEqual([URL_]);
     expect(
-      googleChatProvider.userTargets({ webhook_url: URL_ }, { ...SETTINGS, googleChatApiBase: 'https://proxy.example' }),
+      googleChatProvider.userTargets(
+        { webhook_url: URL_ },
+        { ...SETTINGS, googleChatApiBase: 'https://proxy.example' },
+      ),
     ).toEqual([]);
   });
 });

@@ -31,7 +31,9 @@ describe('matrix config', () => {
     for (const room_id of ['#ops:example.org', '!abc:example.org:8448']) {
       expect(matrixProvider.validateConfig({ ...base, room_id }, SETTINGS).ok).toBe(true);
     }
-    expect(matrixProvider.validateConfig({ ...base, homeserver_url: 'http://hs.local:8008/matrix/' }, SETTINGS)).toMatchObject({
+    expect(
+      matrixProvider.validateConfig({ ...base, homeserver_url: 'http://hs.local:8008/matrix/' }, SETTINGS),
+    ).toMatchObject({
       config: { homeserver_url: 'http://hs.local:8008/matrix' },
     });
   });

@@ -60,7 +60,9 @@ describe('slack config', () => {
   });
 
   it('accepts short ids and secrets', () => {
-    expect(slackProvider.validateConfig({ webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' }, SETTINGS)).toEqual({
+    expect(
+      slackProvider.validateConfig({ webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' }, SETTINGS),
+    ).toEqual({
       ok: true,
       config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
     });
@@ -268,6 +270,22 @@ describe('slack send', () => {
       reason: 'Slack 400: invalid_blocks',
       cause: 'message',
     });
+  });
+
+  it.each([
+    [403, 'invalid_token', 'destination'],
+    [403, 'action_prohibited', 'destination'],
+    [404, 'channel_not_found', 'destination'],
+    [404, 'no_team', 'destination'],
+    [400, 'invalid_payload', 'message'],
+    [400, 'no_text', 'message'],
+    [400, 'too_many_attachments', 'message'],
+    [400, 'user_not_found', 'other'],
+    [400, 'something_new', 'other'],
+    [403, 'something_new', 'destination'],
+  ] as const)('maps %i %s to a permanent failure caused by the %s', async (status, body, cause) => {
+    fake.failNext({ status, body, headers: { 'content-type': 'text/html' } });
+    expect(await send()).toEqual({ kind: 'permanent', statusCode: status, reason: `Slack ${status}: ${body}`, cause });
   });
 
   it('maps 5xx to a retry', async () => {

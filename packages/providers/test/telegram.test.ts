@@ -30,7 +30,10 @@ describe('telegram config', () => {
       expect(telegramProvider.validateConfig({ bot_token: FAKE_TELEGRAM_TOKEN, chat_id }, SETTINGS).ok).toBe(true);
     }
     expect(
-      telegramProvider.validateConfig({ bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT, message_thread_id: '17' }, SETTINGS),
+      telegramProvider.validateConfig(
+        { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT, message_thread_id: '17' },
+        SETTINGS,
+      ),
     ).toEqual({ ok: true, config: { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT, message_thread_id: '17' } });
   });
 
@@ -308,7 +311,7 @@ describe('telegram send', () => {
   });
 
   it.each([
-    "Bad Request: can't parse entities: Unsupported start tag \"blink\" at byte offset 3",
+    'Bad Request: can\'t parse entities: Unsupported start tag "blink" at byte offset 3',
     'Bad Request: message is too long',
     'Bad Request: message text is empty',
   ])('blames "%s" on our message', async (description) => {

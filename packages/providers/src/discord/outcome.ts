@@ -6,8 +6,6 @@ import type { PermanentCause, SendOutcome } from '../provider';
 
 type DiscordModule = typeof import('discord.js');
 
-const MAX_REASON = 300;
-
 /** JSON error codes saying the webhook is gone: 10015 Unknown Webhook, 50027 Invalid Webhook Token. */
 const DESTINATION_CODES = new Set([10015, 50027]);
 /**
@@ -33,7 +31,7 @@ export function outcomeForDiscordError(
   discord: DiscordModule,
   secrets: { token: string; timeoutMs: number },
 ): SendOutcome {
-  const clean = (text: string) => redactKnown(text, [secrets.token]).slice(0, MAX_REASON);
+  const clean = (text: string) => redactKnown(text, [secrets.token]);
 
   if (err instanceof discord.RateLimitError) {
     const waitMs = Math.max(err.retryAfter, err.timeToReset);

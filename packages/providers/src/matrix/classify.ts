@@ -38,7 +38,7 @@ function describe(status: number, error: MatrixError, body: string): string {
   if (typeof error.errcode !== 'string') return summarizeResponse(status, body);
   const message = typeof error.error === 'string' ? `: ${error.error}` : '';
   const hint = error.soft_logout === true ? ' (the session expired: log in again and update the access token)' : '';
-  return `Matrix ${status} ${error.errcode}${message}${hint}`.slice(0, 300);
+  return `Matrix ${status} ${error.errcode}${message}${hint}`;
 }
 
 /**

@@ -12,7 +12,10 @@ const ACCESS_TOKEN = /^[\x21-\x7e]+$/;
  * https; plain http is only for development and on-premises set-ups, where
  * the operator allows private targets.
  */
-export function validateMatrixConfig(config: ChannelConfig, settings: Pick<ProviderSettings, 'allowPrivateTargets'>): ConfigCheck {
+export function validateMatrixConfig(
+  config: ChannelConfig,
+  settings: Pick<ProviderSettings, 'allowPrivateTargets'>,
+): ConfigCheck {
   let url: URL;
   try {
     url = new URL(config.homeserver_url ?? '');

@@ -28,11 +28,15 @@ export function outcomeForError(err: unknown, timeoutMs: number): SendOutcome {
   }
   const code = e?.code ?? e?.cause?.code;
   const text = code ? `network error ${code}` : `network error: ${e?.message ?? String(err)}`;
-  return { kind: 'retry', statusCode: null, reason: redactText(text).slice(0, 300) };
+  return { kind: 'retry', statusCode: null, reason: redactText(text) };
 }
 
-/** A short, redacted summary of an error response for `last_error`. */
+/**
+ * A redacted summary of an error response. It is not shortened here:
+ * cutting before every secret is redacted could leave a secret's first
+ * characters behind, so `sendEvent` shortens once, after redacting.
+ */
 export function summarizeResponse(status: number, body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const text = body.replace(/\s+/g, ' ').trim();
   return redactText(text ? `HTTP ${status}: ${text}` : `HTTP ${status}`);
 }

@@ -4,8 +4,6 @@ import { outcomeForError } from './failures';
 import { parseRetryAfter } from './retry-after';
 import { causeForStatus, classifyStatus } from './status-class';
 
-const MAX_REASON = 300;
-
 /**
  * The useful part of an error body: Google-style and Azure-style JSON
  * (`{"error":{"code","status","message"}}`) become `STATUS: message`, other
@@ -49,7 +47,7 @@ export interface JsonPost {
  * our message's fault; 401/403/404/410 mean the webhook is gone or refused.
  */
 export async function postJson(post: JsonPost, { settings, http }: SendContext): Promise<SendOutcome> {
-  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), post.secrets).slice(0, MAX_REASON);
+  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), post.secrets);
   let response: Awaited<ReturnType<typeof http.request>>;
   try {
     response = await http.request(post.url, {
@@ -64,7 +62,7 @@ export async function postJson(post: JsonPost, { settings, http }: SendContext):
     return outcome.kind === 'ok' ? outcome : { ...outcome, reason: clean(outcome.reason) };
   }
   const { status } = response;
-  const detail = describeErrorBody(response.body).replace(/\s+/g, ' ').trim().slice(0, 200);
+  const detail = describeErrorBody(response.body).replace(/\s+/g, ' ').trim();
   const reason = clean(detail ? `${post.label} ${status}: ${detail}` : `${post.label} ${status}`);
   switch (classifyStatus(status)) {
     case 'ok':

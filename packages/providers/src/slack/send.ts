@@ -8,8 +8,6 @@ import type { PermanentCause, SendContext, SendOutcome } from '../provider';
 import { outboundFetch } from './outbound-fetch';
 import type { SlackMessage } from './render';
 
-const MAX_REASON = 300;
-
 /** Error words saying the webhook, its channel or its workspace is gone or refuses us. */
 const DESTINATION_ERRORS = new Set([
   'no_service',
@@ -68,7 +66,7 @@ export async function postSlackMessage(
       return response;
     },
   });
-  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), [hook.secret]).slice(0, MAX_REASON);
+  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), [hook.secret]);
 
   try {
     await webhook.send({ ...message, unfurl_links: false, unfurl_media: false });

@@ -50,7 +50,7 @@ export function telegramCause(status: number, description: string): PermanentCau
 
 function describe(status: number, answer: BotApiAnswer, body: string): string {
   const text = typeof answer.description === 'string' ? answer.description : body.replace(/\s+/g, ' ').trim();
-  return (text ? `Telegram ${status}: ${text}` : `Telegram ${status}`).slice(0, 300);
+  return text ? `Telegram ${status}: ${text}` : `Telegram ${status}`;
 }
 
 /**
