@@ -373,12 +373,32 @@ describe('matrix send', () => {
   it('refuses a loopback homeserver when private targets are not allowed', async () => {
     const guarded = loopbackContext({ allowPrivateTargets: false });
     try {
+      const https = { ...config, homeserver_url: fake.origin.replace('http:', 'https:') };
       const outcome = await matrixProvider.send(
-        { deliveryId: DELIVERY, event: sampleEvent('host.up'), config },
+        { deliveryId: DELIVERY, event: sampleEvent('host.up'), config: https },
         guarded,
       );
       expect(outcome).toMatchObject({ kind: 'permanent', statusCode: null, cause: 'destination' });
       expect(reasonOf(outcome)).toMatch(/is not allowed \(loopback\)/);
+      expect(fake.received).toHaveLength(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('does not send the token to a stored http homeserver once private targets are not allowed', async () => {
+    const guarded = loopbackContext({ allowPrivateTargets: false });
+    try {
+      const outcome = await matrixProvider.send(
+        { deliveryId: DELIVERY, event: sampleEvent('host.up'), config },
+        guarded,
+      );
+      expect(outcome).toEqual({
+        kind: 'permanent',
+        statusCode: null,
+        reason: 'config.homeserver_url must use https: the access token is sent to it, so https is required',
+        cause: 'destination',
+      });
       expect(fake.received).toHaveLength(0);
     } finally {
       await guarded.close();
