@@ -22,10 +22,10 @@ import {
   ChannelList,
   ChannelPathParams,
   ChannelWithSecret,
-  CreateChannelBody,
+  createChannelBody,
   ReplaceConfigBody,
-  TestSendBody,
   TestSendResult,
+  testSendBody,
   UpdateChannelBody,
 } from './channel-schemas';
 import { channelRef, serializeChannel } from './channel-serializer';
@@ -76,7 +76,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     summary: 'Create a channel',
     tag: TAG,
     auth: 'user',
-    body: CreateChannelBody,
+    body: createChannelBody(deps.providerSettings),
     responses: {
       201: {
         description:
@@ -90,8 +90,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ body, auth, res }) {
-      const config = validatedConfig(deps.providerSettings, body.provider, body.config);
-      const { sealed, generatedSecret } = await prepareConfig(deps, body.provider, config);
+      const { sealed, generatedSecret } = await prepareConfig(deps, body.provider, body.config);
       const { id, uuid } = newId('channel');
       const result = await insertChannel(
         deps.db,
@@ -139,7 +138,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     summary: 'Send a channel.test event to an unsaved config',
     tag: TAG,
     auth: 'user',
-    body: TestSendBody,
+    body: testSendBody(deps.providerSettings),
     responses: {
       200: { description: 'The provider accepted the test event', schema: TestSendResult },
       400: errorResponse('Invalid body or config, or a refused target address (`invalid_request`)'),
@@ -147,8 +146,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ body, auth, res }) {
-      const config = validatedConfig(deps.providerSettings, body.provider, body.config);
-      await sendTestOrThrow(deps, auth, body.provider, config);
+      await sendTestOrThrow(deps, auth, body.provider, body.config);
       res.json({ status: 'ok' });
     },
   });

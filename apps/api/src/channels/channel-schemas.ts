@@ -1,5 +1,11 @@
 import { EVENT_TYPES, parseId } from '@wrenn/events';
-import { MAX_CONFIG_VALUE_LENGTH, PROVIDER_NAMES } from '@wrenn/providers';
+import {
+  MAX_CONFIG_VALUE_LENGTH,
+  PROVIDER_NAMES,
+  type ProviderName,
+  type ProviderSettings,
+  validateChannelConfig,
+} from '@wrenn/providers';
 import { z } from 'zod';
 
 // Schemas of the channel routes. Requests are validated with these and the
@@ -61,10 +67,7 @@ const CONFIG_KEYS_DOC =
   'telegram: `bot_token`, `chat_id` (optional `message_thread_id`); matrix: `homeserver_url`, `access_token`, `room_id`; ' +
   'webhook: `url` (optional `secret`; generated and returned once when absent).';
 
-/**
- * A flat object of strings. The provider's keys and shapes are checked by the
- * route (`validatedConfig`), because some rules depend on operator settings.
- */
+/** A flat object of strings; the provider's keys and shapes are checked by {@link withProviderConfig}. */
 export const ConfigMap = z
   .record(
     z.string(),
@@ -82,12 +85,35 @@ const unknownFields = (allowed: readonly string[]) => (issue: z.core.$ZodRawIssu
       ? 'must be a JSON object'
       : undefined;
 
-/** `POST /v1/channels`; parses to the normalised name and events (the config is checked by the route). */
-export const CreateChannelBody = z.strictObject(
+/**
+ * Checks `config` against its provider's rules, some of which depend on the
+ * operator's settings, and replaces it with the normalised config to store.
+ * The provider's messages name the key to fix, never a value.
+ */
+function withProviderConfig(settings: ProviderSettings) {
+  return <T extends { provider: ProviderName; config: Record<string, string> }>(
+    body: T,
+    ctx: z.core.$RefinementCtx<T>,
+  ): T => {
+    const check = validateChannelConfig(body.provider, body.config, settings);
+    if (!check.ok) {
+      ctx.addIssue({ code: 'custom', message: check.message, input: body.config });
+      return z.NEVER;
+    }
+    return { ...body, config: check.config };
+  };
+}
+
+const CreateChannelFields = z.strictObject(
   { name: ChannelName, provider: ProviderField, config: ConfigMap, events: EventList },
   { error: unknownFields(['name', 'provider', 'config', 'events']) },
 );
-export type CreateChannelBody = z.output<typeof CreateChannelBody>;
+
+/** `POST /v1/channels` under the given settings; parses to the normalised name, events and config. */
+export function createChannelBody(settings: ProviderSettings) {
+  return CreateChannelFields.transform(withProviderConfig(settings));
+}
+export type CreateChannelBody = z.output<ReturnType<typeof createChannelBody>>;
 
 /** `PATCH /v1/channels/{id}`: at least one of name, events, enabled. */
 export const UpdateChannelBody = z
@@ -112,11 +138,16 @@ export const ReplaceConfigBody = z.strictObject({ config: ConfigMap }, { error: 
 export type ReplaceConfigBody = z.output<typeof ReplaceConfigBody>;
 
 /** `POST /v1/channels/test`: a config to try, stored nowhere. */
-export const TestSendBody = z.strictObject(
+const TestSendFields = z.strictObject(
   { provider: ProviderField, config: ConfigMap },
   { error: unknownFields(['provider', 'config']) },
 );
-export type TestSendBody = z.output<typeof TestSendBody>;
+
+/** `POST /v1/channels/test` under the given settings: a config to try, stored nowhere. */
+export function testSendBody(settings: ProviderSettings) {
+  return TestSendFields.transform(withProviderConfig(settings));
+}
+export type TestSendBody = z.output<ReturnType<typeof testSendBody>>;
 
 const CHANNEL_ID_PATTERN = /^ch-[0-9a-z]{25}$/;
 
