@@ -139,7 +139,10 @@ describe('body shape', () => {
 describe('config', () => {
   it('accepts the sample config of every provider', () => {
     for (const provider of PROVIDER_NAMES) {
-      expect(validateChannelConfig(provider, VALID_CONFIGS[provider]), provider).toMatchObject({ ok: true });
+      expect(
+        validateChannelConfig(provider, VALID_CONFIGS[provider], api.deps.providerSettings),
+        provider,
+      ).toMatchObject({ ok: true });
     }
   });
 
@@ -248,7 +251,7 @@ describe('outbound safety', () => {
       .send(
         channelBody({
           provider: 'matrix',
-          config: { ...VALID_CONFIGS.matrix, homeserver_url: 'http://10.1.2.3:8008' },
+          config: { ...VALID_CONFIGS.matrix, homeserver_url: 'https://10.1.2.3:8008' },
         }),
       );
     expect(res.status).toBe(400);
@@ -269,5 +272,135 @@ describe('outbound safety', () => {
     const res = await request(strict.app).post(`/v1/channels/${stored.id}/test`).set(bearer(strictToken));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/127\.0\.0\.1 is not allowed/);
+  });
+});
+
+describe('https for URLs that carry credentials', () => {
+  it.each(['discord', 'slack', 'teams', 'googlechat'] as const)(
+    'refuses an http %s URL, saying https is required',
+    async (provider) => {
+      const webhook_url = VALID_CONFIGS[provider].webhook_url?.replace('https://', 'http://') ?? '';
+      const message = await expectInvalid(
+        { ...channelBody({ provider }), config: { webhook_url } },
+        'https is required',
+      );
+      expect(message).not.toContain(new URL(webhook_url).search.slice(1) || 'no-query');
+      const test = await request(api.app)
+        .post('/v1/channels/test')
+        .set(bearer(token))
+        .send({ provider, config: { webhook_url } });
+      expect(test.status).toBe(400);
+      expect(test.body.error.message).toContain('https is required');
+    },
+  );
+
+  it('accepts an http webhook URL', async () => {
+    const res = await create(channelBody({ provider: 'webhook', config: { url: 'http://hooks.example.com/wrenn' } }));
+    expect(res.status).toBe(201);
+  });
+
+  it('refuses an http Matrix homeserver unless private targets are allowed', async () => {
+    const config = { ...VALID_CONFIGS.matrix, homeserver_url: 'http://matrix.example.org' };
+    // The shared API allows private targets (development set-ups): http is fine there.
+    expect((await create(channelBody({ provider: 'matrix', config }))).status).toBe(201);
+
+    const strict = await createTestApi({ providerSettings: { allowPrivateTargets: false } });
+    try {
+      const strictToken = await strict.token();
+      const res = await request(strict.app)
+        .post('/v1/channels')
+        .set(bearer(strictToken))
+        .send(channelBody({ provider: 'matrix', config }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('https is required');
+      expect(res.body.error.message).not.toContain(VALID_CONFIGS.matrix.access_token);
+      const existing = await createChannel(strict, strictToken, { provider: 'matrix', config: VALID_CONFIGS.matrix });
+      const rotate = await request(strict.app)
+        .put(`/v1/channels/${existing.id}/config`)
+        .set(bearer(strictToken))
+        .send({ config });
+      expect(rotate.status).toBe(400);
+      expect(rotate.body.error.message).toContain('https is required');
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('outbound safety for chat webhook URLs', () => {
+  // A scripted resolver: the tests never touch real DNS.
+  const addresses: Record<string, Array<{ address: string; family: number }>> = {
+    'hooks.slack.com': [{ address: '10.0.0.5', family: 4 }],
+    'prod-01.westus.logic.azure.com': [{ address: '169.254.169.254', family: 4 }],
+    'chat.googleapis.com': [
+      { address: '142.250.1.1', family: 4 },
+      { address: '127.0.0.1', family: 4 },
+    ],
+    'mixed.example.com': [
+      { address: '93.184.215.14', family: 4 },
+      { address: '192.168.1.20', family: 4 },
+    ],
+  };
+  const lookup = async (hostname: string) => addresses[hostname] ?? [{ address: '93.184.215.14', family: 4 }];
+  let strict: TestApi;
+  let strictToken: string;
+  let proxied: TestApi;
+  let proxiedToken: string;
+
+  beforeAll(async () => {
+    strict = await createTestApi({ providerSettings: { allowPrivateTargets: false }, outbound: { lookup } });
+    strictToken = await strict.token();
+    proxied = await createTestApi({
+      providerSettings: {
+        allowPrivateTargets: false,
+        slackApiBase: 'https://slack-proxy.internal',
+        teamsApiBase: 'https://teams-proxy.internal',
+        googleChatApiBase: 'https://chat-proxy.internal',
+      },
+      outbound: { lookup },
+    });
+    proxiedToken = await proxied.token();
+  });
+  afterAll(async () => {
+    await strict.close();
+    await proxied.close();
+  });
+
+  it.each(['slack', 'teams', 'googlechat'] as const)(
+    'refuses a %s URL whose host resolves to a private address, unless an operator base replaces it',
+    async (provider) => {
+      const body = channelBody({ provider, config: VALID_CONFIGS[provider] });
+      const res = await request(strict.app).post('/v1/channels').set(bearer(strictToken)).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/is not allowed/);
+      const test = await request(strict.app)
+        .post('/v1/channels/test')
+        .set(bearer(strictToken))
+        .send({ provider, config: VALID_CONFIGS[provider] });
+      expect(test.status).toBe(400);
+      expect(test.body.error.message).toMatch(/is not allowed/);
+
+      const viaBase = await request(proxied.app).post('/v1/channels').set(bearer(proxiedToken)).send(body);
+      expect(viaBase.status).toBe(201);
+    },
+  );
+
+  it('refuses a host that resolves to both a public and a private address', async () => {
+    const res = await request(strict.app)
+      .post('/v1/channels')
+      .set(bearer(strictToken))
+      .send(channelBody({ provider: 'webhook', config: { url: 'https://mixed.example.com/hook' } }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/192\.168\.1\.20 is not allowed/);
+  });
+
+  it('does not apply to Discord and Telegram, whose requests always go to the operator base', async () => {
+    for (const provider of ['discord', 'telegram'] as const) {
+      const res = await request(strict.app)
+        .post('/v1/channels')
+        .set(bearer(strictToken))
+        .send(channelBody({ provider, config: VALID_CONFIGS[provider] }));
+      expect(res.status, provider).toBe(201);
+    }
   });
 });

@@ -846,10 +846,13 @@ describe('4.3 URL and token shapes', () => {
       `https://canary.discord.com/api/webhooks/123456789012345678/${token}`,
       `https://discord.com/api/v10/webhooks/123456789012345678/${token}`,
       `https://discord.com/api/v9/webhooks/123456789012345678/${token}`,
-      `http://discord.com/api/webhooks/123456789012345678/${token}`,
     ]) {
       await accepts('discord', { webhook_url: url });
     }
+    const plain = await rejects('discord', {
+      webhook_url: `http://discord.com/api/webhooks/123456789012345678/${token}`,
+    });
+    expect(plain.body.error.message).toContain('https is required');
     for (const url of [
       `https://discord.com/api/webhooks/1234567890123456/${token}`,
       `https://discord.com/api/webhooks/12345678901234567890/${token}`,
@@ -867,7 +870,8 @@ describe('4.3 URL and token shapes', () => {
 
   it('slack', async () => {
     await accepts('slack', { webhook_url: SLACK_URL });
-    await accepts('slack', { webhook_url: SLACK_URL.replace('https:', 'http:') });
+    const plain = await rejects('slack', { webhook_url: SLACK_URL.replace('https:', 'http:') });
+    expect(plain.body.error.message).toContain('https is required');
     await accepts('slack', {
       webhook_url: 'https://hooks.slack.com/services/T0123ABCD/B0456EFGH/abcdefghijklmnopqrstuvwx',
     });
@@ -887,12 +891,13 @@ describe('4.3 URL and token shapes', () => {
   it('teams: Workflows hosts accepted, retired connector URLs refused with an explanation', async () => {
     for (const url of [
       TEAMS_URL,
-      TEAMS_URL.replace('https:', 'http:'),
       'https://default0123456789abcdef.01.environment.api.powerplatform.com:443/powerautomate/automations/direct/workflows/0123456789abcdef/triggers/manual/paths/invoke?api-version=1&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=sigValue0123456789',
       'https://make.powerautomate.com/workflows/0123456789abcdef/triggers/manual/paths/invoke?api-version=1&sig=sigValue0123456789',
     ]) {
       await accepts('teams', { webhook_url: url });
     }
+    const plain = await rejects('teams', { webhook_url: TEAMS_URL.replace('https:', 'http:') });
+    expect(plain.body.error.message).toContain('https is required');
     for (const url of [
       'https://contoso.webhook.office.com/webhookb2/0000-1111@2222-3333/IncomingWebhook/abcdef/4444-5555',
       'https://outlook.office.com/webhook/0000-1111@2222-3333/IncomingWebhook/abcdef/4444-5555',
@@ -911,7 +916,8 @@ describe('4.3 URL and token shapes', () => {
 
   it('google chat: spaces/{space}/messages with key and token', async () => {
     await accepts('googlechat', { webhook_url: GCHAT_URL });
-    await accepts('googlechat', { webhook_url: GCHAT_URL.replace('https:', 'http:') });
+    const plain = await rejects('googlechat', { webhook_url: GCHAT_URL.replace('https:', 'http:') });
+    expect(plain.body.error.message).toContain('https is required');
     for (const url of [
       'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=k0123456789',
       'https://chat.googleapis.com/v1/spaces/AAAA/messages?token=t0123456789',
@@ -937,7 +943,7 @@ describe('4.3 URL and token shapes', () => {
     }
   });
 
-  it('matrix: room !id:server or #alias:server, homeserver http or https', async () => {
+  it('matrix: room !id:server or #alias:server, homeserver https (or http where private targets are allowed)', async () => {
     const base = { homeserver_url: 'https://matrix.example.org', access_token: 'syt_token0123456789' };
     await accepts('matrix', { ...base, room_id: '!OpaqueId:example.org' });
     await accepts('matrix', { ...base, room_id: '#ops:example.org' });

@@ -45,8 +45,9 @@ export interface SendContext {
 
 /**
  * What one attempt came to. Expected outcomes are values, not throws.
- * `reason` is a short, redacted summary of the provider's answer: it is
- * stored and shown to users, so it never contains a token or URL secret.
+ * `reason` is a short summary of the provider's answer; `sendEvent` hands it
+ * out as printable text of at most 500 characters without any config value
+ * or URL credential (see `printableReason`).
  */
 export type SendOutcome =
   | { kind: 'ok'; statusCode: number | null; configUpdate?: ChannelConfig }
@@ -57,10 +58,11 @@ export type SendOutcome =
       reason: string;
       /**
        * Whose fault it is: `destination` (the destination or credential is gone
-       * or refused; counts towards auto-disable), `message` (the provider
-       * rejected what we rendered: our bug, never disables), `other`.
+       * or refused, or its address is not allowed; counts towards auto-disable),
+       * `message` (the provider rejected what we rendered: our bug, never
+       * disables), `other` (anything else permanent; never disables).
        */
-      cause?: PermanentCause;
+      cause: PermanentCause;
       /** The destination is gone for good (a webhook's 410): disable the channel at once. */
       disableNow?: boolean;
     };
@@ -74,11 +76,17 @@ export interface Provider {
   /**
    * Checks the values' shapes (official URL forms, token formats) without any
    * network access and returns the config to store, normalised. Required and
-   * unknown keys are checked by the caller from `configKeys`.
+   * unknown keys are checked by the caller from `configKeys`. The settings
+   * decide operator-dependent rules (a Matrix homeserver may use http only
+   * when private targets are allowed).
    */
-  validateConfig(config: ChannelConfig): ConfigCheck;
-  /** User-supplied URLs the outbound-safety rule applies to (webhook URL, Matrix homeserver). */
-  userTargets(config: ChannelConfig): string[];
+  validateConfig(config: ChannelConfig, settings: ProviderSettings): ConfigCheck;
+  /**
+   * User-supplied URLs the outbound-safety rule applies to: every URL whose
+   * origin no operator API base replaces (a webhook URL, a Matrix homeserver,
+   * a Slack/Teams/Google Chat URL without its `WRENN_*_API_BASE`).
+   */
+  userTargets(config: ChannelConfig, settings: ProviderSettings): string[];
   /** Renders and sends one event. Throws only on programming errors. */
   send(input: SendInput, context: SendContext): Promise<SendOutcome>;
 }

@@ -1,4 +1,4 @@
-import { redactKnown } from '@wrenn/runtime';
+import { printableReason } from './printable-reason';
 import type { ChannelConfig, ProviderName, SendContext, SendInput, SendOutcome } from './provider';
 import { providers } from './registry';
 
@@ -23,6 +23,8 @@ export function secretFragments(config: ChannelConfig): string[] {
     fragments.add(value);
     if (!URL.canParse(value)) continue;
     const url = new URL(value);
+    if (url.username) fragments.add(url.username).add(safeDecode(url.username));
+    if (url.password) fragments.add(url.password).add(safeDecode(url.password));
     for (const segment of url.pathname.split('/')) {
       if (segment.length < MIN_FRAGMENT_LENGTH) continue;
       fragments.add(segment);
@@ -39,8 +41,9 @@ export function secretFragments(config: ChannelConfig): string[] {
 
 /**
  * Sends one event through its provider: the one entry point of the worker and
- * of test sends. Whatever the provider reports, the reason leaves here without
- * any config value or URL credential in it; an unexpected throw becomes a retry.
+ * of test sends. Whatever the provider reports, the reason leaves here once
+ * as printable text (see {@link printableReason}) without any config value or
+ * URL credential in it; an unexpected throw becomes a retry.
  */
 export async function sendEvent(provider: ProviderName, input: SendInput, context: SendContext): Promise<SendOutcome> {
   let outcome: SendOutcome;
@@ -54,5 +57,5 @@ export async function sendEvent(provider: ProviderName, input: SendInput, contex
     };
   }
   if (outcome.kind === 'ok') return outcome;
-  return { ...outcome, reason: redactKnown(outcome.reason, secretFragments(input.config)).slice(0, 500) };
+  return { ...outcome, reason: printableReason(outcome.reason, secretFragments(input.config)) };
 }

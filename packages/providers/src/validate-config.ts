@@ -1,4 +1,4 @@
-import type { ChannelConfig, ConfigCheck, ProviderName } from './provider';
+import type { ChannelConfig, ConfigCheck, ProviderName, ProviderSettings } from './provider';
 import { providers } from './registry';
 
 /** Longest accepted config value; long enough for any real URL or token. */
@@ -6,9 +6,14 @@ export const MAX_CONFIG_VALUE_LENGTH = 2048;
 
 /**
  * Validates a channel config for a provider: a flat object of strings, every
- * required key present, no unknown key, then the provider's own shape rules.
+ * required key present, no unknown key, then the provider's own shape rules
+ * (some of which depend on the operator's settings).
  */
-export function validateChannelConfig(provider: ProviderName, config: unknown): ConfigCheck {
+export function validateChannelConfig(
+  provider: ProviderName,
+  config: unknown,
+  settings: ProviderSettings,
+): ConfigCheck {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     return { ok: false, message: 'config must be an object of strings' };
   }
@@ -32,5 +37,5 @@ export function validateChannelConfig(provider: ProviderName, config: unknown): 
   for (const key of required) {
     if (!(key in trimmed)) return { ok: false, message: `config.${key} is required for ${provider}` };
   }
-  return providers[provider].validateConfig(trimmed);
+  return providers[provider].validateConfig(trimmed, settings);
 }

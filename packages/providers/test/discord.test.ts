@@ -5,7 +5,9 @@ import { destroyDiscordClients, discordProvider, embedTextLength, renderDiscordE
 import type { SendOutcome } from '../src/provider';
 import { SEVERITY_COLORS } from '../src/render';
 import { EXPECTED_TEXT, hostileEvent, oversizedEvent, sampleEvent } from './support/chat-fixtures';
-import { loopbackContext } from './support/loopback-context';
+import { loopbackContext, testSettings } from './support/loopback-context';
+
+const SETTINGS = testSettings();
 
 const TOKEN = 'Zt3-kq_9PXwYv2bLmN8rTq4sJ6hUcA1dEfGiHjKlMnOpQrStUvWxYz0123456789abcd';
 const ID = '112233445566778899';
@@ -16,14 +18,14 @@ function reasonOf(outcome: SendOutcome): string {
 
 describe('discord config', () => {
   const validate = (url: string, extra: Record<string, string> = {}) =>
-    discordProvider.validateConfig({ webhook_url: url, ...extra });
+    discordProvider.validateConfig({ webhook_url: url, ...extra }, SETTINGS);
 
   it.each([
     `https://discord.com/api/webhooks/${ID}/${TOKEN}`,
     `https://discordapp.com/api/webhooks/${ID}/${TOKEN}`,
     `https://ptb.discord.com/api/webhooks/${ID}/${TOKEN}`,
     `https://canary.discord.com/api/v10/webhooks/${ID}/${TOKEN}`,
-    `http://discord.com/api/v9/webhooks/${ID}/${TOKEN}/`,
+    `https://discord.com/api/v9/webhooks/${ID}/${TOKEN}/`,
     `https://canary.discordapp.com/api/webhooks/12345678901234567/short-token`,
   ])('accepts %s', (url) => {
     expect(validate(url).ok).toBe(true);
@@ -39,6 +41,7 @@ describe('discord config', () => {
   it.each([
     ['not a url', 'is not a URL'],
     [`ftp://discord.com/api/webhooks/${ID}/${TOKEN}`, 'must start with https://'],
+    [`http://discord.com/api/webhooks/${ID}/${TOKEN}`, 'https is required'],
     [`https://evil.example/api/webhooks/${ID}/${TOKEN}`, 'must be on discord.com'],
     [`https://discord.com.evil.example/api/webhooks/${ID}/${TOKEN}`, 'must be on discord.com'],
     [`https://user:pw@discord.com/api/webhooks/${ID}/${TOKEN}`, 'user name or password'],
@@ -61,7 +64,9 @@ describe('discord config', () => {
   });
 
   it('needs no outbound-safety check: the host is always Discord or the operator base', () => {
-    expect(discordProvider.userTargets({ webhook_url: `https://discord.com/api/webhooks/${ID}/${TOKEN}` })).toEqual([]);
+    expect(
+      discordProvider.userTargets({ webhook_url: `https://discord.com/api/webhooks/${ID}/${TOKEN}` }, SETTINGS),
+    ).toEqual([]);
   });
 });
 
@@ -258,6 +263,7 @@ describe('discord send', () => {
         kind: 'permanent',
         statusCode: 404,
         reason: 'Discord 404 (code 10015): Unknown Webhook',
+        cause: 'destination',
       });
       const wrongToken = await discordProvider.send(
         {
@@ -271,6 +277,7 @@ describe('discord send', () => {
         kind: 'permanent',
         statusCode: 401,
         reason: 'Discord 401 (code 50027): Invalid Webhook Token',
+        cause: 'destination',
       });
     } finally {
       await strict.close();
@@ -291,8 +298,18 @@ describe('discord send', () => {
       },
     });
     const outcome = await send(nextConfig());
-    expect(outcome).toMatchObject({ kind: 'permanent', statusCode: 400 });
+    expect(outcome).toMatchObject({ kind: 'permanent', statusCode: 400, cause: 'message' });
     expect(reasonOf(outcome)).toContain('embeds[0].title[BASE_TYPE_MAX_LENGTH]');
+  });
+
+  it.each([
+    [403, 50013, 'Missing Permissions', 'destination'],
+    [400, 50006, 'Cannot send an empty message', 'message'],
+    [413, 40005, 'Request entity too large', 'message'],
+    [400, 220001, 'Webhooks posted to forum channels must have a thread_name or thread_id', 'other'],
+  ])('maps %i code %i to a permanent failure caused by the %s', async (status, code, message, cause) => {
+    fake.failNext({ status, body: { code, message } });
+    expect(await send(nextConfig())).toMatchObject({ kind: 'permanent', statusCode: status, cause });
   });
 
   it('maps a timeout to a retry', async () => {
@@ -321,6 +338,6 @@ describe('discord send', () => {
 
   it('reports a stored config that no longer parses as permanent', async () => {
     const outcome = await send({ webhook_url: 'https://example.com/hook' });
-    expect(outcome).toMatchObject({ kind: 'permanent', statusCode: null });
+    expect(outcome).toMatchObject({ kind: 'permanent', statusCode: null, cause: 'destination' });
   });
 });

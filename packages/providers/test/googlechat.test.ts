@@ -8,7 +8,9 @@ import {
 import { type GoogleChatMessage, googleChatProvider, renderGoogleChatMessage, threadKeyFor } from '../src/googlechat';
 import type { SendOutcome } from '../src/provider';
 import { EXPECTED_TEXT, hostileEvent, oversizedEvent, sampleEvent } from './support/chat-fixtures';
-import { loopbackContext } from './support/loopback-context';
+import { loopbackContext, testSettings } from './support/loopback-context';
+
+const SETTINGS = testSettings();
 
 const KEY = 'AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI';
 const TOKEN = 'Vb9Xq2LmP7nR4tW8yZ1cK5dF3gH6jS0aE2uI4oQ7=';
@@ -27,21 +29,21 @@ const cardTexts = (message: GoogleChatMessage) =>
     .filter((t): t is string => t !== undefined);
 
 describe('google chat config', () => {
-  it.each([URL_, URL_.replace('https:', 'http:'), `${URL_}&messageReplyOption=REPLY_MESSAGE_OR_FAIL`])(
-    'accepts %s',
-    (url) => {
-      expect(googleChatProvider.validateConfig({ webhook_url: url })).toEqual({
-        ok: true,
-        config: { webhook_url: expect.stringContaining(`/v1/spaces/${SPACE}/messages?key=`) },
-      });
-    },
-  );
+  it.each([URL_, `${URL_}&messageReplyOption=REPLY_MESSAGE_OR_FAIL`])('accepts %s', (url) => {
+    expect(googleChatProvider.validateConfig({ webhook_url: url }, SETTINGS)).toEqual({
+      ok: true,
+      config: { webhook_url: expect.stringContaining(`/v1/spaces/${SPACE}/messages?key=`) },
+    });
+  });
 
   it('keeps only key and token in the normalised URL', () => {
     expect(
-      googleChatProvider.validateConfig({
-        webhook_url: `${URL_}&threadKey=abc&messageReplyOption=REPLY_MESSAGE_OR_FAIL`,
-      }),
+      googleChatProvider.validateConfig(
+        {
+          webhook_url: `${URL_}&threadKey=abc&messageReplyOption=REPLY_MESSAGE_OR_FAIL`,
+        },
+        SETTINGS,
+      ),
     ).toEqual({
       ok: true,
       config: { webhook_url: URL_ },
@@ -51,12 +53,13 @@ describe('google chat config', () => {
   it.each([
     ['nope', 'is not a URL'],
     [URL_.replace('https:', 'ftp:'), 'must start with https://'],
+    [URL_.replace('https:', 'http:'), 'https is required'],
     [URL_.replace('chat.googleapis.com', 'chat.googleapis.com.evil.example'), 'must be on chat.googleapis.com'],
     [URL_.replace('/messages', '/members'), 'is not a space webhook URL'],
     [URL_.replace(`&token=${encodeURIComponent(TOKEN)}`, ''), 'both its key and token'],
     [URL_.replace(`key=${KEY}&`, ''), 'both its key and token'],
   ])('rejects %s', (url, message) => {
-    const check = googleChatProvider.validateConfig({ webhook_url: url });
+    const check = googleChatProvider.validateConfig({ webhook_url: url }, SETTINGS);
     expect(check).toMatchObject({ ok: false, message: expect.stringContaining(message) });
     if (!check.ok) {
       expect(check.message).not.toContain(KEY);
@@ -64,8 +67,14 @@ describe('google chat config', () => {
     }
   });
 
-  it('has no user-supplied target', () => {
-    expect(googleChatProvider.userTargets({ webhook_url: URL_ })).toEqual([]);
+  it("is a user-supplied target unless the operator's Google Chat API base replaces its origin", () => {
+    expect(googleChatProvider.userTargets({ webhook_url: URL_ }, SETTINGS)).toEqual([URL_]);
+    expect(
+      googleChatProvider.userTargets(
+        { webhook_url: URL_ },
+        { ...SETTINGS, googleChatApiBase: 'https://proxy.example' },
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -247,6 +256,7 @@ describe('google chat send', () => {
       kind: 'permanent',
       statusCode: 401,
       reason: expect.stringMatching(/^Google Chat 401: UNAUTHENTICATED: Request had invalid/),
+      cause: 'destination',
     });
   });
 
@@ -256,17 +266,21 @@ describe('google chat send', () => {
       kind: 'permanent',
       statusCode: 404,
       reason: 'Google Chat 404: NOT_FOUND: Requested entity was not found.',
+      cause: 'destination',
     });
   });
 
-  it.each([400, 403])('maps %i to a permanent failure', async (status) => {
+  it.each([
+    [400, 'message'],
+    [403, 'destination'],
+  ])('maps %i to a permanent failure caused by the %s', async (status, cause) => {
     fake.failNext({
       status,
       body: {
         error: { code: status, message: 'bad', status: status === 400 ? 'INVALID_ARGUMENT' : 'PERMISSION_DENIED' },
       },
     });
-    expect(await send()).toMatchObject({ kind: 'permanent', statusCode: status });
+    expect(await send()).toMatchObject({ kind: 'permanent', statusCode: status, cause });
   });
 
   it.each([500, 503])('maps %i to a retry', async (status) => {

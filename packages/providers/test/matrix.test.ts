@@ -5,8 +5,10 @@ import { matrixProvider } from '../src/matrix';
 import { MATRIX_CONTENT_BUDGET_BYTES, renderMatrixContent } from '../src/matrix/render';
 import type { ChannelConfig, SendOutcome } from '../src/provider';
 import { utf8Length } from '../src/render/truncate';
-import { loopbackContext } from './support/loopback-context';
+import { loopbackContext, testSettings } from './support/loopback-context';
 import { hostileEvent, hugeEvent, sampleEvent } from './support/sample-events';
+
+const SETTINGS = testSettings();
 
 const DELIVERY = 'dlv-000000000000000000000d003';
 
@@ -22,16 +24,29 @@ describe('matrix config', () => {
   };
 
   it('normalises the homeserver URL and accepts ids and aliases', () => {
-    expect(matrixProvider.validateConfig(base)).toEqual({
+    expect(matrixProvider.validateConfig(base, SETTINGS)).toEqual({
       ok: true,
       config: { ...base, homeserver_url: 'https://matrix.example.org' },
     });
     for (const room_id of ['#ops:example.org', '!abc:example.org:8448']) {
-      expect(matrixProvider.validateConfig({ ...base, room_id }).ok).toBe(true);
+      expect(matrixProvider.validateConfig({ ...base, room_id }, SETTINGS).ok).toBe(true);
     }
-    expect(matrixProvider.validateConfig({ ...base, homeserver_url: 'http://hs.local:8008/matrix/' })).toMatchObject({
+    expect(
+      matrixProvider.validateConfig({ ...base, homeserver_url: 'http://hs.local:8008/matrix/' }, SETTINGS),
+    ).toMatchObject({
       config: { homeserver_url: 'http://hs.local:8008/matrix' },
     });
+  });
+
+  it('requires https for the homeserver unless private targets are allowed', () => {
+    const plain = { ...base, homeserver_url: 'http://matrix.example.org' };
+    const strict = matrixProvider.validateConfig(plain, testSettings({ allowPrivateTargets: false }));
+    expect(strict).toEqual({
+      ok: false,
+      message: 'config.homeserver_url must use https: the access token is sent to it, so https is required',
+    });
+    expect(matrixProvider.validateConfig(plain, testSettings({ allowPrivateTargets: true })).ok).toBe(true);
+    expect(matrixProvider.validateConfig(base, testSettings({ allowPrivateTargets: false })).ok).toBe(true);
   });
 
   it.each<ChannelConfig>([
@@ -45,13 +60,13 @@ describe('matrix config', () => {
     { ...base, room_id: '@user:example.org' },
     { ...base, access_token: 'has space' },
   ])('refuses %o', (config) => {
-    const check = matrixProvider.validateConfig(config);
+    const check = matrixProvider.validateConfig(config, SETTINGS);
     expect(check.ok).toBe(false);
     expect(JSON.stringify(check)).not.toContain('syt_abc_123');
   });
 
   it('names the homeserver as the user target', () => {
-    expect(matrixProvider.userTargets(base)).toEqual(['https://matrix.example.org/']);
+    expect(matrixProvider.userTargets(base, SETTINGS)).toEqual(['https://matrix.example.org/']);
   });
 });
 
@@ -270,6 +285,7 @@ describe('matrix send', () => {
       kind: 'permanent',
       statusCode: 404,
       reason: 'resolving the room alias: Matrix 404 M_NOT_FOUND: Room alias #nope:wrenn.test not found',
+      cause: 'destination',
     });
   });
 
@@ -307,6 +323,7 @@ describe('matrix send', () => {
       kind: 'permanent',
       statusCode: 403,
       reason: `Matrix 403 M_FORBIDDEN: User @wrenn-bot:wrenn.test not in room ${roomId} (None)`,
+      cause: 'destination',
     });
   });
 
@@ -317,6 +334,7 @@ describe('matrix send', () => {
       kind: 'permanent',
       statusCode: 401,
       reason: 'Matrix 401 M_UNKNOWN_TOKEN: Invalid access token passed.',
+      cause: 'destination',
     });
     fake.revokeToken(bot.accessToken, { softLogout: true });
     expect(reasonOf(await send())).toContain('log in again');
@@ -325,17 +343,20 @@ describe('matrix send', () => {
   it('redacts the token when an answer echoes it', async () => {
     fake.failNext({ status: 400, body: { errcode: 'M_BAD_JSON', error: `bad request for token ${bot.accessToken}` } });
     const outcome = await send();
-    expect(outcome).toMatchObject({ kind: 'permanent', statusCode: 400 });
+    expect(outcome).toMatchObject({ kind: 'permanent', statusCode: 400, cause: 'message' });
     expect(reasonOf(outcome)).not.toContain(bot.accessToken);
     expect(reasonOf(outcome)).toContain('[redacted]');
   });
 
   it.each([
-    [413, 'M_TOO_LARGE'],
-    [404, 'M_UNRECOGNIZED'],
-  ])('gives up on %i %s', async (status, errcode) => {
+    [413, 'M_TOO_LARGE', 'message'],
+    [400, 'M_NOT_JSON', 'message'],
+    [404, 'M_UNRECOGNIZED', 'destination'],
+    [401, 'M_MISSING_TOKEN', 'destination'],
+    [400, 'M_UNKNOWN', 'other'],
+  ])('gives up on %i %s, caused by the %s', async (status, errcode, cause) => {
     fake.failNext({ status, body: { errcode, error: 'no' } });
-    expect(await send()).toMatchObject({ kind: 'permanent', statusCode: status });
+    expect(await send()).toMatchObject({ kind: 'permanent', statusCode: status, cause });
   });
 
   it('retries a 5xx, then succeeds', async () => {
@@ -352,12 +373,32 @@ describe('matrix send', () => {
   it('refuses a loopback homeserver when private targets are not allowed', async () => {
     const guarded = loopbackContext({ allowPrivateTargets: false });
     try {
+      const https = { ...config, homeserver_url: fake.origin.replace('http:', 'https:') };
+      const outcome = await matrixProvider.send(
+        { deliveryId: DELIVERY, event: sampleEvent('host.up'), config: https },
+        guarded,
+      );
+      expect(outcome).toMatchObject({ kind: 'permanent', statusCode: null, cause: 'destination' });
+      expect(reasonOf(outcome)).toMatch(/is not allowed \(loopback\)/);
+      expect(fake.received).toHaveLength(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('does not send the token to a stored http homeserver once private targets are not allowed', async () => {
+    const guarded = loopbackContext({ allowPrivateTargets: false });
+    try {
       const outcome = await matrixProvider.send(
         { deliveryId: DELIVERY, event: sampleEvent('host.up'), config },
         guarded,
       );
-      expect(outcome).toMatchObject({ kind: 'permanent', statusCode: null });
-      expect(reasonOf(outcome)).toMatch(/is not allowed \(loopback\)/);
+      expect(outcome).toEqual({
+        kind: 'permanent',
+        statusCode: null,
+        reason: 'config.homeserver_url must use https: the access token is sent to it, so https is required',
+        cause: 'destination',
+      });
       expect(fake.received).toHaveLength(0);
     } finally {
       await guarded.close();

@@ -5,7 +5,9 @@ import type { SendOutcome } from '../src/provider';
 import { SEVERITY_COLORS } from '../src/render';
 import { renderSlackMessage, slackProvider } from '../src/slack';
 import { EXPECTED_TEXT, hostileEvent, oversizedEvent, sampleEvent } from './support/chat-fixtures';
-import { loopbackContext } from './support/loopback-context';
+import { loopbackContext, testSettings } from './support/loopback-context';
+
+const SETTINGS = testSettings();
 
 const SECRET = 'Xq7bT2mK9pLw4vN8rS1dF6gH';
 const HOOK = `T0AB12CD3/B0EF45GH6/${SECRET}`;
@@ -31,10 +33,10 @@ function allTexts(message: ReturnType<typeof renderSlackMessage>): string[] {
 }
 
 describe('slack config', () => {
-  it.each([URL_, `http://hooks.slack.com/services/${HOOK}/`, `https://HOOKS.slack.com/services/${HOOK}`])(
+  it.each([URL_, `https://hooks.slack.com/services/${HOOK}/`, `https://HOOKS.slack.com/services/${HOOK}`])(
     'accepts %s',
     (url) => {
-      expect(slackProvider.validateConfig({ webhook_url: url })).toEqual({
+      expect(slackProvider.validateConfig({ webhook_url: url }, SETTINGS)).toEqual({
         ok: true,
         config: { webhook_url: expect.stringMatching(/hooks\.slack\.com\/services\/T0AB12CD3\/B0EF45GH6\//) },
       });
@@ -44,6 +46,7 @@ describe('slack config', () => {
   it.each([
     ['nope', 'is not a URL'],
     [`ftp://hooks.slack.com/services/${HOOK}`, 'must start with https://'],
+    [`http://hooks.slack.com/services/${HOOK}`, 'https is required'],
     [`https://hooks.slack.com.evil.example/services/${HOOK}`, 'must be on hooks.slack.com'],
     [`https://evil.example/services/${HOOK}`, 'must be on hooks.slack.com'],
     [`https://hooks.slack.com/triggers/T0AB12CD3/123/${SECRET}`, 'Workflow Builder'],
@@ -51,20 +54,25 @@ describe('slack config', () => {
     [`https://hooks.slack.com/services/x0AB12CD3/B0EF45GH6/${SECRET}`, 'copy it again'],
     [`https://hooks.slack.com/services/T0AB12CD3/B0EF45GH6/${SECRET}%21`, 'copy it again'],
   ])('rejects %s', (url, message) => {
-    const check = slackProvider.validateConfig({ webhook_url: url });
+    const check = slackProvider.validateConfig({ webhook_url: url }, SETTINGS);
     expect(check).toMatchObject({ ok: false, message: expect.stringContaining(message) });
     if (!check.ok) expect(check.message).not.toContain(SECRET);
   });
 
   it('accepts short ids and secrets', () => {
-    expect(slackProvider.validateConfig({ webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' })).toEqual({
+    expect(
+      slackProvider.validateConfig({ webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' }, SETTINGS),
+    ).toEqual({
       ok: true,
       config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
     });
   });
 
-  it('has no user-supplied target', () => {
-    expect(slackProvider.userTargets({ webhook_url: URL_ })).toEqual([]);
+  it("is a user-supplied target unless the operator's Slack API base replaces its origin", () => {
+    expect(slackProvider.userTargets({ webhook_url: URL_ }, SETTINGS)).toEqual([URL_]);
+    expect(
+      slackProvider.userTargets({ webhook_url: URL_ }, { ...SETTINGS, slackApiBase: 'https://proxy.example' }),
+    ).toEqual([]);
   });
 });
 
@@ -236,17 +244,48 @@ describe('slack send', () => {
 
   it('maps a revoked hook (404 no_service) to a permanent failure', async () => {
     const outcome = await send(undefined, `https://hooks.slack.com/services/T0AB12CD3/B0EF45GH9/${SECRET}`);
-    expect(outcome).toEqual({ kind: 'permanent', statusCode: 404, reason: 'Slack 404: no_service' });
+    expect(outcome).toEqual({
+      kind: 'permanent',
+      statusCode: 404,
+      reason: 'Slack 404: no_service',
+      cause: 'destination',
+    });
   });
 
   it('maps an archived channel (410) to a permanent failure', async () => {
     const outcome = await send(undefined, 'https://hooks.slack.com/services/T0AB12CD3/B0EF45GH7/archivedarchived');
-    expect(outcome).toEqual({ kind: 'permanent', statusCode: 410, reason: 'Slack 410: channel_is_archived' });
+    expect(outcome).toEqual({
+      kind: 'permanent',
+      statusCode: 410,
+      reason: 'Slack 410: channel_is_archived',
+      cause: 'destination',
+    });
   });
 
   it('maps invalid_blocks (400) to a permanent failure', async () => {
     fake.failNext({ status: 400, body: 'invalid_blocks' });
-    expect(await send()).toEqual({ kind: 'permanent', statusCode: 400, reason: 'Slack 400: invalid_blocks' });
+    expect(await send()).toEqual({
+      kind: 'permanent',
+      statusCode: 400,
+      reason: 'Slack 400: invalid_blocks',
+      cause: 'message',
+    });
+  });
+
+  it.each([
+    [403, 'invalid_token', 'destination'],
+    [403, 'action_prohibited', 'destination'],
+    [404, 'channel_not_found', 'destination'],
+    [404, 'no_team', 'destination'],
+    [400, 'invalid_payload', 'message'],
+    [400, 'no_text', 'message'],
+    [400, 'too_many_attachments', 'message'],
+    [400, 'user_not_found', 'other'],
+    [400, 'something_new', 'other'],
+    [403, 'something_new', 'destination'],
+  ] as const)('maps %i %s to a permanent failure caused by the %s', async (status, body, cause) => {
+    fake.failNext({ status, body, headers: { 'content-type': 'text/html' } });
+    expect(await send()).toEqual({ kind: 'permanent', statusCode: status, reason: `Slack ${status}: ${body}`, cause });
   });
 
   it('maps 5xx to a retry', async () => {
@@ -256,7 +295,8 @@ describe('slack send', () => {
 
   it('maps a redirect to a retry (redirects are never followed)', async () => {
     fake.failNext({ status: 302, headers: { location: 'https://evil.example/' } });
-    expect(await send()).toMatchObject({ kind: 'retry', statusCode: null });
+    expect(await send()).toMatchObject({ kind: 'retry', statusCode: 302 });
+    expect(fake.received.filter((r) => r.url.includes('evil'))).toEqual([]);
   });
 
   it('maps a timeout to a retry', async () => {

@@ -5,7 +5,9 @@ import { type FakeTeams, startFakeTeams, TEAMS_FAKE_MAX_BYTES } from '../../test
 import type { SendOutcome } from '../src/provider';
 import { RETIRED_CONNECTOR_MESSAGE, renderTeamsMessage, type TeamsMessage, teamsProvider } from '../src/teams';
 import { EXPECTED_TEXT, hostileEvent, oversizedEvent, sampleEvent } from './support/chat-fixtures';
-import { loopbackContext } from './support/loopback-context';
+import { loopbackContext, testSettings } from './support/loopback-context';
+
+const SETTINGS = testSettings();
 
 const SIG = 'Qm7xR2pLk9Tz4WvB8nC1dE6fG3hJ5sA0uY';
 const LOGIC = `https://prod-12.westeurope.logic.azure.com:443/workflows/8c7f2d9e4b1a4c6f9e2d7b3a5c8f1e0d/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${SIG}`;
@@ -43,15 +45,14 @@ describe('teams config', () => {
   it.each([
     LOGIC,
     POWER_PLATFORM,
-    LOGIC.replace('https:', 'http:'),
     `https://eu.api.powerautomate.com/workflows/abc/triggers/manual/paths/invoke?sig=${SIG}`,
     `https://flow.microsoft.com/workflows/abc/triggers/manual/paths/invoke?sig=${SIG}`,
   ])('accepts %s', (url) => {
-    expect(teamsProvider.validateConfig({ webhook_url: url })).toMatchObject({ ok: true });
+    expect(teamsProvider.validateConfig({ webhook_url: url }, SETTINGS)).toMatchObject({ ok: true });
   });
 
   it('keeps the URL whole (the sig is part of it), without the default port', () => {
-    expect(teamsProvider.validateConfig({ webhook_url: LOGIC })).toEqual({
+    expect(teamsProvider.validateConfig({ webhook_url: LOGIC }, SETTINGS)).toEqual({
       ok: true,
       config: { webhook_url: LOGIC.replace(':443', '') },
     });
@@ -61,7 +62,7 @@ describe('teams config', () => {
     `https://contoso.webhook.office.com/webhookb2/0a1b@0a1b/IncomingWebhook/abc/def/${SIG}`,
     `https://outlook.office.com/webhook/0a1b@0a1b/IncomingWebhook/abc/${SIG}`,
   ])('rejects the retired connector URL %s and says what to do', (url) => {
-    const check = teamsProvider.validateConfig({ webhook_url: url });
+    const check = teamsProvider.validateConfig({ webhook_url: url }, SETTINGS);
     expect(check).toEqual({ ok: false, message: RETIRED_CONNECTOR_MESSAGE });
     expect(RETIRED_CONNECTOR_MESSAGE).toMatch(/retired/);
     expect(RETIRED_CONNECTOR_MESSAGE).toMatch(/Workflows/);
@@ -71,18 +72,22 @@ describe('teams config', () => {
   it.each([
     ['not a url', 'is not a URL'],
     [LOGIC.replace('https:', 'ftp:'), 'must start with https://'],
+    [LOGIC.replace('https:', 'http:'), 'https is required'],
     [LOGIC.replace('westeurope.logic.azure.com', 'logic.azure.com.evil.example'), 'must be a Teams Workflows URL'],
     [`https://example.com/workflows/x/triggers/manual/paths/invoke?sig=${SIG}`, 'must be a Teams Workflows URL'],
     [LOGIC.replace(`&sig=${SIG}`, ''), 'no sig parameter'],
     [`https://prod-12.westeurope.logic.azure.com/subscriptions/x?sig=${SIG}`, 'not a workflow trigger URL'],
   ])('rejects %s', (url, message) => {
-    const check = teamsProvider.validateConfig({ webhook_url: url });
+    const check = teamsProvider.validateConfig({ webhook_url: url }, SETTINGS);
     expect(check).toMatchObject({ ok: false, message: expect.stringContaining(message) });
     if (!check.ok) expect(check.message).not.toContain(SIG);
   });
 
-  it('has no user-supplied target', () => {
-    expect(teamsProvider.userTargets({ webhook_url: LOGIC })).toEqual([]);
+  it("is a user-supplied target unless the operator's Teams API base replaces its origin", () => {
+    expect(teamsProvider.userTargets({ webhook_url: LOGIC }, SETTINGS)).toEqual([LOGIC]);
+    expect(
+      teamsProvider.userTargets({ webhook_url: LOGIC }, { ...SETTINGS, teamsApiBase: 'https://proxy.example' }),
+    ).toEqual([]);
   });
 });
 
@@ -284,12 +289,19 @@ describe('teams send', () => {
       statusCode: 401,
       reason:
         'Teams 401: DirectApiAuthorizationRequired: The request must be authenticated only by Shared Access scheme.',
+      cause: 'destination',
     });
   });
 
-  it.each([400, 403, 404])('maps %i to a permanent failure', async (status) => {
+  it.each([
+    [400, 'message'],
+    [403, 'destination'],
+    [404, 'destination'],
+    [413, 'message'],
+    [422, 'other'],
+  ] as const)('maps %i to a permanent failure caused by the %s', async (status, cause) => {
     fake.failNext({ status, body: { error: { code: 'X', message: 'nope' } } });
-    expect(await send()).toEqual({ kind: 'permanent', statusCode: status, reason: `Teams ${status}: X: nope` });
+    expect(await send()).toEqual({ kind: 'permanent', statusCode: status, reason: `Teams ${status}: X: nope`, cause });
   });
 
   it.each([500, 502, 503])('maps %i to a retry', async (status) => {

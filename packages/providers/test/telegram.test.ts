@@ -5,8 +5,10 @@ import { parseTelegramHtml } from '../../testing/src/fakes/telegram-html';
 import type { ChannelConfig, SendOutcome } from '../src/provider';
 import { telegramProvider } from '../src/telegram';
 import { renderTelegramMessage, renderTelegramText, TELEGRAM_TEXT_LIMIT } from '../src/telegram/render';
-import { loopbackContext } from './support/loopback-context';
+import { loopbackContext, testSettings } from './support/loopback-context';
 import { hostileEvent, hugeEvent, sampleEvent } from './support/sample-events';
+
+const SETTINGS = testSettings();
 
 const CHAT = '-1001234567890';
 const DELIVERY = 'dlv-000000000000000000000d002';
@@ -25,10 +27,13 @@ function reasonOf(outcome: SendOutcome): string {
 describe('telegram config', () => {
   it('accepts numeric chat ids, channel usernames and a topic', () => {
     for (const chat_id of ['-1001234567890', '-123456', '42424242', '@wrenn_status']) {
-      expect(telegramProvider.validateConfig({ bot_token: FAKE_TELEGRAM_TOKEN, chat_id }).ok).toBe(true);
+      expect(telegramProvider.validateConfig({ bot_token: FAKE_TELEGRAM_TOKEN, chat_id }, SETTINGS).ok).toBe(true);
     }
     expect(
-      telegramProvider.validateConfig({ bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT, message_thread_id: '17' }),
+      telegramProvider.validateConfig(
+        { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT, message_thread_id: '17' },
+        SETTINGS,
+      ),
     ).toEqual({ ok: true, config: { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT, message_thread_id: '17' } });
   });
 
@@ -42,13 +47,13 @@ describe('telegram config', () => {
     { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT, message_thread_id: '0' },
     { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT, message_thread_id: '-3' },
   ])('refuses %o without echoing the token', (config) => {
-    const check = telegramProvider.validateConfig(config);
+    const check = telegramProvider.validateConfig(config, SETTINGS);
     expect(check.ok).toBe(false);
     expect(JSON.stringify(check)).not.toContain(FAKE_TELEGRAM_TOKEN.split(':')[1]);
   });
 
   it('has no user-supplied target', () => {
-    expect(telegramProvider.userTargets({ bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT })).toEqual([]);
+    expect(telegramProvider.userTargets({ bot_token: FAKE_TELEGRAM_TOKEN, chat_id: CHAT }, SETTINGS)).toEqual([]);
   });
 });
 
@@ -239,6 +244,7 @@ describe('telegram send', () => {
     expect(await send(undefined, { ...config, chat_id: '-1005555', message_thread_id: '18' })).toMatchObject({
       kind: 'permanent',
       reason: 'Telegram 400: Bad Request: message thread not found',
+      cause: 'destination',
     });
   });
 
@@ -280,6 +286,7 @@ describe('telegram send', () => {
       kind: 'permanent',
       statusCode: 403,
       reason: 'Telegram 403: Forbidden: bot was kicked from the group chat',
+      cause: 'destination',
     });
   });
 
@@ -288,13 +295,49 @@ describe('telegram send', () => {
       kind: 'permanent',
       statusCode: 400,
       reason: 'Telegram 400: Bad Request: chat not found',
+      cause: 'destination',
     });
+  });
+
+  it('blames a blocked bot on the destination', async () => {
+    fake.addChat({ id: 4545, type: 'private' });
+    fake.forbidChat(4545, 'Forbidden: bot was blocked by the user');
+    expect(await send(undefined, { ...config, chat_id: '4545' })).toEqual({
+      kind: 'permanent',
+      statusCode: 403,
+      reason: 'Telegram 403: Forbidden: bot was blocked by the user',
+      cause: 'destination',
+    });
+  });
+
+  it.each([
+    'Bad Request: can\'t parse entities: Unsupported start tag "blink" at byte offset 3',
+    'Bad Request: message is too long',
+    'Bad Request: message text is empty',
+  ])('blames "%s" on our message', async (description) => {
+    fake.failNext({ status: 400, body: { ok: false, error_code: 400, description } });
+    expect(await send()).toEqual({
+      kind: 'permanent',
+      statusCode: 400,
+      reason: `Telegram 400: ${description}`,
+      cause: 'message',
+    });
+  });
+
+  it('calls an unexplained 400 neither the destination nor the message', async () => {
+    fake.failNext({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: something new' } });
+    expect(await send()).toMatchObject({ kind: 'permanent', statusCode: 400, cause: 'other' });
   });
 
   it('gives up on a revoked token without naming it', async () => {
     fake.revokeToken(FAKE_TELEGRAM_TOKEN);
     const outcome = await send();
-    expect(outcome).toEqual({ kind: 'permanent', statusCode: 401, reason: 'Telegram 401: Unauthorized' });
+    expect(outcome).toEqual({
+      kind: 'permanent',
+      statusCode: 401,
+      reason: 'Telegram 401: Unauthorized',
+      cause: 'destination',
+    });
   });
 
   it('redacts the token when an answer echoes it', async () => {

@@ -8,8 +8,10 @@ import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '../../testin
 import type { SendInput } from '../src/provider';
 import { webhookProvider } from '../src/webhook';
 import { renderWebhookBody, webhookHeaders } from '../src/webhook/render';
-import { loopbackContext } from './support/loopback-context';
+import { loopbackContext, testSettings } from './support/loopback-context';
 import { hostileEvent, hugeEvent, sampleEvent } from './support/sample-events';
+
+const SETTINGS = testSettings();
 
 const DELIVERY = 'dlv-000000000000000000000d001';
 
@@ -28,22 +30,22 @@ function wrennSignatureMatches(req: ReceivedRequest, key: Buffer): boolean {
 
 describe('webhook config', () => {
   it('accepts http and https URLs and keeps the secret as typed', () => {
-    expect(webhookProvider.validateConfig({ url: 'https://example.com/hook?x=1', secret: 'abc' })).toEqual({
+    expect(webhookProvider.validateConfig({ url: 'https://example.com/hook?x=1', secret: 'abc' }, SETTINGS)).toEqual({
       ok: true,
       config: { url: 'https://example.com/hook?x=1', secret: 'abc' },
     });
-    expect(webhookProvider.validateConfig({ url: 'http://example.com' }).ok).toBe(true);
+    expect(webhookProvider.validateConfig({ url: 'http://example.com' }, SETTINGS).ok).toBe(true);
   });
 
   it.each(['ftp://example.com/x', 'not a url', 'https://user:pw@example.com/hook', 'file:///etc/passwd'])(
     'refuses %s',
     (url) => {
-      expect(webhookProvider.validateConfig({ url }).ok).toBe(false);
+      expect(webhookProvider.validateConfig({ url }, SETTINGS).ok).toBe(false);
     },
   );
 
   it('names the URL as the user target', () => {
-    expect(webhookProvider.userTargets({ url: 'https://example.com/h' })).toEqual(['https://example.com/h']);
+    expect(webhookProvider.userTargets({ url: 'https://example.com/h' }, SETTINGS)).toEqual(['https://example.com/h']);
   });
 });
 
@@ -258,6 +260,7 @@ describe('webhook send', () => {
       kind: 'permanent',
       statusCode: 410,
       reason: 'HTTP 410: gone (endpoint gone)',
+      cause: 'destination',
       disableNow: true,
     });
   });

@@ -3,11 +3,25 @@ import {
   type ChannelConfig,
   type OutboundHttp,
   type ProviderName,
+  type ProviderSettings,
   providers,
   TargetNotAllowedError,
+  validateChannelConfig,
 } from '@wrenn/providers';
+import { invalid } from '../http/app-error';
 
 export type TargetCheck = { ok: true } | { ok: false; message: string };
+
+/**
+ * Checks a config against its provider's rules (some depend on the
+ * operator's settings) and returns the normalised config to store; a bad
+ * config is a 400 whose message names the key to fix, never a value.
+ */
+export function validatedConfig(settings: ProviderSettings, provider: ProviderName, config: unknown): ChannelConfig {
+  const check = validateChannelConfig(provider, config, settings);
+  if (!check.ok) throw invalid(check.message);
+  return check.config;
+}
 
 /**
  * The outbound-safety rule at create, rotate and test time: every
@@ -16,10 +30,11 @@ export type TargetCheck = { ok: true } | { ok: false; message: string };
  */
 export async function checkOutboundTargets(
   http: OutboundHttp,
+  settings: ProviderSettings,
   provider: ProviderName,
   config: ChannelConfig,
 ): Promise<TargetCheck> {
-  for (const url of providers[provider].userTargets(config)) {
+  for (const url of providers[provider].userTargets(config, settings)) {
     try {
       await http.checkTarget(url);
     } catch (err) {

@@ -2,13 +2,13 @@ import type { AuditActor } from '@wrenn/audit';
 import { openConfig, sealConfig } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
 import { newId } from '@wrenn/events';
-import { isProviderName, type ProviderName, validateChannelConfig } from '@wrenn/providers';
+import { isProviderName, type ProviderName } from '@wrenn/providers';
 import type { ApiDeps } from '../deps';
 import { AppError, invalid, notFound } from '../http/app-error';
 import type { AuthContext } from '../http/auth';
 import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
-import { checkOutboundTargets, withGeneratedSecret } from './channel-config';
+import { checkOutboundTargets, validatedConfig, withGeneratedSecret } from './channel-config';
 import {
   deleteChannel,
   findChannel,
@@ -22,10 +22,10 @@ import {
   ChannelList,
   ChannelPathParams,
   ChannelWithSecret,
-  CreateChannelBody,
+  createChannelBody,
   ReplaceConfigBody,
-  TestSendBody,
   TestSendResult,
+  testSendBody,
   UpdateChannelBody,
 } from './channel-schemas';
 import { channelRef, serializeChannel } from './channel-serializer';
@@ -52,7 +52,7 @@ function storedProvider(row: ChannelRow): ProviderName {
 /** Adds a generated webhook secret when none was given, applies the outbound-safety rule and seals the config for storage. */
 async function prepareConfig(deps: ApiDeps, provider: ProviderName, config: Record<string, string>) {
   const withSecret = withGeneratedSecret(provider, config);
-  const target = await checkOutboundTargets(deps.http, provider, withSecret.config);
+  const target = await checkOutboundTargets(deps.http, deps.providerSettings, provider, withSecret.config);
   if (!target.ok) throw invalid(target.message);
   return { sealed: sealConfig(deps.secrets, withSecret.config), generatedSecret: withSecret.generatedSecret };
 }
@@ -80,7 +80,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     summary: 'Create a channel',
     tag: TAG,
     auth: 'user',
-    body: CreateChannelBody,
+    body: createChannelBody(deps.providerSettings),
     responses: {
       201: {
         description:
@@ -147,7 +147,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     summary: 'Send a channel.test event to an unsaved config',
     tag: TAG,
     auth: 'user',
-    body: TestSendBody,
+    body: testSendBody(deps.providerSettings),
     responses: {
       200: { description: 'The provider accepted the test event', schema: TestSendResult },
       400: errorResponse('Invalid body or config, or a refused target address (`invalid_request`)'),
@@ -233,9 +233,8 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       const existing = await findChannel(deps.db, auth.teamUuid, params.id);
       if (!existing) throw notFound('channel');
       const provider = storedProvider(existing);
-      const check = validateChannelConfig(provider, body.config);
-      if (!check.ok) throw invalid(check.message);
-      const { sealed, generatedSecret } = await prepareConfig(deps, provider, check.config);
+      const config = validatedConfig(deps.providerSettings, provider, body.config);
+      const { sealed, generatedSecret } = await prepareConfig(deps, provider, config);
       const row = await deps.db.transaction().execute(async (trx) => {
         const replaced = await replaceChannelConfig(trx, auth.teamUuid, params.id, sealed);
         if (!replaced) throw notFound('channel');

@@ -1,5 +1,11 @@
 import { EVENT_TYPES, parseId } from '@wrenn/events';
-import { MAX_CONFIG_VALUE_LENGTH, PROVIDER_NAMES, type ProviderName, validateChannelConfig } from '@wrenn/providers';
+import {
+  MAX_CONFIG_VALUE_LENGTH,
+  PROVIDER_NAMES,
+  type ProviderName,
+  type ProviderSettings,
+  validateChannelConfig,
+} from '@wrenn/providers';
 import { z } from 'zod';
 
 // Schemas of the channel routes. Requests are validated with these and the
@@ -72,22 +78,6 @@ export const ConfigMap = z
   )
   .meta({ description: `Provider settings, a flat object of strings. Values are write-only. ${CONFIG_KEYS_DOC}` });
 
-/**
- * Checks `config` against its provider's rules and replaces it with the
- * normalised config to store. The provider's messages name the key to fix.
- */
-function withProviderConfig<T extends { provider: ProviderName; config: Record<string, string> }>(
-  body: T,
-  ctx: z.core.$RefinementCtx<T>,
-): T {
-  const check = validateChannelConfig(body.provider, body.config);
-  if (!check.ok) {
-    ctx.addIssue({ code: 'custom', message: check.message, input: body.config });
-    return z.NEVER;
-  }
-  return { ...body, config: check.config };
-}
-
 const unknownFields = (allowed: readonly string[]) => (issue: z.core.$ZodRawIssue) =>
   issue.code === 'unrecognized_keys'
     ? `unknown field ${(issue.keys as string[]).map((k) => JSON.stringify(k)).join(', ')} (allowed: ${allowed.join(', ')})`
@@ -95,14 +85,35 @@ const unknownFields = (allowed: readonly string[]) => (issue: z.core.$ZodRawIssu
       ? 'must be a JSON object'
       : undefined;
 
-/** `POST /v1/channels`; parses to the normalised name, events and config. */
-export const CreateChannelBody = z
-  .strictObject(
-    { name: ChannelName, provider: ProviderField, config: ConfigMap, events: EventList },
-    { error: unknownFields(['name', 'provider', 'config', 'events']) },
-  )
-  .transform(withProviderConfig);
-export type CreateChannelBody = z.output<typeof CreateChannelBody>;
+/**
+ * Checks `config` against its provider's rules, some of which depend on the
+ * operator's settings, and replaces it with the normalised config to store.
+ * The provider's messages name the key to fix, never a value.
+ */
+function withProviderConfig(settings: ProviderSettings) {
+  return <T extends { provider: ProviderName; config: Record<string, string> }>(
+    body: T,
+    ctx: z.core.$RefinementCtx<T>,
+  ): T => {
+    const check = validateChannelConfig(body.provider, body.config, settings);
+    if (!check.ok) {
+      ctx.addIssue({ code: 'custom', message: check.message, input: body.config });
+      return z.NEVER;
+    }
+    return { ...body, config: check.config };
+  };
+}
+
+const CreateChannelFields = z.strictObject(
+  { name: ChannelName, provider: ProviderField, config: ConfigMap, events: EventList },
+  { error: unknownFields(['name', 'provider', 'config', 'events']) },
+);
+
+/** `POST /v1/channels` under the given settings; parses to the normalised name, events and config. */
+export function createChannelBody(settings: ProviderSettings) {
+  return CreateChannelFields.transform(withProviderConfig(settings));
+}
+export type CreateChannelBody = z.output<ReturnType<typeof createChannelBody>>;
 
 /** `PATCH /v1/channels/{id}`: at least one of name, events, enabled. */
 export const UpdateChannelBody = z
@@ -127,10 +138,16 @@ export const ReplaceConfigBody = z.strictObject({ config: ConfigMap }, { error: 
 export type ReplaceConfigBody = z.output<typeof ReplaceConfigBody>;
 
 /** `POST /v1/channels/test`: a config to try, stored nowhere. */
-export const TestSendBody = z
-  .strictObject({ provider: ProviderField, config: ConfigMap }, { error: unknownFields(['provider', 'config']) })
-  .transform(withProviderConfig);
-export type TestSendBody = z.output<typeof TestSendBody>;
+const TestSendFields = z.strictObject(
+  { provider: ProviderField, config: ConfigMap },
+  { error: unknownFields(['provider', 'config']) },
+);
+
+/** `POST /v1/channels/test` under the given settings: a config to try, stored nowhere. */
+export function testSendBody(settings: ProviderSettings) {
+  return TestSendFields.transform(withProviderConfig(settings));
+}
+export type TestSendBody = z.output<ReturnType<typeof testSendBody>>;
 
 const CHANNEL_ID_PATTERN = /^ch-[0-9a-z]{25}$/;
 

@@ -20,7 +20,7 @@ export async function sendTestEvent(
   provider: ProviderName,
   config: ChannelConfig,
 ): Promise<TestSendResult> {
-  const target = await checkOutboundTargets(deps.http, provider, config);
+  const target = await checkOutboundTargets(deps.http, deps.providerSettings, provider, config);
   if (!target.ok) return { ok: false, reason: 'refused_target', message: target.message };
 
   const event = testEvent(auth.teamId, { type: 'user', id: auth.userId, ...(auth.name ? { name: auth.name } : {}) });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
 import { createProducerConnection, createQueues, newId } from '@wrenn/events';
-import { createOutboundHttp, type ProviderSettings } from '@wrenn/providers';
+import { createOutboundHttp, type OutboundHttpOptions, type ProviderSettings } from '@wrenn/providers';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { SignJWT } from 'jose';
@@ -53,10 +53,16 @@ export async function signToken(secret: string, claims: Partial<TokenClaims> = {
 
 /**
  * The API wired to a fresh database and its own queue prefix on the shared Redis,
- * exactly as main.ts wires it. Pass `providerSettings` to point providers at fakes.
+ * exactly as main.ts wires it. Pass `providerSettings` to point providers at fakes
+ * and `outbound` to give the outbound client a scripted resolver.
  */
 export async function createTestApi(
-  options: { providerSettings?: Partial<ProviderSettings>; maxChannelsPerTeam?: number; logLevel?: string } = {},
+  options: {
+    providerSettings?: Partial<ProviderSettings>;
+    outbound?: Omit<OutboundHttpOptions, 'allowPrivateTargets'>;
+    maxChannelsPerTeam?: number;
+    logLevel?: string;
+  } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase();
   const redis = createProducerConnection(testRedisUrl());
@@ -74,7 +80,7 @@ export async function createTestApi(
     userAgent: 'Wrenn-Webhooks/test',
     ...options.providerSettings,
   };
-  const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
+  const http = createOutboundHttp({ ...options.outbound, allowPrivateTargets: providerSettings.allowPrivateTargets });
   const encryptionKey = randomBytes(32).toString('hex');
   const jwtSecret = randomBytes(32).toString('hex');
   const publishEvents = createEventPublisher({ queue: queues.events });

@@ -75,7 +75,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
           { settings: deps.providerSettings, http: deps.http },
         )
       : // Our keys do not open the stored config: an operator problem, not the destination's.
-        { kind: 'permanent', statusCode: null, reason: 'the stored config could not be decrypted' };
+        { kind: 'permanent', statusCode: null, reason: 'the stored config could not be decrypted', cause: 'other' };
     const latencyMs = Math.round(performance.now() - started);
 
     const final = outcome.kind === 'permanent' || (outcome.kind === 'retry' && isLastAttempt(job, deps.schedule));

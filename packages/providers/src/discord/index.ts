@@ -19,7 +19,8 @@ export const discordProvider: Provider = {
 
   async send({ event, config }, { settings }) {
     const hook = parseDiscordWebhookUrl(config.webhook_url ?? '');
-    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message };
+    // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
+    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
     const threadId = config.thread_id ?? hook.threadId;
     const embed = renderDiscordEmbed(event);
     const discord = await loadDiscord();

@@ -1,12 +1,26 @@
 import { MAX_RETRY_AFTER_MS } from '@wrenn/events';
 import { redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
-import { classifyStatus } from '../outbound/status-class';
-import type { SendOutcome } from '../provider';
+import { causeForStatus, classifyStatus } from '../outbound/status-class';
+import type { PermanentCause, SendOutcome } from '../provider';
 
 type DiscordModule = typeof import('discord.js');
 
-const MAX_REASON = 300;
+/** JSON error codes saying the webhook is gone: 10015 Unknown Webhook, 50027 Invalid Webhook Token. */
+const DESTINATION_CODES = new Set([10015, 50027]);
+/**
+ * JSON error codes saying our message was refused: 50035 Invalid Form Body,
+ * 50006 empty message, 40005 request entity too large.
+ */
+const MESSAGE_CODES = new Set([50035, 50006, 40005]);
+
+/** Whose fault a permanent Discord answer is, by its JSON code first and its status second. */
+export function discordCause(status: number, code: unknown): PermanentCause {
+  const numeric = typeof code === 'number' ? code : Number(code);
+  if (DESTINATION_CODES.has(numeric)) return 'destination';
+  if (MESSAGE_CODES.has(numeric)) return 'message';
+  return causeForStatus(status);
+}
 
 /**
  * Maps what discord.js threw to an outcome. Its errors carry the request URL,
@@ -17,7 +31,7 @@ export function outcomeForDiscordError(
   discord: DiscordModule,
   secrets: { token: string; timeoutMs: number },
 ): SendOutcome {
-  const clean = (text: string) => redactKnown(text, [secrets.token]).slice(0, MAX_REASON);
+  const clean = (text: string) => redactKnown(text, [secrets.token]);
 
   if (err instanceof discord.RateLimitError) {
     const waitMs = Math.max(err.retryAfter, err.timeToReset);
@@ -37,7 +51,7 @@ export function outcomeForDiscordError(
   if (err instanceof discord.DiscordAPIError) {
     const reason = clean(`Discord ${err.status} (code ${err.code}): ${err.message.replace(/\s+/g, ' ')}`);
     return classifyStatus(err.status) === 'permanent'
-      ? { kind: 'permanent', statusCode: err.status, reason }
+      ? { kind: 'permanent', statusCode: err.status, reason, cause: discordCause(err.status, err.code) }
       : { kind: 'retry', statusCode: err.status, reason };
   }
   if (err instanceof discord.HTTPError) {

@@ -17,12 +17,14 @@ export const googleChatProvider: Provider = {
   name: 'googlechat',
   configKeys: { required: ['webhook_url'], optional: [] },
   validateConfig: validateGoogleChatConfig,
-  // Always chat.googleapis.com (or the operator's Google Chat API base).
-  userTargets: () => [],
+  // chat.googleapis.com is checked like any user URL unless the operator's Google Chat API base replaces it.
+  userTargets: (config, settings) =>
+    settings.googleChatApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
 
   async send({ event, config }, context) {
     const hook = parseGoogleChatWebhookUrl(config.webhook_url ?? '');
-    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message };
+    // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
+    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
     const url = new URL(rebaseUrl(hook.url, context.settings.googleChatApiBase));
     // Joins the resource's thread, or starts it when it does not exist yet.
     url.searchParams.set('messageReplyOption', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD');
@@ -32,6 +34,7 @@ export const googleChatProvider: Provider = {
         url: url.toString(),
         body: JSON.stringify(renderGoogleChatMessage(event)),
         secrets: [hook.key, hook.token, encodeURIComponent(hook.token)],
+        guarded: context.settings.googleChatApiBase === undefined,
       },
       context,
     );

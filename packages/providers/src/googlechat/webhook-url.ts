@@ -25,7 +25,13 @@ export function parseGoogleChatWebhookUrl(raw: string): GoogleChatWebhookCheck {
   } catch {
     return { ok: false, message: `webhook_url is not a URL; expected ${EXAMPLE}. ${HOW_TO}.` };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (url.protocol === 'http:') {
+    return {
+      ok: false,
+      message: `webhook_url must use https: the URL itself is the credential, so https is required; expected ${EXAMPLE}`,
+    };
+  }
+  if (url.protocol !== 'https:') {
     return { ok: false, message: `webhook_url must start with https://; expected ${EXAMPLE}` };
   }
   if (url.username || url.password)

@@ -2,7 +2,8 @@ import { redactKnown } from '@wrenn/runtime';
 import { summarizeResponse } from '../outbound/failures';
 import type { OutboundResponse } from '../outbound/outbound-http';
 import { parseRetryAfter, secondsToMs } from '../outbound/retry-after';
-import type { SendOutcome } from '../provider';
+import { causeForStatus } from '../outbound/status-class';
+import type { PermanentCause, SendOutcome } from '../provider';
 
 /** The client-server API's error body. */
 interface MatrixError {
@@ -21,11 +22,23 @@ function parseError(body: string): MatrixError {
   }
 }
 
+/** The token is unknown or missing, or the user may not post in the room. */
+const DESTINATION_ERRCODES = new Set(['M_FORBIDDEN', 'M_UNKNOWN_TOKEN', 'M_MISSING_TOKEN']);
+/** The event we rendered was refused. */
+const MESSAGE_ERRCODES = new Set(['M_BAD_JSON', 'M_NOT_JSON', 'M_TOO_LARGE']);
+
+/** Whose fault a permanent homeserver answer is: its `errcode` first, then its status. */
+export function matrixCause(status: number, errcode: unknown): PermanentCause {
+  if (typeof errcode === 'string' && DESTINATION_ERRCODES.has(errcode)) return 'destination';
+  if (typeof errcode === 'string' && MESSAGE_ERRCODES.has(errcode)) return 'message';
+  return causeForStatus(status);
+}
+
 function describe(status: number, error: MatrixError, body: string): string {
   if (typeof error.errcode !== 'string') return summarizeResponse(status, body);
   const message = typeof error.error === 'string' ? `: ${error.error}` : '';
   const hint = error.soft_logout === true ? ' (the session expired: log in again and update the access token)' : '';
-  return `Matrix ${status} ${error.errcode}${message}${hint}`.slice(0, 300);
+  return `Matrix ${status} ${error.errcode}${message}${hint}`;
 }
 
 /**
@@ -47,6 +60,8 @@ export function classifyMatrixResponse(response: OutboundResponse, accessToken: 
       ? { kind: 'retry', statusCode: status, reason }
       : { kind: 'retry', statusCode: status, reason, retryAfterMs };
   }
-  if (status >= 400 && status < 500 && status !== 408) return { kind: 'permanent', statusCode: status, reason };
+  if (status >= 400 && status < 500 && status !== 408) {
+    return { kind: 'permanent', statusCode: status, reason, cause: matrixCause(status, error.errcode) };
+  }
   return { kind: 'retry', statusCode: status, reason };
 }

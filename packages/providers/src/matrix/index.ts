@@ -67,6 +67,10 @@ export const matrixProvider: Provider = {
   userTargets: (config) => (config.homeserver_url ? [config.homeserver_url] : []),
 
   async send({ deliveryId, event, config }, context): Promise<SendOutcome> {
+    // A stored config that no longer passes the rules (an http homeserver once
+    // private targets are no longer allowed) must not receive the token.
+    const check = validateMatrixConfig(config, context.settings);
+    if (!check.ok) return { kind: 'permanent', statusCode: null, reason: check.message, cause: 'destination' };
     const token = config.access_token ?? '';
     const room = await resolveRoom(config, context);
     if ('failed' in room) return room.failed;

@@ -1,24 +1,42 @@
 import { redactText } from '@wrenn/runtime';
 import type { SendOutcome } from '../provider';
-import { TargetNotAllowedError } from './outbound-http';
+import { DnsLookupTimeoutError, TargetNotAllowedError } from './outbound-http';
+
+/** The error itself or the first of its causes that `match` accepts (fetch wraps connect errors). */
+function findInChain<T>(err: unknown, match: (e: unknown) => e is T): T | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (match(current)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
 
 /**
  * The outcome of a request that got no HTTP answer: a refused target is
- * permanent, a timeout or network error is retried. The reason is redacted.
+ * permanent (the destination is refused), a timeout, a slow resolver or a
+ * network error is retried. The reason is redacted.
  */
 export function outcomeForError(err: unknown, timeoutMs: number): SendOutcome {
-  if (err instanceof TargetNotAllowedError) return { kind: 'permanent', statusCode: null, reason: err.message };
+  const refused = findInChain(err, (e): e is TargetNotAllowedError => e instanceof TargetNotAllowedError);
+  if (refused) return { kind: 'permanent', statusCode: null, reason: refused.message, cause: 'destination' };
+  const slowDns = findInChain(err, (e): e is DnsLookupTimeoutError => e instanceof DnsLookupTimeoutError);
+  if (slowDns) return { kind: 'retry', statusCode: null, reason: slowDns.message };
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT') {
     return { kind: 'retry', statusCode: null, reason: `no answer within ${timeoutMs / 1000} s` };
   }
   const code = e?.code ?? e?.cause?.code;
   const text = code ? `network error ${code}` : `network error: ${e?.message ?? String(err)}`;
-  return { kind: 'retry', statusCode: null, reason: redactText(text).slice(0, 300) };
+  return { kind: 'retry', statusCode: null, reason: redactText(text) };
 }
 
-/** A short, redacted summary of an error response for `last_error`. */
+/**
+ * A redacted summary of an error response. It is not shortened here:
+ * cutting before every secret is redacted could leave a secret's first
+ * characters behind, so `sendEvent` shortens once, after redacting.
+ */
 export function summarizeResponse(status: number, body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const text = body.replace(/\s+/g, ' ').trim();
   return redactText(text ? `HTTP ${status}: ${text}` : `HTTP ${status}`);
 }

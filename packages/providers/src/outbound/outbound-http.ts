@@ -1,4 +1,4 @@
-import type { LookupAddress, LookupAllOptions, LookupOptions } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import dns from 'node:dns';
 import { Agent, request } from 'undici';
 import { blockedAddressReason, ipLiteral } from './address-policy';
@@ -11,6 +11,18 @@ export class TargetNotAllowedError extends Error {
     readonly range: string,
   ) {
     super(`target address ${address} is not allowed (${range}); outbound requests may only reach public addresses`);
+  }
+}
+
+/** The resolver did not answer in time; the next attempt may fare better. */
+export class DnsLookupTimeoutError extends Error {
+  override readonly name = 'DnsLookupTimeoutError';
+  readonly code = 'EDNSTIMEOUT';
+  constructor(
+    readonly hostname: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`DNS lookup of ${hostname} gave no answer within ${timeoutMs / 1000} s`);
   }
 }
 
@@ -34,33 +46,58 @@ export interface OutboundResponse {
 }
 
 export interface OutboundHttp {
-  /** Never follows redirects. Throws TargetNotAllowedError, AbortError/TimeoutError or network errors. */
+  /**
+   * Never follows redirects. Throws TargetNotAllowedError, DnsLookupTimeoutError,
+   * AbortError/TimeoutError or network errors.
+   */
   request(url: string, init: OutboundRequest): Promise<OutboundResponse>;
   /** Resolves a user-supplied URL's host and throws TargetNotAllowedError when any address is refused. */
   checkTarget(url: string): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Every address a host name resolves to, like `dns.promises.lookup(host, {all: true})`. */
+export type HostLookup = (hostname: string) => Promise<LookupAddress[]>;
+
+export interface OutboundHttpOptions {
+  /** `WRENN_ALLOW_PRIVATE_TARGETS`: skip the address checks altogether. */
+  allowPrivateTargets: boolean;
+  /** Connections per origin. */
+  connections?: number;
+  /** The resolver for guarded requests; the system resolver by default. */
+  lookup?: HostLookup;
+  /** How long a guarded lookup may take; 5 s by default, well within an attempt's 10 s. */
+  dnsTimeoutMs?: number;
+}
+
 const MAX_BODY = 64 * 1024;
+const DEFAULT_DNS_TIMEOUT_MS = 5_000;
+
+const systemLookup: HostLookup = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * Resolves like dns.lookup but refuses blocked addresses. The socket connects
- * to exactly the address checked here, so DNS rebinding cannot slip past.
+ * Resolves a host within `timeoutMs` and refuses it when ANY of its addresses
+ * is blocked: a name that mixes public and private addresses is refused as a
+ * whole rather than trimmed, so which address is used never depends on order.
  */
-function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-  dns.lookup(hostname, { ...options, all: true } as LookupAllOptions, (err, addresses) => {
-    if (err) return callback(err, []);
-    for (const a of addresses) {
-      const reason = blockedAddressReason(a.address);
-      if (reason) return callback(new TargetNotAllowedError(a.address, reason) as NodeJS.ErrnoException, []);
-    }
-    if (options.all) return callback(null, addresses);
-    const first = addresses[0];
-    if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
-    callback(null, first.address, first.family);
+async function resolveAllowed(lookup: HostLookup, hostname: string, timeoutMs: number): Promise<LookupAddress[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DnsLookupTimeoutError(hostname, timeoutMs)), timeoutMs);
   });
+  let addresses: LookupAddress[];
+  try {
+    addresses = await Promise.race([lookup(hostname), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+  for (const a of addresses) {
+    const reason = blockedAddressReason(a.address);
+    if (reason) throw new TargetNotAllowedError(a.address, reason);
+  }
+  return addresses;
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }): Promise<string> {
@@ -78,7 +115,30 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }
 }
 
 /** Keep-alive HTTP client for outbound deliveries with the outbound-safety rule built in. */
-export function createOutboundHttp(options: { allowPrivateTargets: boolean; connections?: number }): OutboundHttp {
+export function createOutboundHttp(options: OutboundHttpOptions): OutboundHttp {
+  const lookup = options.lookup ?? systemLookup;
+  const dnsTimeoutMs = options.dnsTimeoutMs ?? DEFAULT_DNS_TIMEOUT_MS;
+
+  /**
+   * The socket connects to exactly the addresses checked here, so DNS
+   * rebinding between a check and the connection cannot slip past.
+   */
+  function guardedLookup(hostname: string, lookupOptions: LookupOptions, callback: LookupCallback): void {
+    resolveAllowed(lookup, hostname, dnsTimeoutMs).then(
+      (all) => {
+        const family = lookupOptions.family === 4 || lookupOptions.family === 6 ? lookupOptions.family : undefined;
+        const addresses = family ? all.filter((a) => a.family === family) : all;
+        if (lookupOptions.all) return callback(null, addresses);
+        const first = addresses[0];
+        if (!first) {
+          return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+        }
+        callback(null, first.address, first.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, []),
+    );
+  }
+
   const common = { keepAliveTimeout: 30_000, connections: options.connections ?? 256 };
   const open = new Agent(common);
   const guarded = options.allowPrivateTargets
@@ -113,16 +173,11 @@ export function createOutboundHttp(options: { allowPrivateTargets: boolean; conn
       const target = new URL(url);
       checkLiteral(target);
       if (ipLiteral(target.hostname)) return;
-      let addresses: LookupAddress[];
       try {
-        addresses = await dns.promises.lookup(target.hostname, { all: true });
-      } catch {
-        // An unresolvable host is not a private one; delivery will report it.
-        return;
-      }
-      for (const a of addresses) {
-        const reason = blockedAddressReason(a.address);
-        if (reason) throw new TargetNotAllowedError(a.address, reason);
+        await resolveAllowed(lookup, target.hostname, dnsTimeoutMs);
+      } catch (err) {
+        if (err instanceof TargetNotAllowedError) throw err;
+        // An unresolvable or slow host is not a private one; delivery checks again and reports it.
       }
     },
 

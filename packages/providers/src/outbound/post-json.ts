@@ -2,9 +2,7 @@ import { redactKnown } from '@wrenn/runtime';
 import type { SendContext, SendOutcome } from '../provider';
 import { outcomeForError } from './failures';
 import { parseRetryAfter } from './retry-after';
-import { classifyStatus } from './status-class';
-
-const MAX_REASON = 300;
+import { causeForStatus, classifyStatus } from './status-class';
 
 /**
  * The useful part of an error body: Google-style and Azure-style JSON
@@ -34,15 +32,22 @@ export interface JsonPost {
   body: string;
   /** Credential values to scrub from reasons in addition to the generic patterns. */
   secrets: string[];
+  /**
+   * `true` when the URL's origin is the user's (the address rules apply);
+   * `false` when the operator's API base replaced it.
+   */
+  guarded: boolean;
 }
 
 /**
- * POSTs a JSON body to an operator-trusted provider host and classifies the
- * answer (CONTRACT 6): 2xx ok, 429 retry after `Retry-After`, other 4xx
- * permanent, the rest (3xx, 5xx, timeouts, network errors) retried.
+ * POSTs a JSON body to a provider's webhook (Teams, Google Chat) and
+ * classifies the answer: 2xx ok, 429 retry after `Retry-After`, other 4xx
+ * permanent, the rest (3xx, 5xx, timeouts, network errors) retried. These
+ * APIs answer 400 only for a body they cannot take, so a 400 (like a 413) is
+ * our message's fault; 401/403/404/410 mean the webhook is gone or refused.
  */
 export async function postJson(post: JsonPost, { settings, http }: SendContext): Promise<SendOutcome> {
-  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), post.secrets).slice(0, MAX_REASON);
+  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), post.secrets);
   let response: Awaited<ReturnType<typeof http.request>>;
   try {
     response = await http.request(post.url, {
@@ -50,15 +55,14 @@ export async function postJson(post: JsonPost, { settings, http }: SendContext):
       headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': settings.userAgent },
       body: post.body,
       timeoutMs: settings.timeoutMs,
-      // The host was checked against the provider's official domains (or is the operator's base).
-      guarded: false,
+      guarded: post.guarded,
     });
   } catch (err) {
     const outcome = outcomeForError(err, settings.timeoutMs);
     return outcome.kind === 'ok' ? outcome : { ...outcome, reason: clean(outcome.reason) };
   }
   const { status } = response;
-  const detail = describeErrorBody(response.body).replace(/\s+/g, ' ').trim().slice(0, 200);
+  const detail = describeErrorBody(response.body).replace(/\s+/g, ' ').trim();
   const reason = clean(detail ? `${post.label} ${status}: ${detail}` : `${post.label} ${status}`);
   switch (classifyStatus(status)) {
     case 'ok':
@@ -70,7 +74,12 @@ export async function postJson(post: JsonPost, { settings, http }: SendContext):
         : { kind: 'retry', statusCode: status, reason, retryAfterMs };
     }
     case 'permanent':
-      return { kind: 'permanent', statusCode: status, reason };
+      return {
+        kind: 'permanent',
+        statusCode: status,
+        reason,
+        cause: status === 400 ? 'message' : causeForStatus(status),
+      };
     default:
       return { kind: 'retry', statusCode: status, reason };
   }

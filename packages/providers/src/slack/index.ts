@@ -16,12 +16,14 @@ export const slackProvider: Provider = {
   name: 'slack',
   configKeys: { required: ['webhook_url'], optional: [] },
   validateConfig: validateSlackConfig,
-  // Always hooks.slack.com (or the operator's Slack API base).
-  userTargets: () => [],
+  // hooks.slack.com is checked like any user URL unless the operator's Slack API base replaces it.
+  userTargets: (config, settings) =>
+    settings.slackApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
 
-  async send({ event, config }, { settings }) {
+  async send({ event, config }, context) {
     const hook = parseSlackWebhookUrl(config.webhook_url ?? '');
-    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message };
-    return postSlackMessage(renderSlackMessage(event), hook, settings);
+    // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
+    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
+    return postSlackMessage(renderSlackMessage(event), hook, context);
   },
 };

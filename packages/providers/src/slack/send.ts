@@ -1,44 +1,72 @@
-import {
-  type FetchFunction,
-  IncomingWebhook,
-  IncomingWebhookHTTPError,
-  IncomingWebhookRequestError,
-} from '@slack/webhook';
+import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import { redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
 import { rebaseUrl } from '../outbound/rebase-url';
 import { parseRetryAfter } from '../outbound/retry-after';
-import { classifyStatus } from '../outbound/status-class';
-import type { ProviderSettings, SendOutcome } from '../provider';
+import { causeForStatus, classifyStatus } from '../outbound/status-class';
+import type { PermanentCause, SendContext, SendOutcome } from '../provider';
+import { outboundFetch } from './outbound-fetch';
 import type { SlackMessage } from './render';
 
-const MAX_REASON = 300;
+/** Error words saying the webhook, its channel or its workspace is gone or refuses us. */
+const DESTINATION_ERRORS = new Set([
+  'no_service',
+  'no_team',
+  'team_disabled',
+  'channel_not_found',
+  'channel_is_archived',
+  'invalid_token',
+  'action_prohibited',
+  'posting_to_general_channel_denied',
+]);
+/** Error words saying the message we rendered was refused. */
+const MESSAGE_ERRORS = new Set([
+  'invalid_payload',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'invalid_attachments',
+  'no_text',
+  'missing_text_or_fallback_or_attachments',
+  'too_many_attachments',
+  'msg_too_long',
+]);
+
+/** Whose fault a permanent Slack answer is: its plain-text error word first, then its status. */
+export function slackCause(status: number, body: string): PermanentCause {
+  const word = /^[a-z_]+/.exec(body.trim())?.[0] ?? '';
+  if (DESTINATION_ERRORS.has(word)) return 'destination';
+  if (MESSAGE_ERRORS.has(word)) return 'message';
+  return causeForStatus(status);
+}
 
 /**
- * Posts a rendered message with @slack/webhook. The fetch wrapper belongs to
- * this one send and keeps the response headers, because the library's HTTP
- * error does not expose them and a 429's `Retry-After` is needed.
+ * Posts a rendered message with @slack/webhook. Its requests go through the
+ * service's outbound client: guarded by the address rules unless the
+ * operator's Slack API base replaces the user's origin. The client keeps the
+ * response headers, which the library's HTTP error does not expose, so a
+ * 429's `Retry-After` is read from the one response of this send.
  */
 export async function postSlackMessage(
   message: SlackMessage,
   hook: { url: string; secret: string },
-  settings: ProviderSettings,
+  { settings, http }: SendContext,
 ): Promise<SendOutcome> {
-  let lastHeaders: Headers | undefined;
-  const capturingFetch: FetchFunction = async (url, init) => {
-    const response = await fetch(url, {
-      ...init,
-      headers: { ...init?.headers, 'User-Agent': settings.userAgent },
-    } as RequestInit);
-    lastHeaders = response.headers;
-    return response;
-  };
+  let lastHeaders: { get(name: string): string | null } | undefined;
+  const fetchThrough = outboundFetch(http, {
+    guarded: settings.slackApiBase === undefined,
+    timeoutMs: settings.timeoutMs,
+    userAgent: settings.userAgent,
+  });
   // retryConfig stays unset: the job queue owns retries.
   const webhook = new IncomingWebhook(rebaseUrl(hook.url, settings.slackApiBase), {
     timeout: settings.timeoutMs,
-    fetch: capturingFetch,
+    fetch: async (url, init) => {
+      const response = await fetchThrough(url, init);
+      lastHeaders = response.headers;
+      return response;
+    },
   });
-  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), [hook.secret]).slice(0, MAX_REASON);
+  const clean = (text: string) => redactKnown(text.replace(/\s+/g, ' ').trim(), [hook.secret]);
 
   try {
     await webhook.send({ ...message, unfurl_links: false, unfurl_media: false });
@@ -56,7 +84,7 @@ export async function postSlackMessage(
             : { kind: 'retry', statusCode: 429, reason, retryAfterMs };
         }
         case 'permanent':
-          return { kind: 'permanent', statusCode: status, reason };
+          return { kind: 'permanent', statusCode: status, reason, cause: slackCause(status, err.body) };
         default:
           return { kind: 'retry', statusCode: status, reason };
       }

@@ -20,7 +20,13 @@ export function parseSlackWebhookUrl(raw: string): SlackWebhookCheck {
   } catch {
     return { ok: false, message: `webhook_url is not a URL; expected ${EXAMPLE}` };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (url.protocol === 'http:') {
+    return {
+      ok: false,
+      message: `webhook_url must use https: the URL itself is the credential, so https is required; expected ${EXAMPLE}`,
+    };
+  }
+  if (url.protocol !== 'https:') {
     return { ok: false, message: `webhook_url must start with https://; expected ${EXAMPLE}` };
   }
   if (url.username || url.password)

@@ -17,18 +17,21 @@ export const teamsProvider: Provider = {
   name: 'teams',
   configKeys: { required: ['webhook_url'], optional: [] },
   validateConfig: validateTeamsConfig,
-  // Only Microsoft's Workflows hosts are accepted (or the operator's Teams API base).
-  userTargets: () => [],
+  // Microsoft's Workflows hosts are checked like any user URL unless the operator's Teams API base replaces them.
+  userTargets: (config, settings) =>
+    settings.teamsApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
 
   async send({ event, config }, context) {
     const hook = parseTeamsWebhookUrl(config.webhook_url ?? '');
-    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message };
+    // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
+    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
     return postJson(
       {
         label: 'Teams',
         url: rebaseUrl(hook.url, context.settings.teamsApiBase),
         body: JSON.stringify(renderTeamsMessage(event)),
         secrets: [hook.sig],
+        guarded: context.settings.teamsApiBase === undefined,
       },
       context,
     );

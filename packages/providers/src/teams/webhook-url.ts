@@ -33,7 +33,13 @@ export function parseTeamsWebhookUrl(raw: string): TeamsWebhookCheck {
   } catch {
     return { ok: false, message: `webhook_url is not a URL. ${HOW_TO}.` };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (url.protocol === 'http:') {
+    return {
+      ok: false,
+      message: `webhook_url must use https: the URL itself is the credential, so https is required. ${HOW_TO}.`,
+    };
+  }
+  if (url.protocol !== 'https:') {
     return { ok: false, message: `webhook_url must start with https://. ${HOW_TO}.` };
   }
   if (url.username || url.password)

@@ -1,7 +1,8 @@
 import { redactKnown } from '@wrenn/runtime';
 import type { OutboundResponse } from '../outbound/outbound-http';
 import { parseRetryAfter, secondsToMs } from '../outbound/retry-after';
-import type { SendOutcome } from '../provider';
+import { causeForStatus } from '../outbound/status-class';
+import type { PermanentCause, SendOutcome } from '../provider';
 
 /** A Bot API answer: `{ok:true,result}` or `{ok:false,error_code,description,parameters}`. */
 interface BotApiAnswer {
@@ -23,9 +24,33 @@ function parseAnswer(body: string): BotApiAnswer {
   }
 }
 
+/**
+ * Descriptions saying the chat, the topic or the bot's place in it is gone:
+ * "chat not found", "bot was blocked by the user", "bot was kicked from the
+ * group chat", "bot is not a member of the channel chat", "message thread
+ * not found", "not enough rights to send text messages", a deactivated user
+ * or group.
+ */
+const DESTINATION_DESCRIPTIONS =
+  /chat not found|bot was blocked|bot was kicked|bot is not a member|message thread not found|not enough rights|have no rights|user is deactivated|group chat was deactivated|peer_id_invalid/i;
+/**
+ * Descriptions saying the message we rendered was refused: "can't parse
+ * entities", "can't parse JSON object", "message is too long", "message text
+ * is empty", "text must be non-empty", "entities too long".
+ */
+const MESSAGE_DESCRIPTIONS =
+  /can't parse entities|can not parse entities|can't parse JSON|message is too long|message text is empty|text must be non-empty|entities too long|unsupported parse_mode|wrong type of the web page content/i;
+
+/** Whose fault a permanent Bot API answer is: its description first, then its status. */
+export function telegramCause(status: number, description: string): PermanentCause {
+  if (DESTINATION_DESCRIPTIONS.test(description)) return 'destination';
+  if (MESSAGE_DESCRIPTIONS.test(description)) return 'message';
+  return causeForStatus(status);
+}
+
 function describe(status: number, answer: BotApiAnswer, body: string): string {
   const text = typeof answer.description === 'string' ? answer.description : body.replace(/\s+/g, ' ').trim();
-  return (text ? `Telegram ${status}: ${text}` : `Telegram ${status}`).slice(0, 300);
+  return text ? `Telegram ${status}: ${text}` : `Telegram ${status}`;
 }
 
 /**
@@ -50,7 +75,10 @@ export function classifyTelegramResponse(response: OutboundResponse, botToken: s
       ? { kind: 'retry', statusCode: status, reason }
       : { kind: 'retry', statusCode: status, reason, retryAfterMs };
   }
-  if (status >= 400 && status < 500 && status !== 408) return { kind: 'permanent', statusCode: status, reason };
+  if (status >= 400 && status < 500 && status !== 408) {
+    const description = typeof answer.description === 'string' ? answer.description : response.body;
+    return { kind: 'permanent', statusCode: status, reason, cause: telegramCause(status, description) };
+  }
   // 5xx, 408, a redirect from a misconfigured API base, or a 2xx that is not `ok:true`.
   return { kind: 'retry', statusCode: status, reason };
 }

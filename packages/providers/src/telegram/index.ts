@@ -50,7 +50,12 @@ export const telegramProvider: Provider = {
     const second = await sendMessage(botToken, { ...message, chat_id: first.chatId }, context);
     if (second.kind === 'ok') return { ...second, configUpdate: { ...config, chat_id: String(first.chatId) } };
     if (second.kind === 'migrate') {
-      return { kind: 'permanent', statusCode: 400, reason: 'Telegram 400: the chat migrated twice in a row' };
+      return {
+        kind: 'permanent',
+        statusCode: 400,
+        reason: 'Telegram 400: the chat migrated twice in a row',
+        cause: 'other',
+      };
     }
     return second;
   },

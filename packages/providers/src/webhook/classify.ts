@@ -14,7 +14,13 @@ export function classifyWebhookResponse(response: OutboundResponse, secrets: rea
   if (status >= 200 && status < 300) return { kind: 'ok', statusCode: status };
   const summary = redactKnown(summarizeResponse(status, response.body), secrets);
   if (status === 410) {
-    return { kind: 'permanent', statusCode: status, reason: `${summary} (endpoint gone)`, disableNow: true };
+    return {
+      kind: 'permanent',
+      statusCode: status,
+      reason: `${summary} (endpoint gone)`,
+      cause: 'destination',
+      disableNow: true,
+    };
   }
   const reason = status >= 300 && status < 400 ? `${summary} (redirects are not followed)` : summary;
   const retryAfterMs = parseRetryAfter(response.headers['retry-after']);

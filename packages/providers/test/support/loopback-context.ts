@@ -1,4 +1,4 @@
-import { createOutboundHttp } from '../../src/outbound/outbound-http';
+import { createOutboundHttp, type OutboundHttpOptions } from '../../src/outbound/outbound-http';
 import type { ProviderSettings, SendContext } from '../../src/provider';
 
 /** Settings that reach loopback fakes; override per test. */
@@ -13,9 +13,12 @@ export function testSettings(overrides: Partial<ProviderSettings> = {}): Provide
   };
 }
 
-/** A send context with a real outbound client; call `close()` after the test. */
-export function loopbackContext(overrides: Partial<ProviderSettings> = {}): SendContext & { close(): Promise<void> } {
+/** A send context with a real outbound client (resolver options passed on); call `close()` after the test. */
+export function loopbackContext(
+  overrides: Partial<ProviderSettings> = {},
+  http: Omit<OutboundHttpOptions, 'allowPrivateTargets'> = {},
+): SendContext & { close(): Promise<void> } {
   const settings = testSettings(overrides);
-  const http = createOutboundHttp({ allowPrivateTargets: settings.allowPrivateTargets });
-  return { settings, http, close: () => http.close() };
+  const client = createOutboundHttp({ ...http, allowPrivateTargets: settings.allowPrivateTargets });
+  return { settings, http: client, close: () => client.close() };
 }

@@ -1,6 +1,10 @@
 import type { ServerResponse } from 'node:http';
 
-/** One scripted answer: a raw HTTP response, or `'hang'` to never answer (for timeouts). */
+/**
+ * One scripted answer: a raw HTTP response, or `'hang'` to never answer (for
+ * timeouts). A `Buffer` body is sent byte for byte, so a test can answer with
+ * what real servers sometimes send: NUL bytes, invalid UTF-8, binary junk.
+ */
 export type ScriptedResponse = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
 
 /**
@@ -34,8 +38,13 @@ export function createResponseScript(): ResponseScript {
   };
 }
 
-/** Writes a scripted answer; objects and arrays become JSON, strings are sent as they are. */
+/** Writes a scripted answer; objects and arrays become JSON, strings and buffers are sent as they are. */
 export function writeScripted(res: ServerResponse, response: Exclude<ScriptedResponse, 'hang'>): void {
+  if (Buffer.isBuffer(response.body)) {
+    res.writeHead(response.status, { 'content-type': 'text/plain', ...response.headers });
+    res.end(response.body);
+    return;
+  }
   const isText = typeof response.body === 'string' || response.body === undefined;
   const headers = {
     'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
