@@ -1,10 +1,12 @@
-// `npm start`: everything needed for a local Wrenn Channels, then the API and the worker.
+// `npm start`: everything needed for a local Wrenn Channels, then the API, the worker and a
+// development inbox, and the commands that send a first notification through all of them.
 // Honours DATABASE_URL, REDIS_URL and every WRENN_* variable that is set. Ctrl-C stops all of it.
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startDevInbox } from './lib/dev-inbox.mjs';
 import {
   ensurePnpm,
   ensureSystemPackages,
@@ -17,26 +19,37 @@ import {
 } from './lib/services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = join(root, '.data');
+// WRENN_DATA_DIR keeps a second set of local data apart (tests use a temporary one).
+const dataDir = resolve(root, process.env.WRENN_DATA_DIR || '.data');
 mkdirSync(dataDir, { recursive: true });
+const INBOX_CHANNEL = 'dev-inbox';
 
-/** Development secrets, generated once into .data/ (never used when the variables are set). */
+const uuidToId = (prefix) =>
+  prefix +
+  BigInt(`0x${randomUUID().replaceAll('-', '')}`)
+    .toString(36)
+    .padStart(25, '0');
+
+/**
+ * Development secrets, generated once into .data/ (the WRENN_* ones are not used when the
+ * variables are set). Values added by later versions are filled into an existing file.
+ */
 function developmentSecrets() {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const uuidToId = (prefix) =>
-    prefix +
-    BigInt(`0x${randomUUID().replaceAll('-', '')}`)
-      .toString(36)
-      .padStart(25, '0');
+  const stored = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const secrets = {
     WRENN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     WRENN_JWT_SECRET: randomBytes(32).toString('hex'),
     WRENN_INTERNAL_TOKEN: randomBytes(24).toString('hex'),
     devTeamId: uuidToId('team-'),
     devUserId: uuidToId('usr-'),
+    // The inbox channel's signing secret, shaped like a generated one: the inbox must know it
+    // to verify signatures, and the API shows a generated secret only to whoever created it.
+    devWebhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
+    ...stored,
   };
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  if (Object.keys(secrets).length !== Object.keys(stored).length)
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
   return secrets;
 }
 
@@ -56,6 +69,72 @@ function developmentToken(secret, teamId, userId) {
   });
   const signature = createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url');
   return `${head}.${body}.${signature}`;
+}
+
+/** The inbox channel of an earlier run on the same database, if any. */
+async function findInboxChannel(base, token) {
+  const res = await fetch(`${base}/v1/channels`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) return null;
+  return (await res.json()).find((channel) => channel.name === INBOX_CHANNEL) ?? null;
+}
+
+/**
+ * What to run first, as plain one-line commands in order. A channel left by an earlier run is
+ * re-pointed at this run's inbox (its port may differ) instead of being created again.
+ */
+function banner({ base, workerPort, token, inbox, existing }) {
+  const auth = `-H "Authorization: Bearer ${token}"`;
+  const json = `-H "Content-Type: application/json"`;
+  const config = { url: inbox.url, secret: secrets.devWebhookSecret };
+  const step1 = existing
+    ? `curl -s -X PUT ${base}/v1/channels/${existing.id}/config ${auth} ${json} -d '${JSON.stringify({ config })}'`
+    : `curl -s -X POST ${base}/v1/channels ${auth} ${json} -d '${JSON.stringify({
+        name: INBOX_CHANNEL,
+        provider: 'webhook',
+        config,
+        events: ['capsule.created', 'capsule.running', 'capsule.paused', 'capsule.destroyed'],
+      })}'`;
+  const entry = {
+    team_id: secrets.devTeamId,
+    actor: { type: 'user', id: secrets.devUserId, name: 'Developer' },
+    resource_type: 'sandbox',
+    resource_id: uuidToId('cl-'),
+    action: 'create',
+    metadata: { template: 'python-3.12' },
+  };
+  const step2 = `curl -s -X POST ${base}/internal/v1/audit -H "Authorization: Bearer ${env.WRENN_INTERNAL_TOKEN}" ${json} -d '${JSON.stringify(entry)}'`;
+  // Until the channel exists its id is unknown: look it up by name in the channel list.
+  const channelId = existing
+    ? existing.id
+    : `$(curl -s ${base}/v1/channels ${auth} | node -pe "JSON.parse(require('fs').readFileSync(0)).find((c) => c.name === '${INBOX_CHANNEL}').id")`;
+  const step3 = `curl -s "${base}/v1/channels/${channelId}/deliveries" ${auth}`;
+
+  const allowed = env.WRENN_ALLOW_PRIVATE_TARGETS === 'true';
+  const privateTargets = privateTargetsDefaulted
+    ? 'Private targets: allowed for development (WRENN_ALLOW_PRIVATE_TARGETS=true unless you set it; production refuses them).'
+    : `Private targets: WRENN_ALLOW_PRIVATE_TARGETS=${env.WRENN_ALLOW_PRIVATE_TARGETS} as you set it${allowed ? '' : ': the inbox channel below is refused (400)'}.`;
+  return `
+Wrenn Channels is running.
+  API      ${base}   (docs: ${base}/docs)
+  Worker   http://127.0.0.1:${workerPort}/ready
+  Inbox    ${inbox.url}   (prints a line per delivery it gets)
+${privateTargets}
+
+Development token (team ${secrets.devTeamId}, valid 30 days):
+  ${token}
+
+Your first notification: run these in order, then watch for the [inbox] line here.
+1. ${existing ? `Point the ${INBOX_CHANNEL} channel of an earlier run at this inbox:` : `Create a webhook channel "${INBOX_CHANNEL}" signed with the inbox's secret (run twice, it answers 409: it exists, go on):`}
+  ${step1}
+2. Report a capsule creation, as the Wrenn platform does:
+  ${step2}
+3. List the channel's deliveries:
+  ${step3}
+
+Other requests:
+  curl -s ${base}/v1/channels ${auth}
+
+Press Ctrl-C to stop.`;
 }
 
 async function waitReady(url, child, timeoutMs = 60_000) {
@@ -78,6 +157,9 @@ ensureSystemPackages({ postgres: !process.env.DATABASE_URL, redis: !process.env.
 const secrets = developmentSecrets();
 const env = { ...process.env };
 for (const name of ['WRENN_ENCRYPTION_KEY', 'WRENN_JWT_SECRET', 'WRENN_INTERNAL_TOKEN']) env[name] ||= secrets[name];
+// Development talks to loopback (the inbox, local fakes); production keeps the safe default.
+const privateTargetsDefaulted = env.WRENN_ALLOW_PRIVATE_TARGETS === undefined;
+if (privateTargetsDefaulted) env.WRENN_ALLOW_PRIVATE_TARGETS = 'true';
 
 const started = [];
 const children = [];
@@ -91,32 +173,34 @@ async function stopAll(code) {
     children.map(
       (child) =>
         new Promise((resolve) => {
-          if (child.exitCode !== null) return resolve();
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once('exit', resolve);
           child.kill('SIGTERM');
         }),
     ),
   );
   for (const service of started.reverse()) await service.stop().catch(() => {});
+  log(code === 0 ? 'stopped' : 'stopped after an error');
   process.exit(code);
 }
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+// The children run in process groups of their own, so a terminal's Ctrl-C reaches only this
+// script, which stops the apps first (they drain) and the databases last.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(0));
 
 try {
   if (!env.DATABASE_URL) {
-    const pg = await startPostgres({ dataDir: join(dataDir, 'pg'), port: await freePort(5432) });
+    const pg = await startPostgres({ dataDir: join(dataDir, 'pg'), port: await freePort(5432), detached: true });
     started.push(pg);
     if (psql(pg.url, "SELECT 1 FROM pg_database WHERE datname = 'wrenn'") !== '1')
       psql(pg.url, 'CREATE DATABASE wrenn');
     env.DATABASE_URL = pg.url.replace(/\/postgres$/, '/wrenn');
-    log(`PostgreSQL on 127.0.0.1:${pg.port} (data in .data/pg)`);
+    log(`PostgreSQL on 127.0.0.1:${pg.port} (data in ${join(dataDir, 'pg')})`);
   }
   if (!env.REDIS_URL) {
-    const redis = await startRedis({ dir: join(dataDir, 'redis'), port: await freePort(6379) });
+    const redis = await startRedis({ dir: join(dataDir, 'redis'), port: await freePort(6379), detached: true });
     started.push(redis);
     env.REDIS_URL = redis.url;
-    log(`Redis on 127.0.0.1:${redis.port} (data in .data/redis)`);
+    log(`Redis on 127.0.0.1:${redis.port} (data in ${join(dataDir, 'redis')})`);
   }
 
   const [cmd, pre] = pnpm;
@@ -132,6 +216,7 @@ try {
       cwd: root,
       env: { ...env, PORT: String(port) },
       stdio: 'inherit',
+      detached: true,
     });
     child.on('exit', (code) => {
       if (!stopping) {
@@ -149,20 +234,12 @@ try {
     waitReady(`http://127.0.0.1:${workerPort}/ready`, worker),
   ]);
 
+  const inbox = await startDevInbox({ port: Number(env.WRENN_INBOX_PORT || 8082), secret: secrets.devWebhookSecret });
+  started.push({ stop: inbox.close });
+
   const token = developmentToken(env.WRENN_JWT_SECRET, secrets.devTeamId, secrets.devUserId);
   const base = `http://127.0.0.1:${apiPort}`;
-  console.log(`
-Wrenn Channels is running.
-  API      ${base}   (docs: ${base}/docs)
-  Worker   http://127.0.0.1:${workerPort}/ready
-
-Development token (team ${secrets.devTeamId}, valid 30 days):
-  ${token}
-
-Try it:
-  curl -s ${base}/v1/channels -H "Authorization: Bearer ${token}"
-
-Press Ctrl-C to stop.`);
+  console.log(banner({ base, workerPort, token, inbox, existing: await findInboxChannel(base, token) }));
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   await stopAll(1);

@@ -4,7 +4,7 @@
 # It also carries the one-shot commands `node apps/api/dist/migrate.js` (apply migrations)
 # and `node apps/api/dist/rotate-encryption-key.js` (see docs/operations.md).
 
-ARG NODE_VERSION=20.19
+ARG NODE_VERSION=24
 ARG PNPM_VERSION=10.34.8
 ARG TURBO_VERSION=2.11.11
 

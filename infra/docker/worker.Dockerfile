@@ -3,7 +3,7 @@
 #   docker build -f infra/docker/worker.Dockerfile -t wrenn-worker .
 # Run as many containers of it as the load needs; each serves /health, /ready and /metrics on PORT.
 
-ARG NODE_VERSION=20.19
+ARG NODE_VERSION=24
 ARG PNPM_VERSION=10.34.8
 ARG TURBO_VERSION=2.11.11
 

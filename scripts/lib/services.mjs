@@ -104,7 +104,7 @@ function postgresUser() {
  * Starts PostgreSQL with data in `dataDir` (created by initdb when empty),
  * listening on loopback only. Resolves once it accepts connections.
  */
-export async function startPostgres({ dataDir, port, durable = true }) {
+export async function startPostgres({ dataDir, port, durable = true, detached = false }) {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql');
   const socketDir = join(dataDir, '..', 'pg-socket');
@@ -132,7 +132,12 @@ export async function startPostgres({ dataDir, port, durable = true }) {
     'max_connections=300',
     ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
-  const child = spawn(join(bin, 'postgres'), settings, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dataDir, ...user });
+  const child = spawn(join(bin, 'postgres'), settings, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: dataDir,
+    detached,
+    ...user,
+  });
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr = (stderr + d).slice(-4000);
@@ -151,8 +156,12 @@ export async function startPostgres({ dataDir, port, durable = true }) {
   };
 }
 
-/** Starts Redis on loopback with data in `dir`; append-only persistence when `durable`. */
-export async function startRedis({ dir, port, durable = true }) {
+/**
+ * Starts Redis on loopback with data in `dir`; append-only persistence when `durable`.
+ * `detached` (both servers) puts it in a process group of its own, out of reach of a terminal's
+ * Ctrl-C, so the caller alone decides when and in which order it stops.
+ */
+export async function startRedis({ dir, port, durable = true, detached = false }) {
   mkdirSync(dir, { recursive: true });
   const args = [
     '--bind',
@@ -170,7 +179,7 @@ export async function startRedis({ dir, port, durable = true }) {
     '--appendonly',
     durable ? 'yes' : 'no',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached });
   try {
     await waitForPort(port, 10_000, () => child.exitCode === null);
   } catch (err) {

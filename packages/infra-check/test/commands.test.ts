@@ -1,12 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   createTestDatabase,
   freePort,
   repoRoot,
-  startApp,
   type TestDatabase,
   testRedisUrl,
   waitFor,
@@ -62,10 +63,11 @@ describe('the operator path: pnpm build, migrate, each app alone from dist/', ()
 
     const env = { PATH: process.env.PATH, DATABASE_URL: database.url, REDIS_URL: testRedisUrl(), LOG_LEVEL: 'warn' };
     const [apiPort, workerPort] = [await freePort(), await freePort()];
+    const apiSecrets = secretsEnv();
     const apps = [
       {
         port: apiPort,
-        process: spawnDist('apps/api/dist/main.js', { ...env, ...secretsEnv(), PORT: String(apiPort) }),
+        process: spawnDist('apps/api/dist/main.js', { ...env, ...apiSecrets, PORT: String(apiPort) }),
       },
       {
         port: workerPort,
@@ -74,12 +76,48 @@ describe('the operator path: pnpm build, migrate, each app alone from dist/', ()
     ];
     try {
       for (const app of apps) await waitForStatus(`http://127.0.0.1:${app.port}/ready`, 200, 30_000);
+      // Without WRENN_ALLOW_PRIVATE_TARGETS, a channel pointing at loopback is refused.
+      const create = await fetch(`http://127.0.0.1:${apiPort}/v1/channels`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${userToken(apiSecrets.WRENN_JWT_SECRET as string)}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          name: 'loopback',
+          provider: 'webhook',
+          config: { url: `http://127.0.0.1:${workerPort}/` },
+          events: ['capsule.created'],
+        }),
+      });
+      expect(create.status).toBe(400);
     } finally {
       for (const app of apps) app.process.child.kill('SIGTERM');
     }
     for (const app of apps) expect(await app.process.exited).toBe(0);
   }, 120_000);
 });
+
+/** A user JWT of a fresh team, as the platform issues them. */
+function userToken(secret: string): string {
+  const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const id = (prefix: string) =>
+    `${prefix}${BigInt(`0x${randomBytes(16).toString('hex')}`)
+      .toString(36)
+      .padStart(25, '0')}`;
+  const head = b64({ alg: 'HS256', typ: 'JWT' });
+  const body = b64({
+    sub: id('usr-'),
+    team_id: id('team-'),
+    role: 'owner',
+    email: 'a@b.c',
+    name: 'A',
+    iat: now,
+    exp: now + 600,
+  });
+  return `${head}.${body}.${createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')}`;
+}
 
 function spawnDist(entry: string, env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, [join(repoRoot, entry)], { cwd: repoRoot, env, stdio: 'ignore' });
@@ -89,39 +127,142 @@ function spawnDist(entry: string, env: NodeJS.ProcessEnv) {
   return { child, exited };
 }
 
+/**
+ * `npm start` as a terminal runs it: in a process group of its own, so `ctrlC()` signals the
+ * whole group at once, as the terminal's Ctrl-C does. `closed` waits for every process that
+ * holds its output (npm, the script, the API, the worker), not only for npm, which dies of the
+ * signal itself while the script is still stopping what it started.
+ */
+function npmStart(env: NodeJS.ProcessEnv) {
+  const child = spawn('npm', ['start'], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (d: Buffer) => {
+    output += d.toString('utf8');
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  return {
+    output: () => output,
+    closed,
+    ctrlC: () => child.pid && process.kill(-child.pid, 'SIGINT'),
+    ready: () =>
+      waitFor(() => output.includes('Press Ctrl-C to stop.'), {
+        timeoutMs: 90_000,
+        message: `npm start did not come up:\n${output.slice(-2000)}`,
+      }),
+  };
+}
+
+/** The commands printed under "Your first notification", in order. */
+function firstNotificationCommands(output: string): string[] {
+  const section = output.slice(output.indexOf('Your first notification'));
+  return [...section.matchAll(/^ {2}(curl .*)$/gm)].map((m) => m[1] as string).slice(0, 3);
+}
+
+async function shell(command: string): Promise<unknown> {
+  const { stdout } = await run('sh', ['-c', command], { cwd: tmpdir() });
+  return JSON.parse(stdout);
+}
+
+async function nothingListens(ports: number[]): Promise<void> {
+  for (const port of ports) await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+}
+
 describe('npm start', () => {
-  it('starts the API and the worker on the given servers, prints a working token, and Ctrl-C stops everything', async () => {
-    const [apiPort, workerPort] = [await freePort(), await freePort()];
-    const start = startApp('scripts/start.mjs', {
+  it('prints commands that carry a first notification to its inbox, reuses what exists, and Ctrl-C stops everything', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wrenn-start-data-'));
+    const [apiPort, workerPort, inboxPort] = [await freePort(), await freePort(), await freePort()];
+    const env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl(),
+      WRENN_DATA_DIR: dataDir,
       WRENN_API_PORT: String(apiPort),
       WRENN_WORKER_PORT: String(workerPort),
+      WRENN_INBOX_PORT: String(inboxPort),
       WRENN_QUEUE_PREFIX: `start${randomBytes(3).toString('hex')}`,
       ...secretsEnv(),
       LOG_LEVEL: 'warn',
-    });
+    };
+    const base = `http://127.0.0.1:${apiPort}`;
     try {
-      await waitFor(() => start.output().includes('Press Ctrl-C to stop.'), {
-        timeoutMs: 90_000,
-        message: `npm start did not come up:\n${start.output().slice(-2000)}`,
-      });
-      const token = /Development token[^\n]*\n\s+(\S+)/.exec(start.output())?.[1];
-      expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-      const base = `http://127.0.0.1:${apiPort}`;
-      expect(start.output()).toContain(`curl -s ${base}/v1/channels`);
-      const list = await fetch(`${base}/v1/channels`, { headers: { authorization: `Bearer ${token}` } });
-      expect(list.status).toBe(200);
-      expect((await fetch(`http://127.0.0.1:${workerPort}/ready`)).status).toBe(200);
+      const first = npmStart(env);
+      let channelId = '';
+      try {
+        await first.ready();
+        const banner = first.output();
+        expect(banner).toMatch(/^Private targets: allowed for development \(WRENN_ALLOW_PRIVATE_TARGETS=true/m);
+        expect(banner).toContain(`Inbox    http://127.0.0.1:${inboxPort}/webhooks`);
+        const token = /Development token[^\n]*\n\s+(\S+)/.exec(banner)?.[1];
+        expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+        expect(banner).toContain(`curl -s ${base}/v1/channels`);
+        expect((await fetch(`http://127.0.0.1:${workerPort}/ready`)).status).toBe(200);
+
+        const [create, report, deliveries] = firstNotificationCommands(banner);
+        expect(create).toContain(`-X POST ${base}/v1/channels `);
+        const channel = (await shell(create as string)) as { id: string; name: string; secret?: string };
+        expect(channel).toMatchObject({ id: expect.stringMatching(/^ch-/), name: 'dev-inbox' });
+        expect(channel.secret).toBeUndefined();
+        channelId = channel.id;
+        // Run twice, creation answers 409, as the banner says.
+        expect(await shell(create as string)).toMatchObject({ error: { code: 'conflict' } });
+
+        const sentAt = Date.now();
+        expect(await shell(report as string)).toMatchObject({ ids: [expect.stringMatching(/^log-/)] });
+        const line = await waitFor(() => /^\[inbox\] capsule\.created (dlv-\w+) (.*)$/m.exec(first.output()), {
+          timeoutMs: 15_000,
+          message: `no inbox line:\n${first.output().slice(-2000)}`,
+        });
+        console.log(`inbox line ${Date.now() - sentAt} ms after the report was accepted`);
+        expect(line[2]).toBe('signature verified');
+
+        const listed = await waitFor(
+          async () => {
+            const page = (await shell(deliveries as string)) as { items: { id: string; status: string }[] };
+            return page.items[0]?.status === 'succeeded' ? page : null;
+          },
+          { timeoutMs: 10_000, intervalMs: 200 },
+        );
+        expect(listed.items.map((d) => d.id)).toEqual([line[1]]);
+      } finally {
+        first.ctrlC();
+      }
+      await first.closed;
+      expect(first.output()).toMatch(/^\[wrenn\] stopped$/m);
+      await nothingListens([apiPort, workerPort, inboxPort]);
+
+      // The same .data/ and database again, the inbox on another port: the channel is re-pointed.
+      const otherInbox = await freePort();
+      const second = npmStart({ ...env, WRENN_INBOX_PORT: String(otherInbox) });
+      try {
+        await second.ready();
+        const [repoint, report, deliveries] = firstNotificationCommands(second.output());
+        expect(repoint).toContain(`-X PUT ${base}/v1/channels/${channelId}/config `);
+        expect(await shell(repoint as string)).toMatchObject({ id: channelId, enabled: true });
+        await shell(report as string);
+        const line = await waitFor(() => /^\[inbox\] capsule\.created (dlv-\w+) (.*)$/m.exec(second.output()), {
+          timeoutMs: 15_000,
+          message: `no inbox line:\n${second.output().slice(-2000)}`,
+        });
+        expect(line[2]).toBe('signature verified');
+        const listed = await waitFor(
+          async () => {
+            const page = (await shell(deliveries as string)) as { items: { id: string; status: string }[] };
+            return page.items.length === 2 && page.items[0]?.status === 'succeeded' ? page : null;
+          },
+          { timeoutMs: 10_000, intervalMs: 200 },
+        );
+        expect(listed.items[0]?.id).toBe(line[1]);
+      } finally {
+        second.ctrlC();
+      }
+      await second.closed;
+      expect(second.output()).toMatch(/^\[wrenn\] stopped$/m);
+      await nothingListens([apiPort, workerPort, otherInbox]);
     } finally {
-      start.child.kill('SIGINT');
+      rmSync(dataDir, { recursive: true, force: true });
     }
-    expect(await start.exited).toBe(0);
-    // Nothing it started is left listening.
-    for (const port of [apiPort, workerPort]) {
-      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
-    }
-  }, 150_000);
+  }, 240_000);
 });

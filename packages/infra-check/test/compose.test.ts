@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { dockerCompose, readRepoFile } from './support/repo';
+import { stringify } from 'yaml';
+import { composeConfig, parseEnvFile } from './support/compose-config';
+import { readRepoFile } from './support/repo';
 
-const COMPOSE = ['-f', 'infra/compose.yaml', '--env-file', 'infra/.env.example'];
+const composeText = readRepoFile('infra/compose.yaml');
+// Only the env file decides the variables, not whatever the calling shell exports.
+const exampleEnv = parseEnvFile(readRepoFile('infra/.env.example'));
 
 interface ComposeService {
   image?: string;
@@ -15,15 +15,16 @@ interface ComposeService {
   ports?: unknown[];
   environment?: Record<string, string | null>;
   depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test?: string[] | string };
+  profiles?: string[];
   stop_grace_period?: string;
   restart?: string;
 }
 
 function resolvedCompose(): Record<string, ComposeService> {
-  const result = dockerCompose([...COMPOSE, 'config']);
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  return (parse(result.stdout) as { services: Record<string, ComposeService> }).services;
+  const result = composeConfig(composeText, exampleEnv);
+  if (!result.ok) expect.fail(result.errors.join('\n'));
+  return (result.config as { services: Record<string, ComposeService> }).services;
 }
 
 function seconds(duration: string | undefined): number {
@@ -34,17 +35,15 @@ function seconds(duration: string | undefined): number {
 
 describe('infra/compose.yaml', () => {
   it('is a valid compose file with the example environment', () => {
-    const result = dockerCompose([...COMPOSE, 'config', '-q']);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+    expect(composeConfig(composeText, exampleEnv)).toMatchObject({ ok: true });
   });
 
-  it('refuses to start without the secrets, naming the variable', () => {
-    const emptyEnv = join(mkdtempSync(join(tmpdir(), 'wrenn-compose-')), 'empty.env');
-    writeFileSync(emptyEnv, '');
-    const result = dockerCompose(['-f', 'infra/compose.yaml', '--env-file', emptyEnv, 'config', '-q']);
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/POSTGRES_PASSWORD|WRENN_ENCRYPTION_KEY|WRENN_JWT_SECRET|WRENN_INTERNAL_TOKEN/);
+  it('refuses to start without the secrets, naming each variable', () => {
+    const result = composeConfig(composeText, {});
+    expect(result.ok).toBe(false);
+    const errors = result.ok ? '' : result.errors.join('\n');
+    for (const name of ['POSTGRES_PASSWORD', 'WRENN_ENCRYPTION_KEY', 'WRENN_JWT_SECRET', 'WRENN_INTERNAL_TOKEN'])
+      expect(errors).toContain(`required variable ${name} is missing a value: set ${name}`);
   });
 
   it('runs postgres, redis, a one-shot migrate, the api and scalable workers', () => {
@@ -70,7 +69,7 @@ describe('infra/compose.yaml', () => {
     expect(redisArgs).toMatch(/--maxmemory-policy noeviction/);
   });
 
-  it('gives each app the environment of CONTRACT section 3', () => {
+  it('gives each app the environment it is configured by', () => {
     const { api, worker } = resolvedCompose();
     const shared = ['DATABASE_URL', 'REDIS_URL', 'WRENN_ENCRYPTION_KEY', 'WRENN_QUEUE_PREFIX', 'PORT'];
     for (const name of [...shared, 'WRENN_JWT_SECRET', 'WRENN_INTERNAL_TOKEN'])
@@ -79,6 +78,85 @@ describe('infra/compose.yaml', () => {
       expect(worker?.environment).toHaveProperty(name);
     }
     expect(api?.environment?.WRENN_QUEUE_PREFIX).toBe(worker?.environment?.WRENN_QUEUE_PREFIX);
+  });
+
+  it('health-checks every service another waits on as healthy, and starts everything without a profile', () => {
+    const services = resolvedCompose();
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.profiles, `${name} is behind a profile`).toBeUndefined();
+      for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {
+        if (condition === 'service_healthy') expect(services[target]?.healthcheck?.test, target).toBeDefined();
+      }
+    }
+  });
+});
+
+describe('the in-process compose check', () => {
+  const valid = () =>
+    structuredClone({ services: resolvedCompose(), volumes: { 'postgres-data': null, 'redis-data': null } });
+
+  it('accepts the resolved file written back out', () => {
+    expect(composeConfig(stringify(valid()), {})).toMatchObject({ ok: true });
+  });
+
+  // Each case changes one service of the valid file in one way.
+  it.each([
+    ['an unknown service key', 'api', { restart_policy: 'always' }, /restart_policy/],
+    ['an unknown depends_on condition', 'api', { depends_on: { redis: { condition: 'service_ready' } } }, /depends_on/],
+    ['a duration compose cannot read', 'api', { stop_grace_period: '35 seconds' }, /format "duration"/],
+    ['a malformed port', 'api', { ports: ['8080:http'] }, /format "ports"/],
+    ['a command that is a number', 'migrate', { command: 42 }, /command/],
+    [
+      'a healthcheck retry count that is not a number',
+      'redis',
+      { healthcheck: { test: ['CMD', 'true'], retries: 'many' } },
+      /healthcheck\/retries must be number/,
+    ],
+    [
+      'a dependency on an undefined service',
+      'api',
+      { depends_on: { cache: { condition: 'service_started' } } },
+      /depends on undefined service cache/,
+    ],
+    ['an undefined named volume', 'redis', { volumes: ['cache-data:/data'] }, /undefined volume cache-data/],
+  ] as const)('refuses %s', (_, service, change, message) => {
+    const config = valid();
+    Object.assign(config.services[service] ?? {}, change);
+    const result = composeConfig(stringify(config), {});
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.errors.join('\n')).toMatch(message);
+  });
+
+  it('refuses an unterminated variable and text that is not a compose document', () => {
+    expect(composeConfig('services:\n  a:\n    image: "${TAG"\n', {})).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining('invalid interpolation format')],
+    });
+    expect(composeConfig('- just\n- a list\n', {})).toMatchObject({ ok: false });
+    expect(composeConfig('services: [', {})).toMatchObject({ ok: false });
+  });
+
+  it('interpolates like compose: defaults, alternatives, required values and $$', () => {
+    // Compose's own `${…}` syntax, in plain strings on purpose.
+    const text = [
+      'services:',
+      '  a:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: compose syntax
+      '    image: "${UNSET:-x}/${EMPTY-y}/${EMPTY:-z}/${SET:+alt}/$$SET/${SET}"',
+      '    environment:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: compose syntax
+      '      NEEDED: ${EMPTY?}',
+    ].join('\n');
+    const result = composeConfig(text, { SET: 'v', EMPTY: '' });
+    expect(result).toMatchObject({
+      ok: true,
+      config: { services: { a: { image: 'x//z/alt/$SET/v', environment: { NEEDED: '' } } } },
+    });
+    const required = text.replace('EMPTY?}', 'EMPTY:?say why}');
+    expect(composeConfig(required, { SET: 'v', EMPTY: '' })).toMatchObject({
+      ok: false,
+      errors: ['required variable EMPTY is missing a value: say why'],
+    });
   });
 });
 

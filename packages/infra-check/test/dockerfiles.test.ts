@@ -31,6 +31,15 @@ describe.each(['api', 'worker'] as const)('infra/docker/%s.Dockerfile', (app) =>
   const last = finalStage(all);
   const arg = (keyword: string) => last.filter((i) => i.keyword === keyword).map((i) => i.args);
 
+  it('builds and runs on Node.js 24, the current LTS', () => {
+    const args = all.filter((i) => i.keyword === 'ARG').map((i) => i.args);
+    expect(args).toContainEqual(expect.stringMatching(/^NODE_VERSION=24(\.\d+){0,2}$/));
+    const images = all.filter((i) => i.keyword === 'FROM').map((i) => i.args.split(/\s+/)[0]);
+    // Every stage starts from that Node image or from an earlier stage built on it.
+    for (const image of images) expect(image).toMatch(/^(node:\$\{NODE_VERSION\}-bookworm-slim|base)$/);
+    expect(last[0]?.args).toMatch(/^node:\$\{NODE_VERSION\}-/);
+  });
+
   it('builds in stages from a pruned workspace', () => {
     expect(all.filter((i) => i.keyword === 'FROM').length).toBeGreaterThanOrEqual(3);
     expect(runs).toContainEqual(expect.stringContaining(`turbo prune @wrenn/${app} --docker`));

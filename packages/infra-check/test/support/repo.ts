@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -30,30 +29,4 @@ export function parseYamlFile(path: string): unknown[] {
       return doc.toJS() as unknown;
     })
     .filter((doc) => doc !== null && doc !== undefined);
-}
-
-export interface CommandResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs docker-compose v1 (what CI installs: the Debian package `docker-compose`),
- * else the Compose v2 plugin. Validates offline: no Docker engine is needed.
- */
-export function dockerCompose(args: string[]): CommandResult {
-  for (const [cmd, pre] of [
-    ['docker-compose', []],
-    ['docker', ['compose']],
-  ] as const) {
-    // Only the env file decides the variables, not whatever the calling shell exports.
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' };
-    const result = spawnSync(cmd, [...pre, ...args], { cwd: repoRoot, env, encoding: 'utf8' });
-    if (result.error || (cmd === 'docker' && /is not a docker command|unknown command/i.test(result.stderr))) continue;
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-  }
-  throw new Error(
-    'docker-compose is not installed: run "apt-get install -y docker-compose" (.ci/run installs it) to validate infra/compose.yaml',
-  );
 }
