@@ -126,17 +126,21 @@ describe('delivery log and redelivery', () => {
     expect((await request(api.app).get(`/v1/channels/${channelId}/deliveries`)).status).toBe(401);
   });
 
-  it('redelivers: the delivery turns pending and its job is queued under the delivery id', async () => {
+  it('redelivers: a new generation of the delivery turns pending and its job is queued under <id>.<generation>', async () => {
     const failedId = deliveryIds[1] as string;
     const res = await retry(failedId);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ id: failedId, status: 'pending', attempts: 3 });
-    const job = await api.deps.deliveriesQueue.getJob(failedId);
-    expect(job?.data).toEqual({ deliveryId: failedId });
+    expect(res.body).not.toHaveProperty('generation');
+    const job = await api.deps.deliveriesQueue.getJob(`${failedId}.2`);
+    expect(job?.data).toEqual({ deliveryId: failedId, generation: 2 });
     expect(job?.opts.backoff).toEqual({ type: 'wrenn-schedule' });
-    // Asking again while it waits changes nothing.
-    expect((await retry(failedId)).status).toBe(202);
-    expect((await api.deps.deliveriesQueue.getJobCounts('waiting')).waiting).toBe(1);
+    const row = await api.deps.db
+      .selectFrom('deliveries')
+      .select(['status', 'generation'])
+      .where('id', '=', parseId('delivery', failedId) as string)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'pending', generation: 2 });
   });
 
   it('refuses redelivery of unknown, foreign and malformed deliveries', async () => {
@@ -158,9 +162,9 @@ describe('delivery log and redelivery', () => {
     expect(res.body.error.code).toBe('conflict');
   });
 
-  it('refuses redelivery with 409 while an attempt of it is running, and accepts it once that ended', async () => {
+  it('accepts a redelivery while an attempt of the earlier generation is running', async () => {
     const dlv = deliveryIds[0] as string;
-    await api.deps.deliveriesQueue.add('delivery', { deliveryId: dlv }, { jobId: dlv });
+    await api.deps.deliveriesQueue.add('delivery', { deliveryId: dlv, generation: 1 }, { jobId: `${dlv}.1` });
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     let release = () => {};
     const held = new Promise<void>((resolve) => {
@@ -169,23 +173,27 @@ describe('delivery log and redelivery', () => {
     // Concurrency above one: a job of an earlier test may be waiting too.
     const worker = new Worker(QUEUES.deliveries, () => held, { connection, prefix: api.queuePrefix, concurrency: 10 });
     try {
-      await waitFor(async () => (await api.deps.deliveriesQueue.getJobState(dlv)) === 'active');
+      await waitFor(async () => (await api.deps.deliveriesQueue.getJobState(`${dlv}.1`)) === 'active');
       const res = await retry(dlv);
-      expect(res.status).toBe(409);
-      expect(res.body.error.message).toContain('running');
-      release();
-      await waitFor(async () => (await api.deps.deliveriesQueue.getJobState(dlv)) === 'completed');
+      expect(res.status).toBe(202);
+      // The new generation's job does not collide with the running one.
+      expect(await api.deps.deliveriesQueue.getJob(`${dlv}.2`)).toBeDefined();
+      // Asking again starts another generation; the earlier jobs are skipped by the worker.
+      expect((await retry(dlv)).status).toBe(202);
+      expect((await api.deps.deliveriesQueue.getJob(`${dlv}.3`))?.data).toEqual({ deliveryId: dlv, generation: 3 });
     } finally {
       release();
       await worker.close();
       connection.disconnect();
     }
-    expect((await retry(dlv)).status).toBe(202);
   });
 
   it('is documented in /openapi.json', async () => {
     const res = await request(api.app).get('/openapi.json');
     expect(res.body.paths['/v1/channels/{id}/deliveries'].get).toBeDefined();
-    expect(res.body.paths['/v1/channels/{id}/deliveries/{dlv}/retry'].post.responses['202']).toBeDefined();
+    const retryDoc = res.body.paths['/v1/channels/{id}/deliveries/{dlv}/retry'].post;
+    expect(retryDoc.responses['202']).toBeDefined();
+    expect(retryDoc.responses['409'].description).toContain('disabled');
+    expect(retryDoc.responses['409'].description).not.toContain('running');
   });
 });

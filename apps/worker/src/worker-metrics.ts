@@ -11,6 +11,8 @@ export interface WorkerMetrics {
   eventsFannedOut: Counter;
   relayRequeued: Counter<'kind'>;
   channelsAutoDisabled: Counter<'provider'>;
+  /** Permanent failures where the provider refused the message we rendered (our bug, never the destination's). */
+  renderRejections: Counter<'provider'>;
 }
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
@@ -102,6 +104,12 @@ export function createWorkerMetrics(
     channelsAutoDisabled: new Counter({
       name: 'wrenn_channels_auto_disabled_total',
       help: 'Channels disabled after permanent failures',
+      labelNames: ['provider'],
+      registers,
+    }),
+    renderRejections: new Counter({
+      name: 'wrenn_render_rejections_total',
+      help: 'Deliveries a provider refused because of the message itself (invalid blocks, bad entities, too large)',
       labelNames: ['provider'],
       registers,
     }),

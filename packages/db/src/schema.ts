@@ -61,6 +61,11 @@ export interface DeliveryTable {
   event_type: string;
   status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
   attempts: Generated<number>;
+  /**
+   * Starts at 1; each redelivery adds one. Jobs carry the generation they were
+   * queued for and only a job of the current generation may change the row.
+   */
+  generation: Generated<number>;
   last_status_code: number | null;
   last_error: string | null;
   created_at: CreatedAt;

@@ -5,7 +5,7 @@
 export const QUEUES = {
   /** One job per event (job id = event id): fan out to subscribed channels. */
   events: 'wrenn-events',
-  /** One job per delivery (job id = delivery id): render, send, record. */
+  /** One job per delivery and generation (job id `dlv-….<generation>`): render, send, record. */
   deliveries: 'wrenn-deliveries',
 } as const;
 
@@ -15,6 +15,12 @@ export interface EventJob {
 
 export interface DeliveryJob {
   deliveryId: string;
+  /**
+   * The delivery's generation this job was queued for (1, then one more per
+   * redelivery). Absent means 1: a new delivery, or a job queued before
+   * generations existed.
+   */
+  generation?: number;
 }
 
 /** Finished jobs kept in Redis; the delivery rows are the history. */
@@ -54,7 +60,25 @@ export const DELIVERY_BACKOFF = 'wrenn-schedule';
  */
 export const DELIVERY_ATTEMPTS_CEILING = 25;
 
-/** Options of a delivery job: the job id is the delivery id, so duplicates collapse. */
-export function deliveryJobOptions(deliveryId: string, attempts = DELIVERY_ATTEMPTS_CEILING) {
-  return { jobId: deliveryId, attempts, backoff: { type: DELIVERY_BACKOFF } };
+/**
+ * The job id of a delivery's generation, `dlv-….<generation>`: duplicates of
+ * one generation collapse, while a redelivery never collides with the job of
+ * an earlier one (still running, delayed, or kept after it finished).
+ */
+export function deliveryJobId(deliveryId: string, generation = 1): string {
+  return `${deliveryId}.${generation}`;
+}
+
+/** Options of a delivery job; `generation` defaults to a new delivery's. */
+export function deliveryJobOptions(deliveryId: string, attempts = DELIVERY_ATTEMPTS_CEILING, generation = 1) {
+  return { jobId: deliveryJobId(deliveryId, generation), attempts, backoff: { type: DELIVERY_BACKOFF } };
+}
+
+/** A delivery job of one generation, ready for `Queue.add` / `addBulk`. */
+export function deliveryJob(deliveryId: string, generation: number, attempts = DELIVERY_ATTEMPTS_CEILING) {
+  return {
+    name: 'delivery',
+    data: { deliveryId, generation } satisfies DeliveryJob,
+    opts: deliveryJobOptions(deliveryId, attempts, generation),
+  };
 }

@@ -35,11 +35,15 @@ export function listDeliveries(
     .execute();
 }
 
-/** Puts a delivery of the channel back to `pending` for a redelivery; `null` when it is not the channel's. */
+/**
+ * Starts a new generation of a delivery of the channel: `pending` again, and
+ * only jobs of the new generation may record attempts on it. `null` when it is
+ * not the channel's.
+ */
 export async function markForRedelivery(db: Db, channelId: string, deliveryId: string): Promise<DeliveryRow | null> {
   const row = await db
     .updateTable('deliveries')
-    .set({ status: 'pending', updated_at: new Date() })
+    .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), updated_at: new Date() }))
     .where('id', '=', deliveryId)
     .where('channel_id', '=', channelId)
     .returningAll()

@@ -42,29 +42,27 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
     auth: 'user',
     params: DeliveryParams,
     responses: {
-      202: { description: 'Queued; the delivery is pending again and keeps its id', schema: Delivery },
+      202: {
+        description:
+          'Queued: the delivery is pending again, keeps its id and gets a new set of attempts. An attempt of an ' +
+          'earlier run that is still in flight can no longer change it.',
+        schema: Delivery,
+      },
       400: errorResponse('Malformed channel or delivery id (`invalid_request`)'),
       404: errorResponse('No such channel in your team, or no such delivery of it (`not_found`)'),
-      409: errorResponse(
-        'The channel is disabled (re-enable it first), or an attempt of this delivery is running right now (`conflict`)',
-      ),
+      409: errorResponse('The channel is disabled: enable it before redelivering (`conflict`)'),
       ...USER_ROUTE_ERRORS,
     },
     async handler({ params, auth, res }) {
       const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
       if (!channel) throw notFound('channel');
       if (!channel.enabled) throw new AppError('conflict', 'the channel is disabled; enable it before redelivering');
-      // A running attempt may be the last one and would settle the delivery after we
-      // marked it pending: refuse rather than answer 202 for attempts that never come.
-      const running = await deps.deliveriesQueue.getJobState(formatId('delivery', params.dlv));
-      if (running === 'active') {
-        throw new AppError('conflict', 'an attempt of this delivery is running; retry once it has finished');
-      }
-      // Pending first, then the job: the worker skips deliveries that are not pending.
+      // A new generation, pending, then its job: a job of the earlier generation (even
+      // one running right now) can no longer record anything on this delivery.
       const row = await markForRedelivery(deps.db, channel.id, params.dlv);
       if (!row) throw notFound('delivery');
       // Should Redis be away, the delivery stays pending and the worker's relay queues it later.
-      await requeueDelivery(deps.deliveriesQueue, formatId('delivery', row.id));
+      await requeueDelivery(deps.deliveriesQueue, formatId('delivery', row.id), row.generation);
       res.status(202).json(serializeDelivery(row));
     },
   });

@@ -11,7 +11,11 @@ export interface MicroBatcherOptions<I, O> {
    * next), for statements that touch each row once.
    */
   keyOf?: (item: I) => string;
-  /** Runs one batch; returns one result per item, in order. A throw fails every item of the batch. */
+  /**
+   * Runs one batch; returns one result per item, in order. Must be all or
+   * nothing (one statement or one transaction): when it throws, each item is
+   * run again alone, so only the item that cannot be handled fails.
+   */
   run(items: I[]): Promise<O[]>;
 }
 
@@ -62,7 +66,13 @@ export function createMicroBatcher<I, O>(options: MicroBatcherOptions<I, O>): Mi
         p.resolve(results[i] as O);
       });
     } catch (err) {
-      for (const p of batch) p.reject(err);
+      if (batch.length === 1) {
+        batch[0]?.reject(err);
+        return;
+      }
+      // One bad item (a value the database refuses, a deadlock) must not fail
+      // the jobs that merely shared its batch: they would run, and send, again.
+      await Promise.all(batch.map((p) => runBatch([p])));
     }
   }
 

@@ -1,4 +1,3 @@
-import type { AuditLogger } from '@wrenn/audit';
 import { type SecretBox, sealConfig } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
 import { type DeliveryJob, type EventPayload, formatId, parseId } from '@wrenn/events';
@@ -16,6 +15,8 @@ import { DeliveryRetryError, isLastAttempt, type RetrySchedule } from '../retry-
 import type { WorkerMetrics } from '../worker-metrics';
 import type { ConfigCache } from './config-cache';
 import { type AttemptWriter, failWithoutAttempt } from './record-attempt';
+import { reportAttempt } from './report-attempt';
+import { storableOutcome } from './storable-outcome';
 import type { TargetLoader } from './target-loader';
 
 export interface DeliveryDeps {
@@ -29,7 +30,6 @@ export interface DeliveryDeps {
   secrets: SecretBox;
   configs: ConfigCache;
   schedule: RetrySchedule;
-  audit: AuditLogger;
   metrics: WorkerMetrics;
   logger: Logger;
 }
@@ -45,19 +45,22 @@ export type DeliveryResult = 'succeeded' | 'skipped';
 export function createDeliveryProcessor(deps: DeliveryDeps) {
   return async function deliver(job: Job<DeliveryJob>): Promise<DeliveryResult> {
     const { deliveryId } = job.data;
+    // Jobs queued before generations existed carry none: they belong to the first.
+    const generation = job.data.generation ?? 1;
     const deliveryUuid = parseId('delivery', deliveryId);
     if (!deliveryUuid) throw new UnrecoverableError(`malformed delivery id ${deliveryId}`);
 
     const target = await deps.targets.load(deliveryUuid);
-    // Gone with its channel, or already settled (a duplicate job after a crash).
-    if (target?.status !== 'pending') return 'skipped';
+    // Gone with its channel, already settled (a duplicate job after a crash), or
+    // redelivered since this job was queued (the newer generation's job sends).
+    if (target?.status !== 'pending' || target.generation !== generation) return 'skipped';
     if (!target.enabled) {
-      await failWithoutAttempt(deps.db, deliveryUuid, 'the channel is disabled');
+      await failWithoutAttempt(deps.db, deliveryUuid, generation, 'the channel is disabled');
       return 'skipped';
     }
     const providerName = target.provider;
     if (!isProviderName(providerName)) {
-      await failWithoutAttempt(deps.db, deliveryUuid, `unknown provider ${providerName}`);
+      await failWithoutAttempt(deps.db, deliveryUuid, generation, `unknown provider ${providerName}`);
       return 'skipped';
     }
 
@@ -68,14 +71,16 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       deps.logger.error({ err, deliveryId }, 'stored channel config does not open');
     }
     const started = performance.now();
-    const outcome: SendOutcome = config
-      ? await sendEvent(
-          providerName,
-          { deliveryId, event: target.payload as unknown as EventPayload, config },
-          { settings: deps.providerSettings, http: deps.http },
-        )
-      : // Our keys do not open the stored config: an operator problem, not the destination's.
-        { kind: 'permanent', statusCode: null, reason: 'the stored config could not be decrypted', cause: 'other' };
+    const outcome: SendOutcome = storableOutcome(
+      config
+        ? await sendEvent(
+            providerName,
+            { deliveryId, event: target.payload as unknown as EventPayload, config },
+            { settings: deps.providerSettings, http: deps.http },
+          )
+        : // Our keys do not open the stored config: an operator problem, not the destination's.
+          { kind: 'permanent', statusCode: null, reason: 'the stored config could not be decrypted', cause: 'other' },
+    );
     const latencyMs = Math.round(performance.now() - started);
 
     const final = outcome.kind === 'permanent' || (outcome.kind === 'retry' && isLastAttempt(job, deps.schedule));
@@ -83,32 +88,25 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
       outcome.kind === 'ok' && outcome.configUpdate ? sealConfig(deps.secrets, outcome.configUpdate) : undefined;
     const recorded = await deps.attempts.record({
       deliveryUuid,
+      generation,
       channelUuid: target.channelUuid,
       outcome,
       final,
       latencyMs,
-      countsTowardsDisable: config !== null,
       sealedConfigUpdate,
     });
+    // A redelivery started while this attempt ran: its own job carries on, this one stops.
+    if (recorded.kind === 'stale') return 'skipped';
 
-    deps.metrics.attemptDuration.observe({ provider: providerName }, latencyMs / 1000);
-    deps.metrics.deliveries.inc({
+    reportAttempt(deps, {
       provider: providerName,
-      outcome: outcome.kind === 'ok' ? 'succeeded' : final ? 'failed' : 'retry',
+      channelId: formatId('channel', target.channelUuid),
+      deliveryId,
+      outcome,
+      final,
+      latencyMs,
+      recorded,
     });
-    if (recorded?.disabled) {
-      const { disabled } = recorded;
-      deps.metrics.channelsAutoDisabled.inc({ provider: providerName });
-      deps.logger.warn(
-        { channel: formatId('channel', target.channelUuid), reason: disabled.reason },
-        'channel auto-disabled',
-      );
-      await deps.audit.channelAutoDisable(
-        formatId('team', disabled.teamUuid),
-        { id: formatId('channel', target.channelUuid), name: disabled.name, provider: disabled.provider },
-        disabled.reason,
-      );
-    }
 
     if (outcome.kind === 'ok') return 'succeeded';
     if (final) throw new UnrecoverableError(outcome.reason);

@@ -1,177 +1,192 @@
+import type { AuditLogger } from '@wrenn/audit';
 import type { Database, DeliveryStatus } from '@wrenn/db';
-import type { SendOutcome } from '@wrenn/providers';
-import { type Kysely, sql } from 'kysely';
+import { formatId } from '@wrenn/events';
+import type { PermanentCause, SendOutcome } from '@wrenn/providers';
+import type { Logger } from '@wrenn/runtime';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
 
-/** Permanent failures in a row after which a channel is disabled (CONTRACT 6). */
+/** Destination failures in a row after which a channel is disabled. */
 export const AUTO_DISABLE_AFTER = 5;
+
+/** What is stored when an attempt's own values cannot be written (never the provider's text). */
+export const UNRECORDABLE_ATTEMPT = 'the attempt could not be recorded';
 
 export interface AttemptInput {
   deliveryUuid: string;
+  /** The delivery generation the job was queued for; the row must still be in it. */
+  generation: number;
   channelUuid: string;
   outcome: SendOutcome;
   /** No attempt follows this one (permanent failure or the schedule's last). */
   final: boolean;
   latencyMs: number;
-  /** Whether a permanent failure counts towards auto-disable (not for our own decryption trouble). */
-  countsTowardsDisable: boolean;
   /** The new config, sealed, when the provider asked to store one. */
   sealedConfigUpdate?: Record<string, string> | undefined;
 }
 
-export interface RecordedAttempt {
-  /** The attempt's number over the delivery's whole life (redeliveries included). */
-  attempt: number;
-  status: DeliveryStatus;
-  /** Set when this attempt disabled the channel. */
-  disabled: { reason: string; teamUuid: string; name: string; provider: string } | null;
+export interface DisabledChannel {
+  reason: string;
+  teamUuid: string;
+  name: string;
+  provider: string;
 }
 
-function autoDisableReason(outcome: SendOutcome, failures: number): string | null {
+export type RecordedAttempt =
+  | {
+      kind: 'recorded';
+      /** The attempt's number over the delivery's whole life (redeliveries included). */
+      attempt: number;
+      status: DeliveryStatus;
+      /** Set when this attempt disabled the channel (its audit entry is committed with it). */
+      disabled: DisabledChannel | null;
+      /** The attempt's values could not be stored; the delivery got `UNRECORDABLE_ATTEMPT` instead. */
+      fallback: boolean;
+    }
+  /** The delivery moved on (a newer generation, already settled, or deleted): nothing was changed. */
+  | { kind: 'stale' };
+
+/** Whose fault a permanent failure is; `null` for anything else. A missing cause is `other`. */
+export function permanentCause(outcome: SendOutcome): PermanentCause | null {
   if (outcome.kind !== 'permanent') return null;
-  if (outcome.disableNow) return `the destination is gone: ${outcome.reason}`;
-  if (failures >= AUTO_DISABLE_AFTER) return `${failures} consecutive permanent failures; last: ${outcome.reason}`;
+  // A destination that says it is gone for good is the destination's fault whatever else it says.
+  if (outcome.disableNow) return 'destination';
+  return outcome.cause ?? 'other';
+}
+
+function statusAfter(input: AttemptInput): DeliveryStatus {
+  if (input.outcome.kind === 'ok') return 'succeeded';
+  return input.outcome.kind === 'permanent' || input.final ? 'failed' : 'pending';
+}
+
+/** Whether the attempt may change its channel beyond resetting the failure count. */
+function touchesChannel(input: AttemptInput): boolean {
+  return Boolean(input.sealedConfigUpdate) || permanentCause(input.outcome) === 'destination';
+}
+
+interface ChannelChange {
+  channelUuid: string;
+  /** Destination failures counted after the batch's last success (which already reset the count). */
+  failures: number;
+  disableNow: boolean;
+  lastReason: string;
+  config: Record<string, string> | null;
+}
+
+/**
+ * Folds the recorded attempts of a batch into one change per channel, in input
+ * order: a success resets the count, so only the failures after it add up.
+ */
+function channelChanges(applied: readonly AttemptInput[]): ChannelChange[] {
+  const changes = new Map<string, ChannelChange>();
+  for (const input of applied) {
+    const { outcome } = input;
+    const cause = permanentCause(outcome);
+    if (outcome.kind !== 'ok' && cause !== 'destination') continue;
+    let change = changes.get(input.channelUuid);
+    if (!change) {
+      change = { channelUuid: input.channelUuid, failures: 0, disableNow: false, lastReason: '', config: null };
+      changes.set(input.channelUuid, change);
+    }
+    if (outcome.kind === 'ok') {
+      change.failures = 0;
+      change.disableNow = false;
+      if (input.sealedConfigUpdate) change.config = input.sealedConfigUpdate;
+    } else if (outcome.kind === 'permanent') {
+      change.failures += 1;
+      change.disableNow ||= outcome.disableNow === true;
+      change.lastReason = outcome.reason;
+    }
+  }
+  // A stable order keeps concurrent batches from locking the same channels in opposite orders.
+  return [...changes.values()]
+    .filter((c) => c.failures > 0 || c.config)
+    .sort((a, b) => (a.channelUuid < b.channelUuid ? -1 : 1));
+}
+
+function disableReason(change: ChannelChange, failures: number): string | null {
+  if (change.failures === 0) return null;
+  if (change.disableNow) return `the destination is gone: ${change.lastReason}`;
+  if (failures >= AUTO_DISABLE_AFTER) return `${failures} consecutive permanent failures; last: ${change.lastReason}`;
   return null;
 }
 
+export interface RecordAttemptsDeps {
+  db: Kysely<Database>;
+  audit: Pick<AuditLogger, 'within'>;
+}
+
 /**
- * Records one attempt in a single transaction: the attempt row, the delivery's
- * status, the channel's failure count (a success resets it, permanent failures
- * add up to auto-disable) and a config the provider asked to keep.
- * `null` when the delivery was deleted meanwhile (its channel went away).
+ * Records the attempts of distinct deliveries, all or nothing. Per delivery:
+ * the attempt row and the delivery's new status, only while the delivery is
+ * still `pending` in the attempt's generation (a stalled duplicate or a late
+ * job of an earlier generation changes nothing). Per channel: a success
+ * resets the failure count and stores a config the provider handed back;
+ * destination failures add up, and the fifth in a row (or a destination gone
+ * for good) disables the channel and writes its `channel / auto_disable`
+ * audit entry in the same transaction. Results are in input order.
  */
-export async function recordAttempt(db: Kysely<Database>, input: AttemptInput): Promise<RecordedAttempt | null> {
-  const { outcome } = input;
-  const ok = outcome.kind === 'ok';
-  const status: DeliveryStatus = ok ? 'succeeded' : input.final ? 'failed' : 'pending';
-  const error = outcome.kind === 'ok' ? null : outcome.reason;
-  const now = new Date();
-
-  return db.transaction().execute(async (trx) => {
-    const delivery = await trx
-      .updateTable('deliveries')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        status,
-        last_status_code: outcome.statusCode,
-        last_error: error,
-        updated_at: now,
-        ...(ok ? { delivered_at: now } : {}),
-      }))
-      .where('id', '=', input.deliveryUuid)
-      .returning('attempts')
-      .executeTakeFirst();
-    if (!delivery) return null;
-
-    await trx
-      .insertInto('delivery_attempts')
-      .values({
-        delivery_id: input.deliveryUuid,
-        attempt: delivery.attempts,
-        outcome: ok ? 'succeeded' : outcome.kind,
-        status_code: outcome.statusCode,
-        error,
-        latency_ms: input.latencyMs,
-        created_at: now,
-      })
-      .execute();
-
-    let disabled: RecordedAttempt['disabled'] = null;
-    if (ok) {
-      if (input.sealedConfigUpdate) {
-        await trx
-          .updateTable('channels')
-          .set({ config: JSON.stringify(input.sealedConfigUpdate), consecutive_failures: 0, updated_at: now })
-          .where('id', '=', input.channelUuid)
-          .execute();
-      } else {
-        // Only touch the row when there is a count to reset: a busy channel's row stays cold.
-        await trx
-          .updateTable('channels')
-          .set({ consecutive_failures: 0 })
-          .where('id', '=', input.channelUuid)
-          .where('consecutive_failures', '<>', 0)
-          .execute();
+export async function recordAttempts(
+  deps: RecordAttemptsDeps,
+  inputs: readonly AttemptInput[],
+): Promise<RecordedAttempt[]> {
+  // The common batch (successes and retries) is one statement; a transaction
+  // only when an attempt may change its channel beyond the reset.
+  if (!inputs.some(touchesChannel)) return writeAttempts(deps.db, inputs);
+  return deps.db.transaction().execute(async (trx) => {
+    const results = await writeAttempts(trx, inputs);
+    const applied = inputs.filter((_, i) => results[i]?.kind === 'recorded');
+    const disabled = await applyChannelChanges(trx, deps.audit, channelChanges(applied));
+    // The disable is reported once, by the batch's last attempt that counted against the channel.
+    const reporters = new Map<string, number>();
+    inputs.forEach((input, i) => {
+      if (results[i]?.kind === 'recorded' && permanentCause(input.outcome) === 'destination') {
+        reporters.set(input.channelUuid, i);
       }
-    } else if (outcome.kind === 'permanent' && input.countsTowardsDisable) {
-      const channel = await trx
-        .updateTable('channels')
-        .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))
-        .where('id', '=', input.channelUuid)
-        .returning(['consecutive_failures', 'enabled'])
-        .executeTakeFirst();
-      const reason = channel?.enabled ? autoDisableReason(outcome, channel.consecutive_failures) : null;
-      if (reason) {
-        const row = await trx
-          .updateTable('channels')
-          .set({ enabled: false, disabled_reason: reason, updated_at: now })
-          .where('id', '=', input.channelUuid)
-          .where('enabled', '=', true)
-          .returning(['team_id', 'name', 'provider'])
-          .executeTakeFirst();
-        if (row) disabled = { reason, teamUuid: row.team_id, name: row.name, provider: row.provider };
-      }
-    }
-    return { attempt: delivery.attempts, status, disabled };
+    });
+    return results.map((result, i) => {
+      const input = inputs[i] as AttemptInput;
+      const channel = disabled.get(input.channelUuid);
+      if (result.kind !== 'recorded' || !channel || reporters.get(input.channelUuid) !== i) return result;
+      return { ...result, disabled: channel };
+    });
   });
 }
 
-/** Ends a delivery without an attempt (its channel was disabled before it ran). */
-export async function failWithoutAttempt(db: Kysely<Database>, deliveryUuid: string, reason: string): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ status: 'failed', last_error: reason, updated_at: new Date() })
-    .where('id', '=', deliveryUuid)
-    .where('status', '=', 'pending')
-    .execute();
-}
-
-/**
- * Whether an attempt can be written with others in one statement: it touches
- * the channel at most to reset its failure count. Permanent failures that
- * count towards auto-disable and config updates go through `recordAttempt`.
- */
-export function isBatchable(input: AttemptInput): boolean {
-  const { outcome } = input;
-  if (outcome.kind === 'ok') return !input.sealedConfigUpdate;
-  return outcome.kind === 'retry' || !input.countsTowardsDisable;
-}
-
-/**
- * Records batchable attempts (see `isBatchable`) of distinct deliveries in one
- * statement, hence one transaction: per delivery the same changes as
- * `recordAttempt`. Results are in input order.
- */
-export async function recordAttempts(
-  db: Kysely<Database>,
+async function writeAttempts(
+  db: Kysely<Database> | Transaction<Database>,
   inputs: readonly AttemptInput[],
-): Promise<Array<RecordedAttempt | null>> {
+): Promise<RecordedAttempt[]> {
   const now = new Date();
   const rows = inputs.map((input) => {
     const { outcome } = input;
-    const ok = outcome.kind === 'ok';
-    const status: DeliveryStatus = ok ? 'succeeded' : input.final ? 'failed' : 'pending';
-    return { input, ok, status, error: ok ? null : outcome.reason };
+    return {
+      input,
+      ok: outcome.kind === 'ok',
+      status: statusAfter(input),
+      error: outcome.kind === 'ok' ? null : outcome.reason,
+    };
   });
   const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
   const result = await sql<{ id: string; attempts: number }>`
     WITH input AS (
       SELECT * FROM unnest(
         ${column((r) => r.input.deliveryUuid)}::uuid[],
+        ${column((r) => r.input.generation)}::int[],
         ${column((r) => r.status)}::text[],
         ${column((r) => r.input.outcome.statusCode)}::int[],
         ${column((r) => r.error)}::text[],
         ${column((r) => (r.ok ? 'succeeded' : r.input.outcome.kind))}::text[],
         ${column((r) => r.input.latencyMs)}::int[],
         ${column((r) => r.ok)}::boolean[]
-      ) AS i(id, status, status_code, error, outcome, latency_ms, ok)
+      ) AS i(id, generation, status, status_code, error, outcome, latency_ms, ok)
     ),
     updated AS (
       UPDATE deliveries d
       SET attempts = d.attempts + 1, status = i.status, last_status_code = i.status_code, last_error = i.error,
           updated_at = ${now}::timestamptz, delivered_at = CASE WHEN i.ok THEN ${now}::timestamptz ELSE d.delivered_at END
       FROM input i
-      WHERE d.id = i.id
+      WHERE d.id = i.id AND d.generation = i.generation AND d.status = 'pending'
       RETURNING d.id, d.attempts, d.channel_id, i.outcome, i.status_code, i.error, i.latency_ms, i.ok
     ),
     attempts AS (
@@ -186,30 +201,157 @@ export async function recordAttempts(
     SELECT id, attempts FROM updated
   `.execute(db);
   const attempts = new Map(result.rows.map((r) => [r.id, r.attempts]));
-  return rows.map(({ input, status }) => {
+  return rows.map(({ input, status }): RecordedAttempt => {
     const attempt = attempts.get(input.deliveryUuid);
-    return attempt === undefined ? null : { attempt, status, disabled: null };
+    if (attempt === undefined) return { kind: 'stale' };
+    return { kind: 'recorded', attempt, status, disabled: null, fallback: false };
   });
+}
+
+/**
+ * Counts failures, stores configs and disables channels. A disable is
+ * conditional on the channel still being enabled, under its row lock: of
+ * several workers seeing the fifth failure at once, one disables and writes
+ * the audit entry, the others find it disabled.
+ */
+async function applyChannelChanges(
+  trx: Transaction<Database>,
+  audit: Pick<AuditLogger, 'within'>,
+  changes: readonly ChannelChange[],
+): Promise<Map<string, DisabledChannel>> {
+  const disabled = new Map<string, DisabledChannel>();
+  if (changes.length === 0) return disabled;
+  const now = new Date();
+  const { rows } = await sql<{ id: string; consecutive_failures: number; enabled: boolean }>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${changes.map((c) => c.channelUuid)}::uuid[],
+        ${changes.map((c) => c.failures)}::int[],
+        ${changes.map((c) => (c.config ? JSON.stringify(c.config) : null))}::text[]
+      ) AS i(id, failures, config)
+    )
+    UPDATE channels c
+    SET consecutive_failures = c.consecutive_failures + i.failures,
+        config = COALESCE(i.config::jsonb, c.config),
+        updated_at = CASE WHEN i.config IS NULL THEN c.updated_at ELSE ${now}::timestamptz END
+    FROM input i
+    WHERE c.id = i.id
+    RETURNING c.id, c.consecutive_failures, c.enabled
+  `.execute(trx);
+  const logger = audit.within(trx);
+  for (const row of rows) {
+    const change = changes.find((c) => c.channelUuid === row.id);
+    const reason = change && row.enabled ? disableReason(change, row.consecutive_failures) : null;
+    if (!reason) continue;
+    const channel = await trx
+      .updateTable('channels')
+      .set({ enabled: false, disabled_reason: reason, updated_at: now })
+      .where('id', '=', row.id)
+      .where('enabled', '=', true)
+      .returning(['team_id', 'name', 'provider'])
+      .executeTakeFirst();
+    if (!channel) continue;
+    await logger.channelAutoDisable(
+      formatId('team', channel.team_id),
+      { id: formatId('channel', row.id), name: channel.name, provider: channel.provider },
+      reason,
+    );
+    disabled.set(row.id, { reason, teamUuid: channel.team_id, name: channel.name, provider: channel.provider });
+  }
+  return disabled;
+}
+
+/**
+ * The last resort for an attempt whose values the database refused: the same
+ * status change with a fixed text instead of the provider's answer, so the
+ * delivery still settles. Leaves the channel alone. Throws only when the
+ * database itself is unavailable (the job then retries).
+ */
+export async function recordUnrecordable(db: Kysely<Database>, input: AttemptInput): Promise<RecordedAttempt> {
+  const { outcome } = input;
+  const ok = outcome.kind === 'ok';
+  const status = statusAfter(input);
+  const error = ok ? null : UNRECORDABLE_ATTEMPT;
+  const code = outcome.statusCode;
+  const statusCode = code !== null && Number.isInteger(code) && code >= 0 && code < 1000 ? code : null;
+  const latencyMs =
+    Number.isInteger(input.latencyMs) && input.latencyMs >= 0 ? Math.min(input.latencyMs, 2 ** 31 - 1) : 0;
+  const now = new Date();
+  const { rows } = await sql<{ attempt: number }>`
+    WITH updated AS (
+      UPDATE deliveries
+      SET attempts = attempts + 1, status = ${status}, last_status_code = ${statusCode}::int, last_error = ${error}::text,
+          updated_at = ${now}::timestamptz, delivered_at = CASE WHEN ${ok} THEN ${now}::timestamptz ELSE delivered_at END
+      WHERE id = ${input.deliveryUuid}::uuid AND generation = ${input.generation}::int AND status = 'pending'
+      RETURNING id, attempts
+    )
+    INSERT INTO delivery_attempts (delivery_id, attempt, outcome, status_code, error, latency_ms, created_at)
+    SELECT id, attempts, ${ok ? 'succeeded' : outcome.kind}, ${statusCode}::int, ${error}::text, ${latencyMs}::int,
+           ${now}::timestamptz
+    FROM updated
+    RETURNING attempt
+  `.execute(db);
+  const row = rows[0];
+  if (!row) return { kind: 'stale' };
+  return { kind: 'recorded', attempt: row.attempt, status, disabled: null, fallback: true };
+}
+
+/** Ends a delivery of this generation without an attempt (its channel was disabled before it ran). */
+export async function failWithoutAttempt(
+  db: Kysely<Database>,
+  deliveryUuid: string,
+  generation: number,
+  reason: string,
+): Promise<void> {
+  await db
+    .updateTable('deliveries')
+    .set({ status: 'failed', last_error: reason, updated_at: new Date() })
+    .where('id', '=', deliveryUuid)
+    .where('generation', '=', generation)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 export interface AttemptWriter {
   /** Resolves once the attempt is committed. */
-  record(input: AttemptInput): Promise<RecordedAttempt | null>;
+  record(input: AttemptInput): Promise<RecordedAttempt>;
+}
+
+export interface AttemptWriterOptions {
+  db: Kysely<Database>;
+  audit: Pick<AuditLogger, 'within'>;
+  logger: Logger;
+  maxBatch?: number;
 }
 
 /**
  * Group commit for attempts: what concurrent deliveries finish within one turn
  * of the event loop (and while the previous batch commits) is written in one
- * statement. Each job still waits for its own commit before it completes.
+ * transaction by `recordAttempts`. Each job still waits for its own commit
+ * before it completes. A batch the database refuses is retried attempt by
+ * attempt, and an attempt refused on its own is recorded by
+ * `recordUnrecordable`, so one bad answer never fails its neighbours nor
+ * leaves its delivery pending.
  */
-export function createAttemptWriter(db: Kysely<Database>, options: { maxBatch?: number } = {}): AttemptWriter {
-  const batcher = createMicroBatcher<AttemptInput, RecordedAttempt | null>({
+export function createAttemptWriter(options: AttemptWriterOptions): AttemptWriter {
+  const deps = { db: options.db, audit: options.audit };
+  const batcher = createMicroBatcher<AttemptInput, RecordedAttempt>({
     maxBatch: options.maxBatch ?? 256,
     maxInFlight: 2,
     keyOf: (input) => input.deliveryUuid,
-    run: (inputs) => recordAttempts(db, inputs),
+    run: (inputs) => recordAttempts(deps, inputs),
   });
   return {
-    record: (input) => (isBatchable(input) ? batcher.add(input) : recordAttempt(db, input)),
+    async record(input) {
+      try {
+        return await batcher.add(input);
+      } catch (err) {
+        options.logger.error(
+          { err, delivery: formatId('delivery', input.deliveryUuid) },
+          'attempt could not be recorded; storing it without the provider answer',
+        );
+        return recordUnrecordable(options.db, input);
+      }
+    },
   };
 }

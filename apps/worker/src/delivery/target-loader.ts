@@ -5,6 +5,8 @@ import { createMicroBatcher } from '../batch/micro-batcher';
 /** What a delivery job needs to send: its status, its channel and its event's payload. */
 export interface DeliveryTarget {
   status: string;
+  /** The delivery's current generation (see `DeliveryJob.generation`). */
+  generation: number;
   channelUuid: string;
   provider: string;
   config: Record<string, string>;
@@ -35,6 +37,7 @@ export function createTargetLoader(db: Kysely<Database>, options: { maxBatch?: n
         .select([
           'd.id',
           'd.status',
+          'd.generation',
           'c.id as channelUuid',
           'c.provider',
           'c.config',
