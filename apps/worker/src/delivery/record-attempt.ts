@@ -46,12 +46,12 @@ export type RecordedAttempt =
   /** The delivery moved on (a newer generation, already settled, or deleted): nothing was changed. */
   | { kind: 'stale' };
 
-/** Whose fault a permanent failure is; `null` for anything else. A missing cause is `other`. */
+/** Whose fault a permanent failure is; `null` for anything else. */
 export function permanentCause(outcome: SendOutcome): PermanentCause | null {
   if (outcome.kind !== 'permanent') return null;
   // A destination that says it is gone for good is the destination's fault whatever else it says.
   if (outcome.disableNow) return 'destination';
-  return outcome.cause ?? 'other';
+  return outcome.cause;
 }
 
 function statusAfter(input: AttemptInput): DeliveryStatus {
