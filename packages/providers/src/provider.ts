@@ -50,8 +50,8 @@ export interface SendContext {
  * or URL credential (see `printableReason`).
  */
 export type SendOutcome =
-  | { kind: 'ok'; statusCode: number | null; configUpdate?: ChannelConfig }
-  | { kind: 'retry'; statusCode: number | null; reason: string; retryAfterMs?: number }
+  | { kind: 'ok'; statusCode: number | null; configUpdate?: ChannelConfig; rateHint?: RateHint }
+  | { kind: 'retry'; statusCode: number | null; reason: string; retryAfterMs?: number; rateHint?: RateHint }
   | {
       kind: 'permanent';
       statusCode: number | null;
@@ -68,6 +68,21 @@ export type SendOutcome =
     };
 
 export type PermanentCause = 'destination' | 'message' | 'other';
+
+/** What a destination said about its rate in an answer (Discord's `X-RateLimit-*` headers). */
+export interface RateHint {
+  /** Requests left in the current window. */
+  remaining: number;
+  /** Milliseconds until the window resets. */
+  resetAfterMs: number;
+}
+
+/** Several events to one destination sent as one request. */
+export interface SentBatch {
+  outcome: SendOutcome;
+  /** How many leading inputs the request carried: at least 1. */
+  carried: number;
+}
 
 /** One destination kind. Adding a provider = one folder + one registry line. */
 export interface Provider {
@@ -89,4 +104,10 @@ export interface Provider {
   userTargets(config: ChannelConfig, settings: ProviderSettings): string[];
   /** Renders and sends one event. Throws only on programming errors. */
   send(input: SendInput, context: SendContext): Promise<SendOutcome>;
+  /**
+   * Sends as many leading `inputs` (in ingest order, one channel) as fit in
+   * one message, at least the first: chat providers render a digest, the
+   * webhook provider always carries one event.
+   */
+  sendMany?(inputs: readonly SendInput[], context: SendContext): Promise<SentBatch>;
 }
