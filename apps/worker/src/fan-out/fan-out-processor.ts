@@ -35,23 +35,25 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
   // `ins` only, rows left pending by an earlier, interrupted run by the last part.
   const { rows } = await sql<{ event_id: string; done: boolean; delivery_id: string | null }>`
     WITH e AS (
-      SELECT id, team_id, event_type, fanned_out_at FROM events WHERE id = any(${ids}::uuid[])
+      SELECT ev.id, ev.team_id, ev.event_type, o.event_id IS NULL AS done
+      FROM events ev LEFT JOIN outbox o ON o.event_id = ev.id
+      WHERE ev.id = any(${ids}::uuid[])
     ),
     ins AS (
       INSERT INTO deliveries (id, event_id, channel_id, team_id, event_type)
       SELECT gen_random_uuid(), e.id, c.id, c.team_id, e.event_type
       FROM e
       JOIN channels c ON c.team_id = e.team_id AND c.enabled AND c.event_types @> ARRAY[e.event_type]
-      WHERE e.fanned_out_at IS NULL
+      WHERE NOT e.done
       ON CONFLICT (event_id, channel_id) DO NOTHING
       RETURNING id, event_id
     )
-    SELECT id AS event_id, fanned_out_at IS NOT NULL AS done, NULL::uuid AS delivery_id FROM e
+    SELECT id AS event_id, done, NULL::uuid AS delivery_id FROM e
     UNION ALL
     SELECT event_id, false, id FROM ins
     UNION ALL
     SELECT d.event_id, false, d.id FROM deliveries d JOIN e ON d.event_id = e.id
-    WHERE e.fanned_out_at IS NULL AND d.status = 'pending'
+    WHERE NOT e.done AND d.status = 'pending'
   `.execute(deps.db);
 
   const events = new Map<string, { done: boolean; deliveries: string[] }>();
@@ -97,10 +99,8 @@ export function createFanOutProcessor(deps: FanOutDeps) {
     maxInFlight: 1,
     async run(eventUuids) {
       await deps.db
-        .updateTable('events')
-        .set({ fanned_out_at: new Date() })
-        .where(sql<boolean>`id = any(${[...new Set(eventUuids)]}::uuid[])`)
-        .where('fanned_out_at', 'is', null)
+        .deleteFrom('outbox')
+        .where(sql<boolean>`event_id = any(${[...new Set(eventUuids)]}::uuid[])`)
         .execute();
       return eventUuids.map(() => undefined);
     },

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-27_001_initial';
 import * as pendingDeliveries from './2026-11-27_002_pending_deliveries';
+import * as outboxAndRetention from './2026-11-30_001_outbox_and_retention';
 
 /**
  * Every migration, by name. A static map (not a folder scan) so migrations
@@ -9,4 +10,5 @@ import * as pendingDeliveries from './2026-11-27_002_pending_deliveries';
 export const migrations: Record<string, Migration> = {
   '2026-11-27_001_initial': initial,
   '2026-11-27_002_pending_deliveries': pendingDeliveries,
+  '2026-11-30_001_outbox_and_retention': outboxAndRetention,
 };
