@@ -2,7 +2,13 @@ import type { Database } from '@wrenn/db';
 import type { Logger } from '@wrenn/runtime';
 import { type Kysely, sql } from 'kysely';
 import type { WorkerMetrics } from '../worker-metrics';
-import { pruneAuditLogs, pruneDeliveries, pruneEvents, pruneIdempotencyKeys } from './retention-queries';
+import {
+  type EventCursor,
+  pruneAuditLogs,
+  pruneDeliveries,
+  pruneEvents,
+  pruneIdempotencyKeys,
+} from './retention-queries';
 
 export interface RetentionPolicy {
   /** Settled deliveries (with their attempts) and unused event payloads older than this go. */
@@ -88,10 +94,13 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
       counts.delivery_attempts += Number(rows[0]?.attempts ?? 0);
       return deliveries;
     });
+    let after: EventCursor | null = null;
     await loop(async () => {
-      const n = affected(await pruneEvents(deliveryCutoff, batchSize).execute(conn));
-      counts.events += n;
-      return n;
+      const { rows } = await pruneEvents(deliveryCutoff, after, batchSize).execute(conn);
+      const row = rows[0];
+      counts.events += Number(row?.deleted ?? 0);
+      after = row?.last_at && row.last_id ? { at: row.last_at, id: row.last_id } : null;
+      return Number(row?.seen ?? 0);
     });
     if (policy.auditMs !== null) {
       const auditCutoff = new Date(now - policy.auditMs);

@@ -13,36 +13,63 @@ export function pruneDeliveries(cutoff: Date, limit: number): RawBuilder<{ deliv
   // taken here keeps it from turning pending again before it is gone.
   return sql`
     WITH doomed AS MATERIALIZED (
-      SELECT array(
-        SELECT id FROM deliveries
-        WHERE status IN ('succeeded', 'failed') AND updated_at < ${cutoff}
-        ORDER BY updated_at
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      ) AS ids
+      SELECT id FROM deliveries
+      WHERE status IN ('succeeded', 'failed') AND updated_at < ${cutoff}
+      ORDER BY updated_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
     ),
     attempts AS (
-      DELETE FROM delivery_attempts WHERE delivery_id = any((SELECT ids FROM doomed)) RETURNING 1
+      DELETE FROM delivery_attempts WHERE delivery_id = any(array(SELECT id FROM doomed)) RETURNING 1
     ),
     gone AS (
-      DELETE FROM deliveries WHERE id = any((SELECT ids FROM doomed)) RETURNING 1
+      DELETE FROM deliveries WHERE id = any(array(SELECT id FROM doomed)) RETURNING 1
     )
     SELECT (SELECT count(*) FROM gone) AS deliveries, (SELECT count(*) FROM attempts) AS attempts
   `;
 }
 
-/** Event payloads older than `cutoff` that no delivery uses and that are no longer in the outbox. */
-export function pruneEvents(cutoff: Date, limit: number): RawBuilder<never> {
+/** Where the walk through old events stands: the last one looked at. */
+export interface EventCursor {
+  at: string;
+  id: string;
+}
+
+/**
+ * Looks at the next `limit` events older than `cutoff` (oldest first, after
+ * `after`) and deletes those that no delivery uses and that are no longer in the
+ * outbox. Old events still in use are walked past rather than read again by every
+ * statement. Each check is a lookup by key (LATERAL … LIMIT 1), whatever the
+ * tables' sizes.
+ */
+export function pruneEvents(
+  cutoff: Date,
+  after: EventCursor | null,
+  limit: number,
+): RawBuilder<{ seen: string; deleted: string; last_at: string | null; last_id: string | null }> {
+  const resume = after ? sql`AND (created_at, id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``;
   return sql`
-    DELETE FROM events WHERE id = any(array(
-      SELECT e.id FROM events e
-      WHERE e.created_at < ${cutoff}
-        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id)
-        AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id)
-      ORDER BY e.created_at
+    WITH candidates AS MATERIALIZED (
+      SELECT id, created_at FROM events
+      WHERE created_at < ${cutoff} ${resume}
+      ORDER BY created_at, id
       LIMIT ${limit}
-      FOR UPDATE OF e SKIP LOCKED
-    ))
+    ),
+    doomed AS (
+      SELECT c.id FROM candidates c
+      LEFT JOIN LATERAL (SELECT 1 AS used FROM deliveries d WHERE d.event_id = c.id LIMIT 1) d ON true
+      LEFT JOIN LATERAL (SELECT 1 AS queued FROM outbox o WHERE o.event_id = c.id LIMIT 1) o ON true
+      WHERE d.used IS NULL AND o.queued IS NULL
+    ),
+    gone AS (
+      DELETE FROM events WHERE id = any(array(SELECT id FROM doomed)) RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM candidates) AS seen, (SELECT count(*) FROM gone) AS deleted,
+      last.at AS last_at, last.id AS last_id
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (
+      SELECT created_at::text AS at, id FROM candidates ORDER BY created_at DESC, id DESC LIMIT 1
+    ) last ON true
   `;
 }
 

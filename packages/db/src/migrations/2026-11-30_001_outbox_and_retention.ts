@@ -23,7 +23,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE events DROP CONSTRAINT IF EXISTS events_audit_log_id_fkey`.execute(db);
   await sql`DROP INDEX IF EXISTS events_pending_idx`.execute(db);
   await sql`ALTER TABLE events DROP COLUMN fanned_out_at`.execute(db);
-  await sql`CREATE INDEX events_created_idx ON events (created_at)`.execute(db);
+  // Retention walks old payloads with a (created_at, id) cursor.
+  await sql`CREATE INDEX events_created_idx ON events (created_at, id)`.execute(db);
 
   // Deleting an event must never delete the deliveries that used it. NOT VALID skips
   // re-checking rows the previous constraint already guaranteed; it is enforced from now on.
