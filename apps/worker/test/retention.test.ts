@@ -1,9 +1,10 @@
 import { createProducerConnection, createQueues, newId, type Queues } from '@wrenn/events';
 import { createLogger, createMetricsRegistry, type Registry } from '@wrenn/runtime';
-import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
+import { createTestDatabase, startApp, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import type { Redis } from 'ioredis';
 import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadWorkerEnv } from '../src/env';
 import { type RetentionPolicy, startRetentionPruner } from '../src/retention/retention-pruner';
 import { pruneAuditLogs, pruneDeliveries, pruneEvents, pruneIdempotencyKeys } from '../src/retention/retention-queries';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
@@ -324,5 +325,34 @@ describe('retention query plans', () => {
     expect(text).toMatch(new RegExp(`(Index|Index Only) Scan using ${pick} on`));
     for (const index of indexes)
       expect(text).toMatch(new RegExp(`(Index Scan using|Index Only Scan using|Bitmap Index Scan on) ${index}`));
+  });
+});
+
+describe('retention settings', () => {
+  const base = { DATABASE_URL: 'postgres://unused', REDIS_URL: 'redis://unused', WRENN_ENCRYPTION_KEY: '0'.repeat(64) };
+
+  it('default to 30 days of delivery history and audit entries kept', () => {
+    const env = loadWorkerEnv(base);
+    expect([env.WRENN_DELIVERY_RETENTION, env.WRENN_AUDIT_RETENTION]).toEqual([30 * DAY, undefined]);
+  });
+
+  it.each([
+    ['45s', 45_000],
+    ['90m', 90 * 60_000],
+    ['12h', 12 * 3_600_000],
+    ['400d', 400 * DAY],
+  ])('read %s', (text, ms) => {
+    const env = loadWorkerEnv({ ...base, WRENN_DELIVERY_RETENTION: text, WRENN_AUDIT_RETENTION: text });
+    expect([env.WRENN_DELIVERY_RETENTION, env.WRENN_AUDIT_RETENTION]).toEqual([ms, ms]);
+  });
+
+  it.each([
+    ['WRENN_DELIVERY_RETENTION', 'forever'],
+    ['WRENN_AUDIT_RETENTION', '0d'],
+    ['WRENN_AUDIT_RETENTION', '10ms'],
+  ])('stop the worker with one line when %s is %s', async (name, value) => {
+    const app = startApp('apps/worker/src/main.ts', { PATH: process.env.PATH, ...base, [name]: value });
+    expect(await app.exited).toBe(1);
+    expect(app.output().trim()).toBe(`${name} must be a duration like 30d, 12h, 90m or 3600s`);
   });
 });
