@@ -38,7 +38,8 @@ export function createDb(options: CreateDbOptions): Kysely<Database> {
   const onError = options.onConnectionError ?? (() => {});
   // A connection that breaks emits `error` on its client. The pool listens only while
   // the client is idle; a checked-out client without a listener would crash the process.
-  pool.on('error', onError);
+  // The pool re-emits an idle client's error, which its own listener already reported.
+  pool.on('error', () => {});
   pool.on('connect', (client) => {
     client.on('error', onError);
   });

@@ -25,7 +25,7 @@ export interface OutboxRelayOptions {
   eventStaleAfterMs?: number;
   /** Rows per page; default 500. */
   batchSize?: number;
-  /** Pages of each kind per pass; the next pass continues where this one stopped. Default 10. */
+  /** Pages of each kind per pass; the next pass continues where this one stopped. Default 4. */
   maxPagesPerPass?: number;
   /** Lifetime of the pass lock, renewed while a pass runs; default 10 s. */
   lockTtlMs?: number;
@@ -80,7 +80,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const intervalMs = options.intervalMs ?? 2_000;
   const eventStaleAfterMs = options.eventStaleAfterMs ?? 3_000;
   const batchSize = options.batchSize ?? 500;
-  const maxPages = options.maxPagesPerPass ?? 10;
+  const maxPages = options.maxPagesPerPass ?? 4;
   const maxRequeues = options.maxDeliveryRequeues ?? 5;
   const { db, queues, logger, metrics, redis } = options;
   const base = `${options.prefix}:wrenn:relay`;
