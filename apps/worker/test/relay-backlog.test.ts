@@ -75,6 +75,7 @@ async function storeEvents(count: number, createdAt: Date): Promise<string[]> {
     await pipeline.db
       .insertInto('outbox')
       .values(chunk.map((r) => ({ event_id: r.id, created_at: createdAt })))
+      .onConflict((oc) => oc.column('event_id').doNothing())
       .execute();
   }
   return rows.map((r) => formatId('event', r.id));

@@ -20,6 +20,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     SELECT id, created_at FROM events WHERE fanned_out_at IS NULL
   `.execute(db);
 
+  // During a rolling upgrade the previous release's API still writes events without
+  // outbox rows; this puts them in the outbox so none is left behind. The audit
+  // logger writes the outbox row itself, so a later release drops this trigger.
+  await sql`
+    CREATE FUNCTION events_into_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO outbox (event_id, created_at)
+      SELECT id, created_at FROM inserted_events
+      ON CONFLICT (event_id) DO NOTHING;
+      RETURN NULL;
+    END
+    $$
+  `.execute(db);
+  await sql`
+    CREATE TRIGGER events_into_outbox AFTER INSERT ON events
+    REFERENCING NEW TABLE AS inserted_events
+    FOR EACH STATEMENT EXECUTE FUNCTION events_into_outbox()
+  `.execute(db);
+
   await sql`ALTER TABLE events DROP CONSTRAINT IF EXISTS events_audit_log_id_fkey`.execute(db);
   await sql`DROP INDEX IF EXISTS events_pending_idx`.execute(db);
   await sql`ALTER TABLE events DROP COLUMN fanned_out_at`.execute(db);
@@ -52,6 +71,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP TRIGGER IF EXISTS events_into_outbox ON events`.execute(db);
+  await sql`DROP FUNCTION IF EXISTS events_into_outbox()`.execute(db);
   await sql`DROP INDEX IF EXISTS audit_logs_created_idx`.execute(db);
   await sql`DROP INDEX IF EXISTS deliveries_settled_idx`.execute(db);
   await sql`DROP INDEX IF EXISTS deliveries_pending_idx`.execute(db);
