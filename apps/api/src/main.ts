@@ -10,7 +10,11 @@ import { createEventPublisher } from './ingest/event-publisher';
 
 const env = loadApiEnv();
 const logger = createLogger({ name: 'wrenn-api', level: env.LOG_LEVEL });
-const db = createDb({ connectionString: env.DATABASE_URL, applicationName: 'wrenn-api' });
+const db = createDb({
+  connectionString: env.DATABASE_URL,
+  applicationName: 'wrenn-api',
+  onConnectionError: (err) => logger.warn({ err }, 'postgres connection lost'),
+});
 const redis = createProducerConnection(env.REDIS_URL);
 redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
 const queues = createQueues(redis, env.WRENN_QUEUE_PREFIX);

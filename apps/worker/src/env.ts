@@ -12,6 +12,20 @@ const retryDelays = z.string().transform((text, ctx) => {
   }
 });
 
+const RETENTION = /^(\d+)(s|m|h|d)$/;
+const RETENTION_UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A retention period like `30d`, `12h`, `90m` or `3600s`, in milliseconds. */
+const retention = z.string().transform((text, ctx) => {
+  const match = RETENTION.exec(text.trim());
+  const ms = match ? Number(match[1]) * RETENTION_UNIT_MS[match[2] as keyof typeof RETENTION_UNIT_MS] : 0;
+  if (ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration like 30d, 12h, 90m or 3600s' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const positiveInt = (fallback: number) =>
   z.coerce
     .number({ message: 'must be a positive integer' })
@@ -40,6 +54,10 @@ const schema = z.object({
    * hands its jobs back after about this long.
    */
   WRENN_JOB_LOCK_MS: positiveInt(30_000),
+  /** Settled deliveries, their attempts and unused payloads older than this are deleted. */
+  WRENN_DELIVERY_RETENTION: retention.default(30 * RETENTION_UNIT_MS.d),
+  /** Audit entries older than this are deleted; unset keeps them. */
+  WRENN_AUDIT_RETENTION: retention.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...providerEnvShape,
 });

@@ -14,6 +14,7 @@ const db = createDb({
   connectionString: env.DATABASE_URL,
   applicationName: 'wrenn-worker',
   max: Math.min(Math.max(10, Math.ceil(env.WRENN_WORKER_CONCURRENCY / 3)), 50),
+  onConnectionError: (err) => logger.warn({ err }, 'postgres connection lost'),
 });
 const providerSettings = providerSettingsFromEnv(env);
 const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
@@ -32,6 +33,7 @@ const runtime = startWorkerRuntime({
   retryDelays: env.WRENN_RETRY_DELAYS,
   concurrency: env.WRENN_WORKER_CONCURRENCY,
   lockMs: env.WRENN_JOB_LOCK_MS,
+  retention: { deliveryMs: env.WRENN_DELIVERY_RETENTION, auditMs: env.WRENN_AUDIT_RETENTION ?? null },
   logger,
   metrics,
 });

@@ -10,6 +10,8 @@ export interface WorkerMetrics {
   attemptDuration: Histogram<'provider'>;
   eventsFannedOut: Counter;
   relayRequeued: Counter<'kind'>;
+  /** Rows deleted by retention, per table. */
+  retentionPruned: Counter<'table'>;
   channelsAutoDisabled: Counter<'provider'>;
   /** Permanent failures where the provider refused the message we rendered (our bug, never the destination's). */
   renderRejections: Counter<'provider'>;
@@ -48,9 +50,8 @@ export function createWorkerMetrics(
     async collect() {
       const row = await withTimeout(
         db
-          .selectFrom('events')
+          .selectFrom('outbox')
           .select((eb) => eb.fn.countAll<string>().as('pending'))
-          .where('fanned_out_at', 'is', null)
           .executeTakeFirst(),
         1_000,
       ).catch(() => null);
@@ -99,6 +100,12 @@ export function createWorkerMetrics(
       name: 'wrenn_relay_requeued_total',
       help: 'Jobs the outbox relay put back on a queue (kind: event, delivery)',
       labelNames: ['kind'],
+      registers,
+    }),
+    retentionPruned: new Counter({
+      name: 'wrenn_retention_pruned_rows_total',
+      help: 'Rows deleted by retention, per table',
+      labelNames: ['table'],
       registers,
     }),
     channelsAutoDisabled: new Counter({

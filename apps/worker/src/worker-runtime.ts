@@ -21,6 +21,7 @@ import { createAttemptWriter } from './delivery/record-attempt';
 import { createTargetLoader } from './delivery/target-loader';
 import { createFanOutProcessor } from './fan-out/fan-out-processor';
 import { type OutboxRelay, startOutboxRelay } from './relay/outbox-relay';
+import { type RetentionPolicy, type RetentionPruner, startRetentionPruner } from './retention/retention-pruner';
 import { createRetrySchedule, type RetrySchedule, scheduleBackoff } from './retry-schedule';
 import { createWorkerMetrics } from './worker-metrics';
 
@@ -42,6 +43,8 @@ export interface WorkerRuntimeOptions {
   metrics: Registry;
   /** Outbox relay timing; defaults 2 s / 3 s. */
   relay?: { intervalMs?: number; eventStaleAfterMs?: number };
+  /** What retention deletes; default: settled deliveries after 30 days, audit entries kept. */
+  retention?: RetentionPolicy & { intervalMs?: number };
 }
 
 /** A running worker: the fan-out and delivery consumers plus the outbox relay. */
@@ -51,6 +54,7 @@ export interface WorkerRuntime {
   redis: Redis;
   schedule: RetrySchedule;
   relay: OutboxRelay;
+  retention: RetentionPruner;
   /** Stops taking jobs, lets in-flight ones finish, then closes its Redis connections. */
   close(): Promise<void>;
 }
@@ -123,13 +127,25 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     ...options.relay,
   });
 
+  const { intervalMs: retentionIntervalMs, ...policy } = options.retention ?? {
+    deliveryMs: 30 * 86_400_000,
+    auditMs: null,
+  };
+  const retention = startRetentionPruner({ db, policy, logger, metrics, intervalMs: retentionIntervalMs });
+
   return {
     queues,
     redis,
     schedule,
     relay,
+    retention,
     async close() {
-      const results = await Promise.allSettled([relay.stop(), fanOutWorker.close(), deliveryWorker.close()]);
+      const results = await Promise.allSettled([
+        relay.stop(),
+        retention.stop(),
+        fanOutWorker.close(),
+        deliveryWorker.close(),
+      ]);
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());
       for (const result of results) {

@@ -85,8 +85,9 @@ describe('fan-out', () => {
     expect([...deliveryIds].map((id) => parseId('delivery', id)).sort()).toEqual(deliveries.map((d) => d.id).sort());
     expect(await pipeline.deliveriesOf(hostsOnly.uuid)).toHaveLength(2);
 
-    const pending = await pipeline.db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute();
-    expect(pending).toEqual([]);
+    // The outbox empties once every event's delivery jobs are queued; the payloads stay.
+    expect(await pipeline.db.selectFrom('outbox').selectAll().execute()).toEqual([]);
+    expect((await pipeline.db.selectFrom('events').select('id').execute()).length).toBeGreaterThan(0);
   });
 
   it('records each attempt with its status code and latency', async () => {

@@ -49,7 +49,7 @@ it('events acknowledged while Redis is stopped are all delivered once it is back
     );
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(eventIds).toHaveLength(20);
-    const pending = await p.db.selectFrom('events').select('id').where('fanned_out_at', 'is', null).execute();
+    const pending = await p.db.selectFrom('outbox').select('event_id').execute();
     expect(pending).toHaveLength(20);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(receiver.received).toHaveLength(0);

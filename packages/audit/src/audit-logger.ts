@@ -85,12 +85,20 @@ export function createAuditWriter(options: AuditLoggerOptions) {
       created_at: createdAt,
     }));
     if (events.length > 0) {
-      // One statement, so one round trip and still all or nothing: the events'
-      // foreign keys are checked at its end, when the audit rows are there.
+      // One statement, so one round trip and still all or nothing: audit rows, event
+      // payloads, and the outbox rows saying those events are still to be fanned out
+      // (their foreign keys are checked at the statement's end, when the events are there).
       await db
         .with('audit_rows', (q) => q.insertInto('audit_logs').values(auditRows).returning('id'))
-        .insertInto('events')
-        .values(events.map((e) => ({ ...e, payload: JSON.stringify(e.payload) })))
+        .with('event_rows', (q) =>
+          q
+            .insertInto('events')
+            .values(events.map((e) => ({ ...e, payload: JSON.stringify(e.payload) })))
+            .returning(['id', 'created_at']),
+        )
+        .insertInto('outbox')
+        .columns(['event_id', 'created_at'])
+        .expression((eb) => eb.selectFrom('event_rows').select(['event_rows.id', 'event_rows.created_at']))
         .execute();
     } else {
       await db.insertInto('audit_logs').values(auditRows).execute();

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.drop());
 beforeEach(async () => {
-  await sql`TRUNCATE audit_logs CASCADE`.execute(database.db);
+  await sql`TRUNCATE audit_logs, events CASCADE`.execute(database.db);
 });
 
 type Logger = ReturnType<typeof createAuditLogger>;
@@ -340,7 +340,9 @@ describe('typed audit methods', () => {
     }
     expect(events).toHaveLength(1);
     const stored = events[0];
-    expect(stored).toMatchObject({ event_type: event, audit_log_id: rows[0]?.id, fanned_out_at: null });
+    expect(stored).toMatchObject({ event_type: event, audit_log_id: rows[0]?.id });
+    const outbox = await database.db.selectFrom('outbox').select('event_id').execute();
+    expect(outbox).toEqual([{ event_id: stored?.id }]);
     const eventId = formatId('event', stored?.id as string);
     expect(stored?.payload).toEqual({
       id: eventId,
@@ -373,6 +375,7 @@ describe('record', () => {
     }
     expect(await database.db.selectFrom('audit_logs').selectAll().execute()).toEqual([]);
     expect(await database.db.selectFrom('events').selectAll().execute()).toEqual([]);
+    expect(await database.db.selectFrom('outbox').selectAll().execute()).toEqual([]);
   });
 
   it('returns log ids in input order and event ids of lifecycle entries only', async () => {
@@ -400,8 +403,8 @@ describe('record', () => {
       { team_id: team, actor: { type: 'system' }, resource_type: 'host', resource_id: host, action: 'marked_up' },
     ]);
     expect(result.eventIds).toHaveLength(1);
-    const pending = await database.db.selectFrom('events').select('fanned_out_at').execute();
-    expect(pending).toEqual([{ fanned_out_at: null }]);
+    const pending = await database.db.selectFrom('outbox').select('event_id').execute();
+    expect(pending).toHaveLength(1);
   });
 
   it('log() never throws, even for an entry that cannot be stored', async () => {

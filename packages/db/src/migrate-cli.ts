@@ -6,7 +6,8 @@ if (!url) {
   console.error('DATABASE_URL must be set to a PostgreSQL connection string');
   process.exit(1);
 }
-const db = createDb({ connectionString: url, max: 1, applicationName: 'wrenn-migrate' });
+// Index builds on large tables may outlast the pools' statement timeout.
+const db = createDb({ connectionString: url, max: 1, applicationName: 'wrenn-migrate', statementTimeoutMs: 0 });
 const { error, results } = await migrateToLatest(db);
 for (const r of results ?? []) {
   console.log(`${r.status === 'Success' ? 'applied' : r.status.toLowerCase()}: ${r.migrationName}`);

@@ -36,18 +36,27 @@ export interface AuditLogTable {
 }
 
 /**
- * The outbox: an event is written in the same transaction as its audit row and
- * stays `fanned_out_at IS NULL` until a worker has created its deliveries.
+ * Event payloads, written in the same statement as their audit row. Kept while a
+ * delivery uses them: pruning audit entries never touches them.
  */
 export interface EventTable {
   id: string;
   team_id: string;
+  /** The audit entry it came from; that entry may since have been pruned. */
   audit_log_id: string;
   event_type: string;
   /** The webhook body (EventPayload). */
   payload: Json;
   created_at: CreatedAt;
-  fanned_out_at: Date | null;
+}
+
+/**
+ * Events still to be fanned out: a row is written with its event and removed
+ * once every delivery job of the event is queued.
+ */
+export interface OutboxTable {
+  event_id: string;
+  created_at: CreatedAt;
 }
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
@@ -71,6 +80,8 @@ export interface DeliveryTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   delivered_at: Date | null;
+  /** Times the relay had to give this pending delivery a new job; past a limit it fails. */
+  relay_requeues: Generated<number>;
 }
 
 export type AttemptOutcome = 'succeeded' | 'retry' | 'permanent';
@@ -103,6 +114,7 @@ export interface Database {
   channels: ChannelTable;
   audit_logs: AuditLogTable;
   events: EventTable;
+  outbox: OutboxTable;
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
   idempotency_keys: IdempotencyKeyTable;
@@ -115,6 +127,7 @@ export type AuditLog = Selectable<AuditLogTable>;
 export type NewAuditLog = Insertable<AuditLogTable>;
 export type EventRow = Selectable<EventTable>;
 export type NewEvent = Insertable<EventTable>;
+export type OutboxRow = Selectable<OutboxTable>;
 export type Delivery = Selectable<DeliveryTable>;
 export type NewDelivery = Insertable<DeliveryTable>;
 export type DeliveryUpdate = Updateable<DeliveryTable>;

@@ -43,7 +43,13 @@ export function listDeliveries(
 export async function markForRedelivery(db: Db, channelId: string, deliveryId: string): Promise<DeliveryRow | null> {
   const row = await db
     .updateTable('deliveries')
-    .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), updated_at: new Date() }))
+    .set((eb) => ({
+      status: 'pending',
+      generation: eb('generation', '+', 1),
+      // A new run: the relay's count of lost jobs starts again.
+      relay_requeues: 0,
+      updated_at: new Date(),
+    }))
     .where('id', '=', deliveryId)
     .where('channel_id', '=', channelId)
     .returningAll()

@@ -1,5 +1,5 @@
 import type { Database } from '@wrenn/db';
-import { type DeliveryJob, deliveryJobOptions, type EventJob, formatId, parseId } from '@wrenn/events';
+import { type DeliveryJob, deliveryJob, type EventJob, formatId, parseId } from '@wrenn/events';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
@@ -33,37 +33,41 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
   const ids = [...new Set(eventUuids)];
   // The statement's parts share one snapshot: rows inserted here are returned by
   // `ins` only, rows left pending by an earlier, interrupted run by the last part.
-  const { rows } = await sql<{ event_id: string; done: boolean; delivery_id: string | null }>`
+  const { rows } = await sql<{ event_id: string; done: boolean; delivery_id: string | null; generation: number }>`
     WITH e AS (
-      SELECT id, team_id, event_type, fanned_out_at FROM events WHERE id = any(${ids}::uuid[])
+      SELECT ev.id, ev.team_id, ev.event_type, o.event_id IS NULL AS done
+      FROM events ev LEFT JOIN outbox o ON o.event_id = ev.id
+      WHERE ev.id = any(${ids}::uuid[])
     ),
     ins AS (
       INSERT INTO deliveries (id, event_id, channel_id, team_id, event_type)
       SELECT gen_random_uuid(), e.id, c.id, c.team_id, e.event_type
       FROM e
       JOIN channels c ON c.team_id = e.team_id AND c.enabled AND c.event_types @> ARRAY[e.event_type]
-      WHERE e.fanned_out_at IS NULL
+      WHERE NOT e.done
       ON CONFLICT (event_id, channel_id) DO NOTHING
       RETURNING id, event_id
     )
-    SELECT id AS event_id, fanned_out_at IS NOT NULL AS done, NULL::uuid AS delivery_id FROM e
+    SELECT id AS event_id, done, NULL::uuid AS delivery_id, 1 AS generation FROM e
     UNION ALL
-    SELECT event_id, false, id FROM ins
+    SELECT event_id, false, id, 1 FROM ins
     UNION ALL
-    SELECT d.event_id, false, d.id FROM deliveries d JOIN e ON d.event_id = e.id
-    WHERE e.fanned_out_at IS NULL AND d.status = 'pending'
+    SELECT d.event_id, false, d.id, d.generation FROM deliveries d JOIN e ON d.event_id = e.id
+    WHERE NOT e.done AND d.status = 'pending'
   `.execute(deps.db);
 
-  const events = new Map<string, { done: boolean; deliveries: string[] }>();
+  const events = new Map<string, { done: boolean; deliveries: Array<{ id: string; generation: number }> }>();
   for (const row of rows) if (row.delivery_id === null) events.set(row.event_id, { done: row.done, deliveries: [] });
-  for (const row of rows) if (row.delivery_id !== null) events.get(row.event_id)?.deliveries.push(row.delivery_id);
+  for (const row of rows) {
+    if (row.delivery_id !== null) {
+      events.get(row.event_id)?.deliveries.push({ id: row.delivery_id, generation: row.generation });
+    }
+  }
 
   const todo = [...events].filter(([, e]) => !e.done);
   const jobs = todo.flatMap(([, e]) =>
-    e.deliveries.map((id) => {
-      const deliveryId = formatId('delivery', id);
-      return { name: 'delivery', data: { deliveryId }, opts: deliveryJobOptions(deliveryId, deps.deliveryAttempts) };
-    }),
+    // A pending row left by an interrupted run may have been redelivered since: its job is of its generation.
+    e.deliveries.map(({ id, generation }) => deliveryJob(formatId('delivery', id), generation, deps.deliveryAttempts)),
   );
   // In chunks: each `addBulk` is one MULTI, and the first deliveries of a large
   // fan-out start while the rest are still being added.
@@ -97,10 +101,8 @@ export function createFanOutProcessor(deps: FanOutDeps) {
     maxInFlight: 1,
     async run(eventUuids) {
       await deps.db
-        .updateTable('events')
-        .set({ fanned_out_at: new Date() })
-        .where(sql<boolean>`id = any(${[...new Set(eventUuids)]}::uuid[])`)
-        .where('fanned_out_at', 'is', null)
+        .deleteFrom('outbox')
+        .where(sql<boolean>`event_id = any(${[...new Set(eventUuids)]}::uuid[])`)
         .execute();
       return eventUuids.map(() => undefined);
     },

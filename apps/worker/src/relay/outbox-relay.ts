@@ -1,9 +1,10 @@
 import type { Database } from '@wrenn/db';
-import { formatId, type Queues, requeueDelivery } from '@wrenn/events';
+import { deliveryJobId, formatId, type Queues, requeueDelivery } from '@wrenn/events';
 import type { Logger } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { WorkerMetrics } from '../worker-metrics';
+import { createPassLock } from './pass-lock';
 
 export interface OutboxRelayOptions {
   db: Kysely<Database>;
@@ -22,90 +23,213 @@ export interface OutboxRelayOptions {
   intervalMs?: number;
   /** Events pending longer than this are re-enqueued; default 3 s. */
   eventStaleAfterMs?: number;
-  /** Rows per pass; default 500. */
+  /** Rows per page; default 500. */
   batchSize?: number;
+  /** Pages of each kind per pass; the next pass continues where this one stopped. Default 4. */
+  maxPagesPerPass?: number;
+  /** Lifetime of the pass lock, renewed while a pass runs; default 10 s. */
+  lockTtlMs?: number;
+  /** New jobs the relay gives one pending delivery before failing it; default 5. */
+  maxDeliveryRequeues?: number;
+}
+
+export interface RelayPassResult {
+  /** Event jobs re-added. */
+  events: number;
+  /** Delivery jobs re-added. */
+  deliveries: number;
+  /** Deliveries failed after too many lost jobs. */
+  gaveUp: number;
+  /** False when another worker held the lock. */
+  ran: boolean;
 }
 
 export interface OutboxRelay {
-  /** One pass; returns how many jobs it re-added. */
-  runOnce(): Promise<{ events: number; deliveries: number }>;
+  /** One pass; says how many jobs it re-added. */
+  runOnce(): Promise<RelayPassResult>;
   /** Stops the timer and waits for a running pass. */
   stop(): Promise<void>;
 }
 
 const IN_QUEUE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
 
+/** Where the walk through pending rows stands: the last row seen, by (timestamp, id). */
+interface Cursor {
+  at: string;
+  id: string;
+}
+
+/** The `last_error` of a delivery the relay gave up on. */
+export function relayGaveUpError(requeues: number): string {
+  return `the delivery's job was lost ${requeues} times and re-added each time without completing; giving up (redeliver it once the worker's errors are fixed)`;
+}
+
 /**
  * Repairs the gap between a commit and its enqueue. Every couple of seconds:
  * events still in the outbox after a few seconds (Redis was down, the API
  * died) get their job back; a finished or failed event job is replaced. Pending
- * deliveries older than any schedule whose job is gone get a new one. Job ids
- * are the row ids, so re-adding something already queued changes nothing.
+ * deliveries older than any schedule whose job is gone get a new one, a few
+ * times, then fail. Job ids are the row ids, so re-adding something already
+ * queued changes nothing.
+ *
+ * Pending rows are walked in pages with a cursor kept in Redis, so each pass
+ * continues where the previous one (of any worker) stopped and a lost job behind
+ * a long healthy backlog is still reached.
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const intervalMs = options.intervalMs ?? 2_000;
   const eventStaleAfterMs = options.eventStaleAfterMs ?? 3_000;
   const batchSize = options.batchSize ?? 500;
-  const { db, queues, logger, metrics } = options;
-  const lockKey = `${options.prefix}:wrenn:relay-lock`;
+  const maxPages = options.maxPagesPerPass ?? 4;
+  const maxRequeues = options.maxDeliveryRequeues ?? 5;
+  const { db, queues, logger, metrics, redis } = options;
+  const base = `${options.prefix}:wrenn:relay`;
+  const lock = createPassLock({ redis, key: `${base}-lock`, ttlMs: options.lockTtlMs ?? 10_000 });
+
+  async function loadCursor(kind: string): Promise<Cursor | null> {
+    const text = await redis.get(`${base}-cursor:${kind}`);
+    if (!text) return null;
+    try {
+      const parsed = JSON.parse(text) as Cursor;
+      return typeof parsed.at === 'string' && typeof parsed.id === 'string' ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async function saveCursor(kind: string, cursor: Cursor | null): Promise<void> {
+    const key = `${base}-cursor:${kind}`;
+    // Only while the lock is ours: a pass that lost it must not move another's cursor.
+    if (!lock.held()) return;
+    if (cursor) await redis.set(key, JSON.stringify(cursor), 'PX', 3_600_000);
+    else await redis.del(key);
+  }
+
+  /** Walks pending rows page by page from the saved cursor; at the end the next pass starts over. */
+  async function walk<Row extends { cursor_at: string; id: string }>(
+    kind: string,
+    page: (after: Cursor | null) => Promise<Row[]>,
+    handle: (rows: Row[]) => Promise<void>,
+  ): Promise<void> {
+    let cursor = await loadCursor(kind);
+    for (let n = 0; n < maxPages && lock.held(); n++) {
+      const rows = await page(cursor);
+      await handle(rows);
+      const last = rows.at(-1);
+      if (!last || rows.length < batchSize) {
+        cursor = null;
+        break;
+      }
+      cursor = { at: last.cursor_at, id: last.id };
+    }
+    await saveCursor(kind, cursor);
+  }
 
   async function requeueEvents(): Promise<number> {
-    const rows = await db
-      .selectFrom('events')
-      .select('id')
-      .where('fanned_out_at', 'is', null)
-      .where('created_at', '<', new Date(Date.now() - eventStaleAfterMs))
-      .orderBy('created_at')
-      .limit(batchSize)
-      .execute();
-    const added = await Promise.all(
-      rows.map(async ({ id }) => {
-        const eventId = formatId('event', id);
-        // Under a backlog most of these jobs are simply waiting. Reading the job hash is
-        // O(1); the state lookup scans the wait list (LPOS), which a long backlog makes
-        // expensive for Redis, so it runs only for a job that has finished.
-        const job = await queues.events.getJob(eventId);
-        if (job && !job.finishedOn) return 0;
-        const state = job ? await queues.events.getJobState(eventId) : 'unknown';
-        if (IN_QUEUE.has(state)) return 0;
-        if (state === 'completed' || state === 'failed') await queues.events.remove(eventId);
-        await queues.events.add('event', { eventId }, { jobId: eventId });
-        return 1;
-      }),
+    let added = 0;
+    await walk(
+      'events',
+      (after) =>
+        db
+          .selectFrom('outbox')
+          .select(['event_id as id', sql<string>`created_at::text`.as('cursor_at')])
+          .where('created_at', '<', new Date(Date.now() - eventStaleAfterMs))
+          .$if(after !== null, (q) =>
+            q.where(sql<boolean>`(created_at, event_id) > (${after?.at}::timestamptz, ${after?.id}::uuid)`),
+          )
+          .orderBy('created_at')
+          .orderBy('event_id')
+          .limit(batchSize)
+          .execute(),
+      async (rows) => {
+        const results = await Promise.all(
+          rows.map(async ({ id }) => {
+            const eventId = formatId('event', id);
+            // Under a backlog most of these jobs are simply waiting. Reading the job hash is
+            // O(1); the state lookup scans the wait list (LPOS), which a long backlog makes
+            // expensive for Redis, so it runs only for a job that has finished.
+            const job = await queues.events.getJob(eventId);
+            if (job && !job.finishedOn) return 0;
+            const state = job ? await queues.events.getJobState(eventId) : 'unknown';
+            if (IN_QUEUE.has(state)) return 0;
+            if (state === 'completed' || state === 'failed') await queues.events.remove(eventId);
+            await queues.events.add('event', { eventId }, { jobId: eventId });
+            return 1;
+          }),
+        );
+        added += results.reduce<number>((a, b) => a + b, 0);
+      },
     );
-    return added.reduce<number>((a, b) => a + b, 0);
+    return added;
   }
 
-  async function requeueDeliveries(): Promise<number> {
-    const rows = await db
-      .selectFrom('deliveries')
-      .select('id')
-      .where('status', '=', 'pending')
-      .where('updated_at', '<', new Date(Date.now() - options.deliveryStaleAfterMs))
-      .orderBy('updated_at')
-      .limit(batchSize)
-      .execute();
-    const added = await Promise.all(
-      rows.map(async ({ id }) => {
-        const result = await requeueDelivery(queues.deliveries, formatId('delivery', id), options.deliveryAttempts);
-        return result === 'queued' ? 1 : 0;
-      }),
+  async function requeueDeliveries(): Promise<{ deliveries: number; gaveUp: number }> {
+    let deliveries = 0;
+    let gaveUp = 0;
+    await walk(
+      'deliveries',
+      (after) =>
+        db
+          .selectFrom('deliveries')
+          .select(['id', 'generation', 'relay_requeues', sql<string>`updated_at::text`.as('cursor_at')])
+          .where('status', '=', 'pending')
+          .where('updated_at', '<', new Date(Date.now() - options.deliveryStaleAfterMs))
+          .$if(after !== null, (q) =>
+            q.where(sql<boolean>`(updated_at, id) > (${after?.at}::timestamptz, ${after?.id}::uuid)`),
+          )
+          .orderBy('updated_at')
+          .orderBy('id')
+          .limit(batchSize)
+          .execute(),
+      async (rows) => {
+        await Promise.all(
+          rows.map(async ({ id, generation, relay_requeues }) => {
+            const deliveryId = formatId('delivery', id);
+            // As for events: an unfinished job in its hash means it is still queued.
+            const job = await queues.deliveries.getJob(deliveryJobId(deliveryId, generation));
+            if (job && !job.finishedOn) return;
+            if (relay_requeues >= maxRequeues) {
+              const failed = await db
+                .updateTable('deliveries')
+                .set({ status: 'failed', last_error: relayGaveUpError(relay_requeues), updated_at: new Date() })
+                .where('id', '=', id)
+                .where('status', '=', 'pending')
+                .executeTakeFirst();
+              if (Number(failed.numUpdatedRows) > 0) {
+                gaveUp++;
+                logger.error({ delivery: deliveryId, requeues: relay_requeues }, 'relay gave up on a delivery');
+              }
+              return;
+            }
+            const result = await requeueDelivery(queues.deliveries, deliveryId, generation, options.deliveryAttempts);
+            if (result !== 'queued') return;
+            deliveries++;
+            await db
+              .updateTable('deliveries')
+              .set((eb) => ({ relay_requeues: eb('relay_requeues', '+', 1) }))
+              .where('id', '=', id)
+              .execute();
+          }),
+        );
+      },
     );
-    return added.reduce<number>((a, b) => a + b, 0);
+    return { deliveries, gaveUp };
   }
 
-  async function runOnce() {
+  async function runOnce(): Promise<RelayPassResult> {
     // Several workers run a relay; one pass at a time is enough.
-    const locked = await options.redis.set(lockKey, '1', 'PX', Math.max(intervalMs - 100, 500), 'NX');
-    if (locked !== 'OK') return { events: 0, deliveries: 0 };
-    const events = await requeueEvents();
-    const deliveries = await requeueDeliveries();
-    if (events > 0) metrics.relayRequeued.inc({ kind: 'event' }, events);
-    if (deliveries > 0) metrics.relayRequeued.inc({ kind: 'delivery' }, deliveries);
-    if (events + deliveries > 0) logger.info({ events, deliveries }, 'relay re-enqueued jobs');
-    return { events, deliveries };
+    if (!(await lock.acquire())) return { events: 0, deliveries: 0, gaveUp: 0, ran: false };
+    try {
+      const events = await requeueEvents();
+      const { deliveries, gaveUp } = await requeueDeliveries();
+      if (events > 0) metrics.relayRequeued.inc({ kind: 'event' }, events);
+      if (deliveries > 0) metrics.relayRequeued.inc({ kind: 'delivery' }, deliveries);
+      if (events + deliveries > 0) logger.info({ events, deliveries }, 'relay re-enqueued jobs');
+      return { events, deliveries, gaveUp, ran: true };
+    } finally {
+      await lock.release().catch((err: unknown) => logger.debug({ err }, 'relay lock release failed'));
+    }
   }
-
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();

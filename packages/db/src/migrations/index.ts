@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-27_001_initial';
 import * as pendingDeliveries from './2026-11-27_002_pending_deliveries';
+import * as outboxAndRetention from './2026-11-30_001_outbox_and_retention';
 import * as idempotencyKeys from './2026-11-30_002_idempotency_keys';
 import * as deliveryGeneration from './2026-11-30_003_delivery_generation';
 
@@ -11,6 +12,7 @@ import * as deliveryGeneration from './2026-11-30_003_delivery_generation';
 export const migrations: Record<string, Migration> = {
   '2026-11-27_001_initial': initial,
   '2026-11-27_002_pending_deliveries': pendingDeliveries,
+  '2026-11-30_001_outbox_and_retention': outboxAndRetention,
   '2026-11-30_002_idempotency_keys': idempotencyKeys,
   '2026-11-30_003_delivery_generation': deliveryGeneration,
 };

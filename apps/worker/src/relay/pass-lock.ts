@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export interface PassLockOptions {
+  redis: Redis;
+  key: string;
+  /** Lifetime without renewal: a process that dies mid-pass frees the lock after this long. */
+  ttlMs: number;
+}
+
+export interface PassLock {
+  /** Takes the lock if free; while held it is renewed every third of its lifetime. */
+  acquire(): Promise<boolean>;
+  /** False once a renewal found the lock expired or taken by someone else: stop working. */
+  held(): boolean;
+  /** Stops renewing and deletes the lock, only if it is still ours. */
+  release(): Promise<void>;
+}
+
+// Compare-and-act in one script, so a lock that expired and was taken by another
+// process is neither extended nor deleted by us.
+const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * A Redis lock held for a whole pass of periodic work (one process at a time
+ * across all workers), renewed while the pass runs however long it takes.
+ */
+export function createPassLock(options: PassLockOptions): PassLock {
+  const { redis, key, ttlMs } = options;
+  let token: string | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let lost = false;
+
+  const stopRenewing = () => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+
+  return {
+    async acquire() {
+      const mine = randomUUID();
+      const ok = await redis.set(key, mine, 'PX', ttlMs, 'NX');
+      if (ok !== 'OK') return false;
+      token = mine;
+      lost = false;
+      timer = setInterval(
+        () => {
+          redis
+            .eval(EXTEND, 1, key, mine, String(ttlMs))
+            .then((extended) => {
+              if (extended !== 1 && token === mine) {
+                lost = true;
+                stopRenewing();
+              }
+            })
+            // Redis away: the next renewal tries again; the lock may expire meanwhile.
+            .catch(() => {});
+        },
+        Math.max(Math.floor(ttlMs / 3), 10),
+      );
+      timer.unref();
+      return true;
+    },
+    held() {
+      return token !== null && !lost;
+    },
+    async release() {
+      stopRenewing();
+      const mine = token;
+      token = null;
+      if (mine) await redis.eval(RELEASE, 1, key, mine);
+    },
+  };
+}

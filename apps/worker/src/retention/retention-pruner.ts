@@ -1,0 +1,145 @@
+import type { Database } from '@wrenn/db';
+import type { Logger } from '@wrenn/runtime';
+import { type Kysely, sql } from 'kysely';
+import type { WorkerMetrics } from '../worker-metrics';
+import {
+  type EventCursor,
+  pruneAuditLogs,
+  pruneDeliveries,
+  pruneEvents,
+  pruneIdempotencyKeys,
+} from './retention-queries';
+
+export interface RetentionPolicy {
+  /** Settled deliveries (with their attempts) and unused event payloads older than this go. */
+  deliveryMs: number;
+  /** Audit entries older than this go; null keeps them. */
+  auditMs: number | null;
+  /** Idempotency keys older than this go; default 24 h. */
+  idempotencyMs?: number;
+}
+
+export interface RetentionPrunerOptions {
+  db: Kysely<Database>;
+  policy: RetentionPolicy;
+  logger: Logger;
+  metrics: Pick<WorkerMetrics, 'retentionPruned'>;
+  /** Between passes; default 30 s, so retention is enforced at least once a minute. */
+  intervalMs?: number;
+  /** Rows per statement; default 1,000. */
+  batchSize?: number;
+  /** Statements per table and pass, so one pass cannot run for ever; default 100. */
+  maxBatchesPerPass?: number;
+}
+
+/** Rows deleted by one pass, per table. */
+export type PruneCounts = Record<
+  'deliveries' | 'delivery_attempts' | 'events' | 'audit_logs' | 'idempotency_keys',
+  number
+>;
+
+export interface RetentionPruner {
+  /** One pass; null when another worker holds the retention lock. */
+  runOnce(): Promise<PruneCounts | null>;
+  /** Stops the timer and waits for a running pass to end its current statement. */
+  stop(): Promise<void>;
+}
+
+const IDEMPOTENCY_MS = 24 * 3_600_000;
+
+/**
+ * Deletes what outlived its retention, in short batches. One worker at a time:
+ * the pass holds a PostgreSQL advisory lock on the connection it runs on, which
+ * PostgreSQL frees by itself should the worker or its connection die.
+ */
+export function startRetentionPruner(options: RetentionPrunerOptions): RetentionPruner {
+  const { db, policy, logger, metrics } = options;
+  const intervalMs = options.intervalMs ?? 30_000;
+  const batchSize = options.batchSize ?? 1_000;
+  const maxBatches = options.maxBatchesPerPass ?? 100;
+  let stopped = false;
+
+  async function runOnce(): Promise<PruneCounts | null> {
+    return db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ locked: boolean }>`
+        SELECT pg_try_advisory_lock(hashtext('wrenn-channels:retention')) AS locked
+      `.execute(conn);
+      if (!rows[0]?.locked) return null;
+      try {
+        return await prune(conn);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtext('wrenn-channels:retention'))`.execute(conn);
+      }
+    });
+  }
+
+  async function prune(conn: Kysely<Database>): Promise<PruneCounts> {
+    const counts: PruneCounts = { deliveries: 0, delivery_attempts: 0, events: 0, audit_logs: 0, idempotency_keys: 0 };
+    const now = Date.now();
+    const deliveryCutoff = new Date(now - policy.deliveryMs);
+
+    /** Runs one statement until it deletes less than a full batch. */
+    async function loop(step: () => Promise<number>): Promise<void> {
+      for (let n = 0; n < maxBatches && !stopped; n++) {
+        if ((await step()) < batchSize) return;
+      }
+    }
+    const affected = (result: { numAffectedRows?: bigint }) => Number(result.numAffectedRows ?? 0n);
+
+    // Deliveries first: the payloads they release can go in the same pass.
+    await loop(async () => {
+      const { rows } = await pruneDeliveries(deliveryCutoff, batchSize).execute(conn);
+      const deliveries = Number(rows[0]?.deliveries ?? 0);
+      counts.deliveries += deliveries;
+      counts.delivery_attempts += Number(rows[0]?.attempts ?? 0);
+      return deliveries;
+    });
+    let after: EventCursor | null = null;
+    await loop(async () => {
+      const { rows } = await pruneEvents(deliveryCutoff, after, batchSize).execute(conn);
+      const row = rows[0];
+      counts.events += Number(row?.deleted ?? 0);
+      after = row?.last_at && row.last_id ? { at: row.last_at, id: row.last_id } : null;
+      return Number(row?.seen ?? 0);
+    });
+    if (policy.auditMs !== null) {
+      const auditCutoff = new Date(now - policy.auditMs);
+      await loop(async () => {
+        const n = affected(await pruneAuditLogs(auditCutoff, batchSize).execute(conn));
+        counts.audit_logs += n;
+        return n;
+      });
+    }
+    const idempotencyCutoff = new Date(now - (policy.idempotencyMs ?? IDEMPOTENCY_MS));
+    await loop(async () => {
+      const n = affected(await pruneIdempotencyKeys(idempotencyCutoff, batchSize).execute(conn));
+      counts.idempotency_keys += n;
+      return n;
+    });
+
+    for (const [table, n] of Object.entries(counts)) if (n > 0) metrics.retentionPruned.inc({ table }, n);
+    if (Object.values(counts).some((n) => n > 0)) logger.info(counts, 'retention pruned rows');
+    return counts;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = runOnce()
+      .catch((err: unknown) => logger.warn({ err }, 'retention pass failed; retrying'))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  // Soon after start, so a worker that restarts often still prunes.
+  timer = setTimeout(tick, Math.min(intervalMs, 5_000));
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
