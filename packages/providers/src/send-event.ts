@@ -1,5 +1,5 @@
 import { printableReason } from './printable-reason';
-import type { ChannelConfig, ProviderName, SendContext, SendInput, SendOutcome } from './provider';
+import type { ChannelConfig, ProviderName, SendContext, SendInput, SendOutcome, SentBatch } from './provider';
 import { providers } from './registry';
 
 /** Path segments and query values at least this long may be credentials. */
@@ -39,23 +39,55 @@ export function secretFragments(config: ChannelConfig): string[] {
   return [...fragments].sort((a, b) => b.length - a.length);
 }
 
-/**
- * Sends one event through its provider: the one entry point of the worker and
- * of test sends. Whatever the provider reports, the reason leaves here once
- * as printable text (see {@link printableReason}) without any config value or
- * URL credential in it; an unexpected throw becomes a retry.
- */
-export async function sendEvent(provider: ProviderName, input: SendInput, context: SendContext): Promise<SendOutcome> {
-  let outcome: SendOutcome;
+/** Turns an unexpected throw into a retry: only I/O outcomes are expected to come back. */
+async function settle<T>(send: () => Promise<T>, asOutcome: (outcome: SendOutcome) => T): Promise<T> {
   try {
-    outcome = await providers[provider].send(input, context);
+    return await send();
   } catch (err) {
-    outcome = {
+    return asOutcome({
       kind: 'retry',
       statusCode: null,
       reason: `unexpected error: ${(err as Error)?.message ?? String(err)}`,
-    };
+    });
   }
+}
+
+function printable(outcome: SendOutcome, config: SendInput['config']): SendOutcome {
   if (outcome.kind === 'ok') return outcome;
-  return { ...outcome, reason: printableReason(outcome.reason, secretFragments(input.config)) };
+  return { ...outcome, reason: printableReason(outcome.reason, secretFragments(config)) };
+}
+
+/**
+ * Sends one event through its provider: the entry point of test sends.
+ * Whatever the provider reports, the reason leaves here once as printable
+ * text (see {@link printableReason}) without any config value or URL
+ * credential in it; an unexpected throw becomes a retry.
+ */
+export async function sendEvent(provider: ProviderName, input: SendInput, context: SendContext): Promise<SendOutcome> {
+  const outcome = await settle(
+    () => providers[provider].send(input, context),
+    (o) => o,
+  );
+  return printable(outcome, input.config);
+}
+
+/**
+ * Sends the leading events of `inputs` (one channel, in ingest order) in one
+ * request: as many as the provider fits in one message, at least the first.
+ * The worker's entry point; the outcome is cleaned as in {@link sendEvent}.
+ */
+export async function sendEvents(
+  provider: ProviderName,
+  inputs: readonly SendInput[],
+  context: SendContext,
+): Promise<SentBatch> {
+  const [first] = inputs;
+  if (!first) throw new Error('sendEvents needs at least one event');
+  const { sendMany, send } = providers[provider];
+  const sent = await settle<SentBatch>(
+    async () => (sendMany ? sendMany(inputs, context) : { outcome: await send(first, context), carried: 1 }),
+    (outcome) => ({ outcome, carried: 1 }),
+  );
+  const carried = Math.min(Math.max(1, sent.carried), inputs.length);
+  return { outcome: printable(sent.outcome, first.config), carried };
 }
