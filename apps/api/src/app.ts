@@ -11,6 +11,8 @@ import { buildOpenApi } from './http/openapi';
 import { RouteRegistry } from './http/route';
 import { registerIngestRoutes } from './ingest/ingest-routes';
 import { httpMetrics, opsRouter } from './ops/ops-routes';
+import { portalPage } from './portal/portal-page';
+import { registerPortalRoutes } from './portal/portal-routes';
 
 /** Every documented route of the API. */
 export function buildRoutes(deps: ApiDeps): RouteRegistry {
@@ -19,6 +21,7 @@ export function buildRoutes(deps: ApiDeps): RouteRegistry {
   registerDeliveryRoutes(registry, deps);
   registerAuditLogRoutes(registry, deps);
   registerIngestRoutes(registry, deps);
+  registerPortalRoutes(registry, deps);
   return registry;
 }
 
@@ -46,6 +49,7 @@ export function createApp(deps: ApiDeps): Express {
     res.json(openapi);
   });
   app.use('/docs', docsPage());
+  app.use('/portal', portalPage(deps.portal ?? { dir: null, frameAncestors: "'self'" }));
   app.use('/v1', jsonBody('64kb'));
   app.use('/internal', jsonBody('1mb'));
   app.use(router);

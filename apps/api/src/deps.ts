@@ -8,6 +8,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { EventPublisher } from './ingest/event-publisher';
+import type { PortalOptions } from './portal/portal-page';
 
 /** Everything the API's routes need, built once in main.ts (or by a test). */
 export interface ApiDeps {
@@ -26,4 +27,6 @@ export interface ApiDeps {
   jwtSecret: string;
   internalToken: string;
   limits: { maxChannelsPerTeam: number };
+  /** The built portal and its embedding policy; without it `/portal/` explains how to build it. */
+  portal?: PortalOptions;
 }

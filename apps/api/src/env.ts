@@ -20,6 +20,13 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
     .default('wrenn'),
+  WRENN_PORTAL_FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .min(1, "must list sources, e.g. 'self' https://dashboard.example.com")
+    .regex(/^[^;,\r\n]+$/, 'must be a space-separated source list without ";" or ","')
+    .default("'self'"),
+  WRENN_PORTAL_PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...providerEnvShape,
 });

@@ -7,6 +7,7 @@ import { createLogger, createMetricsRegistry, handleShutdown } from '@wrenn/runt
 import { createApp } from './app';
 import { loadApiEnv } from './env';
 import { createEventPublisher } from './ingest/event-publisher';
+import { findPortalDir } from './portal/portal-page';
 
 const env = loadApiEnv();
 const logger = createLogger({ name: 'wrenn-api', level: env.LOG_LEVEL });
@@ -44,6 +45,11 @@ const app = createApp({
   jwtSecret: env.WRENN_JWT_SECRET,
   internalToken: env.WRENN_INTERNAL_TOKEN,
   limits: { maxChannelsPerTeam: env.WRENN_MAX_CHANNELS_PER_TEAM },
+  portal: {
+    dir: findPortalDir(import.meta.dirname),
+    frameAncestors: env.WRENN_PORTAL_FRAME_ANCESTORS,
+    publicUrl: env.WRENN_PORTAL_PUBLIC_URL,
+  },
 });
 
 const server = app.listen(env.PORT, () => {

@@ -1,3 +1,4 @@
+export * from './form-fields';
 export * from './outbound/address-policy';
 export * from './outbound/failures';
 export * from './outbound/outbound-http';

@@ -16,7 +16,12 @@ export interface AuthContext {
   email: string;
   name: string;
   isAdmin: boolean;
+  /** `portal` for a portal session token, `user` for a platform token. */
+  tokenType: 'user' | 'portal';
 }
+
+/** Longest lifetime a portal token may claim (its `exp` minus `iat`). */
+const PORTAL_TOKEN_MAX_LIFETIME_S = 3600;
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -51,6 +56,14 @@ export function createUserAuthenticator(secret: string) {
       throw unauthorized('invalid token');
     }
     if (payload.typ === 'host' || headerType === 'host') throw unauthorized('host tokens are not accepted here');
+    // A portal token is a user token of one team with a short life; a longer one was not issued here.
+    const isPortal = payload.typ === 'portal' || headerType === 'portal';
+    if (isPortal) {
+      const { iat, exp } = payload;
+      if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > PORTAL_TOKEN_MAX_LIFETIME_S) {
+        throw unauthorized('portal token lifetime exceeds one hour');
+      }
+    }
     const teamUuid = parseId('team', payload.team_id);
     const role = payload.role;
     if (!parseId('user', payload.sub) || !teamUuid) throw unauthorized('token lacks a user or team');
@@ -62,7 +75,8 @@ export function createUserAuthenticator(secret: string) {
       role,
       email: typeof payload.email === 'string' ? payload.email : '',
       name: typeof payload.name === 'string' ? payload.name : '',
-      isAdmin: payload.is_admin === true,
+      isAdmin: isPortal ? false : payload.is_admin === true,
+      tokenType: isPortal ? 'portal' : 'user',
     };
   };
 }

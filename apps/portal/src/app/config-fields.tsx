@@ -1,0 +1,59 @@
+import { useQuery } from '@tanstack/react-query';
+import { type ProviderDescription, unwrap } from '../api/client';
+import { useApi } from './api-context';
+import { Field } from './field';
+import { errorFor } from './field-errors';
+
+/** `GET /v1/providers`: the form description of every provider; it never changes while the page is open. */
+export function useProviders() {
+  const { api } = useApi();
+  return useQuery({
+    queryKey: ['providers'],
+    queryFn: async () => (await unwrap(api.GET('/v1/providers'))).items,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/**
+ * The config fields of one provider, built only from its description: a new
+ * provider needs no UI code. Secret values use password inputs.
+ */
+export function ConfigFields({
+  provider,
+  values,
+  onChange,
+  error,
+  idPrefix,
+}: {
+  provider: ProviderDescription;
+  values: Record<string, string>;
+  onChange: (values: Record<string, string>) => void;
+  error: unknown;
+  idPrefix: string;
+}) {
+  return (
+    <>
+      {provider.fields.map((field) => (
+        <Field
+          key={`${provider.name}.${field.key}`}
+          id={`${idPrefix}-${field.key}`}
+          label={field.label}
+          type={field.secret ? 'password' : 'text'}
+          autoComplete="off"
+          spellCheck={false}
+          required={field.required}
+          placeholder={field.placeholder}
+          hint={`${field.help} Where: ${field.where}.${field.required ? '' : ' Optional.'}`}
+          value={values[field.key] ?? ''}
+          error={errorFor(error, `config.${field.key}`)}
+          onChange={(e) => onChange({ ...values, [field.key]: e.target.value })}
+        />
+      ))}
+    </>
+  );
+}
+
+/** The config to send: empty optional values are left out. */
+export function filledConfig(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''));
+}

@@ -1,0 +1,72 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { unwrap } from '../api/client';
+import { useApi } from '../app/api-context';
+import { messageOf } from '../app/field-errors';
+
+function useAuditLog() {
+  const { api } = useApi();
+  return useInfiniteQuery({
+    queryKey: ['audit'],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/v1/audit-logs', {
+          params: { query: { limit: 50, ...(pageParam ? { before: pageParam } : {}) } as never },
+        }),
+      ),
+    getNextPageParam: (last) => last.next_before ?? undefined,
+  });
+}
+
+/** The team's audit log, newest first. */
+export function AuditLog() {
+  const log = useAuditLog();
+  const items = log.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <section>
+      <h1 id="audit-title">Audit log</h1>
+      {log.isPending ? <p>Loading…</p> : null}
+      {log.isError ? (
+        <p className="error" role="alert">
+          {messageOf(log.error)}
+        </p>
+      ) : null}
+      {log.isSuccess && items.length === 0 ? <p className="muted">Nothing recorded yet.</p> : null}
+      {items.length > 0 ? (
+        <div className="table-wrap">
+          <table aria-labelledby="audit-title">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Resource</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((entry) => (
+                <tr key={entry.id}>
+                  <th scope="row">{new Date(entry.created_at).toLocaleString()}</th>
+                  <td>{entry.actor_name || entry.actor_id || entry.actor_type}</td>
+                  <td>
+                    {entry.resource_type} {entry.action}
+                  </td>
+                  <td className="events-cell">
+                    {typeof entry.metadata?.name === 'string' ? entry.metadata.name : (entry.resource_id ?? '')}
+                  </td>
+                  <td>{entry.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {log.hasNextPage ? (
+        <button type="button" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+          Older entries
+        </button>
+      ) : null}
+    </section>
+  );
+}

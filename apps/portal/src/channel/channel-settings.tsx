@@ -1,0 +1,243 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { Channel } from '../api/client';
+import { ConfigFields, filledConfig, useProviders } from '../app/config-fields';
+import { OneTimeSecret } from '../app/copy-button';
+import { EventPicker, joinEvents, splitEvents, useEventTypes } from '../app/event-picker';
+import { Field } from '../app/field';
+import { errorFor, formError, messageOf } from '../app/field-errors';
+import type { Navigate } from '../app/view';
+import { DeliveryLog } from '../deliveries/delivery-log';
+import {
+  useChannel,
+  useDeleteChannel,
+  useReplaceConfig,
+  useRotateSecret,
+  useTestChannel,
+  useUpdateChannel,
+} from './channel-queries';
+
+function SettingsForm({ channel }: { channel: Channel }) {
+  const eventTypes = useEventTypes();
+  const update = useUpdateChannel(channel.id);
+  const [name, setName] = useState(channel.name);
+  const [enabled, setEnabled] = useState(channel.enabled);
+  const names = (eventTypes.data ?? []).map((e) => e.name);
+  const [events, setEvents] = useState(() => splitEvents(channel.events, names));
+  // The event list arrives after the channel: sort its names into checkboxes once it does.
+  useEffect(() => {
+    if (eventTypes.data)
+      setEvents(
+        splitEvents(
+          channel.events,
+          eventTypes.data.map((e) => e.name),
+        ),
+      );
+  }, [eventTypes.data, channel.events]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate({ name, enabled, events: joinEvents(events.checked, events.patterns) });
+  };
+  const topError = formError(update.error);
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="settings-title">
+      <h2 id="settings-title">Settings</h2>
+      {topError ? (
+        <p className="error" role="alert">
+          {topError}
+        </p>
+      ) : null}
+      <Field
+        id="edit-name"
+        label="Name"
+        value={name}
+        required
+        error={errorFor(update.error, 'name')}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <label className="check">
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+        Enabled
+      </label>
+      {!channel.enabled && channel.disabled_reason ? (
+        <p className="warning">Disabled: {channel.disabled_reason}</p>
+      ) : null}
+      <EventPicker idPrefix="edit" {...events} onChange={setEvents} error={errorFor(update.error, 'events')} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={update.isPending}>
+          Save
+        </button>
+        <span role="status">{update.isSuccess && !update.isPending ? 'Saved' : ''}</span>
+      </div>
+    </form>
+  );
+}
+
+function ReplaceConfigForm({ channel }: { channel: Channel }) {
+  const providers = useProviders();
+  const replace = useReplaceConfig(channel.id);
+  const test = useTestChannel(channel.id);
+  const [config, setConfig] = useState<Record<string, string>>({});
+  const provider = providers.data?.find((p) => p.name === channel.provider);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    replace.mutate(filledConfig(config), { onSuccess: () => setConfig({}) });
+  };
+  const secret = replace.data && 'secret' in replace.data ? (replace.data.secret as string | undefined) : undefined;
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="config-title">
+      <h2 id="config-title">Config</h2>
+      <p className="muted">
+        Stored: {channel.config_fields.join(', ') || 'nothing'}. Values are never shown again; replacing them re-enables
+        a disabled channel.
+      </p>
+      <div className="actions">
+        <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>
+          Send test
+        </button>
+        <span role="status">{test.isPending ? 'Sending…' : test.isSuccess ? 'Test message sent.' : ''}</span>
+      </div>
+      {test.error ? (
+        <p className="error" role="alert">
+          Test failed: {messageOf(test.error)}
+        </p>
+      ) : null}
+      {provider ? (
+        <ConfigFields
+          provider={provider}
+          values={config}
+          onChange={setConfig}
+          error={replace.error}
+          idPrefix="replace"
+        />
+      ) : null}
+      {formError(replace.error) ? (
+        <p className="error" role="alert">
+          {formError(replace.error)}
+        </p>
+      ) : null}
+      <div className="actions">
+        <button type="submit" disabled={replace.isPending}>
+          Replace config
+        </button>
+        <span role="status">{replace.isSuccess ? 'Config replaced' : ''}</span>
+      </div>
+      {secret ? <OneTimeSecret secret={secret} title="New signing secret" /> : null}
+    </form>
+  );
+}
+
+function RotateSecret({ channel }: { channel: Channel }) {
+  const rotate = useRotateSecret(channel.id);
+  return (
+    <section aria-labelledby="rotate-title">
+      <h2 id="rotate-title">Signing secret</h2>
+      <p className="muted">
+        A new secret signs every request; the old one keeps signing for a day, so receivers can switch.
+      </p>
+      <button type="button" onClick={() => rotate.mutate()} disabled={rotate.isPending}>
+        Rotate secret
+      </button>
+      {rotate.error ? (
+        <p className="error" role="alert">
+          {messageOf(rotate.error)}
+        </p>
+      ) : null}
+      {rotate.data ? (
+        <>
+          <OneTimeSecret secret={rotate.data.secret} title="New signing secret" />
+          {rotate.data.previous_secret_expires_at ? (
+            <p className="muted">
+              The previous secret stops signing at {new Date(rotate.data.previous_secret_expires_at).toLocaleString()}.
+            </p>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function DeleteChannel({ channel, navigate }: { channel: Channel; navigate: Navigate }) {
+  const remove = useDeleteChannel(channel.id);
+  const dialog = useRef<HTMLDialogElement>(null);
+  return (
+    <section aria-labelledby="delete-title">
+      <h2 id="delete-title">Delete</h2>
+      <button type="button" className="danger" onClick={() => dialog.current?.showModal()}>
+        Delete channel
+      </button>
+      <dialog ref={dialog} aria-labelledby="confirm-title">
+        <h2 id="confirm-title">Delete {channel.name}?</h2>
+        <p>Its deliveries stop at once and its config is erased. This cannot be undone.</p>
+        {remove.error ? (
+          <p className="error" role="alert">
+            {messageOf(remove.error)}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button
+            type="button"
+            className="danger"
+            disabled={remove.isPending}
+            onClick={() =>
+              remove.mutate(undefined, {
+                onSuccess: () => {
+                  dialog.current?.close();
+                  navigate({ screen: 'channels' });
+                },
+              })
+            }
+          >
+            Yes, delete channel
+          </button>
+          <button type="button" onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+        </div>
+      </dialog>
+    </section>
+  );
+}
+
+/** One channel: settings, config, secret rotation, deletion and its delivery log. */
+export function ChannelSettings({
+  id,
+  secret,
+  navigate,
+}: {
+  id: string;
+  secret?: string | undefined;
+  navigate: Navigate;
+}) {
+  const channel = useChannel(id);
+  if (channel.isPending) return <p>Loading channel…</p>;
+  if (channel.isError) {
+    return (
+      <p className="error" role="alert">
+        {messageOf(channel.error)}
+      </p>
+    );
+  }
+  const c = channel.data;
+  return (
+    <section>
+      <p>
+        <button type="button" className="link" onClick={() => navigate({ screen: 'channels' })}>
+          ← All channels
+        </button>
+      </p>
+      <h1>{c.name}</h1>
+      <p className="muted">
+        {c.provider} · {c.enabled ? 'enabled' : `disabled${c.disabled_reason ? `: ${c.disabled_reason}` : ''}`}
+      </p>
+      {secret ? <OneTimeSecret secret={secret} title="Generated signing secret" /> : null}
+      <div className="panels">
+        <SettingsForm key={c.id} channel={c} />
+        <ReplaceConfigForm channel={c} />
+        {c.provider === 'webhook' ? <RotateSecret channel={c} /> : null}
+        <DeleteChannel channel={c} navigate={navigate} />
+      </div>
+      <DeliveryLog channelId={c.id} />
+    </section>
+  );
+}

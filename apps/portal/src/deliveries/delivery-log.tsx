@@ -1,0 +1,139 @@
+import { type FormEvent, useState } from 'react';
+import type { Delivery } from '../api/client';
+import { messageOf } from '../app/field-errors';
+import { useDeliveries, useRedeliver, useRetryFailedSince } from './delivery-queries';
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** `datetime-local` gives local wall time; the API wants RFC 3339. */
+function localInputToIso(value: string): string | null {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+function RetryFailedSince({ channelId }: { channelId: string }) {
+  const retry = useRetryFailedSince(channelId);
+  const [since, setSince] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const iso = localInputToIso(since);
+    if (iso) retry.mutate(iso);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="Retry failed deliveries">
+      <div className="field">
+        <label htmlFor="retry-since">Retry failed since</label>
+        <input
+          id="retry-since"
+          type="datetime-local"
+          required
+          value={since}
+          onChange={(e) => setSince(e.target.value)}
+        />
+      </div>
+      <button type="submit" disabled={retry.isPending || !since}>
+        Retry failed
+      </button>
+      <span role="status">
+        {retry.data ? `${retry.data.count} ${retry.data.count === 1 ? 'delivery' : 'deliveries'} queued again` : ''}
+      </span>
+      {retry.error ? (
+        <p className="error" role="alert">
+          {messageOf(retry.error)}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function DeliveryRow({ delivery, channelId }: { delivery: Delivery; channelId: string }) {
+  const redeliver = useRedeliver(channelId);
+  return (
+    <tr>
+      <th scope="row">{delivery.event}</th>
+      <td>
+        <span className={`badge ${delivery.status === 'succeeded' ? 'ok' : delivery.status === 'failed' ? 'bad' : ''}`}>
+          {delivery.status}
+        </span>
+      </td>
+      <td>{delivery.attempts}</td>
+      <td>{delivery.last_status_code ?? '—'}</td>
+      <td className="error-cell">{delivery.last_error ?? ''}</td>
+      <td>{when(delivery.created_at)}</td>
+      <td>
+        {delivery.status === 'failed' ? (
+          <>
+            <button
+              type="button"
+              aria-describedby={`dlv-${delivery.id}`}
+              disabled={redeliver.isPending}
+              onClick={() => redeliver.mutate(delivery.id)}
+            >
+              Redeliver
+            </button>
+            <span id={`dlv-${delivery.id}`} className="visually-hidden">
+              {delivery.event} of {when(delivery.created_at)}
+            </span>
+          </>
+        ) : null}
+        {redeliver.error ? (
+          <span className="error" role="alert">
+            {messageOf(redeliver.error)}
+          </span>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+/** Per delivery: status, attempts, last status code and error; redelivery one by one or in bulk. */
+export function DeliveryLog({ channelId }: { channelId: string }) {
+  const deliveries = useDeliveries(channelId);
+  const items = deliveries.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <section aria-labelledby="deliveries-title">
+      <div className="title-row">
+        <h2 id="deliveries-title">Deliveries</h2>
+        <button type="button" onClick={() => deliveries.refetch()}>
+          Refresh
+        </button>
+      </div>
+      <RetryFailedSince channelId={channelId} />
+      {deliveries.isError ? (
+        <p className="error" role="alert">
+          {messageOf(deliveries.error)}
+        </p>
+      ) : null}
+      {deliveries.isSuccess && items.length === 0 ? <p className="muted">No delivery yet.</p> : null}
+      {items.length > 0 ? (
+        <div className="table-wrap">
+          <table aria-labelledby="deliveries-title">
+            <thead>
+              <tr>
+                <th scope="col">Event</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Status code</th>
+                <th scope="col">Error</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((d) => (
+                <DeliveryRow key={d.id} delivery={d} channelId={channelId} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {deliveries.hasNextPage ? (
+        <button type="button" onClick={() => deliveries.fetchNextPage()} disabled={deliveries.isFetchingNextPage}>
+          Older deliveries
+        </button>
+      ) : null}
+    </section>
+  );
+}

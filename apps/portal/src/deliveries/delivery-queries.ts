@@ -1,0 +1,50 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { unwrap } from '../api/client';
+import { retryFailedSince } from '../api/pending-routes';
+import { useApi } from '../app/api-context';
+
+const PAGE = 25;
+
+/** The delivery log, newest first, page by page; refreshed every 2 s while a delivery is pending. */
+export function useDeliveries(channelId: string) {
+  const { api } = useApi();
+  return useInfiniteQuery({
+    queryKey: ['deliveries', channelId],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/v1/channels/{id}/deliveries', {
+          params: {
+            path: { id: channelId },
+            query: { limit: PAGE, ...(pageParam ? { before: pageParam } : {}) } as never,
+          },
+        }),
+      ),
+    getNextPageParam: (last) => last.next_before ?? undefined,
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.items.some((d) => d.status === 'pending')) ? 2000 : false,
+  });
+}
+
+export function useRedeliver(channelId: string) {
+  const { api } = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (deliveryId: string) => {
+      const { response, error } = await api.POST('/v1/channels/{id}/deliveries/{dlv}/retry', {
+        params: { path: { id: channelId, dlv: deliveryId } },
+      });
+      if (!response.ok) await unwrap(Promise.resolve({ error, response }));
+    },
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['deliveries', channelId] }),
+  });
+}
+
+export function useRetryFailedSince(channelId: string) {
+  const { token } = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (since: string) => retryFailedSince(token, channelId, since),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['deliveries', channelId] }),
+  });
+}
