@@ -61,7 +61,10 @@ export function portalPage(options: PortalOptions): Router {
   // File names under assets/ carry a content hash: they never change.
   router.use(
     '/assets',
-    express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false, index: false }),
+    express.static(join(dir, 'assets'), {
+      index: false,
+      setHeaders: (res) => res.setHeader('Cache-Control', 'public, max-age=31536000, immutable'),
+    }),
   );
   router.use(express.static(dir, { index: 'index.html', cacheControl: false, redirect: true }));
   return router;
