@@ -31,6 +31,7 @@ export function ConfigFields({
   error: unknown;
   idPrefix: string;
 }) {
+  const keys = provider.fields.map((f) => f.key);
   return (
     <>
       {provider.fields.map((field) => (
@@ -45,7 +46,7 @@ export function ConfigFields({
           placeholder={field.placeholder}
           hint={`${field.help} Where: ${field.where}.${field.required ? '' : ' Optional.'}`}
           value={values[field.key] ?? ''}
-          error={errorFor(error, `config.${field.key}`)}
+          error={errorFor(error, `config.${field.key}`, keys)}
           onChange={(e) => onChange({ ...values, [field.key]: e.target.value })}
         />
       ))}

@@ -79,6 +79,7 @@ function ReplaceConfigForm({ channel }: { channel: Channel }) {
   const test = useTestChannel(channel.id);
   const [config, setConfig] = useState<Record<string, string>>({});
   const provider = providers.data?.find((p) => p.name === channel.provider);
+  const keys = provider?.fields.map((f) => f.key) ?? [];
   const submit = (e: FormEvent) => {
     e.preventDefault();
     replace.mutate(filledConfig(config), { onSuccess: () => setConfig({}) });
@@ -111,9 +112,9 @@ function ReplaceConfigForm({ channel }: { channel: Channel }) {
           idPrefix="replace"
         />
       ) : null}
-      {formError(replace.error) ? (
+      {formError(replace.error, keys) ? (
         <p className="error" role="alert">
-          {formError(replace.error)}
+          {formError(replace.error, keys)}
         </p>
       ) : null}
       <div className="actions">

@@ -40,8 +40,9 @@ export function NewChannel({ navigate }: { navigate: Navigate }) {
   };
 
   const sendTest = () => test.mutate({ provider: providerName, config: filledConfig(config) });
-  const topError = formError(create.error);
-  const testError = formError(test.error);
+  const keys = provider?.fields.map((f) => f.key) ?? [];
+  const topError = formError(create.error, keys);
+  const testError = formError(test.error, keys);
 
   return (
     <section>
