@@ -132,7 +132,7 @@ function RotateSecret({ channel }: { channel: Channel }) {
   const rotate = useRotateSecret(channel.id);
   return (
     <section aria-labelledby="rotate-title">
-      <h2 id="rotate-title">Signing secret</h2>
+      <h2 id="rotate-title">Secret rotation</h2>
       <p className="muted">
         A new secret signs every request; the old one keeps signing for a day, so receivers can switch.
       </p>

@@ -116,7 +116,7 @@ describe('the channels screens', () => {
     for (const provider of providers) {
       const row = table.getByRole('row', { name: new RegExp(`^${provider}-alerts `) });
       await row.waitFor();
-      const text = await row.innerText();
+      const text = await row.textContent();
       expect(text).toContain(providerForms[provider].label);
       expect(text).toContain('capsule.created, host.down');
       expect(text).toContain('enabled');
@@ -132,8 +132,8 @@ describe('the channels screens', () => {
     await page.getByRole('button', { name: 'Send test' }).click();
     const failure = page.getByRole('alert').filter({ hasText: 'Test failed' });
     await failure.waitFor();
-    expect(await failure.innerText()).toMatch(/chat not found/i);
-    expect(await failure.innerText()).not.toContain('B'.repeat(35));
+    expect(await failure.textContent()).toMatch(/chat not found/i);
+    expect(await failure.textContent()).not.toContain('B'.repeat(35));
 
     // A config value of the wrong shape: the message sits under that field.
     await page.getByLabel('Provider').selectOption({ label: 'Discord' });
@@ -190,7 +190,7 @@ describe('the channels screens', () => {
     await tabTo(page.getByRole('button', { name: 'Channels', exact: true }));
     await page.keyboard.press('Enter');
     const row = page.getByRole('table', { name: 'Channels' }).getByRole('row', { name: /^keyboard-hook / });
-    expect(await row.innerText()).toContain('host.down, capsule.created');
+    expect(await row.textContent()).toContain('host.down, capsule.created');
   });
 
   it('fits a 360 px wide screen without sideways scrolling', async () => {

@@ -1,0 +1,165 @@
+import { newId } from '@wrenn/events';
+import { SignJWT } from 'jose';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type PortalHarness,
+  screenshot,
+  seriousViolations,
+  startPortalHarness,
+} from '../../test/support/portal-harness';
+
+let harness: PortalHarness;
+
+beforeAll(async () => {
+  harness = await startPortalHarness();
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function createWebhookChannel(page: Page, name: string, events = ['capsule.created']) {
+  await page.getByRole('button', { name: 'New channel' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Provider').selectOption({ label: 'Webhook' });
+  await page.getByLabel('Endpoint URL').fill(harness.fakes.webhook.url);
+  for (const event of events) await page.getByLabel(event, { exact: true }).check();
+  await page.getByRole('button', { name: 'Create channel' }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+}
+
+/** A portal token signed like the service's, with a chosen lifetime window. */
+function portalToken(teamId: string, iatOffsetS: number, expOffsetS: number): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ typ: 'portal', team_id: teamId, role: 'owner' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'portal' })
+    .setSubject('usr-0000000000000000000000001')
+    .setIssuedAt(now + iatOffsetS)
+    .setExpirationTime(now + expOffsetS)
+    .sign(new TextEncoder().encode(process.env.WRENN_JWT_SECRET));
+}
+
+async function newPage(): Promise<Page> {
+  const context = await harness.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+describe('the channel screen', () => {
+  it('saves a new name, events and the disabled state', async () => {
+    const page = await harness.openPortal(newId('team').id);
+    await createWebhookChannel(page, 'settings-demo');
+    // The generated secret is shown once, with a copy button.
+    await page.getByRole('region', { name: 'Generated signing secret' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'channel');
+
+    await page.getByRole('textbox', { name: 'Name' }).fill('Settings Renamed');
+    await page.getByRole('checkbox', { name: 'host.down' }).check();
+    await page.getByRole('checkbox', { name: 'capsule.created' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Enabled' }).uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'settings-renamed', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    const row = page.getByRole('row', { name: /^settings-renamed / });
+    const text = await row.textContent();
+    expect(text).toContain('host.down');
+    expect(text).not.toContain('capsule.created');
+    expect(text).toContain('disabled');
+  });
+
+  it('shows an API error next to the field on save', async () => {
+    const page = await harness.openPortal(newId('team').id);
+    await createWebhookChannel(page, 'taken');
+    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    await createWebhookChannel(page, 'other');
+    await page.getByRole('textbox', { name: 'Name' }).fill('taken');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#edit-name-error').waitFor();
+    expect(await page.locator('#edit-name-error').textContent()).toMatch(/already exists/);
+    expect(await page.getByRole('textbox', { name: 'Name' }).getAttribute('aria-describedby')).toContain(
+      'edit-name-error',
+    );
+  });
+
+  it('replaces the config and sends a test with the stored one', async () => {
+    const page = await harness.openPortal(newId('team').id);
+    await createWebhookChannel(page, 'replace-demo');
+    const before = harness.fakes.webhook.delivered().length;
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await page.getByText('Test message sent.').waitFor();
+    expect(harness.fakes.webhook.delivered().length).toBe(before + 1);
+    await page.getByLabel('Endpoint URL').fill(harness.fakes.webhook.url);
+    await page.getByRole('textbox', { name: 'Signing secret' }).fill('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+    await page.getByRole('button', { name: 'Replace config' }).click();
+    await page.getByText('Config replaced').waitFor();
+    // A secret the user typed is never echoed back.
+    expect(await page.getByText('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').count()).toBe(0);
+  });
+
+  it('deletes a channel after a confirmation', async () => {
+    const page = await harness.openPortal(newId('team').id);
+    await createWebhookChannel(page, 'doomed');
+    await page.getByRole('button', { name: 'Delete channel' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete doomed?' });
+    await dialog.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('button', { name: 'Delete channel' }).click();
+    await dialog.getByRole('button', { name: 'Yes, delete channel' }).click();
+    await page.getByRole('heading', { name: 'Channels' }).waitFor();
+    await page.getByText('No channel yet').waitFor();
+    expect(await page.getByRole('row', { name: /^doomed / }).count()).toBe(0);
+  });
+
+  it("lists the team's audit log", async () => {
+    const page = await harness.openPortal(newId('team').id);
+    await createWebhookChannel(page, 'audited');
+    await page.getByRole('button', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const row = page.getByRole('table', { name: 'Audit log' }).getByRole('row').filter({ hasText: 'channel create' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('audited');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'audit-log');
+  });
+});
+
+describe('sessions', () => {
+  it('shows a clear message for an expired token', async () => {
+    const page = await newPage();
+    const token = await portalToken(newId('team').id, -3700, -60);
+    await page.goto(`${harness.base}/portal/#token=${token}`);
+    await page.getByRole('heading', { name: 'Your session has expired' }).waitFor();
+    expect(page.url()).not.toContain('token');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('says so when the session expires while the page is open', async () => {
+    const page = await newPage();
+    const token = await portalToken(newId('team').id, -3590, 4);
+    await page.goto(`${harness.base}/portal/#token=${token}`);
+    await page.getByRole('heading', { name: 'Channels' }).waitFor();
+    await page.getByRole('heading', { name: 'Your session has expired' }).waitFor({ timeout: 15_000 });
+  });
+
+  it('treats a token the API refuses as an ended session', async () => {
+    const page = await newPage();
+    const forged = await new SignJWT({ typ: 'portal', team_id: newId('team').id, role: 'owner' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'portal' })
+      .setSubject('usr-0000000000000000000000001')
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('not-the-service-key-at-all'));
+    await page.goto(`${harness.base}/portal/#token=${forged}`);
+    await page.getByRole('heading', { name: 'Your session has expired' }).waitFor();
+  });
+
+  it('explains how to open the portal without a token', async () => {
+    const page = await newPage();
+    await page.goto(`${harness.base}/portal/`);
+    await page.getByRole('heading', { name: 'No portal session' }).waitFor();
+  });
+});
