@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { log, runCommand, startThrowawayServices } from './lib/services.mjs';
+import { ensureSystemPackages, log, runCommand, startThrowawayServices } from './lib/services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const extraArgs = process.argv.slice(2);
@@ -20,9 +20,14 @@ function countResults(resultsFile, exitCode) {
   };
 }
 
+/** True when the run includes the portal's tests (all tests, or a path under apps/portal). */
+const runsPortalTests =
+  extraArgs.filter((a) => !a.startsWith('-')).length === 0 || extraArgs.some((a) => a.includes('apps/portal'));
+
 let services;
 let exitCode = 1;
 try {
+  if (runsPortalTests) ensureSystemPackages({ postgres: false, redis: false, chromium: true });
   services = await startThrowawayServices({ root, label: 'test', database: 'wrenn_template', durable: false });
   log(`PostgreSQL and Redis (${services.redis.url}) started in ${services.work}`);
   const env = {
@@ -42,6 +47,13 @@ try {
   const [cmd, pre] = services.pnpm;
   const run = (args) => runCommand(cmd, [...pre, ...args], { cwd: root, env });
   if ((await run(['db:migrate'])) !== 0) throw new Error('migrations failed');
+  // The browser tests load the built portal; turbo rebuilds it only when its sources changed.
+  if (
+    runsPortalTests &&
+    (await run(['exec', 'turbo', 'run', 'build', '--filter=@wrenn/portal', '--output-logs=errors-only'])) !== 0
+  ) {
+    throw new Error('the portal build failed');
+  }
 
   // WRENN_SKIP_TYPECHECK=1 shortens local iterations on one test file; CI always checks.
   const typecheck =

@@ -2,7 +2,8 @@
 # The API image, built from the repository root:
 #   docker build -f infra/docker/api.Dockerfile -t wrenn-api .
 # It also carries the one-shot commands `node apps/api/dist/migrate.js` (apply migrations)
-# and `node apps/api/dist/rotate-encryption-key.js` (see docs/operations.md).
+# and `node apps/api/dist/rotate-encryption-key.js` (see docs/operations.md), and serves the team
+# portal's static files at /portal/.
 
 ARG NODE_VERSION=24
 ARG PNPM_VERSION=10.34.8
@@ -43,6 +44,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app ./
 COPY --from=builder /app/apps/api/dist ./apps/api/dist
+# The team portal's static files (built with the API, which depends on it); served at /portal/.
+COPY --from=builder /app/apps/portal/dist ./apps/portal/dist
 # The image's `node` user, numeric so Kubernetes can verify runAsNonRoot. The files stay
 # root-owned: the process cannot rewrite its own code.
 USER 1000:1000

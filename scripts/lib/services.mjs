@@ -26,14 +26,17 @@ function postgresBinDir() {
 }
 
 /** Installs the Debian packages for what is missing (root), or stops with a one-line instruction. */
-export function ensureSystemPackages({ postgres = true, redis = true } = {}) {
+export function ensureSystemPackages({ postgres = true, redis = true, chromium = false } = {}) {
   const missing = [];
   if (postgres && !postgresBinDir()) missing.push('postgresql');
   if (redis && !which('redis-server')) missing.push('redis-server');
+  // The portal's browser tests drive Debian's Chromium (browser downloads from npm cannot work here).
+  if (chromium && !existsSync('/usr/bin/chromium')) missing.push('chromium');
   if (missing.length === 0) return;
   if (!isRoot || !which('apt-get')) {
+    const alternative = chromium && !postgres && !redis ? '' : ' (or set DATABASE_URL and REDIS_URL)';
     console.error(
-      `Missing ${missing.join(' and ')}: run "sudo apt-get install -y ${missing.join(' ')}" (or set DATABASE_URL and REDIS_URL), then try again.`,
+      `Missing ${missing.join(' and ')}: run "sudo apt-get install -y ${missing.join(' ')}"${alternative}, then try again.`,
     );
     process.exit(1);
   }

@@ -91,6 +91,11 @@ describe('the operator path: pnpm build, migrate, each app alone from dist/', ()
         }),
       });
       expect(create.status).toBe(400);
+      // The API bundle serves the portal built beside it, with its CSP.
+      const portal = await fetch(`http://127.0.0.1:${apiPort}/portal/`);
+      expect(portal.status).toBe(200);
+      expect(portal.headers.get('content-security-policy')).toContain("frame-ancestors 'self'");
+      expect(await portal.text()).toMatch(/<script type="module" crossorigin src="\/portal\/assets\//);
     } finally {
       for (const app of apps) app.process.child.kill('SIGTERM');
     }

@@ -72,3 +72,21 @@ describe.each(['api', 'worker'] as const)('infra/docker/%s.Dockerfile', (app) =>
     for (const pattern of ['**/node_modules', '**/dist', '**/.env', '.git']) expect(ignored).toContain(pattern);
   });
 });
+
+describe('the API image ships the portal', () => {
+  const all = instructions(readRepoFile('infra/docker/api.Dockerfile'));
+  const copies = finalStage(all)
+    .filter((i) => i.keyword === 'COPY')
+    .map((i) => i.args);
+
+  it('copies the built portal next to the API bundle, where the API looks for it', () => {
+    expect(copies).toContainEqual(
+      expect.stringMatching(/--from=builder \/app\/apps\/portal\/dist \.\/apps\/portal\/dist$/),
+    );
+  });
+
+  it('builds it with the API: the API package depends on the portal, so prune and build include it', () => {
+    const manifest = JSON.parse(readRepoFile('apps/api/package.json')) as { devDependencies?: Record<string, string> };
+    expect(manifest.devDependencies?.['@wrenn/portal']).toBe('workspace:*');
+  });
+});
