@@ -1,7 +1,7 @@
 // `npm start`: everything needed for a local Wrenn Channels, then the API, the worker and a
 // development inbox, and the commands that send a first notification through all of them.
 // Honours DATABASE_URL, REDIS_URL and every WRENN_* variable that is set. Ctrl-C stops all of it.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -82,7 +82,7 @@ async function findInboxChannel(base, token) {
  * What to run first, as plain one-line commands in order. A channel left by an earlier run is
  * re-pointed at this run's inbox (its port may differ) instead of being created again.
  */
-function banner({ base, workerPort, token, inbox, existing }) {
+function banner({ base, workerPort, token, inbox, existing, portalLink }) {
   const auth = `-H "Authorization: Bearer ${token}"`;
   const json = `-H "Content-Type: application/json"`;
   const config = { url: inbox.url, secret: secrets.devWebhookSecret };
@@ -122,7 +122,7 @@ ${privateTargets}
 
 Development token (team ${secrets.devTeamId}, valid 30 days):
   ${token}
-
+${portalLink ? `\nTeam portal (open in a browser; the link signs you in for 1 h):\n  ${portalLink}\n` : ''}
 Your first notification: run these in order, then watch for the [inbox] line here.
 1. ${existing ? `Point the ${INBOX_CHANNEL} channel of an earlier run at this inbox:` : `Create a webhook channel "${INBOX_CHANNEL}" signed with the inbox's secret (run twice, it answers 409: it exists, go on):`}
   ${step1}
@@ -135,6 +135,20 @@ Other requests:
   curl -s ${base}/v1/channels ${auth}
 
 Press Ctrl-C to stop.`;
+}
+
+/** A portal link for the development team (`POST /internal/v1/portal-sessions`); null when it cannot be opened. */
+async function openPortalSession(base, internalToken, { devTeamId, devUserId }) {
+  try {
+    const res = await fetch(`${base}/internal/v1/portal-sessions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${internalToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ team_id: devTeamId, user_id: devUserId, role: 'owner' }),
+    });
+    return res.status === 201 ? (await res.json()).url : null;
+  } catch {
+    return null;
+  }
 }
 
 async function waitReady(url, child, timeoutMs = 60_000) {
@@ -152,6 +166,11 @@ async function waitReady(url, child, timeoutMs = 60_000) {
 
 const pnpm = ensurePnpm();
 installWorkspace(pnpm, root);
+// The API serves the team portal's built files; build them once when missing.
+if (!existsSync(join(root, 'apps', 'portal', 'dist', 'index.html'))) {
+  log('building the team portal…');
+  execFileSync(pnpm[0], [...pnpm[1], '--filter', '@wrenn/portal', 'build'], { cwd: root, stdio: 'inherit' });
+}
 ensureSystemPackages({ postgres: !process.env.DATABASE_URL, redis: !process.env.REDIS_URL });
 
 const secrets = developmentSecrets();
@@ -239,7 +258,8 @@ try {
 
   const token = developmentToken(env.WRENN_JWT_SECRET, secrets.devTeamId, secrets.devUserId);
   const base = `http://127.0.0.1:${apiPort}`;
-  console.log(banner({ base, workerPort, token, inbox, existing: await findInboxChannel(base, token) }));
+  const portalLink = await openPortalSession(base, env.WRENN_INTERNAL_TOKEN, secrets);
+  console.log(banner({ base, workerPort, token, inbox, existing: await findInboxChannel(base, token), portalLink }));
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   await stopAll(1);

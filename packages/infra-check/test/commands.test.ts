@@ -203,6 +203,10 @@ describe('npm start', () => {
         const token = /Development token[^\n]*\n\s+(\S+)/.exec(banner)?.[1];
         expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
         expect(banner).toContain(`curl -s ${base}/v1/channels`);
+        // A ready portal link for the development team: the page, with a portal token in its fragment.
+        const portalLink = /Team portal[^\n]*\n\s+(\S+)/.exec(banner)?.[1] ?? '';
+        expect(portalLink).toMatch(new RegExp(`^${base}/portal/#token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
+        expect((await fetch(portalLink)).status).toBe(200);
         expect((await fetch(`http://127.0.0.1:${workerPort}/ready`)).status).toBe(200);
 
         const [create, report, deliveries] = firstNotificationCommands(banner);
