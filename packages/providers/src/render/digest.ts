@@ -7,6 +7,11 @@ const ID_MAX = 64;
 const ACTOR_MAX = 48;
 const DETAIL_LABEL_MAX = 24;
 const DETAIL_VALUE_MAX = 48;
+/**
+ * Events one message carries at most: a longer digest is a wall nobody reads,
+ * and the cost of fitting stays bounded whatever batch the caller passes.
+ */
+export const MAX_DIGEST_EVENTS = 100;
 /** Metadata shown per line; the single-event message is where every detail lives. */
 const DETAILS_PER_LINE = 2;
 
@@ -186,7 +191,7 @@ export function lineDetailText(line: DigestLine): string {
  * Picks how many leading events one message carries: all of them when they
  * fit, else the longest prefix that fits, at least one. A lone event (or one
  * whose digest with the next does not fit) gets the single-event message,
- * truncated as usual. Fitting only grows with the number of events (every
+ * truncated as usual. At most {@link MAX_DIGEST_EVENTS} travel together. Fitting only grows with the number of events (every
  * event adds a line), so a binary search finds the longest prefix.
  */
 export function fitDigest<M>(
@@ -202,7 +207,7 @@ export function fitDigest<M>(
   if (events.length === 1) return { message: render.single(first), carried: 1 };
   let best: { message: M; carried: number } | undefined;
   let low = 2;
-  let high = events.length;
+  let high = Math.min(events.length, MAX_DIGEST_EVENTS);
   while (low <= high) {
     const middle = Math.floor((low + high) / 2);
     const message = render.digest(events.slice(0, middle));
