@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { EventPayload } from '@wrenn/events';
 import * as AC from 'adaptivecards';
 import type { APIEmbed } from 'discord-api-types/v10';
@@ -38,6 +39,7 @@ import {
 import {
   fitTelegramText,
   renderTelegramDigestText,
+  renderTelegramMessages,
   renderTelegramText,
   TELEGRAM_TEXT_LIMIT,
 } from '../src/telegram/render';
@@ -340,5 +342,29 @@ describe('digest layout', () => {
     const message: SlackMessage = renderSlackDigest(three);
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '3 events', emoji: false } });
     expect(message.text).toBe('3 events: Capsule created, Capsule paused, Capsule destroyed');
+  });
+});
+
+describe('the README shows what the renderers produce', () => {
+  const three = [
+    sampleEvent('capsule.running', { id: 'evt-1', timestamp: '2026-04-09T11:06:06Z' }),
+    sampleEvent('host.down', { id: 'evt-2', timestamp: '2026-04-09T11:07:30Z', metadata: {} }),
+    sampleEvent('capsule.destroyed', { id: 'evt-3', timestamp: '2026-04-09T11:08:10Z' }),
+  ];
+
+  it('one combined message per provider, in the order of the README', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Combined messages'));
+    const shown = [...section.slice(0, section.indexOf('\n## ', 5)).matchAll(/```json\n([\s\S]*?)\n```/g)].map(
+      (m) => JSON.parse(m[1]!) as unknown,
+    );
+    expect(shown).toEqual([
+      { embeds: renderDiscordEmbeds(three).message, allowed_mentions: { parse: [] } },
+      renderSlackMessages(three).message,
+      renderTeamsMessages(three).message,
+      renderGoogleChatMessages(three).message,
+      renderTelegramMessages(three, { chatId: -1001234567890 }).message,
+      renderMatrixContents(three).message,
+    ]);
   });
 });
