@@ -154,6 +154,20 @@ describe.each(SIZES)('a digest of %i hostile events', (count) => {
   // Hostile events are long enough that no provider reaches the 100-event cap: the limits decide.
   const events = digestEvents(count);
 
+  it.runIf(count >= 2)('no digest carries a bidi control or a line break inside a line', () => {
+    const few = events.slice(0, 5);
+    const texts = [
+      JSON.stringify(renderDiscordDigest(few)),
+      JSON.stringify(renderSlackDigest(few)),
+      JSON.stringify(renderTeamsDigest(few)),
+      JSON.stringify(renderGoogleChatDigest(few)),
+      renderTelegramDigestText(few).html,
+      JSON.stringify(renderMatrixDigest(few)),
+    ];
+    for (const text of texts) expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(eventLines(renderMatrixDigest(few).body)).toHaveLength(few.length);
+  });
+
   it('discord: within every embed limit, the longest prefix that fits, in order, mentions inert', () => {
     const { message, carried } = renderDiscordEmbeds(events);
     expect(carried).toBeGreaterThanOrEqual(1);

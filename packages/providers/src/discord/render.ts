@@ -100,7 +100,7 @@ export function renderDiscordDigest(events: readonly EventPayload[]): APIEmbed[]
   const digest = describeDigest(events);
   const fields: APIEmbedField[] = digest.states.slice(0, DIGEST_MAX_STATES).map((state) => ({
     name:
-      truncate(`${state.label} ${escapeDiscordMarkdown(state.id)}`.trim(), DISCORD_EMBED_LIMITS.fieldName) ||
+      truncate(escapeDiscordMarkdown(`${state.label} ${state.id}`).trim(), DISCORD_EMBED_LIMITS.fieldName) ||
       'Resource',
     value: stateText(state),
     inline: true,

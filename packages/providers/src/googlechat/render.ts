@@ -123,7 +123,7 @@ export function renderGoogleChatDigest(events: readonly EventPayload[]): GoogleC
   if (digest.states.length > 0) {
     const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = digest.states.slice(0, DIGEST_MAX_STATES).map((state) => ({
       decoratedText: {
-        topLabel: state.label,
+        topLabel: escapeEntities(state.label),
         text: `${marker(state.severity)} ${escapeEntities(state.id)}: <b>${stateText(state)}</b>`,
         wrapText: true,
       },

@@ -74,9 +74,13 @@ export interface DigestDescription {
   states: ResourceState[];
 }
 
-/** Line breaks and tabs inside a piece would split a digest line; they become spaces. */
+/**
+ * Line breaks and tabs inside a piece would split a digest line; they become
+ * spaces. Bidi embedding, override and isolate controls would reorder the
+ * rest of the line; they go.
+ */
 function oneLine(text: string): string {
-  return text.replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ');
+  return text.replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ').replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
 }
 
 /** A short single-line piece of untrusted text. */

@@ -148,7 +148,7 @@ export function digestLines(digest: DigestDescription): Line[] {
     lines.push([], [{ text: 'Latest state', style: 'bold' }]);
     for (const state of digest.states.slice(0, DIGEST_MAX_STATES)) {
       lines.push([
-        { text: `• ${state.label} ` },
+        { text: `• ${safePiece(state.label)} ` },
         { text: safePiece(state.id), style: 'code' },
         { text: `: ${stateText(state)}` },
       ]);
