@@ -63,6 +63,8 @@ interface Burst {
   received: () => ReadonlyArray<ReceivedRequest>;
   /** The capsule ids of the burst's events: every rendering of an event names its resource. */
   resourceIds: string[];
+  /** Which of them each accepted request carried, worked out once per request. */
+  found: WeakMap<ReceivedRequest, string[]>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,14 +74,17 @@ function measure(burst: Burst, startedAt: number): BurstResult {
   const windowEnd = startedAt + burst.windowSeconds * 1000;
   const inWindow = burst.received().filter((r) => r.receivedAt <= windowEnd);
   const accepted = inWindow.filter((r) => r.status !== null && r.status >= 200 && r.status < 300);
-  // Matched on the id's random part, which no renderer escapes.
-  const pending = new Set(burst.resourceIds.map((id) => id.slice(id.indexOf('-') + 1)));
+  const pending = new Set(burst.resourceIds);
   let lastEventMs: number | null = null;
   for (const request of accepted) {
-    for (const id of pending) {
-      if (!request.body.includes(id)) continue;
-      pending.delete(id);
-      lastEventMs = request.receivedAt - startedAt;
+    let ids = burst.found.get(request);
+    if (!ids) {
+      // Matched on the id's random part, which no renderer escapes.
+      ids = burst.resourceIds.filter((id) => request.body.includes(id.slice(id.indexOf('-') + 1)));
+      burst.found.set(request, ids);
+    }
+    for (const id of ids) {
+      if (pending.delete(id)) lastEventMs = request.receivedAt - startedAt;
     }
   }
   const total = burst.resourceIds.length;
@@ -139,6 +144,7 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
         channel: { provider: 'slack', config: { webhook_url: slack.webhookUrl() } },
         received: () => slack.received,
         resourceIds: ids(scale.chatEvents),
+        found: new WeakMap(),
       },
       {
         destination: 'discord',
@@ -150,6 +156,7 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
         },
         received: () => discord.received,
         resourceIds: ids(scale.chatEvents),
+        found: new WeakMap(),
       },
       {
         destination: 'telegram',
@@ -158,6 +165,7 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
         channel: { provider: 'telegram', config: { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: '-1001234567890' } },
         received: () => telegram.received,
         resourceIds: ids(scale.chatEvents),
+        found: new WeakMap(),
       },
       {
         destination: 'webhook',
@@ -166,6 +174,7 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
         channel: { provider: 'webhook', config: { url: webhook.url } },
         received: () => webhook.received.map((r) => r.request),
         resourceIds: ids(scale.webhookEvents),
+        found: new WeakMap(),
       },
     ];
     const teams = new Map<Burst, string>();
