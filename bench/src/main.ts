@@ -1,6 +1,7 @@
 // `npm run bench` entry (after scripts/bench.mjs has started PostgreSQL and Redis).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type BurstResult, MAX_429_PER_BURST, runBursts } from './bursts';
 import { repoRoot } from './processes';
 import { type BenchResults, type BenchScale, FULL_SCALE, runBench } from './run-bench';
 
@@ -21,21 +22,37 @@ const scale: BenchScale = {
   httpPosts: scaled(FULL_SCALE.httpPosts),
   latencySeconds: scaled(FULL_SCALE.latencySeconds),
   fanoutChannels: scaled(FULL_SCALE.fanoutChannels),
+  bursts: {
+    ...FULL_SCALE.bursts,
+    chatEvents: scaled(FULL_SCALE.bursts.chatEvents),
+    webhookEvents: scaled(FULL_SCALE.bursts.webhookEvents),
+  },
 };
+const log = (line: string) => console.log(`[bench] ${line}`);
+const workers = Number(process.env.BENCH_WORKERS ?? 1);
+const useDist = process.env.BENCH_USE_DIST !== '0';
+
+// BENCH_ONLY=F runs scenario F alone (about a minute), e.g. to compare pacing changes.
+if (process.env.BENCH_ONLY === 'F') {
+  const bursts = await runBursts({ databaseUrl, redisUrl, workers, useDist, bursts: scale.bursts, log });
+  console.log(formatBursts(bursts));
+  process.exit(0);
+}
 
 const results = await runBench({
   databaseUrl,
   redisUrl,
   scale,
   profileDir: process.env.BENCH_PROFILE_DIR,
-  workers: Number(process.env.BENCH_WORKERS ?? 1),
-  useDist: process.env.BENCH_USE_DIST !== '0',
-  log: (line) => console.log(`[bench] ${line}`),
+  workers,
+  useDist,
+  log,
 });
 
 const out = join(repoRoot, 'bench', 'results.json');
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatTable(results));
+console.log(`\n${formatBursts(results.bursts)}`);
 console.log(`\nwritten to ${out}`);
 
 function formatTable(r: BenchResults): string {
@@ -68,6 +85,28 @@ function formatTable(r: BenchResults): string {
       `${r.peakRssMb.worker} MB`,
       '≤ 300 MB',
       (r.peakRssMb.worker ?? 0) <= 300,
+    ),
+  ].join('\n');
+}
+
+function formatBursts(bursts: BurstResult[]): string {
+  const cells = (values: string[]) => `| ${values.join(' | ')} |`;
+  const widths = [52, 15, 8, 5, 22, 28, 6];
+  const row = (values: string[]) => cells(values.map((v, i) => v.padEnd(widths[i] ?? 0)));
+  return [
+    "F. bursts of capsule.created, production schedule (10 s, 30 s), fakes enforcing each provider's limits",
+    row(['burst', 'arrived / total', 'messages', '429s', 'time to the last event', 'target', '']),
+    cells(widths.map((w) => '-'.repeat(w))),
+    ...bursts.map((b) =>
+      row([
+        `${b.total} → ${b.label}`,
+        `${b.arrived} / ${b.total}`,
+        String(b.messages),
+        String(b.tooManyRequests),
+        b.lastEventMs === null ? '-' : `${(b.lastEventMs / 1000).toFixed(1)} s`,
+        `all within ${b.windowSeconds} s, ≤ ${MAX_429_PER_BURST} × 429`,
+        b.met ? 'met' : 'MISSED',
+      ]),
     ),
   ].join('\n');
 }

@@ -1,13 +1,12 @@
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { newId } from '@wrenn/events';
 import { Redis } from 'ioredis';
-import { SignJWT } from 'jose';
-import { Agent, request } from 'undici';
-import { cpuMs, cpuMsByName, freePort, jsonLines, peakRssMb, startNode, stop, waitUntilReady } from './processes';
+import { type BurstResult, type BurstScale, FULL_BURSTS, runBursts } from './bursts';
+import { cpuMs, cpuMsByName, jsonLines, peakRssMb, startNode, stop } from './processes';
 import { type Receiver, startReceiver } from './receiver';
+import { type Service, sandboxCreate, startService } from './service';
 
 export interface BenchScale {
   /** A: teams × channels per team, all subscribed to capsule.created. */
@@ -24,6 +23,8 @@ export interface BenchScale {
   latencySeconds: number;
   /** D: channels of one team receiving one event. */
   fanoutChannels: number;
+  /** F: the size of each burst and how long it may take. */
+  bursts: BurstScale;
 }
 
 export const FULL_SCALE: BenchScale = {
@@ -36,6 +37,7 @@ export const FULL_SCALE: BenchScale = {
   latencyRate: 200,
   latencySeconds: 20,
   fanoutChannels: 1000,
+  bursts: FULL_BURSTS,
 };
 
 export interface BenchOptions {
@@ -65,6 +67,8 @@ export interface BenchResults {
   /** PostgreSQL commits and Redis commands per delivery during A. */
   serverWorkA: { commitsPerDelivery: number; redisCallsPerDelivery: Record<string, number> };
   signaturesVerified: number;
+  /** F: bursts to rate-limited destinations. */
+  bursts: BurstResult[];
 }
 
 /** CPU seconds per process; machine = every process (other tenants included) and the kernel. */
@@ -126,38 +130,19 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T, index: numbe
 /** Runs every scenario of the benchmark against real processes and returns the numbers. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const { scale, log } = options;
-  const jwtSecret = randomBytes(32).toString('hex');
-  const internalToken = randomBytes(24).toString('hex');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: options.databaseUrl,
-    REDIS_URL: options.redisUrl,
-    WRENN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    WRENN_JWT_SECRET: jwtSecret,
-    WRENN_INTERNAL_TOKEN: internalToken,
-    WRENN_ALLOW_PRIVATE_TARGETS: 'true',
-    WRENN_MAX_CHANNELS_PER_TEAM: String(Math.max(100, scale.fanoutChannels)),
-    WRENN_QUEUE_PREFIX: `bench${randomBytes(3).toString('hex')}`,
-    LOG_LEVEL: 'warn',
-  };
-  const entry = (app: 'api' | 'worker') => (options.useDist ? `apps/${app}/dist/main.js` : `apps/${app}/src/main.ts`);
-  const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
   const receiver = await startReceiver();
-  const ingestAgent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
-  const children: ChildProcess[] = [];
+  let service: Service | undefined;
   try {
-    const apiPort = await freePort();
-    const api = startNode(entry('api'), { ...env, PORT: String(apiPort) }, { nodeArgs });
-    children.push(api);
-    const workers: ChildProcess[] = [];
-    for (let i = 0; i < options.workers; i++) {
-      const port = await freePort();
-      const worker = startNode(entry('worker'), { ...env, PORT: String(port) }, { nodeArgs });
-      children.push(worker);
-      workers.push(worker);
-      await waitUntilReady(`http://127.0.0.1:${port}/ready`, worker);
-    }
-    const base = `http://127.0.0.1:${apiPort}`;
+    service = await startService({
+      databaseUrl: options.databaseUrl,
+      redisUrl: options.redisUrl,
+      workers: options.workers,
+      useDist: options.useDist,
+      profileDir: options.profileDir,
+      maxChannelsPerTeam: Math.max(100, scale.fanoutChannels),
+    });
+    const { api, workers, env, ingest } = service;
+    const createChannel = service.createChannel;
     const cpuSince = (before: CpuSeconds): CpuSeconds => {
       const now = cpuSnapshot();
       const round = (n: number) => Math.round(n * 100) / 100;
@@ -181,58 +166,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         machine: machineCpuMs() / 1000,
       };
     };
-    await waitUntilReady(`${base}/ready`, api);
-    log(`api on ${apiPort}, ${options.workers} worker(s)`);
+    log(`api on ${service.base}, ${options.workers} worker(s)`);
 
     const secretsByPath = new Map<string, string>();
     async function createChannels(teamId: string, count: number, events: string[], tag: string): Promise<void> {
-      const token = await new SignJWT({ team_id: teamId, role: 'owner', email: 'bench@localhost', name: 'Bench' })
-        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setSubject(newId('user').id)
-        .setIssuedAt()
-        .setExpirationTime('2h')
-        .sign(new TextEncoder().encode(jwtSecret));
       await mapLimit(
         Array.from({ length: count }, (_, i) => i),
         8,
         async (i) => {
           const path = `/hook/${tag}/${i}`;
-          const res = await fetch(`${base}/v1/channels`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify({
-              name: `${tag}-${i}`,
-              provider: 'webhook',
-              config: { url: receiver.origin + path },
-              events,
-            }),
+          const body = await createChannel(teamId, {
+            name: `${tag}-${i}`,
+            provider: 'webhook',
+            config: { url: receiver.origin + path },
+            events,
           });
-          if (res.status !== 201) throw new Error(`channel create: ${res.status} ${await res.text()}`);
-          const body = (await res.json()) as { secret?: string };
           if (body.secret) secretsByPath.set(path, body.secret);
         },
       );
     }
-    // undici's keep-alive `request`, not `fetch`: the load generator shares the two cores with
-    // what it measures, and fetch costs several times more CPU per request.
-    async function ingest(entries: unknown[]): Promise<void> {
-      const res = await request(`${base}/internal/v1/audit`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${internalToken}`, 'content-type': 'application/json' },
-        body: JSON.stringify(entries),
-        dispatcher: ingestAgent,
-      });
-      const text = await res.body.text();
-      if (res.statusCode !== 202) throw new Error(`ingest: ${res.statusCode} ${text}`);
-    }
-    const sandboxCreate = (teamId: string, seq: number) => ({
-      team_id: teamId,
-      actor: { type: 'user', id: newId('user').id, name: 'Bench' },
-      resource_type: 'sandbox',
-      resource_id: newId('capsule').id,
-      action: 'create',
-      metadata: { template: 'python-3.12', seq },
-    });
 
     // A. Throughput.
     const teams = Array.from({ length: scale.teams }, () => newId('team').id);
@@ -346,6 +298,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     // E. Peak memory, read before the processes exit.
     const workerPeaks = workers.map((w) => peakRssMb(w.pid)).filter((v): v is number => v !== null);
     const peak = { api: peakRssMb(api.pid), worker: workerPeaks.length ? Math.max(...workerPeaks) : null };
+    await service.stop();
+    service = undefined;
+
+    // F. Bursts to rate-limited destinations, on fresh processes pointed at the providers' fakes.
+    const bursts = await runBursts({ ...options, bursts: scale.bursts });
 
     return {
       machine: { cpus: (await import('node:os')).availableParallelism(), node: process.version },
@@ -360,11 +317,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       cpuSecondsC,
       serverWorkA,
       signaturesVerified,
+      bursts,
     };
   } finally {
-    await Promise.all(children.map(stop));
+    await service?.stop();
     await receiver.close();
-    await ingestAgent.close();
   }
 }
 

@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('benchmark smoke run', () => {
-  it('runs every scenario end to end with a few hundred deliveries', async () => {
+  it('runs every scenario end to end with a few hundred deliveries and four tiny bursts', async () => {
     const results = await runBench({
       databaseUrl: database.url,
       redisUrl: testRedisUrl(),
@@ -26,6 +26,8 @@ describe('benchmark smoke run', () => {
         latencyRate: 50,
         latencySeconds: 2,
         fanoutChannels: 50,
+        // Short windows keep the run short; what arrives in them is not judged.
+        bursts: { chatEvents: 3, webhookEvents: 6, chatSeconds: 3, webhookSeconds: 3 },
       },
       workers: 1,
       useDist: false,
@@ -40,5 +42,16 @@ describe('benchmark smoke run', () => {
     expect(results.fanout.channels).toBe(50);
     expect(results.signaturesVerified).toBeGreaterThan(0);
     expect(results.peakRssMb.worker).toBeGreaterThan(0);
+    expect(results.bursts.map((b) => [b.destination, b.total])).toEqual([
+      ['slack', 3],
+      ['discord', 3],
+      ['telegram', 3],
+      ['webhook', 6],
+    ]);
+    // An idle destination takes the first message of a burst at once.
+    for (const burst of results.bursts) {
+      expect(burst.arrived).toBeGreaterThan(0);
+      expect(burst.messages).toBeGreaterThan(0);
+    }
   });
 });

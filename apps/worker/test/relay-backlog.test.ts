@@ -1,4 +1,4 @@
-import { createWorkerConnection, formatId, newId } from '@wrenn/events';
+import { createWorkerConnection, deliveryJobId, formatId, newId } from '@wrenn/events';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -194,7 +194,7 @@ describe('outbox relay over a long backlog', () => {
       // While its job waits, the delivery is left alone.
       expect(await r.runOnce()).toMatchObject({ deliveries: 0, gaveUp: 0 });
       // The job is lost again.
-      await deliveries.remove(delivery.id);
+      await deliveries.remove(deliveryJobId(delivery.id, 1));
       const row = await pipeline.db.selectFrom('deliveries').selectAll().executeTakeFirstOrThrow();
       expect(row).toMatchObject({ status: 'pending', relay_requeues: i });
     }
@@ -202,7 +202,7 @@ describe('outbox relay over a long backlog', () => {
     const row = await pipeline.db.selectFrom('deliveries').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'failed', last_error: relayGaveUpError(5) });
     expect(row.last_error).toMatch(/lost 5 times/);
-    expect(await deliveries.getJob(delivery.id)).toBeUndefined();
+    expect(await deliveries.getJob(deliveryJobId(delivery.id, 1))).toBeUndefined();
     expect(await r.runOnce()).toMatchObject({ deliveries: 0, gaveUp: 0 });
   });
 });

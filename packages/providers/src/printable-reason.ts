@@ -8,12 +8,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Line breaks and tabs of every kind read as a space. */
 const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 /**
- * Other C0 and C1 controls (NUL included), DEL, and the invisible direction
- * overrides and marks that could make a stored text display differently
- * from what it says.
+ * Every other control character (C0 and C1, NUL and DEL included) and every
+ * invisible format character (zero-width marks, direction overrides, the
+ * byte-order mark, tag characters) that could make a stored text display
+ * differently from what it says.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
 
 /**
  * Makes untrusted text (what a destination answered, an error message) safe

@@ -106,8 +106,9 @@ export interface Provider {
   send(input: SendInput, context: SendContext): Promise<SendOutcome>;
   /**
    * Sends as many leading `inputs` (in ingest order, one channel) as fit in
-   * one message, at least the first: chat providers render a digest, the
-   * webhook provider always carries one event.
+   * one message, at least the first: chat providers render a digest (a
+   * single event renders exactly as `send` does), the webhook provider always
+   * carries one event. Throws only on programming errors.
    */
-  sendMany?(inputs: readonly SendInput[], context: SendContext): Promise<SentBatch>;
+  sendMany(inputs: readonly SendInput[], context: SendContext): Promise<SentBatch>;
 }

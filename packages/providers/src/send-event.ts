@@ -83,9 +83,8 @@ export async function sendEvents(
 ): Promise<SentBatch> {
   const [first] = inputs;
   if (!first) throw new Error('sendEvents needs at least one event');
-  const { sendMany, send } = providers[provider];
   const sent = await settle<SentBatch>(
-    async () => (sendMany ? sendMany(inputs, context) : { outcome: await send(first, context), carried: 1 }),
+    () => providers[provider].sendMany(inputs, context),
     (outcome) => ({ outcome, carried: 1 }),
   );
   const carried = Math.min(Math.max(1, sent.carried), inputs.length);

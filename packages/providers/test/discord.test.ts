@@ -196,7 +196,11 @@ describe('discord send', () => {
   it('posts one embed with mentions disabled, into the configured thread', async () => {
     const config = { ...nextConfig(), thread_id: '1234567890123456789' };
     const before = fake.messages.length;
-    expect(await send(config)).toEqual({ kind: 'ok', statusCode: 200 });
+    expect(await send(config)).toEqual({
+      kind: 'ok',
+      statusCode: 200,
+      rateHint: { remaining: expect.any(Number), resetAfterMs: expect.any(Number) },
+    });
     const message = fake.messages[before]!;
     expect(message.allowedMentions).toEqual({ parse: [] });
     expect(message.threadId).toBe('1234567890123456789');

@@ -173,7 +173,7 @@ describe('google chat render', () => {
     expect(widgets.length).toBeLessThanOrEqual(100);
     expect(widgets.slice(1, 5).map((w) => w.decoratedText?.topLabel)).toEqual(['Capsule', 'Actor', 'Team', 'Time']);
     expect(widgets.at(-1)?.textParagraph?.text).toMatch(/^<i>\d+ more details not shown<\/i>$/);
-    expect(message.thread.threadKey.length).toBeLessThanOrEqual(4000);
+    expect(message.thread?.threadKey.length).toBeLessThanOrEqual(4000);
     expect(message.text.length).toBeLessThanOrEqual(1000);
   });
 

@@ -34,6 +34,10 @@ describe('printableReason', () => {
     expect(printableReason('\ufeffok \u202eevil\u202c \u2066x\u2069')).toBe('ok evil x');
   });
 
+  it('removes every other invisible format character: soft hyphens, zero-width joiners, tag characters', () => {
+    expect(printableReason('in\u00advisible\u200d \u{e0041}\u{e0042}tags\u2060')).toBe('invisible tags');
+  });
+
   it('replaces lone surrogates with U+FFFD and keeps real pairs', () => {
     expect(printableReason('a\uD800b\uDC00c 😀')).toBe('a\uFFFDb\uFFFDc 😀');
     expect(printableReason('end\uD83D')).toBe('end\uFFFD');

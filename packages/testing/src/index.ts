@@ -2,6 +2,7 @@ export * from './fakes/discord';
 export * from './fakes/fake-server';
 export * from './fakes/googlechat';
 export * from './fakes/matrix';
+export * from './fakes/rate-limiter';
 export * from './fakes/scripted-responses';
 export * from './fakes/slack';
 export * from './fakes/teams';

@@ -1,7 +1,9 @@
 import type { EventPayload } from '@wrenn/events';
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { describeEvent, SEVERITY_COLORS, truncate } from '../render';
+import { type DigestLine, describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { fitEscaped } from '../render/escape-entities';
+import { DIGEST_MAX_STATES, SEVERITY_MARKS } from '../render/rich-text';
 import { escapeDiscordMarkdown } from './escape-markdown';
 
 /** Embed limits (PROVIDERS 1.2). Discord counts them after trimming whitespace. */
@@ -78,4 +80,70 @@ export function renderDiscordEmbed(event: EventPayload): APIEmbed {
   // An unparsable timestamp would make Discord reject the whole message (50035).
   if (!Number.isNaN(time)) embed.timestamp = new Date(time).toISOString();
   return embed;
+}
+
+/** Embeds per message. */
+export const DISCORD_MAX_EMBEDS = 10;
+
+function digestLine(line: DigestLine): string {
+  const mark = SEVERITY_MARKS[line.severity];
+  return `${mark} **${line.title}** · ${escapeDiscordMarkdown(lineDetailText(line))}`;
+}
+
+/**
+ * Renders several events as one embed: the count and team as title, one
+ * description line per event in order, and the latest state of each
+ * resource as inline fields. Nothing is cut to fit here: the caller keeps
+ * only as many events as {@link discordMessageFits} allows.
+ */
+export function renderDiscordDigest(events: readonly EventPayload[]): APIEmbed[] {
+  const digest = describeDigest(events);
+  const fields: APIEmbedField[] = digest.states.slice(0, DIGEST_MAX_STATES).map((state) => ({
+    name:
+      truncate(escapeDiscordMarkdown(`${state.label} ${state.id}`).trim(), DISCORD_EMBED_LIMITS.fieldName) ||
+      'Resource',
+    value: stateText(state),
+    inline: true,
+  }));
+  const more = digest.states.length - DIGEST_MAX_STATES;
+  if (more > 0) fields.push({ name: 'More', value: `${more} more resource${more === 1 ? '' : 's'}`, inline: true });
+  const embed: APIEmbed = {
+    title: truncate(`${digest.headline} · ${escapeDiscordMarkdown(digest.team)}`, DISCORD_EMBED_LIMITS.title),
+    description: digest.lines.map(digestLine).join('\n'),
+    color: SEVERITY_COLORS[digest.severity],
+    fields,
+    footer: { text: truncate(`Wrenn Channels · ${digest.period}`, FOOTER_RESERVE) },
+  };
+  const times = events.map((e) => Date.parse(e.timestamp)).filter((t) => !Number.isNaN(t));
+  if (times.length > 0) embed.timestamp = new Date(Math.max(...times)).toISOString();
+  return [embed];
+}
+
+/** Whether embeds respect every per-field limit, the 10-embed cap and the 6,000-character total. */
+export function discordMessageFits(embeds: readonly APIEmbed[]): boolean {
+  if (embeds.length > DISCORD_MAX_EMBEDS) return false;
+  let total = 0;
+  for (const embed of embeds) {
+    const fields = embed.fields ?? [];
+    if ((embed.title?.length ?? 0) > DISCORD_EMBED_LIMITS.title) return false;
+    if ((embed.description?.length ?? 0) > DISCORD_EMBED_LIMITS.description) return false;
+    if ((embed.footer?.text.length ?? 0) > DISCORD_EMBED_LIMITS.footer) return false;
+    if (fields.length > DISCORD_EMBED_LIMITS.fields) return false;
+    for (const field of fields) {
+      if (field.name.length > DISCORD_EMBED_LIMITS.fieldName || field.value.length > DISCORD_EMBED_LIMITS.fieldValue) {
+        return false;
+      }
+    }
+    total += embedTextLength(embed);
+  }
+  return total <= DISCORD_EMBED_LIMITS.total;
+}
+
+/** The embeds of one message carrying the leading `events`, and how many it carries. */
+export function renderDiscordEmbeds(events: readonly EventPayload[]): { message: APIEmbed[]; carried: number } {
+  return fitDigest(events, {
+    single: (event) => [renderDiscordEmbed(event)],
+    digest: renderDiscordDigest,
+    fits: discordMessageFits,
+  });
 }

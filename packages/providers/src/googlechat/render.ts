@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { chat_v1 } from '@googleapis/chat';
 import type { EventPayload } from '@wrenn/events';
 import { describeEvent, SEVERITY_COLORS, truncate, utf8Length } from '../render';
-import { fitEscaped } from '../render/escape-entities';
+import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
+import { escapeEntities, fitEscaped } from '../render/escape-entities';
+import { DIGEST_MAX_STATES } from '../render/rich-text';
 
 /** Google Chat refuses messages above 32,000 bytes; the margin covers rounding. */
 export const GOOGLE_CHAT_MAX_BYTES = 30_000;
@@ -22,7 +24,8 @@ const CORE_FACTS = 4;
 export interface GoogleChatMessage {
   text: string;
   cardsV2: chat_v1.Schema$CardWithId[];
-  thread: { threadKey: string };
+  /** Absent on a digest about several resources: it starts a thread of its own. */
+  thread?: { threadKey: string };
 }
 
 /**
@@ -101,4 +104,81 @@ export function renderGoogleChatMessage(event: EventPayload): GoogleChatMessage 
     else if (count > CORE_FACTS) count = Math.max(CORE_FACTS, count - 10);
     else return messageFor(event, MIN_VALUE_MAX, CORE_FACTS);
   }
+}
+
+function marker(severity: keyof typeof SEVERITY_COLORS): string {
+  return `<font color="${hexColor(SEVERITY_COLORS[severity])}">●</font>`;
+}
+
+/**
+ * Renders several events as one card: a header with the count, team and
+ * period, a "Latest state" section with one decoratedText per resource, and
+ * an "Events" section with one line per event in order. A digest about one
+ * resource joins that resource's thread. Nothing is cut to fit here: the
+ * caller keeps only as many events as {@link googleChatMessageFits} allows.
+ */
+export function renderGoogleChatDigest(events: readonly EventPayload[]): GoogleChatMessage {
+  const digest = describeDigest(events);
+  const sections: chat_v1.Schema$GoogleAppsCardV1Section[] = [];
+  if (digest.states.length > 0) {
+    const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = digest.states.slice(0, DIGEST_MAX_STATES).map((state) => ({
+      decoratedText: {
+        topLabel: escapeEntities(state.label),
+        text: `${marker(state.severity)} ${escapeEntities(state.id)}: <b>${stateText(state)}</b>`,
+        wrapText: true,
+      },
+    }));
+    const more = digest.states.length - DIGEST_MAX_STATES;
+    if (more > 0) widgets.push({ textParagraph: { text: `<i>${more} more resource${more === 1 ? '' : 's'}</i>` } });
+    sections.push({ header: 'Latest state', collapsible: false, widgets });
+  }
+  sections.push({
+    header: 'Events',
+    collapsible: false,
+    widgets: digest.lines.map((line) => ({
+      textParagraph: {
+        text: `${marker(line.severity)} <b>${line.title}</b> · ${escapeEntities(lineDetailText(line))}`,
+      },
+    })),
+  });
+  const [first] = events;
+  const message: GoogleChatMessage = {
+    text: fitEscaped(`${digest.headline}: ${digest.lines.map((line) => line.title).join(', ')}`, TEXT_MAX),
+    cardsV2: [
+      {
+        cardId: `wrenn-digest-${truncate(first?.id ?? '', 60)}`,
+        card: {
+          header: {
+            title: digest.headline,
+            subtitle: truncate(['Wrenn Channels', digest.team, digest.period].filter(Boolean).join(' · '), HEADER_MAX),
+          },
+          sections,
+        },
+      },
+    ],
+  };
+  const resources = new Set(events.map((event) => JSON.stringify([event.resource.type, event.resource.id])));
+  if (first && resources.size === 1) message.thread = { threadKey: threadKeyFor(first) };
+  return message;
+}
+
+/** Whether a message fits Chat's byte limit and the widgets a card shows. */
+export function googleChatMessageFits(message: GoogleChatMessage): boolean {
+  const widgets = message.cardsV2.reduce(
+    (sum, card) => sum + (card.card?.sections ?? []).reduce((n, section) => n + (section.widgets?.length ?? 0), 0),
+    0,
+  );
+  return widgets <= GOOGLE_CHAT_MAX_WIDGETS && utf8Length(JSON.stringify(message)) <= GOOGLE_CHAT_MAX_BYTES;
+}
+
+/** The message carrying the leading `events`, and how many it carries. */
+export function renderGoogleChatMessages(events: readonly EventPayload[]): {
+  message: GoogleChatMessage;
+  carried: number;
+} {
+  return fitDigest(events, {
+    single: renderGoogleChatMessage,
+    digest: renderGoogleChatDigest,
+    fits: googleChatMessageFits,
+  });
 }

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
 import type { OutboundRequest, OutboundResponse } from '../outbound/outbound-http';
-import type { ChannelConfig, Provider, SendContext, SendOutcome } from '../provider';
+import type { ChannelConfig, Provider, SendContext, SendInput, SendOutcome } from '../provider';
 import { classifyMatrixResponse } from './classify';
 import { validateMatrixConfig } from './config';
-import { renderMatrixContent } from './render';
+import { type MatrixMessageContent, renderMatrixContent, renderMatrixContents } from './render';
 
 type Call = { response: OutboundResponse } | { failed: SendOutcome };
 
@@ -67,27 +68,61 @@ export const matrixProvider: Provider = {
   userTargets: (config) => (config.homeserver_url ? [config.homeserver_url] : []),
 
   async send({ deliveryId, event, config }, context): Promise<SendOutcome> {
-    // A stored config that no longer passes the rules (an http homeserver once
-    // private targets are no longer allowed) must not receive the token.
-    const check = validateMatrixConfig(config, context.settings);
-    if (!check.ok) return { kind: 'permanent', statusCode: null, reason: check.message, cause: 'destination' };
-    const token = config.access_token ?? '';
-    const room = await resolveRoom(config, context);
-    if ('failed' in room) return room.failed;
-    // The same transaction id on every retry makes the homeserver return the
-    // original event instead of posting a duplicate.
-    const url = `${homeserver(config)}/_matrix/client/v3/rooms/${encodeURIComponent(room.roomId)}/send/m.room.message/${encodeURIComponent(deliveryId)}`;
-    const result = await call(
-      url,
-      {
-        method: 'PUT',
-        headers: { ...headers(token, context), 'Content-Type': 'application/json' },
-        body: JSON.stringify(renderMatrixContent(event)),
-      },
-      token,
+    return sendNotice(renderMatrixContent(event), deliveryId, config, context);
+  },
+
+  async sendMany(inputs, context) {
+    const { message, carried } = renderMatrixContents(inputs.map((input) => input.event));
+    const outcome = await sendNotice(
+      message,
+      transactionId(inputs.slice(0, carried)),
+      inputs[0]?.config ?? {},
       context,
     );
-    if ('failed' in result) return result.failed;
-    return classifyMatrixResponse(result.response, token);
+    return { outcome, carried };
   },
 };
+
+/**
+ * The transaction id of a message: the delivery id for one event, and for a
+ * combined message a digest of the carried delivery ids, so a retry of the
+ * same set of deliveries is recognised by the homeserver and never posts twice.
+ */
+export function transactionId(inputs: readonly Pick<SendInput, 'deliveryId'>[]): string {
+  const [first] = inputs;
+  if (inputs.length === 1 && first) return first.deliveryId;
+  const digest = createHash('sha256')
+    .update(inputs.map((input) => input.deliveryId).join('\n'))
+    .digest('base64url');
+  return `wrenn-digest-${digest}`;
+}
+
+async function sendNotice(
+  content: MatrixMessageContent,
+  txnId: string,
+  config: ChannelConfig,
+  context: SendContext,
+): Promise<SendOutcome> {
+  // A stored config that no longer passes the rules (an http homeserver once
+  // private targets are no longer allowed) must not receive the token.
+  const check = validateMatrixConfig(config, context.settings);
+  if (!check.ok) return { kind: 'permanent', statusCode: null, reason: check.message, cause: 'destination' };
+  const token = config.access_token ?? '';
+  const room = await resolveRoom(config, context);
+  if ('failed' in room) return room.failed;
+  // The same transaction id on every retry makes the homeserver return the
+  // original event instead of posting a duplicate.
+  const url = `${homeserver(config)}/_matrix/client/v3/rooms/${encodeURIComponent(room.roomId)}/send/m.room.message/${encodeURIComponent(txnId)}`;
+  const result = await call(
+    url,
+    {
+      method: 'PUT',
+      headers: { ...headers(token, context), 'Content-Type': 'application/json' },
+      body: JSON.stringify(content),
+    },
+    token,
+    context,
+  );
+  if ('failed' in result) return result.failed;
+  return classifyMatrixResponse(result.response, token);
+}

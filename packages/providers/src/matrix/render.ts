@@ -1,6 +1,7 @@
 import type { EventPayload } from '@wrenn/events';
 import { describeEvent } from '../render/describe-event';
-import { htmlText, notificationLines, PIECE_LIMIT_STEPS, plainText } from '../render/rich-text';
+import { describeDigest, fitDigest } from '../render/digest';
+import { digestLines, htmlText, type Line, notificationLines, PIECE_LIMIT_STEPS, plainText } from '../render/rich-text';
 import { utf8Length } from '../render/truncate';
 
 /**
@@ -28,14 +29,35 @@ export function renderMatrixContent(event: EventPayload): MatrixMessageContent {
   let content: MatrixMessageContent | undefined;
   for (const limits of PIECE_LIMIT_STEPS) {
     const lines = notificationLines(description, limits);
-    content = {
-      msgtype: 'm.notice',
-      body: plainText(lines),
-      format: 'org.matrix.custom.html',
-      formatted_body: htmlText(lines, '<br>'),
-      'm.mentions': {},
-    };
+    content = noticeOf(lines);
     if (utf8Length(JSON.stringify(content)) <= MATRIX_CONTENT_BUDGET_BYTES) break;
   }
   return content as MatrixMessageContent;
+}
+
+function noticeOf(lines: readonly Line[]): MatrixMessageContent {
+  return {
+    msgtype: 'm.notice',
+    body: plainText(lines),
+    format: 'org.matrix.custom.html',
+    formatted_body: htmlText(lines, '<br>'),
+    'm.mentions': {},
+  };
+}
+
+/** Several events as one notice: the digest's lines as plain text and HTML. */
+export function renderMatrixDigest(events: readonly EventPayload[]): MatrixMessageContent {
+  return noticeOf(digestLines(describeDigest(events)));
+}
+
+/** The content of one notice carrying the leading `events`, and how many it carries. */
+export function renderMatrixContents(events: readonly EventPayload[]): {
+  message: MatrixMessageContent;
+  carried: number;
+} {
+  return fitDigest(events, {
+    single: renderMatrixContent,
+    digest: renderMatrixDigest,
+    fits: (content) => utf8Length(JSON.stringify(content)) <= MATRIX_CONTENT_BUDGET_BYTES,
+  });
 }

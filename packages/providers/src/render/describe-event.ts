@@ -26,7 +26,8 @@ const TITLES: Record<EventType, { title: string; verb: string; severity: Severit
   'channel.test': { title: 'Test notification', verb: 'is set up correctly', severity: 'info' },
 };
 
-const RESOURCE_LABELS: Record<string, string> = {
+/** How each resource type is named in messages. */
+export const RESOURCE_LABELS: Readonly<Record<string, string>> = {
   sandbox: 'Capsule',
   snapshot: 'Snapshot',
   host: 'Host',

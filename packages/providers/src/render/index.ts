@@ -1,2 +1,3 @@
 export * from './describe-event';
+export * from './digest';
 export * from './truncate';

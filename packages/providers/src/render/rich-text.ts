@@ -1,4 +1,5 @@
 import type { EventDescription, Severity } from './describe-event';
+import { type DigestDescription, lineDetailText, stateText } from './digest';
 import { truncate } from './truncate';
 
 /**
@@ -80,7 +81,8 @@ export const PIECE_LIMIT_STEPS: readonly PieceLimits[] = [
   { value: 32, label: 24, facts: 10 },
 ];
 
-const SEVERITY_MARKS: Record<Severity, string> = {
+/** A coloured mark per severity for text formats. */
+export const SEVERITY_MARKS: Readonly<Record<Severity, string>> = {
   good: '🟢',
   warning: '🟡',
   attention: '🔴',
@@ -119,5 +121,48 @@ export function notificationLines(description: EventDescription, limits: PieceLi
   }
   const hidden = description.facts.length - shown.length;
   if (hidden > 0) lines.push([{ text: `… and ${hidden} more` }]);
+  return lines;
+}
+
+/** Resources listed by name in a digest's state summary; the rest are counted. */
+export const DIGEST_MAX_STATES = 10;
+
+function safePiece(text: string): string {
+  return neutralizeMentions(stripBidiControls(text));
+}
+
+/**
+ * A digest as lines: the headline with the team and period, the latest state
+ * of each resource, then one line per event in order. Pieces were cut short
+ * by `describeDigest`; here mentions and bidi controls are neutralised.
+ */
+export function digestLines(digest: DigestDescription): Line[] {
+  const lines: Line[] = [
+    [
+      { text: `${SEVERITY_MARKS[digest.severity]} ` },
+      { text: digest.headline, style: 'bold' },
+      { text: safePiece(` · ${digest.team}${digest.period ? ` · ${digest.period}` : ''}`) },
+    ],
+  ];
+  if (digest.states.length > 0) {
+    lines.push([], [{ text: 'Latest state', style: 'bold' }]);
+    for (const state of digest.states.slice(0, DIGEST_MAX_STATES)) {
+      lines.push([
+        { text: `• ${safePiece(state.label)} ` },
+        { text: safePiece(state.id), style: 'code' },
+        { text: `: ${stateText(state)}` },
+      ]);
+    }
+    const more = digest.states.length - DIGEST_MAX_STATES;
+    if (more > 0) lines.push([{ text: `… and ${more} more resource${more === 1 ? '' : 's'}` }]);
+  }
+  lines.push([], [{ text: 'Events', style: 'bold' }]);
+  for (const line of digest.lines) {
+    const segments: Line = [{ text: `${SEVERITY_MARKS[line.severity]} ` }, { text: line.title, style: 'bold' }];
+    if (line.resource !== undefined) segments.push({ text: ' · ' }, { text: safePiece(line.resource), style: 'code' });
+    const rest = lineDetailText({ ...line, resource: undefined });
+    segments.push({ text: safePiece(line.resource !== undefined && line.actor ? ` ${rest}` : ` · ${rest}`) });
+    lines.push(segments);
+  }
   return lines;
 }

@@ -1,9 +1,16 @@
-import type { ChannelConfig, ConfigCheck, Provider } from '../provider';
-import { renderSlackMessage } from './render';
+import type { ChannelConfig, ConfigCheck, Provider, SendContext, SendOutcome } from '../provider';
+import { renderSlackMessage, renderSlackMessages, type SlackMessage } from './render';
 import { postSlackMessage } from './send';
 import { parseSlackWebhookUrl } from './webhook-url';
 
-export { renderSlackMessage, SLACK_LIMITS, type SlackMessage } from './render';
+export {
+  renderSlackDigest,
+  renderSlackMessage,
+  renderSlackMessages,
+  SLACK_LIMITS,
+  type SlackMessage,
+  slackMessageFits,
+} from './render';
 export { parseSlackWebhookUrl } from './webhook-url';
 
 function validateSlackConfig(config: ChannelConfig): ConfigCheck {
@@ -20,10 +27,19 @@ export const slackProvider: Provider = {
   userTargets: (config, settings) =>
     settings.slackApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
 
-  async send({ event, config }, context) {
-    const hook = parseSlackWebhookUrl(config.webhook_url ?? '');
-    // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
-    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
-    return postSlackMessage(renderSlackMessage(event), hook, context);
+  send({ event, config }, context) {
+    return post(renderSlackMessage(event), config, context);
+  },
+
+  async sendMany(inputs, context) {
+    const { message, carried } = renderSlackMessages(inputs.map((input) => input.event));
+    return { outcome: await post(message, inputs[0]?.config ?? {}, context), carried };
   },
 };
+
+async function post(message: SlackMessage, config: ChannelConfig, context: SendContext): Promise<SendOutcome> {
+  const hook = parseSlackWebhookUrl(config.webhook_url ?? '');
+  // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
+  if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
+  return postSlackMessage(message, hook, context);
+}

@@ -8,7 +8,9 @@ import type {
 } from '@slack/types';
 import type { EventPayload } from '@wrenn/events';
 import { describeEvent, SEVERITY_COLORS, truncate } from '../render';
+import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
+import { SEVERITY_MARKS } from '../render/rich-text';
 
 /** Block Kit limits (PROVIDERS 2.2). */
 export const SLACK_LIMITS = {
@@ -89,4 +91,68 @@ export function renderSlackMessage(event: EventPayload): SlackMessage {
     blocks: [header, summary],
     attachments: [{ color: hexColor(SEVERITY_COLORS[description.severity]), blocks: [...factSections, context] }],
   };
+}
+
+/**
+ * Renders several events as one Block Kit message: a header with the count,
+ * a context line with the team and period, the latest state of up to ten
+ * resources as section fields, a divider, then one section per event in
+ * order. Nothing is cut to fit here: the caller keeps only as many events as
+ * {@link slackMessageFits} allows.
+ */
+export function renderSlackDigest(events: readonly EventPayload[]): SlackMessage {
+  const digest = describeDigest(events);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: digest.headline, emoji: false } },
+    {
+      type: 'context',
+      elements: [mrkdwn(escapeEntities(['Wrenn Channels', digest.team, digest.period].filter(Boolean).join(' · ')))],
+    },
+  ];
+  const shown = digest.states.slice(0, SLACK_LIMITS.sectionFields);
+  if (shown.length > 0) {
+    blocks.push({
+      type: 'section',
+      fields: shown.map((state) => mrkdwn(`*${escapeEntities(`${state.label} ${state.id}`)}*\n${stateText(state)}`)),
+    });
+  }
+  const more = digest.states.length - shown.length;
+  if (more > 0)
+    blocks.push({ type: 'context', elements: [mrkdwn(`… and ${more} more resource${more === 1 ? '' : 's'}`)] });
+  blocks.push({ type: 'divider' });
+  for (const line of digest.lines) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(`${SEVERITY_MARKS[line.severity]} *${line.title}* · ${escapeEntities(lineDetailText(line))}`),
+    });
+  }
+  const titles = digest.lines.map((line) => line.title).join(', ');
+  return {
+    text: fitEscaped(`${digest.headline}: ${titles}`, FALLBACK_TEXT_MAX),
+    blocks,
+    attachments: [],
+  };
+}
+
+/** Whether a message stays within Block Kit's limits (blocks per message, text per header, section and field). */
+export function slackMessageFits(message: SlackMessage): boolean {
+  if (message.blocks.length > SLACK_LIMITS.blocks) return false;
+  return message.blocks.every((block) => {
+    if (block.type === 'header') return block.text.text.length <= SLACK_LIMITS.headerText;
+    if (block.type === 'section') {
+      const fields = block.fields ?? [];
+      return (
+        (block.text?.text.length ?? 0) <= SLACK_LIMITS.sectionText &&
+        fields.length <= SLACK_LIMITS.sectionFields &&
+        fields.every((field) => field.text.length <= SLACK_LIMITS.fieldText)
+      );
+    }
+    if (block.type === 'context') return block.elements.length <= SLACK_LIMITS.contextElements;
+    return true;
+  });
+}
+
+/** The message carrying the leading `events`, and how many it carries. */
+export function renderSlackMessages(events: readonly EventPayload[]): { message: SlackMessage; carried: number } {
+  return fitDigest(events, { single: renderSlackMessage, digest: renderSlackDigest, fits: slackMessageFits });
 }

@@ -1,10 +1,18 @@
 import { postJson } from '../outbound/post-json';
 import { rebaseUrl } from '../outbound/rebase-url';
-import type { ChannelConfig, ConfigCheck, Provider } from '../provider';
-import { renderTeamsMessage } from './render';
+import type { ChannelConfig, ConfigCheck, Provider, SendContext, SendOutcome } from '../provider';
+import { renderTeamsMessage, renderTeamsMessages, type TeamsMessage } from './render';
 import { parseTeamsWebhookUrl } from './webhook-url';
 
-export { renderTeamsMessage, stripTextBlockMarkdown, TEAMS_MAX_BODY_BYTES, type TeamsMessage } from './render';
+export {
+  renderTeamsDigest,
+  renderTeamsMessage,
+  renderTeamsMessages,
+  stripTextBlockMarkdown,
+  TEAMS_MAX_BODY_BYTES,
+  type TeamsMessage,
+  teamsMessageFits,
+} from './render';
 export { parseTeamsWebhookUrl, RETIRED_CONNECTOR_MESSAGE } from './webhook-url';
 
 function validateTeamsConfig(config: ChannelConfig): ConfigCheck {
@@ -21,19 +29,28 @@ export const teamsProvider: Provider = {
   userTargets: (config, settings) =>
     settings.teamsApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
 
-  async send({ event, config }, context) {
-    const hook = parseTeamsWebhookUrl(config.webhook_url ?? '');
-    // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
-    if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
-    return postJson(
-      {
-        label: 'Teams',
-        url: rebaseUrl(hook.url, context.settings.teamsApiBase),
-        body: JSON.stringify(renderTeamsMessage(event)),
-        secrets: [hook.sig],
-        guarded: context.settings.teamsApiBase === undefined,
-      },
-      context,
-    );
+  send({ event, config }, context) {
+    return post(renderTeamsMessage(event), config, context);
+  },
+
+  async sendMany(inputs, context) {
+    const { message, carried } = renderTeamsMessages(inputs.map((input) => input.event));
+    return { outcome: await post(message, inputs[0]?.config ?? {}, context), carried };
   },
 };
+
+async function post(message: TeamsMessage, config: ChannelConfig, context: SendContext): Promise<SendOutcome> {
+  const hook = parseTeamsWebhookUrl(config.webhook_url ?? '');
+  // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
+  if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
+  return postJson(
+    {
+      label: 'Teams',
+      url: rebaseUrl(hook.url, context.settings.teamsApiBase),
+      body: JSON.stringify(message),
+      secrets: [hook.sig],
+      guarded: context.settings.teamsApiBase === undefined,
+    },
+    context,
+  );
+}

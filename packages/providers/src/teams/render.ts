@@ -1,5 +1,7 @@
 import type { EventPayload } from '@wrenn/events';
 import { describeEvent, type Severity, truncate, utf8Length } from '../render';
+import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
+import { DIGEST_MAX_STATES, SEVERITY_MARKS } from '../render/rich-text';
 
 /** Teams refuses posts above about 28 KB ("Request Entity too large"); the margin covers headers and rounding. */
 export const TEAMS_MAX_BODY_BYTES = 27_000;
@@ -131,4 +133,68 @@ export function renderTeamsMessage(event: EventPayload): TeamsMessage {
     else if (count > CORE_FACTS) count = Math.max(CORE_FACTS, count - 8);
     else return envelope(card(event, factsWithin(event, MIN_FACT_VALUE_MAX, CORE_FACTS)));
   }
+}
+
+/**
+ * Renders several events as one Adaptive Card: a container styled by the most
+ * severe event with the count, team and period, the latest state of each
+ * resource as a FactSet, then one TextBlock per event in order. Nothing is
+ * cut to fit here: the caller keeps only as many events as
+ * {@link teamsMessageFits} allows.
+ */
+export function renderTeamsDigest(events: readonly EventPayload[]): TeamsMessage {
+  const digest = describeDigest(events);
+  const body: Array<Record<string, unknown>> = [
+    {
+      type: 'Container',
+      style: CONTAINER_STYLE[digest.severity],
+      bleed: true,
+      items: [
+        { type: 'TextBlock', text: digest.headline, weight: 'Bolder', size: 'Medium', wrap: true },
+        {
+          type: 'TextBlock',
+          text: stripTextBlockMarkdown(['Wrenn Channels', digest.team, digest.period].filter(Boolean).join(' · ')),
+          isSubtle: true,
+          size: 'Small',
+          wrap: true,
+          spacing: 'Small',
+        },
+      ],
+    },
+  ];
+  if (digest.states.length > 0) {
+    const facts: AdaptiveFact[] = digest.states.slice(0, DIGEST_MAX_STATES).map((state) => ({
+      title: factText(`${state.label} ${state.id}`, FACT_TITLE_MAX) || 'Resource',
+      value: stateText(state),
+    }));
+    const more = digest.states.length - DIGEST_MAX_STATES;
+    if (more > 0) facts.push({ title: 'More', value: `${more} more resource${more === 1 ? '' : 's'}` });
+    body.push({ type: 'TextBlock', text: 'Latest state', weight: 'Bolder', wrap: true }, { type: 'FactSet', facts });
+  }
+  body.push({ type: 'TextBlock', text: 'Events', weight: 'Bolder', wrap: true, separator: true });
+  for (const line of digest.lines) {
+    body.push({
+      type: 'TextBlock',
+      text: `${SEVERITY_MARKS[line.severity]} **${line.title}** · ${stripTextBlockMarkdown(lineDetailText(line))}`,
+      wrap: true,
+      spacing: 'Small',
+    });
+  }
+  return envelope({
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.4',
+    msteams: { width: 'Full' },
+    body,
+  });
+}
+
+/** Whether the posted JSON stays under Teams' size limit. */
+export function teamsMessageFits(message: TeamsMessage): boolean {
+  return utf8Length(JSON.stringify(message)) <= TEAMS_MAX_BODY_BYTES;
+}
+
+/** The card carrying the leading `events`, and how many it carries. */
+export function renderTeamsMessages(events: readonly EventPayload[]): { message: TeamsMessage; carried: number } {
+  return fitDigest(events, { single: renderTeamsMessage, digest: renderTeamsDigest, fits: teamsMessageFits });
 }

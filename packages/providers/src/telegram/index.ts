@@ -1,9 +1,9 @@
 import { redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
-import type { Provider, SendContext, SendOutcome } from '../provider';
+import type { ChannelConfig, Provider, SendContext, SendOutcome } from '../provider';
 import { classifyTelegramResponse, type TelegramResult } from './classify';
 import { chatIdValue, validateTelegramConfig } from './config';
-import { renderTelegramMessage, type TelegramMessage } from './render';
+import { renderTelegramMessage, renderTelegramMessages, type TelegramMessage } from './render';
 
 async function sendMessage(
   botToken: string,
@@ -36,27 +36,44 @@ export const telegramProvider: Provider = {
   userTargets: () => [],
 
   async send({ event, config }, context): Promise<SendOutcome> {
-    const botToken = config.bot_token ?? '';
-    const thread = config.message_thread_id;
-    const message = renderTelegramMessage(event, {
-      chatId: chatIdValue(config.chat_id ?? ''),
-      messageThreadId: thread === undefined ? undefined : Number(thread),
-    });
-    const first = await sendMessage(botToken, message, context);
-    if (first.kind !== 'migrate') return first;
+    return deliver(renderTelegramMessage(event, targetOf(config)), config, context);
+  },
 
-    // The group was upgraded to a supergroup: resend once to its new id and
-    // hand the new id back so the stored config follows the chat.
-    const second = await sendMessage(botToken, { ...message, chat_id: first.chatId }, context);
-    if (second.kind === 'ok') return { ...second, configUpdate: { ...config, chat_id: String(first.chatId) } };
-    if (second.kind === 'migrate') {
-      return {
-        kind: 'permanent',
-        statusCode: 400,
-        reason: 'Telegram 400: the chat migrated twice in a row',
-        cause: 'other',
-      };
-    }
-    return second;
+  async sendMany(inputs, context) {
+    const config = inputs[0]?.config ?? {};
+    const { message, carried } = renderTelegramMessages(
+      inputs.map((input) => input.event),
+      targetOf(config),
+    );
+    return { outcome: await deliver(message, config, context), carried };
   },
 };
+
+function targetOf(config: ChannelConfig) {
+  const thread = config.message_thread_id;
+  return {
+    chatId: chatIdValue(config.chat_id ?? ''),
+    messageThreadId: thread === undefined ? undefined : Number(thread),
+  };
+}
+
+/** Sends a rendered message, following a group's upgrade to a supergroup once. */
+async function deliver(message: TelegramMessage, config: ChannelConfig, context: SendContext): Promise<SendOutcome> {
+  const botToken = config.bot_token ?? '';
+  const first = await sendMessage(botToken, message, context);
+  if (first.kind !== 'migrate') return first;
+
+  // The group was upgraded to a supergroup: resend once to its new id and
+  // hand the new id back so the stored config follows the chat.
+  const second = await sendMessage(botToken, { ...message, chat_id: first.chatId }, context);
+  if (second.kind === 'ok') return { ...second, configUpdate: { ...config, chat_id: String(first.chatId) } };
+  if (second.kind === 'migrate') {
+    return {
+      kind: 'permanent',
+      statusCode: 400,
+      reason: 'Telegram 400: the chat migrated twice in a row',
+      cause: 'other',
+    };
+  }
+  return second;
+}

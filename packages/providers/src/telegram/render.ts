@@ -1,6 +1,7 @@
 import type { EventPayload } from '@wrenn/events';
 import { describeEvent } from '../render/describe-event';
-import { htmlText, notificationLines, PIECE_LIMIT_STEPS, plainText } from '../render/rich-text';
+import { describeDigest, fitDigest } from '../render/digest';
+import { digestLines, htmlText, notificationLines, PIECE_LIMIT_STEPS, plainText } from '../render/rich-text';
 
 /** Longest `text`, counted on what the reader sees (after entity parsing), in UTF-16 code units. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -30,14 +31,48 @@ export function renderTelegramText(event: EventPayload): string {
   return html;
 }
 
+/** A digest's text in Telegram's HTML and the length Telegram counts (the visible text). */
+export function renderTelegramDigestText(events: readonly EventPayload[]): { html: string; visibleLength: number } {
+  const lines = digestLines(describeDigest(events));
+  return { html: htmlText(lines, '\n'), visibleLength: plainText(lines).length };
+}
+
+/**
+ * The text of one message carrying the leading `events`: a digest of as many
+ * as fit in 4096 visible characters, or the single-event text for one.
+ */
+export function fitTelegramText(events: readonly EventPayload[]): { text: string; carried: number } {
+  const { message, carried } = fitDigest(events, {
+    single: (event) => ({ html: renderTelegramText(event), visibleLength: 0 }),
+    digest: renderTelegramDigestText,
+    fits: (text) => text.visibleLength <= TELEGRAM_TEXT_LIMIT,
+  });
+  return { text: message.html, carried };
+}
+
+export interface TelegramTarget {
+  chatId: number | string;
+  messageThreadId?: number | undefined;
+}
+
 /** Renders one event as a `sendMessage` body for a chat (and optional forum topic). */
-export function renderTelegramMessage(
-  event: EventPayload,
-  target: { chatId: number | string; messageThreadId?: number | undefined },
-): TelegramMessage {
+export function renderTelegramMessage(event: EventPayload, target: TelegramTarget): TelegramMessage {
+  return telegramMessage(renderTelegramText(event), target);
+}
+
+/** Renders the leading `events` as one `sendMessage` body, and how many it carries. */
+export function renderTelegramMessages(
+  events: readonly EventPayload[],
+  target: TelegramTarget,
+): { message: TelegramMessage; carried: number } {
+  const { text, carried } = fitTelegramText(events);
+  return { message: telegramMessage(text, target), carried };
+}
+
+function telegramMessage(text: string, target: TelegramTarget): TelegramMessage {
   const message: TelegramMessage = {
     chat_id: target.chatId,
-    text: renderTelegramText(event),
+    text,
     parse_mode: 'HTML',
     link_preview_options: { is_disabled: true },
   };

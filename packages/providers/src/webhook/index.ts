@@ -39,4 +39,10 @@ export const webhookProvider: Provider = {
     }
     return classifyWebhookResponse(response, secrets);
   },
+
+  // A signed request carries exactly one event: its id and signature are that delivery's.
+  async sendMany([first], context) {
+    if (!first) throw new Error('sendMany needs at least one event');
+    return { outcome: await webhookProvider.send(first, context), carried: 1 };
+  },
 };

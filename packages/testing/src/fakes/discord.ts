@@ -1,6 +1,25 @@
 import { answerFromScript, parseJson } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
+import {
+  admit,
+  fixedWindow,
+  limitersFor,
+  type RateLimitsOption,
+  type RateRule,
+  retryAfterSeconds,
+  slidingWindow,
+} from './rate-limiter';
 import { createResponseScript, type ResponseScript } from './scripted-responses';
+
+/**
+ * What Discord enforces on a webhook: the route bucket its `X-RateLimit-*`
+ * headers describe (5 requests per 2 s), and about 30 messages per minute,
+ * answered with a long `retry_after`.
+ */
+export const DISCORD_RATE_LIMITS: { bucket: RateRule; perMinute: RateRule } = {
+  bucket: fixedWindow(5, 2000),
+  perMinute: slidingWindow(30, 60_000),
+};
 
 /** A webhook the fake knows. */
 export interface FakeDiscordWebhook {
@@ -11,6 +30,11 @@ export interface FakeDiscordWebhook {
 export interface FakeDiscordOptions {
   /** Webhooks that exist; others get 404 Unknown Webhook. When omitted, every id/token pair exists. */
   webhooks?: FakeDiscordWebhook[];
+  /**
+   * Enforce {@link DISCORD_RATE_LIMITS} per webhook (or the rules given): the headers then report
+   * the real bucket, and going over answers 429 with `retry_after` and `Retry-After`. Off by default.
+   */
+  rateLimits?: RateLimitsOption<typeof DISCORD_RATE_LIMITS>;
 }
 
 /** A message the fake accepted. */
@@ -122,10 +146,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const messages: FakeDiscordMessage[] = [];
   const known = options.webhooks ? new Map(options.webhooks.map((w) => [w.id, w.token])) : null;
   let nextId = 1_300_000_000_000_000_000n;
+  const limits = limitersFor(options.rateLimits, DISCORD_RATE_LIMITS);
 
-  const bucketHeaders = (remaining: number, resetAfter: number): Record<string, string> => ({
+  const bucketHeaders = (remaining: number, resetAfter: number, limit = BUCKET_LIMIT): Record<string, string> => ({
     'x-ratelimit-bucket': BUCKET,
-    'x-ratelimit-limit': String(BUCKET_LIMIT),
+    'x-ratelimit-limit': String(limit),
     'x-ratelimit-remaining': String(remaining),
     'x-ratelimit-reset': ((Date.now() + resetAfter * 1000) / 1000).toFixed(3),
     'x-ratelimit-reset-after': resetAfter.toFixed(3),
@@ -138,12 +163,37 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (req.method !== 'POST') return sendJson(res, 405, { message: '405: Method Not Allowed', code: 0 });
     const [, webhookId = '', token = '', query = ''] = route;
     const params = new URLSearchParams(query);
-    // Normal answers never exhaust the bucket, so discord.js does not start refusing sends by itself.
-    const headers = bucketHeaders(BUCKET_LIMIT - 1, 2);
-    if (known && !known.has(webhookId)) return sendJson(res, 404, { message: 'Unknown Webhook', code: 10015 }, headers);
-    if (known && known.get(webhookId) !== token) {
-      return sendJson(res, 401, { message: 'Invalid Webhook Token', code: 50027 }, headers);
+    // Without rate limits, answers never exhaust the bucket, so discord.js does not start refusing sends by itself.
+    const currentHeaders = () => {
+      if (!limits?.bucket) return bucketHeaders(BUCKET_LIMIT - 1, 2);
+      const state = limits.bucket.state(webhookId, Date.now());
+      return bucketHeaders(state.remaining, state.resetAfterMs / 1000, state.limit);
+    };
+    if (known && !known.has(webhookId)) {
+      return sendJson(res, 404, { message: 'Unknown Webhook', code: 10015 }, currentHeaders());
     }
+    if (known && known.get(webhookId) !== token) {
+      return sendJson(res, 401, { message: 'Invalid Webhook Token', code: 50027 }, currentHeaders());
+    }
+    const admission = admit([
+      [limits?.bucket, webhookId],
+      [limits?.perMinute, webhookId],
+    ]);
+    if (!admission.ok) {
+      const seconds = admission.retryAfterMs / 1000;
+      return sendJson(
+        res,
+        429,
+        { message: 'You are being rate limited.', retry_after: Number(seconds.toFixed(3)), global: false },
+        {
+          ...currentHeaders(),
+          'retry-after': String(retryAfterSeconds(admission.retryAfterMs)),
+          // The per-minute limit is the channel's own (a shared resource), not the route bucket.
+          'x-ratelimit-scope': admission.limiter === limits?.bucket ? 'user' : 'shared',
+        },
+      );
+    }
+    const headers = currentHeaders();
     const body = parseJson(req.body);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return sendJson(res, 400, { message: '400: Bad Request', code: 0 }, headers);

@@ -9,6 +9,8 @@ export interface ReceivedRequest {
   headers: IncomingMessage['headers'];
   body: string;
   receivedAt: number;
+  /** The status the fake answered with; `null` until it answers (or when it never does). */
+  status: number | null;
 }
 
 export type FakeHandler = (req: ReceivedRequest, res: ServerResponse) => void | Promise<void>;
@@ -17,6 +19,10 @@ export interface FakeServer {
   /** `http://127.0.0.1:PORT` */
   origin: string;
   received: ReceivedRequest[];
+  /** 429 answers sent so far, whether from the fake's rate limits or scripted. */
+  tooManyRequests(): number;
+  /** When each request arrived (ms since the epoch), in order. */
+  arrivals(): number[];
   close(): Promise<void>;
 }
 
@@ -33,8 +39,12 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
+        status: null,
       };
       received.push(record);
+      res.once('finish', () => {
+        record.status = res.statusCode;
+      });
       Promise.resolve(handler(record, res)).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(String(err));
@@ -47,6 +57,8 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeServer>
   return {
     origin: `http://127.0.0.1:${port}`,
     received,
+    tooManyRequests: () => received.filter((r) => r.status === 429).length,
+    arrivals: () => received.map((r) => r.receivedAt),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

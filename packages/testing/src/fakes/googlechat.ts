@@ -1,11 +1,20 @@
 import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf, queryOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
+import { admit, limitersFor, type RateLimitsOption, type RateRule, tokenBucket } from './rate-limiter';
 import { createResponseScript, type ResponseScript } from './scripted-responses';
+
+/** Chat's per-space write quota: 60 per minute, taken as one per second with a little slack for jitter. */
+export const GOOGLE_CHAT_RATE_LIMITS: { perSpace: RateRule } = { perSpace: tokenBucket(1, 2) };
 
 export interface FakeGoogleChatOptions {
   /** Spaces that exist with their webhook token; others get 404. When omitted, any space and token work. */
   spaces?: Record<string, string>;
+  /**
+   * Enforce {@link GOOGLE_CHAT_RATE_LIMITS} (or the rules given): 429 `RESOURCE_EXHAUSTED`
+   * without `Retry-After`, as Chat answers. Off by default.
+   */
+  rateLimits?: RateLimitsOption<typeof GOOGLE_CHAT_RATE_LIMITS>;
 }
 
 export interface FakeGoogleChatMessage {
@@ -30,6 +39,8 @@ export interface FakeGoogleChat extends FakeServer, Omit<ResponseScript, 'take'>
 
 /** Chat's limit for a whole message. */
 export const GOOGLE_CHAT_FAKE_MAX_BYTES = 32_000;
+const QUOTA_MESSAGE =
+  "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per space'.";
 const ROUTE = /^\/v1\/spaces\/([^/]+)\/messages\/?$/;
 const REPLY_OPTIONS = new Set([
   'MESSAGE_REPLY_OPTION_UNSPECIFIED',
@@ -59,6 +70,7 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
   const messages: FakeGoogleChatMessage[] = [];
   const threadsByKey = new Map<string, string>();
   let counter = 0;
+  const limits = limitersFor(options.rateLimits, GOOGLE_CHAT_RATE_LIMITS);
   const nextId = (prefix: string) => {
     counter += 1;
     return `${prefix}${counter.toString(36).padStart(8, '0')}`;
@@ -84,6 +96,9 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
         'UNAUTHENTICATED',
         'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
       );
+    }
+    if (!admit([[limits?.perSpace, space]]).ok) {
+      return googleError(res, 429, 'RESOURCE_EXHAUSTED', QUOTA_MESSAGE);
     }
     if (Buffer.byteLength(req.body, 'utf8') > GOOGLE_CHAT_FAKE_MAX_BYTES) {
       return googleError(
@@ -162,8 +177,7 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
           body: {
             error: {
               code: 429,
-              message:
-                "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per space'.",
+              message: QUOTA_MESSAGE,
               status: 'RESOURCE_EXHAUSTED',
             },
           },

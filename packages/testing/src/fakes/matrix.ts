@@ -1,7 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
+import {
+  admit,
+  limitersFor,
+  type RateLimitsOption,
+  type RateRule,
+  retryAfterSeconds,
+  tokenBucket,
+} from './rate-limiter';
 import { createResponseScript, type ResponseScript, writeScripted } from './scripted-responses';
+
+/** Synapse's default `rc_message`: 0.2 messages per second per sender, bursts of 10. */
+export const MATRIX_RATE_LIMITS: { perUser: RateRule } = { perUser: tokenBucket(0.2, 10) };
+
+export interface FakeMatrixOptions {
+  serverName?: string;
+  /**
+   * Enforce {@link MATRIX_RATE_LIMITS} on event sends (or the rules given): 429
+   * `M_LIMIT_EXCEEDED` with `retry_after_ms` and `Retry-After`. Off by default.
+   */
+  rateLimits?: RateLimitsOption<typeof MATRIX_RATE_LIMITS>;
+}
 
 /** A room event as the client-server API returns it. */
 export interface MatrixEvent {
@@ -45,6 +65,10 @@ export interface FakeMatrix extends Omit<ResponseScript, 'take'> {
   origin: string;
   serverName: string;
   received: ReadonlyArray<ReceivedRequest>;
+  /** 429 answers sent so far, whether from the rate limits or scripted. */
+  tooManyRequests(): number;
+  /** When each request arrived (ms since the epoch), in order. */
+  arrivals(): number[];
   /** Every stored `m.room.message`, in order (retransmissions are not stored twice). */
   messages: ReadonlyArray<FakeMatrixMessage>;
   /** Registers a user directly (no HTTP) and returns a fresh access token. */
@@ -101,7 +125,7 @@ function opaque(bytes = 12): string {
  * idempotency per access token, `GET …/messages`, and the spec's error shapes.
  * The same HTTP calls work against a real Synapse with open registration.
  */
-export async function startFakeMatrix(options: { serverName?: string } = {}): Promise<FakeMatrix> {
+export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<FakeMatrix> {
   const serverName = options.serverName ?? 'wrenn.test';
   const users = new Map<string, { password: string }>();
   const tokens = new Map<string, MatrixUser>();
@@ -111,6 +135,7 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
   const transactions = new Map<string, string>();
   const messages: FakeMatrixMessage[] = [];
   const script = createResponseScript();
+  const limits = limitersFor(options.rateLimits, MATRIX_RATE_LIMITS);
 
   function newToken(userId: string): MatrixUser {
     const user = { userId, accessToken: `syt_${opaque(24)}`, deviceId: opaque(6).toUpperCase() };
@@ -276,6 +301,14 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
     if (!room?.members.has(user.userId)) {
       return matrixError(res, 403, 'M_FORBIDDEN', `User ${user.userId} not in room ${roomId} (None)`);
     }
+    // Checked after the transaction lookup: a retransmission is answered from the cache, as Synapse does.
+    const admission = admit([[limits?.perUser, user.userId]]);
+    if (!admission.ok) {
+      res.setHeader('retry-after', String(retryAfterSeconds(admission.retryAfterMs)));
+      return matrixError(res, 429, 'M_LIMIT_EXCEEDED', 'Too Many Requests', {
+        retry_after_ms: admission.retryAfterMs,
+      });
+    }
     const draft = {
       room_id: roomId,
       sender: user.userId,
@@ -419,6 +452,8 @@ export async function startFakeMatrix(options: { serverName?: string } = {}): Pr
     origin: server.origin,
     serverName,
     received: server.received,
+    tooManyRequests: server.tooManyRequests,
+    arrivals: server.arrivals,
     messages,
     registerUser: (localpart) => register(localpart),
     createRoom(accessToken, opts = {}) {

@@ -1,13 +1,26 @@
 import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, startFakeServer } from './fake-server';
+import {
+  admit,
+  limitersFor,
+  type RateLimitsOption,
+  type RateRule,
+  retryAfterSeconds,
+  tokenBucket,
+} from './rate-limiter';
 import { createResponseScript, type ResponseScript } from './scripted-responses';
+
+/** Slack's published limit: about one message per second per webhook, short bursts tolerated. */
+export const SLACK_RATE_LIMITS: { perHook: RateRule } = { perHook: tokenBucket(1, 2) };
 
 export interface FakeSlackOptions {
   /** Hooks that exist, as `T…/B…/secret`; others get 404 `no_service`. When omitted, every hook exists. */
   hooks?: string[];
   /** Hooks whose channel is archived: 410 `channel_is_archived`. */
   archived?: string[];
+  /** Enforce {@link SLACK_RATE_LIMITS} (or the rules given): 429 `rate_limited` with `Retry-After`. Off by default. */
+  rateLimits?: RateLimitsOption<typeof SLACK_RATE_LIMITS>;
 }
 
 /** A message the fake accepted. */
@@ -102,6 +115,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const messages: FakeSlackMessage[] = [];
   const known = options.hooks ? new Set(options.hooks) : null;
   const archived = new Set(options.archived ?? []);
+  const limits = limitersFor(options.rateLimits, SLACK_RATE_LIMITS);
 
   const reply = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'text/html', ...headers });
@@ -115,6 +129,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const hook = route[1] ?? '';
     if (known && !known.has(hook) && !archived.has(hook)) return reply(res, 404, 'no_service');
     if (archived.has(hook)) return reply(res, 410, 'channel_is_archived');
+    const admission = admit([[limits?.perHook, hook]]);
+    if (!admission.ok) {
+      return reply(res, 429, 'rate_limited', { 'retry-after': String(retryAfterSeconds(admission.retryAfterMs)) });
+    }
     const body = parseJson(req.body);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return reply(res, 400, 'invalid_payload');
     const message = body as Json;

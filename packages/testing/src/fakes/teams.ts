@@ -1,11 +1,27 @@
 import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf, queryOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
+import {
+  admit,
+  limitersFor,
+  type RateLimitsOption,
+  type RateRule,
+  retryAfterSeconds,
+  tokenBucket,
+} from './rate-limiter';
 import { createResponseScript, type ResponseScript } from './scripted-responses';
+
+/**
+ * Power Automate publishes no per-flow rate and throttles with 429 + `Retry-After`;
+ * the default is one request per second per workflow (with a little slack for jitter).
+ */
+export const TEAMS_RATE_LIMITS: { perFlow: RateRule } = { perFlow: tokenBucket(1, 2) };
 
 export interface FakeTeamsOptions {
   /** The `sig` the workflow expects; any non-empty one is accepted when omitted. */
   sig?: string;
+  /** Enforce {@link TEAMS_RATE_LIMITS} per workflow (or the rules given): 429 with `Retry-After`. Off by default. */
+  rateLimits?: RateLimitsOption<typeof TEAMS_RATE_LIMITS>;
 }
 
 /** The outcome of the flow run a 202 started: Teams only reports card errors here, never to the caller. */
@@ -33,6 +49,9 @@ export interface FakeTeams extends FakeServer, Omit<ResponseScript, 'take'> {
 /** About 28 KB, the size at which Teams answers "Request Entity too large". */
 export const TEAMS_FAKE_MAX_BYTES = 28 * 1024;
 const WORKFLOW_PATH = /\/workflows\/[^/]+\/triggers\/[^/]+\/paths\/invoke\/?$/;
+const THROTTLED = {
+  error: { code: 'WorkflowRequestsThrottled', message: 'The workflow is being throttled. Retry the request later.' },
+};
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 
 /** What the "Post to a channel when a webhook request is received" template does with a body. */
@@ -70,6 +89,7 @@ export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<Fa
   const script = createResponseScript();
   const messages: FakeTeamsMessage[] = [];
   const flowRuns: FakeFlowRun[] = [];
+  const limits = limitersFor(options.rateLimits, TEAMS_RATE_LIMITS);
 
   function handle(req: ReceivedRequest, res: ServerResponse) {
     if (answerFromScript(script, res)) return;
@@ -85,6 +105,10 @@ export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<Fa
           message: 'The request must be authenticated only by Shared Access scheme.',
         },
       });
+    }
+    const admission = admit([[limits?.perFlow, path]]);
+    if (!admission.ok) {
+      return sendJson(res, 429, THROTTLED, { 'retry-after': String(retryAfterSeconds(admission.retryAfterMs)) });
     }
     if (Buffer.byteLength(req.body, 'utf8') > TEAMS_FAKE_MAX_BYTES) {
       res.writeHead(413, { 'content-type': 'text/plain' });
@@ -121,12 +145,7 @@ export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<Fa
       script.failNext(
         {
           status: 429,
-          body: {
-            error: {
-              code: 'WorkflowRequestsThrottled',
-              message: 'The workflow is being throttled. Retry the request later.',
-            },
-          },
+          body: THROTTLED,
           headers: { 'retry-after': String(retryAfterSeconds) },
         },
         times,

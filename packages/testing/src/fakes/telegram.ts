@@ -1,5 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
+import {
+  admit,
+  limitersFor,
+  type RateLimitsOption,
+  type RateRule,
+  retryAfterSeconds,
+  slidingWindow,
+  tokenBucket,
+} from './rate-limiter';
 import { createResponseScript, type ResponseScript, writeScripted } from './scripted-responses';
 import { detectMentions, parseTelegramHtml, type TelegramEntity } from './telegram-html';
 
@@ -38,6 +47,10 @@ export interface FakeTelegram extends Omit<ResponseScript, 'take'> {
   /** `http://127.0.0.1:PORT`: use as `WRENN_TELEGRAM_API_BASE`. */
   origin: string;
   received: ReadonlyArray<ReceivedRequest>;
+  /** 429 answers sent so far, whether from the rate limits or scripted. */
+  tooManyRequests(): number;
+  /** When each request arrived (ms since the epoch), in order. */
+  arrivals(): number[];
   messages: ReadonlyArray<FakeTelegramMessage>;
   addChat(chat: FakeTelegramChat): void;
   /** Turns a group into a supergroup: later sends to `fromId` answer with `migrate_to_chat_id: toId`. */
@@ -56,7 +69,23 @@ export interface FakeTelegramOptions {
   chats?: FakeTelegramChat[];
   /** When given, only these tokens are valid (others get 401); by default any well-formed token is. */
   tokens?: string[];
+  /**
+   * Enforce {@link TELEGRAM_RATE_LIMITS} on `sendMessage` (or the rules given): 429 with
+   * `parameters.retry_after`. Off by default.
+   */
+  rateLimits?: RateLimitsOption<typeof TELEGRAM_RATE_LIMITS>;
 }
+
+/**
+ * The Bot API's flood limits: about one message per second per chat (short bursts
+ * pass), 20 messages per minute per group or channel (a negative chat id), and
+ * about 30 messages per second per bot across all chats.
+ */
+export const TELEGRAM_RATE_LIMITS: { perChat: RateRule; perGroup: RateRule; perBot: RateRule } = {
+  perChat: tokenBucket(1, 3),
+  perGroup: slidingWindow(20, 60_000),
+  perBot: tokenBucket(30, 30),
+};
 
 /** A well-formed bot token for tests. */
 export const FAKE_TELEGRAM_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0';
@@ -107,6 +136,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const messages: FakeTelegramMessage[] = [];
   const nextMessageId = new Map<number, number>();
   const script = createResponseScript();
+  const limits = limitersFor(options.rateLimits, TELEGRAM_RATE_LIMITS);
 
   function findChat(chatId: unknown): FakeTelegramChat | undefined {
     if (typeof chatId === 'number') return chats.get(chatId);
@@ -129,6 +159,16 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       });
     }
     if (chat.forbidden) return fail(res, 403, chat.forbidden);
+    const chatKey = `${botToken}/${chat.id}`;
+    const admission = admit([
+      [limits?.perChat, chatKey],
+      [chat.id < 0 ? limits?.perGroup : undefined, chatKey],
+      [limits?.perBot, botToken],
+    ]);
+    if (!admission.ok) {
+      const seconds = retryAfterSeconds(admission.retryAfterMs);
+      return fail(res, 429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
+    }
 
     const rawText = typeof body.text === 'string' ? body.text : '';
     const parseMode = typeof body.parse_mode === 'string' ? body.parse_mode : undefined;
@@ -220,6 +260,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   return {
     origin: server.origin,
     received: server.received,
+    tooManyRequests: server.tooManyRequests,
+    arrivals: server.arrivals,
     messages,
     addChat(chat) {
       chats.set(chat.id, { ...chat });

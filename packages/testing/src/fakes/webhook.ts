@@ -1,6 +1,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type ReceivedRequest, startFakeServer } from './fake-server';
+import {
+  admit,
+  limitersFor,
+  type RateLimitsOption,
+  type RateRule,
+  retryAfterSeconds,
+  tokenBucket,
+} from './rate-limiter';
 import { createResponseScript, type ResponseScript, type ScriptedResponse, writeScripted } from './scripted-responses';
+
+/** A receiver that takes 20 requests per second (bursts of 20) and answers more with 429 + `Retry-After`. */
+export const WEBHOOK_RATE_LIMITS: { perEndpoint: RateRule } = { perEndpoint: tokenBucket(20, 20) };
 
 /** Whether a delivery's signatures checked out against the receiver's secret. */
 export interface SignatureCheck {
@@ -29,6 +40,10 @@ export interface FakeWebhookReceiver extends Omit<ResponseScript, 'take'> {
   url: string;
   /** Every request, in arrival order. */
   received: ReadonlyArray<ReceivedWebhook>;
+  /** 429 answers sent so far, whether from the rate limits or scripted. */
+  tooManyRequests(): number;
+  /** When each request arrived (ms since the epoch), in order. */
+  arrivals(): number[];
   /** Requests answered with 2xx. */
   delivered(): ReceivedWebhook[];
   /** Changes the secret used to verify later requests. */
@@ -45,6 +60,8 @@ export interface FakeWebhookOptions {
   defaultResponse?: Exclude<ScriptedResponse, 'hang'>;
   /** Answer 401 when a secret is set and any signature fails to verify. */
   rejectInvalidSignatures?: boolean;
+  /** Enforce {@link WEBHOOK_RATE_LIMITS} (or the rules given): 429 with `Retry-After`. Off by default. */
+  rateLimits?: RateLimitsOption<typeof WEBHOOK_RATE_LIMITS>;
 }
 
 const TOLERANCE_S = 5 * 60;
@@ -95,6 +112,23 @@ export async function startFakeWebhookReceiver(options: FakeWebhookOptions = {})
   const script = createResponseScript();
   const received: ReceivedWebhook[] = [];
   let secret = options.secret;
+  const limits = limitersFor(options.rateLimits, WEBHOOK_RATE_LIMITS);
+
+  function answerFor(req: ReceivedRequest, signatures: SignatureCheck | null): Exclude<ScriptedResponse, 'hang'> {
+    if (req.method !== 'POST' || req.url.split('?')[0] !== path) return { status: 404, body: 'not found' };
+    const admission = admit([[limits?.perEndpoint, path]]);
+    if (!admission.ok) {
+      return {
+        status: 429,
+        body: { error: 'too many requests' },
+        headers: { 'retry-after': String(retryAfterSeconds(admission.retryAfterMs)) },
+      };
+    }
+    if (options.rejectInvalidSignatures && signatures && !(signatures.standard && signatures.wrenn)) {
+      return { status: 401, body: { error: 'invalid signature' } };
+    }
+    return options.defaultResponse ?? { status: 200, body: { received: true } };
+  }
 
   const server = await startFakeServer((req, res) => {
     let payload: unknown;
@@ -109,12 +143,7 @@ export async function startFakeWebhookReceiver(options: FakeWebhookOptions = {})
 
     const scripted = script.take();
     if (scripted === 'hang') return;
-    let answer: Exclude<ScriptedResponse, 'hang'>;
-    if (scripted) answer = scripted;
-    else if (req.method !== 'POST' || req.url.split('?')[0] !== path) answer = { status: 404, body: 'not found' };
-    else if (options.rejectInvalidSignatures && signatures && !(signatures.standard && signatures.wrenn)) {
-      answer = { status: 401, body: { error: 'invalid signature' } };
-    } else answer = options.defaultResponse ?? { status: 200, body: { received: true } };
+    const answer = scripted ?? answerFor(req, signatures);
     entry.answeredWith = answer.status;
     writeScripted(res, answer);
   });
@@ -123,6 +152,8 @@ export async function startFakeWebhookReceiver(options: FakeWebhookOptions = {})
     origin: server.origin,
     url: `${server.origin}${path}`,
     received,
+    tooManyRequests: () => received.filter((r) => r.answeredWith === 429).length,
+    arrivals: () => received.map((r) => r.request.receivedAt),
     delivered: () => received.filter((r) => r.answeredWith !== null && r.answeredWith >= 200 && r.answeredWith < 300),
     setSecret(next) {
       secret = next;

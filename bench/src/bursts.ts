@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { newId } from '@wrenn/events';
+import {
+  FAKE_TELEGRAM_TOKEN,
+  type ReceivedRequest,
+  startFakeDiscord,
+  startFakeSlack,
+  startFakeTelegram,
+  startFakeWebhookReceiver,
+} from '@wrenn/testing';
+import { type Service, sandboxCreate, startService } from './service';
+
+export interface BurstScale {
+  /** Events in each chat burst (Slack, Discord, Telegram). */
+  chatEvents: number;
+  webhookEvents: number;
+  /** How long a chat burst may take to arrive. */
+  chatSeconds: number;
+  webhookSeconds: number;
+}
+
+/** A script that starts 60 capsules; 200 events to a webhook endpoint. */
+export const FULL_BURSTS: BurstScale = { chatEvents: 60, webhookEvents: 200, chatSeconds: 30, webhookSeconds: 60 };
+
+/** The most 429 answers a burst may draw and still meet its target. */
+export const MAX_429_PER_BURST = 6;
+
+/** The delivery schedule production runs with; 429s are judged against it. */
+const PRODUCTION_RETRY_DELAYS = '10s,30s';
+
+export interface BurstResult {
+  destination: 'slack' | 'discord' | 'telegram' | 'webhook';
+  /** "Slack webhook (1 message/s)" */
+  label: string;
+  total: number;
+  /** Distinct events the destination accepted within the window (in one message or several). */
+  arrived: number;
+  /** Requests the destination accepted within the window. */
+  messages: number;
+  /** 429 answers within the window. */
+  tooManyRequests: number;
+  /** From the ingest request to the arrival of the last event that arrived; `null` when none did. */
+  lastEventMs: number | null;
+  windowSeconds: number;
+  met: boolean;
+}
+
+export interface BurstOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  workers: number;
+  useDist: boolean;
+  profileDir?: string | undefined;
+  bursts: BurstScale;
+  log: (line: string) => void;
+}
+
+interface Burst {
+  destination: BurstResult['destination'];
+  label: string;
+  windowSeconds: number;
+  channel: { provider: string; config: Record<string, string> };
+  received: () => ReadonlyArray<ReceivedRequest>;
+  /** The capsule ids of the burst's events: every rendering of an event names its resource. */
+  resourceIds: string[];
+  /** Which of them each accepted request carried, worked out once per request. */
+  found: WeakMap<ReceivedRequest, string[]>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What one destination got of its burst by the end of its window. */
+function measure(burst: Burst, startedAt: number): BurstResult {
+  const windowEnd = startedAt + burst.windowSeconds * 1000;
+  const inWindow = burst.received().filter((r) => r.receivedAt <= windowEnd);
+  const accepted = inWindow.filter((r) => r.status !== null && r.status >= 200 && r.status < 300);
+  const pending = new Set(burst.resourceIds);
+  let lastEventMs: number | null = null;
+  for (const request of accepted) {
+    let ids = burst.found.get(request);
+    if (!ids) {
+      // Matched on the id's random part, which no renderer escapes.
+      ids = burst.resourceIds.filter((id) => request.body.includes(id.slice(id.indexOf('-') + 1)));
+      burst.found.set(request, ids);
+    }
+    for (const id of ids) {
+      if (pending.delete(id)) lastEventMs = request.receivedAt - startedAt;
+    }
+  }
+  const total = burst.resourceIds.length;
+  const arrived = total - pending.size;
+  const tooManyRequests = inWindow.filter((r) => r.status === 429).length;
+  return {
+    destination: burst.destination,
+    label: burst.label,
+    total,
+    arrived,
+    messages: accepted.length,
+    tooManyRequests,
+    lastEventMs,
+    windowSeconds: burst.windowSeconds,
+    met: arrived === total && tooManyRequests <= MAX_429_PER_BURST,
+  };
+}
+
+/**
+ * Scenario F: a burst of `capsule.created` events to each of a Slack webhook,
+ * a Discord webhook, a Telegram group and a webhook endpoint, at once, on the
+ * production retry schedule, against fakes that enforce each provider's own
+ * rate limits. Fresh API and worker processes are pointed at the fakes.
+ */
+export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
+  const { bursts: scale, log } = options;
+  const [slack, discord, telegram, webhook] = await Promise.all([
+    startFakeSlack({ rateLimits: true }),
+    startFakeDiscord({ rateLimits: true }),
+    startFakeTelegram({ rateLimits: true }),
+    startFakeWebhookReceiver({ rateLimits: true }),
+  ]);
+  let service: Service | undefined;
+  try {
+    const svc = await startService({
+      databaseUrl: options.databaseUrl,
+      redisUrl: options.redisUrl,
+      workers: options.workers,
+      useDist: options.useDist,
+      profileDir: options.profileDir,
+      maxChannelsPerTeam: 100,
+      extraEnv: {
+        WRENN_SLACK_API_BASE: slack.origin,
+        WRENN_DISCORD_API_BASE: discord.apiBase,
+        WRENN_TELEGRAM_API_BASE: telegram.origin,
+        WRENN_RETRY_DELAYS: PRODUCTION_RETRY_DELAYS,
+      },
+    });
+    service = svc;
+    const ids = (n: number) => Array.from({ length: n }, () => newId('capsule').id);
+    const discordToken = randomBytes(51).toString('base64url');
+    const plan: Burst[] = [
+      {
+        destination: 'slack',
+        label: 'Slack webhook (1 message/s)',
+        windowSeconds: scale.chatSeconds,
+        channel: { provider: 'slack', config: { webhook_url: slack.webhookUrl() } },
+        received: () => slack.received,
+        resourceIds: ids(scale.chatEvents),
+        found: new WeakMap(),
+      },
+      {
+        destination: 'discord',
+        label: 'Discord webhook (5 per 2 s, 30 per minute)',
+        windowSeconds: scale.chatSeconds,
+        channel: {
+          provider: 'discord',
+          config: { webhook_url: discord.webhookUrl('123456789012345678', discordToken) },
+        },
+        received: () => discord.received,
+        resourceIds: ids(scale.chatEvents),
+        found: new WeakMap(),
+      },
+      {
+        destination: 'telegram',
+        label: 'Telegram group (20 per minute)',
+        windowSeconds: scale.chatSeconds,
+        channel: { provider: 'telegram', config: { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: '-1001234567890' } },
+        received: () => telegram.received,
+        resourceIds: ids(scale.chatEvents),
+        found: new WeakMap(),
+      },
+      {
+        destination: 'webhook',
+        label: 'webhook endpoint (20 requests/s)',
+        windowSeconds: scale.webhookSeconds,
+        channel: { provider: 'webhook', config: { url: webhook.url } },
+        received: () => webhook.received.map((r) => r.request),
+        resourceIds: ids(scale.webhookEvents),
+        found: new WeakMap(),
+      },
+    ];
+    const teams = new Map<Burst, string>();
+    for (const burst of plan) {
+      const teamId = newId('team').id;
+      teams.set(burst, teamId);
+      await svc.createChannel(teamId, {
+        name: `burst-${burst.destination}`,
+        provider: burst.channel.provider,
+        config: burst.channel.config,
+        events: ['capsule.created'],
+      });
+    }
+
+    const startedAt = Date.now();
+    await Promise.all(
+      plan.map((burst) =>
+        svc.ingest(burst.resourceIds.map((id, seq) => sandboxCreate(teams.get(burst) as string, seq, id))),
+      ),
+    );
+    const deadline = startedAt + Math.max(...plan.map((b) => b.windowSeconds)) * 1000;
+    while (Date.now() < deadline) {
+      const now = Date.now();
+      const open = plan.filter(
+        (b) => now < startedAt + b.windowSeconds * 1000 && measure(b, startedAt).arrived < b.resourceIds.length,
+      );
+      if (open.length === 0) break;
+      await sleep(200);
+    }
+    const results = plan.map((burst) => measure(burst, startedAt));
+    for (const r of results) {
+      const last = r.lastEventMs === null ? '-' : `${(r.lastEventMs / 1000).toFixed(1)} s`;
+      log(
+        `F: ${r.label}: ${r.arrived}/${r.total} arrived, ${r.messages} messages, ${r.tooManyRequests} × 429, last event at ${last}`,
+      );
+    }
+    return results;
+  } finally {
+    await service?.stop();
+    await Promise.all([slack.close(), discord.close(), telegram.close(), webhook.close()]);
+  }
+}
