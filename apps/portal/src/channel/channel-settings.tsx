@@ -161,13 +161,23 @@ function RotateSecret({ channel }: { channel: Channel }) {
 function DeleteChannel({ channel, navigate }: { channel: Channel; navigate: Navigate }) {
   const remove = useDeleteChannel(channel.id);
   const dialog = useRef<HTMLDialogElement>(null);
+  // While the confirmation is open, its button is the only "Delete channel" on the page.
+  const [confirming, setConfirming] = useState(false);
   return (
     <section aria-labelledby="delete-title">
       <h2 id="delete-title">Delete</h2>
-      <button type="button" className="danger" onClick={() => dialog.current?.showModal()}>
+      <button
+        type="button"
+        className="danger"
+        hidden={confirming}
+        onClick={() => {
+          setConfirming(true);
+          dialog.current?.showModal();
+        }}
+      >
         Delete channel
       </button>
-      <dialog ref={dialog} aria-labelledby="confirm-title">
+      <dialog ref={dialog} aria-labelledby="confirm-title" onClose={() => setConfirming(false)}>
         <h2 id="confirm-title">Delete {channel.name}?</h2>
         <p>Its deliveries stop at once and its config is erased. This cannot be undone.</p>
         {remove.error ? (
@@ -189,7 +199,7 @@ function DeleteChannel({ channel, navigate }: { channel: Channel; navigate: Navi
               })
             }
           >
-            Yes, delete channel
+            Delete channel
           </button>
           <button type="button" onClick={() => dialog.current?.close()}>
             Cancel

@@ -108,7 +108,9 @@ describe('the channel screen', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Delete channel' }).click();
-    await dialog.getByRole('button', { name: 'Yes, delete channel' }).click();
+    // The confirmation's button carries the same name; the page's own is hidden meanwhile.
+    expect(await page.getByRole('button', { name: 'Delete channel' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Delete channel' }).click();
     await page.getByRole('heading', { name: 'Channels' }).waitFor();
     await page.getByText('No channel yet').waitFor();
     expect(await page.getByRole('row', { name: /^doomed / }).count()).toBe(0);
