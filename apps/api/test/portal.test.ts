@@ -190,6 +190,7 @@ describe('GET /v1/providers', () => {
       expect.arrayContaining(['key', 'label', 'required', 'secret', 'placeholder', 'help', 'where']),
     );
     expect(doc.paths['/internal/v1/portal-sessions'].post.responses['201']).toBeDefined();
+    expect(doc.paths['/portal/'].get.responses['200']).toBeDefined();
   });
 });
 

@@ -77,6 +77,18 @@ const OPERATIONS_PATHS: Record<string, Record<string, unknown>> = {
       },
     },
   },
+  '/portal/': {
+    get: {
+      summary:
+        'The team portal (static page). Opened with a `#token=` fragment from `POST /internal/v1/portal-sessions`; `Content-Security-Policy` `frame-ancestors` from `WRENN_PORTAL_FRAME_ANCESTORS`',
+      tags: ['portal'],
+      security: [],
+      responses: {
+        200: text('The portal page', 'text/html'),
+        503: text('The portal was not built', 'text/plain'),
+      },
+    },
+  },
   '/docs': {
     get: {
       summary: 'Interactive API documentation (Swagger UI)',
