@@ -4,6 +4,7 @@ import { registerChannelRoutes } from './channels/channel-routes';
 import { registerDeliveryRoutes } from './deliveries/delivery-routes';
 import type { ApiDeps } from './deps';
 import { docsPage } from './docs/docs-page';
+import { registerEventTypeRoutes } from './event-types/event-type-routes';
 import { createInternalAuthenticator, createUserAuthenticator } from './http/auth';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { jsonBody } from './http/json-body';
@@ -19,6 +20,7 @@ export function buildRoutes(deps: ApiDeps): RouteRegistry {
   const registry = new RouteRegistry();
   registerChannelRoutes(registry, deps);
   registerDeliveryRoutes(registry, deps);
+  registerEventTypeRoutes(registry);
   registerAuditLogRoutes(registry, deps);
   registerIngestRoutes(registry, deps);
   registerPortalRoutes(registry, deps);

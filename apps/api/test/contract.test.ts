@@ -110,7 +110,7 @@ const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 let nameCounter = 0;
 const uniqueName = () => `contract-${++nameCounter}`;
 
-const DISCORD_URL = 'https://discord.com/api/webhooks/123456789012345678/AbC-dEf_ghIJKLmnopQRstuvWXyz0123456789';
+const DISCORD_URL = `https://discord.com/api/webhooks/123456789012345678/AbC-dEf_ghIJKLmnopQRstuvWXyz0123456789${'x'.repeat(30)}`;
 const SLACK_URL = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
 const TEAMS_URL =
   'https://prod-12.westeurope.logic.azure.com:443/workflows/0123456789abcdef/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=teamsSignature0123456789';
@@ -837,10 +837,14 @@ describe('4.3 URL and token shapes', () => {
   }
 
   it('discord', async () => {
-    const token = 'AbC-dEf_ghIJKLmnopQRstuvWXyz0123456789';
+    // Real tokens are 68 characters of [A-Za-z0-9_-]; 60 to 100 are accepted.
+    const token = `AbC-dEf_ghIJKLmnopQRstuvWXyz0123456789${'x'.repeat(30)}`;
     for (const url of [
       `https://discord.com/api/webhooks/12345678901234567/${token}`,
       `https://discord.com/api/webhooks/1234567890123456789/${token}`,
+      `https://discord.com/api/webhooks/12345678901234567890/${token}`,
+      `https://discord.com/api/webhooks/123456789012345678/${'t'.repeat(60)}`,
+      `https://discord.com/api/webhooks/123456789012345678/${'t'.repeat(100)}`,
       `https://discordapp.com/api/webhooks/123456789012345678/${token}`,
       `https://ptb.discord.com/api/webhooks/123456789012345678/${token}`,
       `https://canary.discord.com/api/webhooks/123456789012345678/${token}`,
@@ -855,8 +859,11 @@ describe('4.3 URL and token shapes', () => {
     expect(plain.body.error.message).toContain('https is required');
     for (const url of [
       `https://discord.com/api/webhooks/1234567890123456/${token}`,
-      `https://discord.com/api/webhooks/12345678901234567890/${token}`,
+      `https://discord.com/api/webhooks/123456789012345678901/${token}`,
       `https://discord.com/api/webhooks/12345678901234567a/${token}`,
+      // A truncated paste, and a token too long to be one.
+      `https://discord.com/api/webhooks/123456789012345678/${token.slice(0, 59)}`,
+      `https://discord.com/api/webhooks/123456789012345678/${'t'.repeat(101)}`,
       'https://discord.com/api/webhooks/123456789012345678',
       `https://discord.com/webhooks/123456789012345678/${token}`,
       `https://evil.com/api/webhooks/123456789012345678/${token}`,

@@ -14,7 +14,7 @@ import { createTestApi, newTeamId, type TestApi } from './support/test-api';
 // appear in a response, a log line or a stored row, except a generated webhook
 // secret in the one `secret` field that reveals it.
 const SECRETS = {
-  discordToken: 'LEAKdiscordTokenZ1x9',
+  discordToken: `LEAKdiscordTokenZ1x9${'d'.repeat(48)}`,
   slackSecret: 'LEAKslackSecretZ1x9',
   teamsSig: 'LEAKteamsSigZ1x9',
   gchatKey: 'LEAKgchatKeyZ1x9',

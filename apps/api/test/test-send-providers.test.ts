@@ -66,7 +66,7 @@ const cases = () =>
   [
     [
       'discord',
-      { webhook_url: discord.webhookUrl('123456789012345678', 'discord-test-token') },
+      { webhook_url: discord.webhookUrl('123456789012345678', `discord-test-token-${'t'.repeat(50)}`) },
       () => discord.messages.length,
     ],
     ['slack', { webhook_url: slack.webhookUrl() }, () => slack.messages.length],

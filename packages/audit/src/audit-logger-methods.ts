@@ -199,6 +199,27 @@ function auditMethods(writer: AuditWriter) {
         status: 'info',
         metadata: channelMeta(channel),
       }),
+    /** A new webhook secret; the old one still signs until `previousSecretExpiresAt` (never a secret here). */
+    channelRotateSecret: (
+      actor: AuditActor,
+      teamId: string,
+      channel: ChannelRef,
+      gracePeriodS: number,
+      previousSecretExpiresAt: string | null,
+    ) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'channel',
+        resource_id: channel.id,
+        action: 'rotate_secret',
+        status: 'info',
+        metadata: {
+          ...channelMeta(channel),
+          grace_period_s: gracePeriodS,
+          previous_secret_expires_at: previousSecretExpiresAt,
+        },
+      }),
     channelDelete: (actor: AuditActor, teamId: string, channel: ChannelRef) =>
       log({
         team_id: teamId,
@@ -209,6 +230,7 @@ function auditMethods(writer: AuditWriter) {
         status: 'warning',
         metadata: channelMeta(channel),
       }),
+    /** Also raises the `channel.disabled` event, for the team's other channels. */
     channelAutoDisable: (teamId: string, channel: ChannelRef, reason: string) =>
       log({
         team_id: teamId,

@@ -1,5 +1,5 @@
 import type { Database } from '@wrenn/db';
-import { type EventPayload, eventForAuditEntry, newId, parseId, rfc3339 } from '@wrenn/events';
+import { buildEventPayload, eventForAuditEntry, newId, parseId, rfc3339 } from '@wrenn/events';
 import type { Logger } from '@wrenn/runtime';
 import type { Kysely, Transaction } from 'kysely';
 import type { AuditEntry } from './audit-entry';
@@ -27,15 +27,6 @@ export interface AuditLoggerOptions {
   strict?: boolean;
 }
 
-/** Strips empty actor fields, as the payload omits them. */
-function eventActor(actor: AuditEntry['actor']): EventPayload['actor'] {
-  return {
-    type: actor.type,
-    ...(actor.id ? { id: actor.id } : {}),
-    ...(actor.name ? { name: actor.name } : {}),
-  };
-}
-
 /**
  * Writes audit rows and, for lifecycle actions, their outbox events in one
  * statement (one transaction). `record` throws (ingestion must know); `log` never
@@ -56,17 +47,27 @@ export function createAuditWriter(options: AuditLoggerOptions) {
       const type = eventForAuditEntry(entry.resource_type, entry.action);
       if (!type) return [];
       const event = newId('event');
-      const payload: EventPayload = {
+      const payload = buildEventPayload({
         id: event.id,
         event: type,
         timestamp,
-        team_id: entry.team_id,
-        actor: eventActor(entry.actor),
-        resource: { id: entry.resource_id ?? '', type: entry.resource_type },
+        teamId: entry.team_id,
+        actor: entry.actor,
+        resourceId: entry.resource_id ?? '',
         metadata: entry.metadata ?? {},
-      };
+      });
+      // The channel an event is about never receives it (`channel.disabled`).
+      const channelId = entry.resource_type === 'channel' ? parseId('channel', entry.resource_id) : null;
       return [
-        { id: event.uuid, team_id: teamUuid, audit_log_id: log.uuid, event_type: type, payload, created_at: createdAt },
+        {
+          id: event.uuid,
+          team_id: teamUuid,
+          audit_log_id: log.uuid,
+          event_type: type,
+          channel_id: channelId,
+          payload,
+          created_at: createdAt,
+        },
       ];
     });
 

@@ -1,7 +1,8 @@
 import { type AuditActor, createAuditLogger } from '@wrenn/audit';
-import { formatId, newId, parseId } from '@wrenn/events';
+import { eventCatalog, formatId, newId, parseId } from '@wrenn/events';
 import { createLogger } from '@wrenn/runtime';
 import { createTestDatabase, type TestDatabase } from '@wrenn/testing';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -314,10 +315,33 @@ const CASES: Array<[string, (a: Logger) => Promise<void>, Expected]> = [
       scope: 'team',
       status: 'error',
       metadata: { name: 'ops-alerts', provider: 'discord', reason: '410 Gone' },
+      event: 'channel.disabled',
+    },
+  ],
+  [
+    'channelRotateSecret',
+    (a) => a.channelRotateSecret(user, team, channel, 3600, '2026-11-30T12:00:00Z'),
+    {
+      actor_type: 'user',
+      resource_type: 'channel',
+      resource_id: channel.id,
+      action: 'rotate_secret',
+      scope: 'team',
+      status: 'info',
+      metadata: {
+        name: 'ops-alerts',
+        provider: 'discord',
+        grace_period_s: 3600,
+        previous_secret_expires_at: '2026-11-30T12:00:00Z',
+      },
       event: null,
     },
   ],
 ];
+
+// The published catalog: every payload the logger builds must validate against it.
+const ajv = new Ajv2020({ strict: true, validateFormats: false });
+const catalog = new Map(eventCatalog().map((entry) => [entry.name as string, ajv.compile(entry.schema)]));
 
 describe('typed audit methods', () => {
   it.each(CASES)('%s writes the seed row and raises only lifecycle events', async (_name, call, expected) => {
@@ -354,6 +378,30 @@ describe('typed audit methods', () => {
       metadata: expected.metadata,
     });
     expect(published).toEqual([[eventId]]);
+    const validate = catalog.get(event);
+    expect(validate?.(stored?.payload), JSON.stringify(validate?.errors)).toBe(true);
+    // The channel an event is about is kept, so fan-out never sends the event there.
+    expect(stored?.channel_id).toBe(expected.resource_type === 'channel' ? parseId('channel', channel.id) : null);
+  });
+
+  it('the published schemas refuse payloads that break them', () => {
+    const validate = catalog.get('channel.disabled');
+    const payload = {
+      id: newId('event').id,
+      event: 'channel.disabled',
+      timestamp: '2026-04-09T11:06:06Z',
+      team_id: team,
+      actor: { type: 'system' },
+      resource: { id: channel.id, type: 'channel' },
+      metadata: { name: 'ops', provider: 'slack', reason: 'gone' },
+    };
+    expect(validate?.(payload)).toBe(true);
+    expect(validate?.({ ...payload, metadata: { name: 'ops', provider: 'slack' } })).toBe(false);
+    expect(validate?.({ ...payload, event: 'host.down' })).toBe(false);
+    expect(validate?.({ ...payload, actor: { type: 'user', id: user.id } })).toBe(false);
+    expect(
+      catalog.get('host.down')?.({ ...payload, event: 'host.down', resource: { id: host, type: 'sandbox' } }),
+    ).toBe(false);
   });
 });
 

@@ -2,6 +2,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 const WHSEC = 'whsec_';
 
+/**
+ * The key of a webhook channel's stored config holding the rotated-out secret
+ * during its grace period, sealed like every value. The service sets it (a user
+ * cannot: it is not an accepted key) and removes it once the period ends; it is
+ * never listed among a channel's config fields.
+ */
+export const PREVIOUS_SECRET_KEY = 'previous_secret';
+
 /** A new webhook secret: `whsec_` + base64 of 32 random bytes (Standard Webhooks format). */
 export function generateWebhookSecret(): string {
   return WHSEC + randomBytes(32).toString('base64');
@@ -21,25 +29,44 @@ export function webhookSigningKey(secret: string): Buffer {
 
 export interface WebhookSignatureInput {
   secret: string;
+  /**
+   * A rotated-out secret still in its grace period: `webhook-signature` then
+   * carries its signature too, after the new one. The seed's header never does.
+   */
+  previousSecret?: string | undefined;
   deliveryId: string;
   /** The moment of signing; both header schemes are derived from it. */
   at: Date;
   body: string;
 }
 
-/** Both signature schemes: the seed's `X-WRENN-*` headers and Standard Webhooks. */
+/** The Standard Webhooks signature of one secret, `v1,<base64>`. */
+function standardSignature(secret: string, deliveryId: string, unix: string, body: string): string {
+  const mac = createHmac('sha256', webhookSigningKey(secret)).update(`${deliveryId}.${unix}.${body}`).digest('base64');
+  return `v1,${mac}`;
+}
+
+/**
+ * Both signature schemes: the seed's `X-WRENN-*` headers and Standard Webhooks.
+ * During a rotation's grace period `webhook-signature` holds two
+ * space-separated signatures, the new secret's first, so receivers holding
+ * either secret verify; `X-WRENN-SIGNATURE` always uses the new secret.
+ */
 export function signWebhook(input: WebhookSignatureInput): Record<string, string> {
   const key = webhookSigningKey(input.secret);
   const rfc3339 = `${input.at.toISOString().slice(0, 19)}Z`;
   const unix = Math.floor(input.at.getTime() / 1000).toString();
   const seed = createHmac('sha256', key).update(`${rfc3339}.${input.body}`).digest('hex');
-  const standard = createHmac('sha256', key).update(`${input.deliveryId}.${unix}.${input.body}`).digest('base64');
+  const signatures = [standardSignature(input.secret, input.deliveryId, unix, input.body)];
+  if (input.previousSecret) {
+    signatures.push(standardSignature(input.previousSecret, input.deliveryId, unix, input.body));
+  }
   return {
     'X-Wrenn-Delivery': input.deliveryId,
     'X-Wrenn-Timestamp': rfc3339,
     'X-WRENN-SIGNATURE': `sha256=${seed}`,
     'webhook-id': input.deliveryId,
     'webhook-timestamp': unix,
-    'webhook-signature': `v1,${standard}`,
+    'webhook-signature': signatures.join(' '),
   };
 }

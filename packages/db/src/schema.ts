@@ -16,6 +16,11 @@ export interface ChannelTable {
   disabled_reason: string | null;
   /** Permanent failures in a row; a success resets it, five disable the channel. */
   consecutive_failures: Generated<number>;
+  /**
+   * Set while a rotated-out webhook secret still signs (kept sealed in `config`
+   * under `previous_secret`); once past, that secret is ignored and then dropped.
+   */
+  previous_secret_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -45,6 +50,8 @@ export interface EventTable {
   /** The audit entry it came from; that entry may since have been pruned. */
   audit_log_id: string;
   event_type: string;
+  /** The channel the event is about (`channel.disabled`): fan-out never sends it there. */
+  channel_id: string | null;
   /** The webhook body (EventPayload). */
   payload: Json;
   created_at: CreatedAt;

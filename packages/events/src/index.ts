@@ -1,4 +1,6 @@
+export * from './event-patterns';
 export * from './event-payload';
+export * from './event-schemas';
 export * from './event-types';
 export * from './ids';
 export * from './jobs';

@@ -26,7 +26,7 @@ describe('discord config', () => {
     `https://ptb.discord.com/api/webhooks/${ID}/${TOKEN}`,
     `https://canary.discord.com/api/v10/webhooks/${ID}/${TOKEN}`,
     `https://discord.com/api/v9/webhooks/${ID}/${TOKEN}/`,
-    `https://canary.discordapp.com/api/webhooks/12345678901234567/short-token`,
+    `https://canary.discordapp.com/api/webhooks/12345678901234567890/${TOKEN}`,
   ])('accepts %s', (url) => {
     expect(validate(url).ok).toBe(true);
   });
@@ -46,7 +46,8 @@ describe('discord config', () => {
     [`https://discord.com.evil.example/api/webhooks/${ID}/${TOKEN}`, 'must be on discord.com'],
     [`https://user:pw@discord.com/api/webhooks/${ID}/${TOKEN}`, 'user name or password'],
     [`https://discord.com/api/webhooks/${ID}`, 'is not a webhook URL'],
-    [`https://discord.com/api/webhooks/1234/${TOKEN}`, '17 to 19 digits'],
+    [`https://discord.com/api/webhooks/1234/${TOKEN}`, '17 to 20 digits'],
+    [`https://discord.com/api/webhooks/${ID}/${TOKEN.slice(0, 40)}`, '60 to 100'],
     [`https://discord.com/api/webhooks/${ID}/${TOKEN}!x`, 'invalid token'],
     [`https://discord.com/channels/${ID}/${TOKEN}`, 'is not a webhook URL'],
     [`https://discord.com/api/webhooks/${ID}/${TOKEN}?thread_id=abc`, 'thread_id'],

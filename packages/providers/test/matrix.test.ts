@@ -129,6 +129,22 @@ describe('matrix render', () => {
           "m.mentions": {},
           "msgtype": "m.notice",
         },
+        "channel.disabled": {
+          "body": "🔴 Channel disabled
+      Channel ch-000000000000000000000000c1 was disabled.
+
+      Channel: ch-000000000000000000000000c1
+      Actor: Wrenn (system)
+      Team: team-00000000000000000000team1
+      Time: 2026-04-09T11:06:06Z
+      name: ops-slack
+      provider: slack
+      reason: the destination is gone: HTTP 404",
+          "format": "org.matrix.custom.html",
+          "formatted_body": "🔴 <b>Channel disabled</b><br>Channel ch-000000000000000000000000c1 was disabled.<br><br><b>Channel:</b> <code>ch-000000000000000000000000c1</code><br><b>Actor:</b> Wrenn (system)<br><b>Team:</b> <code>team-00000000000000000000team1</code><br><b>Time:</b> 2026-04-09T11:06:06Z<br><b>name:</b> ops-slack<br><b>provider:</b> slack<br><b>reason:</b> the destination is gone: HTTP 404",
+          "m.mentions": {},
+          "msgtype": "m.notice",
+        },
         "host.down": {
           "body": "🔴 Host is down
       Host host-00000000000000000000000h1 is unreachable.

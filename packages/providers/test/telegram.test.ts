@@ -92,6 +92,16 @@ describe('telegram render', () => {
       <b>Actor:</b> Ada (usr-0000000000000000000000ada)
       <b>Team:</b> <code>team-00000000000000000000team1</code>
       <b>Time:</b> 2026-04-09T11:06:06Z",
+        "channel.disabled": "🔴 <b>Channel disabled</b>
+      Channel ch-000000000000000000000000c1 was disabled.
+
+      <b>Channel:</b> <code>ch-000000000000000000000000c1</code>
+      <b>Actor:</b> Wrenn (system)
+      <b>Team:</b> <code>team-00000000000000000000team1</code>
+      <b>Time:</b> 2026-04-09T11:06:06Z
+      <b>name:</b> ops-slack
+      <b>provider:</b> slack
+      <b>reason:</b> the destination is gone: HTTP 404",
         "host.down": "🔴 <b>Host is down</b>
       Host host-00000000000000000000000h1 is unreachable.
 

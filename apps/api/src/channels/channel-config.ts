@@ -1,4 +1,5 @@
-import { generateWebhookSecret } from '@wrenn/crypto';
+import { generateWebhookSecret, PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
+import type { Channel as ChannelRow } from '@wrenn/db';
 import {
   type ChannelConfig,
   type OutboundHttp,
@@ -56,4 +57,18 @@ export function withGeneratedSecret(
   if (provider !== 'webhook' || config.secret !== undefined) return { config };
   const generatedSecret = generateWebhookSecret();
   return { config: { ...config, secret: generatedSecret }, generatedSecret };
+}
+
+/**
+ * The sealed config a send uses now: a rotated-out secret whose grace period
+ * has ended no longer signs, even before the worker has dropped it.
+ */
+export function liveSealedConfig(
+  row: Pick<ChannelRow, 'config' | 'previous_secret_expires_at'>,
+  now = new Date(),
+): Record<string, string> {
+  const expiresAt = row.previous_secret_expires_at;
+  if (expiresAt !== null && expiresAt > now) return row.config;
+  const { [PREVIOUS_SECRET_KEY]: _lapsed, ...config } = row.config;
+  return config;
 }

@@ -1,3 +1,4 @@
+import { PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
 import type { Channel as ChannelRow, Database } from '@wrenn/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
 
@@ -134,6 +135,8 @@ export async function replaceChannelConfig(
     .updateTable('channels')
     .set({
       config: JSON.stringify(sealedConfig),
+      // An immediate replacement: a rotated-out secret still in its grace period goes too.
+      previous_secret_expires_at: null,
       enabled: true,
       disabled_reason: null,
       consecutive_failures: 0,
@@ -144,6 +147,56 @@ export async function replaceChannelConfig(
     .returningAll()
     .executeTakeFirst();
   return row ?? null;
+}
+
+export interface SecretRotation {
+  /** The new secret, sealed. */
+  sealedSecret: string;
+  /** Seconds the current secret keeps signing; 0 drops it at once. */
+  gracePeriodS: number;
+  now: Date;
+}
+
+export type RotateSecretResult =
+  | { kind: 'rotated'; row: ChannelRow; previousSecretExpiresAt: Date | null }
+  | { kind: 'not_found' }
+  | { kind: 'not_webhook'; row: ChannelRow };
+
+/**
+ * Replaces a webhook channel's secret under its row lock. The current secret,
+ * still sealed, moves to `previous_secret` until the grace period ends (it is
+ * never decrypted here); an older previous secret is dropped. Without a grace
+ * period, or without a current secret, nothing is kept.
+ */
+export async function rotateChannelSecret(
+  db: Trx,
+  teamId: string,
+  id: string,
+  rotation: SecretRotation,
+): Promise<RotateSecretResult> {
+  const existing = await db
+    .selectFrom('channels')
+    .selectAll()
+    .where('team_id', '=', teamId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!existing) return { kind: 'not_found' };
+  if (existing.provider !== 'webhook') return { kind: 'not_webhook', row: existing };
+  const { [PREVIOUS_SECRET_KEY]: _older, ...config } = existing.config;
+  const current = config.secret;
+  const keep = rotation.gracePeriodS > 0 && current !== undefined;
+  // Whole seconds, so the moment shown (RFC 3339, second precision) is the moment it ends.
+  const expiresAt = keep ? new Date(Math.floor(rotation.now.getTime() / 1000 + rotation.gracePeriodS) * 1000) : null;
+  const next: Record<string, string> = { ...config, secret: rotation.sealedSecret };
+  if (keep) next[PREVIOUS_SECRET_KEY] = current;
+  const row = await db
+    .updateTable('channels')
+    .set({ config: JSON.stringify(next), previous_secret_expires_at: expiresAt, updated_at: rotation.now })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { kind: 'rotated', row, previousSecretExpiresAt: expiresAt };
 }
 
 /** Deletes a channel (its deliveries go with it); `null` when the team has no such channel. */

@@ -1,20 +1,21 @@
 import type { AuditActor } from '@wrenn/audit';
-import { openConfig, sealConfig } from '@wrenn/crypto';
+import { generateWebhookSecret, openConfig, sealConfig } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
-import { newId } from '@wrenn/events';
+import { newId, rfc3339 } from '@wrenn/events';
 import { isProviderName, type ProviderName } from '@wrenn/providers';
 import type { ApiDeps } from '../deps';
 import { AppError, invalid, notFound } from '../http/app-error';
 import type { AuthContext } from '../http/auth';
 import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
-import { checkOutboundTargets, validatedConfig, withGeneratedSecret } from './channel-config';
+import { checkOutboundTargets, liveSealedConfig, validatedConfig, withGeneratedSecret } from './channel-config';
 import {
   deleteChannel,
   findChannel,
   insertChannel,
   listChannels,
   replaceChannelConfig,
+  rotateChannelSecret,
   updateChannel,
 } from './channel-repository';
 import {
@@ -24,6 +25,8 @@ import {
   ChannelWithSecret,
   createChannelBody,
   ReplaceConfigBody,
+  RotatedSecret,
+  RotateSecretBody,
   TestSendResult,
   testSendBody,
   UpdateChannelBody,
@@ -248,6 +251,54 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
   });
 
   registry.add({
+    method: 'post',
+    path: '/v1/channels/:id/rotate-secret',
+    summary: "Rotate a webhook channel's signing secret, the old one signing on for a grace period",
+    tag: TAG,
+    auth: 'user',
+    params: ChannelPathParams,
+    body: RotateSecretBody,
+    responses: {
+      200: {
+        description:
+          'The new secret, shown this once. Until `previous_secret_expires_at`, `webhook-signature` carries two ' +
+          "space-separated `v1,` signatures, the new secret's first; `X-WRENN-SIGNATURE` uses the new secret only. " +
+          'Rotating again during a grace period drops the older secret: only the one being replaced keeps signing.',
+        schema: RotatedSecret,
+      },
+      400: errorResponse(
+        'Malformed id or body, `grace_period_s` outside 0–604800, or a channel that is not a webhook (`invalid_request`)',
+      ),
+      404: CHANNEL_NOT_FOUND,
+      ...BODY_ROUTE_ERRORS,
+    },
+    async handler({ params, body, auth, res }) {
+      const secret = generateWebhookSecret();
+      const rotation = {
+        sealedSecret: deps.secrets.encrypt(secret),
+        gracePeriodS: body.grace_period_s,
+        now: new Date(),
+      };
+      const expiresAt = await deps.db.transaction().execute(async (trx) => {
+        const result = await rotateChannelSecret(trx, auth.teamUuid, params.id, rotation);
+        if (result.kind === 'not_found') throw notFound('channel');
+        if (result.kind === 'not_webhook') {
+          throw invalid(
+            `only webhook channels have a signing secret to rotate; this is a ${result.row.provider} channel (replace its config with PUT /v1/channels/{id}/config)`,
+          );
+        }
+        const until = result.previousSecretExpiresAt ? rfc3339(result.previousSecretExpiresAt) : null;
+        await deps.audit
+          .within(trx)
+          .channelRotateSecret(actorOf(auth), auth.teamId, channelRef(result.row), body.grace_period_s, until);
+        return until;
+      });
+      const answer: RotatedSecret = { secret, previous_secret_expires_at: expiresAt };
+      res.json(answer);
+    },
+  });
+
+  registry.add({
     method: 'delete',
     path: '/v1/channels/:id',
     summary: 'Delete a channel and its delivery log',
@@ -282,7 +333,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     async handler({ params, auth, res }) {
       const row = await findChannel(deps.db, auth.teamUuid, params.id);
       if (!row) throw notFound('channel');
-      await sendTestOrThrow(deps, auth, storedProvider(row), openConfig(deps.secrets, row.config));
+      await sendTestOrThrow(deps, auth, storedProvider(row), openConfig(deps.secrets, liveSealedConfig(row)));
       res.json({ status: 'ok' });
     },
   });

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, parseId } from '@wrenn/events';
+import { checkSubscription, EVENT_TYPES, parseId, subscriptionPatterns } from '@wrenn/events';
 import {
   MAX_CONFIG_VALUE_LENGTH,
   PROVIDER_NAMES,
@@ -42,20 +42,34 @@ export const ChannelName = z
     examples: ['ops-alerts'],
   });
 
-const SubscribableEventName = z.enum(EVENT_TYPES, {
-  error: (issue) =>
-    issue.input === 'channel.test'
-      ? 'channel.test is only sent by test sends and cannot be subscribed'
-      : `must be one of ${EVENT_TYPES.join(', ')}`,
-});
+/** An event type or a pattern (`*`, `prefix.*`) that matches at least one; `channel.test` refused. */
+const Subscription = z
+  .string({ error: 'must be a string (an event type or a pattern)' })
+  .max(200, 'must be at most 200 characters')
+  .superRefine((value, ctx) => {
+    const check = checkSubscription(value);
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message, input: value });
+  })
+  .meta({
+    description: `An event type (${EVENT_TYPES.join(', ')}) or a pattern: \`*\` (every event) or a dotted prefix followed by \`.*\` (${subscriptionPatterns()
+      .slice(1)
+      .map((p) => `\`${p}\``)
+      .join(', ')}). A pattern must match at least one event type and also covers types added later.`,
+    examples: ['capsule.created', 'host.*', '*'],
+  });
 
-/** Subscribed events: non-empty, known, `channel.test` excluded; parses without duplicates. */
+/** Subscribed events: non-empty, each an event type or a matching pattern; parses without duplicates. */
 export const EventList = z
-  .array(SubscribableEventName, { error: required(`a non-empty array of events (${EVENT_TYPES.join(', ')})`) })
+  .array(Subscription, {
+    error: required(`a non-empty array of event types or patterns (${EVENT_TYPES.join(', ')}, *, capsule.*…)`),
+  })
   .min(1, 'must list at least one event')
   .max(64, 'must list at most 64 events')
   .transform((events) => [...new Set(events)])
-  .meta({ description: 'Events to deliver; duplicates are removed. `channel.test` cannot be subscribed.' });
+  .meta({
+    description:
+      'Event types or patterns to deliver, returned as given; duplicates are removed. `channel.test` cannot be subscribed. See `GET /v1/event-types`.',
+  });
 
 /** One of the seven providers. */
 export const ProviderField = z
@@ -175,10 +189,15 @@ export const Channel = z.strictObject({
   team_id: z.string(),
   name: z.string(),
   provider: z.enum(PROVIDER_NAMES),
-  events: z.array(z.enum(EVENT_TYPES)),
+  events: z.array(z.string()).meta({
+    description: 'Subscribed event types and patterns (`*`, `capsule.*`…), as given.',
+    examples: [['capsule.*', 'host.down']],
+  }),
   enabled: z.boolean(),
   disabled_reason: z.string().nullable().meta({ description: 'Why the service disabled the channel, if it did.' }),
-  config_fields: z.array(z.string()).meta({ description: 'Every stored config key, sorted; never the values.' }),
+  config_fields: z
+    .array(z.string())
+    .meta({ description: 'Every stored config key, sorted; never the values (nor a rotated-out secret).' }),
   created_at: z.string().meta({ format: 'date-time' }),
   updated_at: z.string().meta({ format: 'date-time' }),
 });
@@ -198,3 +217,37 @@ export const ChannelList = z.array(Channel);
 
 /** A test send the provider accepted. */
 export const TestSendResult = z.strictObject({ status: z.literal('ok') });
+
+const GRACE_MESSAGE = 'must be a whole number of seconds from 0 to 604800 (7 days)';
+
+/** `POST /v1/channels/{id}/rotate-secret`. */
+export const RotateSecretBody = z.strictObject(
+  {
+    grace_period_s: z
+      .number({ error: GRACE_MESSAGE })
+      .int(GRACE_MESSAGE)
+      .min(0, GRACE_MESSAGE)
+      .max(604_800, GRACE_MESSAGE)
+      .default(86_400)
+      .meta({
+        description:
+          'How long the old secret keeps signing (seconds, 0–604800, default 86400 = 24 h). 0 replaces it at once.',
+      }),
+  },
+  { error: unknownFields(['grace_period_s']) },
+);
+export type RotateSecretBody = z.output<typeof RotateSecretBody>;
+
+/** The answer of a rotation: the new secret, shown once. */
+export const RotatedSecret = z.strictObject({
+  secret: z.string().meta({
+    description: 'The new signing secret, `whsec_` + base64 of 32 random bytes. Shown this once.',
+    examples: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],
+  }),
+  previous_secret_expires_at: z.string().nullable().meta({
+    format: 'date-time',
+    description:
+      'Until when the old secret also signs (`webhook-signature` then carries both, the new one first); null when it stopped at once.',
+  }),
+});
+export type RotatedSecret = z.infer<typeof RotatedSecret>;

@@ -1,5 +1,6 @@
+import { PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
-import { formatId, isSubscribableEvent, rfc3339 } from '@wrenn/events';
+import { formatId, rfc3339 } from '@wrenn/events';
 import { isProviderName } from '@wrenn/providers';
 import type { Channel } from './channel-schemas';
 
@@ -11,10 +12,13 @@ export function serializeChannel(row: ChannelRow): Channel {
     team_id: formatId('team', row.team_id),
     name: row.name,
     provider: row.provider,
-    events: row.event_types.filter(isSubscribableEvent),
+    events: row.event_types,
     enabled: row.enabled,
     disabled_reason: row.disabled_reason,
-    config_fields: Object.keys(row.config).sort(),
+    // A rotated-out secret is the service's, not a setting of the user's.
+    config_fields: Object.keys(row.config)
+      .filter((key) => key !== PREVIOUS_SECRET_KEY)
+      .sort(),
     created_at: rfc3339(row.created_at),
     updated_at: rfc3339(row.updated_at),
   };

@@ -56,3 +56,27 @@ export async function markForRedelivery(db: Db, channelId: string, deliveryId: s
     .executeTakeFirst();
   return row ?? null;
 }
+
+/**
+ * Starts a new generation of every `failed` delivery of the channel created at
+ * or after `since` (see {@link markForRedelivery}); returns what was changed.
+ */
+export function markFailedSinceForRedelivery(
+  db: Db,
+  channelId: string,
+  since: Date,
+): Promise<Array<Pick<DeliveryRow, 'id' | 'generation'>>> {
+  return db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      status: 'pending',
+      generation: eb('generation', '+', 1),
+      relay_requeues: 0,
+      updated_at: new Date(),
+    }))
+    .where('channel_id', '=', channelId)
+    .where('status', '=', 'failed')
+    .where('created_at', '>=', since)
+    .returning(['id', 'generation'])
+    .execute();
+}

@@ -1,11 +1,24 @@
-import { formatId, requeueDelivery } from '@wrenn/events';
 import type { ApiDeps } from '../deps';
 import { AppError, notFound } from '../http/app-error';
-import { errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
+import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
-import { findTeamChannel, listDeliveries, markForRedelivery } from './delivery-repository';
-import { ChannelDeliveriesParams, Delivery, DeliveryListQuery, DeliveryPage, DeliveryParams } from './delivery-schemas';
+import {
+  findTeamChannel,
+  listDeliveries,
+  markFailedSinceForRedelivery,
+  markForRedelivery,
+} from './delivery-repository';
+import {
+  BulkRetryBody,
+  BulkRetryResult,
+  ChannelDeliveriesParams,
+  Delivery,
+  DeliveryListQuery,
+  DeliveryPage,
+  DeliveryParams,
+} from './delivery-schemas';
 import { serializeDelivery } from './delivery-serializer';
+import { queueRedeliveries } from './queue-redeliveries';
 
 /** The delivery log and redelivery (CONTRACT 4.3). */
 export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): void {
@@ -61,9 +74,41 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       // one running right now) can no longer record anything on this delivery.
       const row = await markForRedelivery(deps.db, channel.id, params.dlv);
       if (!row) throw notFound('delivery');
-      // Should Redis be away, the delivery stays pending and the worker's relay queues it later.
-      await requeueDelivery(deps.deliveriesQueue, formatId('delivery', row.id), row.generation);
+      await queueRedeliveries(deps, [row]);
       res.status(202).json(serializeDelivery(row));
+    },
+  });
+
+  registry.add({
+    method: 'post',
+    path: '/v1/channels/:id/deliveries/retry',
+    summary: 'Redeliver every failed delivery of a channel since a moment (recovery after an outage)',
+    tag: 'deliveries',
+    auth: 'user',
+    params: ChannelDeliveriesParams,
+    body: BulkRetryBody,
+    responses: {
+      202: {
+        description:
+          'Queued: every `failed` delivery of the channel created at or after `since` is pending again, keeps its id ' +
+          'and gets a new set of attempts, exactly as the single retry route does. `count` says how many.',
+        schema: BulkRetryResult,
+      },
+      400: errorResponse(
+        'Malformed channel id, a missing or malformed `since`, or a `status` other than `failed` (`invalid_request`)',
+      ),
+      404: errorResponse('No such channel in your team (`not_found`)'),
+      409: errorResponse('The channel is disabled: enable it before redelivering (`conflict`)'),
+      ...BODY_ROUTE_ERRORS,
+    },
+    async handler({ params, body, auth, res }) {
+      const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
+      if (!channel) throw notFound('channel');
+      if (!channel.enabled) throw new AppError('conflict', 'the channel is disabled; enable it before redelivering');
+      const rows = await markFailedSinceForRedelivery(deps.db, channel.id, body.since);
+      await queueRedeliveries(deps, rows);
+      const answer: BulkRetryResult = { count: rows.length };
+      res.status(202).json(answer);
     },
   });
 }

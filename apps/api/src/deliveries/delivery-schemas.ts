@@ -65,3 +65,40 @@ export const DeliveryPage = z.strictObject({
     .meta({ description: 'Pass as `before` for the next page; `null` on the last page.' }),
 });
 export type DeliveryPage = z.infer<typeof DeliveryPage>;
+
+const RFC3339 = /^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$/;
+const SINCE_MESSAGE = 'must be an RFC 3339 date-time such as 2026-04-09T11:06:06Z';
+
+/** `POST /v1/channels/{id}/deliveries/retry`. */
+export const BulkRetryBody = z.strictObject(
+  {
+    since: z
+      .string({
+        error: (issue) => (issue.input === undefined ? `is required (${SINCE_MESSAGE.slice(8)})` : SINCE_MESSAGE),
+      })
+      .regex(RFC3339, SINCE_MESSAGE)
+      .transform((text, ctx) => {
+        const at = new Date(text.toUpperCase());
+        if (!Number.isNaN(at.getTime())) return at;
+        ctx.addIssue({ code: 'custom', message: SINCE_MESSAGE, input: text });
+        return z.NEVER;
+      })
+      .meta({ format: 'date-time', description: 'Deliveries created at or after this moment (RFC 3339).' }),
+    status: z
+      .literal('failed', { error: 'must be "failed" (the only status that can be recovered)' })
+      .default('failed')
+      .meta({ description: 'Which deliveries: only `failed` (the default).' }),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field ${(issue.keys as string[]).map((k) => JSON.stringify(k)).join(', ')} (allowed: since, status)`
+        : 'must be a JSON object',
+  },
+);
+export type BulkRetryBody = z.output<typeof BulkRetryBody>;
+
+export const BulkRetryResult = z.strictObject({
+  count: z.number().int().meta({ description: 'Deliveries that were redelivered (each gets a new set of attempts).' }),
+});
+export type BulkRetryResult = z.infer<typeof BulkRetryResult>;

@@ -4,7 +4,10 @@ import type { TestApi } from './test-api';
 
 /** A config each provider accepts; the values are fake but well-formed. */
 export const VALID_CONFIGS: Record<ProviderName, Record<string, string>> = {
-  discord: { webhook_url: 'https://discord.com/api/webhooks/123456789012345678/discordTokenValue_abcdef' },
+  discord: {
+    webhook_url:
+      'https://discord.com/api/webhooks/123456789012345678/discordTokenValue_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX',
+  },
   slack: { webhook_url: 'https://hooks.slack.com/services/T0001/B0001/slackSecretValue123' },
   teams: {
     webhook_url:

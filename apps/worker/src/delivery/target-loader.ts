@@ -1,3 +1,4 @@
+import { PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
 import { type Kysely, sql } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
@@ -40,9 +41,13 @@ export function createTargetLoader(db: Kysely<Database>, options: { maxBatch?: n
           'd.generation',
           'c.id as channelUuid',
           'c.provider',
-          'c.config',
+          // A rotated-out webhook secret signs only until its grace period ends; the
+          // version changes at that moment, so a decrypted config cached before is not reused.
+          sql<Record<string, string>>`CASE WHEN c.previous_secret_expires_at > now() THEN c.config
+            ELSE c.config - ${PREVIOUS_SECRET_KEY}::text END`.as('config'),
           'c.enabled',
-          'c.updated_at as channelUpdatedAt',
+          sql<Date>`CASE WHEN c.previous_secret_expires_at <= now()
+            THEN greatest(c.updated_at, c.previous_secret_expires_at) ELSE c.updated_at END`.as('channelUpdatedAt'),
           'e.payload',
         ])
         .where(sql<boolean>`d.id = any(${[...new Set(ids)]}::uuid[])`)

@@ -43,7 +43,13 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
       INSERT INTO deliveries (id, event_id, channel_id, team_id, event_type)
       SELECT gen_random_uuid(), e.id, c.id, c.team_id, e.event_type
       FROM e
-      JOIN channels c ON c.team_id = e.team_id AND c.enabled AND c.event_types @> ARRAY[e.event_type]
+      JOIN channels c ON c.team_id = e.team_id AND c.enabled
+        -- Subscriptions are event types or patterns ('*', 'prefix.*'): a channel matches when it
+        -- holds any key of the event type; the overlap is served by the GIN index on event_types.
+        AND c.event_types && event_subscription_keys(e.event_type)
+        -- An event about a channel (channel.disabled) never goes to that channel.
+        AND CASE WHEN e.event_type LIKE 'channel.%'
+          THEN c.id IS DISTINCT FROM (SELECT x.channel_id FROM events x WHERE x.id = e.id) ELSE true END
       WHERE NOT e.done
       ON CONFLICT (event_id, channel_id) DO NOTHING
       RETURNING id, event_id

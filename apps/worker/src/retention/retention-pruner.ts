@@ -117,6 +117,10 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
       return n;
     });
 
+    // Rotated-out webhook secrets are forgotten once their grace period is over.
+    await sql`UPDATE channels SET config = config - 'previous_secret', previous_secret_expires_at = NULL
+      WHERE previous_secret_expires_at <= now()`.execute(conn);
+
     for (const [table, n] of Object.entries(counts)) if (n > 0) metrics.retentionPruned.inc({ table }, n);
     if (Object.values(counts).some((n) => n > 0)) logger.info(counts, 'retention pruned rows');
     return counts;

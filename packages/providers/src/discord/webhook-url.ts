@@ -9,8 +9,9 @@ const DISCORD_HOSTS = new Set([
 ]);
 
 const WEBHOOK_PATH = /^\/api(?:\/v\d{1,2})?\/webhooks\/([^/]+)\/([^/]+)\/?$/;
-const WEBHOOK_ID = /^\d{17,19}$/;
-const WEBHOOK_TOKEN = /^[A-Za-z0-9_-]{1,200}$/;
+const WEBHOOK_ID = /^\d{17,20}$/;
+// Real tokens are 68 characters: a shorter one is a truncated paste, refused before it fails every delivery.
+const WEBHOOK_TOKEN = /^[A-Za-z0-9_-]{60,100}$/;
 const THREAD_ID = /^\d{17,20}$/;
 
 const EXAMPLE =
@@ -65,13 +66,14 @@ export function parseDiscordWebhookUrl(raw: string): DiscordWebhookCheck {
   if (!WEBHOOK_ID.test(id)) {
     return {
       ok: false,
-      message: 'webhook_url has an invalid webhook id: it must be 17 to 19 digits; copy the URL again',
+      message: 'webhook_url has an invalid webhook id: it must be 17 to 20 digits; copy the URL again',
     };
   }
   if (!WEBHOOK_TOKEN.test(token)) {
     return {
       ok: false,
-      message: 'webhook_url has an invalid token: it may only contain letters, digits, "-" and "_"; copy the URL again',
+      message:
+        'webhook_url has an invalid token: it must be 60 to 100 letters, digits, "-" or "_" (a real one has 68); copy the whole URL again',
     };
   }
   const threadId = url.searchParams.get('thread_id') ?? undefined;

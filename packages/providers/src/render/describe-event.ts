@@ -23,6 +23,7 @@ const TITLES: Record<EventType, { title: string; verb: string; severity: Severit
   'template.snapshot.deleted': { title: 'Template snapshot deleted', verb: 'was deleted', severity: 'warning' },
   'host.up': { title: 'Host is up', verb: 'is back online', severity: 'good' },
   'host.down': { title: 'Host is down', verb: 'is unreachable', severity: 'attention' },
+  'channel.disabled': { title: 'Channel disabled', verb: 'was disabled', severity: 'attention' },
   'channel.test': { title: 'Test notification', verb: 'is set up correctly', severity: 'info' },
 };
 

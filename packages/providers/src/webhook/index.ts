@@ -1,3 +1,4 @@
+import { PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
 import { redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
 import type { OutboundResponse } from '../outbound/outbound-http';
@@ -15,12 +16,14 @@ export const webhookProvider: Provider = {
 
   async send({ deliveryId, event, config }, { settings, http }): Promise<SendOutcome> {
     const url = config.url ?? '';
-    const secrets = [config.secret ?? '', url];
+    const previousSecret = config[PREVIOUS_SECRET_KEY];
+    const secrets = [config.secret ?? '', previousSecret ?? '', url];
     const body = renderWebhookBody(event);
     const headers = webhookHeaders({
       deliveryId,
       body,
       secret: config.secret,
+      previousSecret,
       at: new Date(),
       userAgent: settings.userAgent,
     });

@@ -11,6 +11,8 @@ export interface WebhookHeaderInput {
   body: string;
   /** Without a secret the delivery and timestamp headers are still sent, unsigned. */
   secret: string | undefined;
+  /** A rotated-out secret in its grace period: `webhook-signature` carries its signature second. */
+  previousSecret?: string | undefined;
   at: Date;
   userAgent: string;
 }
@@ -24,7 +26,13 @@ export function webhookHeaders(input: WebhookHeaderInput): Record<string, string
   if (input.secret) {
     return {
       ...base,
-      ...signWebhook({ secret: input.secret, deliveryId: input.deliveryId, at: input.at, body: input.body }),
+      ...signWebhook({
+        secret: input.secret,
+        previousSecret: input.previousSecret,
+        deliveryId: input.deliveryId,
+        at: input.at,
+        body: input.body,
+      }),
     };
   }
   return {

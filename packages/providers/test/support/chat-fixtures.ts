@@ -9,12 +9,18 @@ const RESOURCES: Record<SubscribableEvent, EventPayload['resource'] & { metadata
   'template.snapshot.deleted': { type: 'snapshot', id: 'snap-41b2', metadata: {} },
   'host.up': { type: 'host', id: 'host-eu-1', metadata: {} },
   'host.down': { type: 'host', id: 'host-eu-1', metadata: { last_seen: '2026-04-09T11:05:00Z' } },
+  'channel.disabled': {
+    type: 'channel',
+    id: 'ch-ops',
+    metadata: { name: 'ops-slack', provider: 'slack', reason: 'the destination is gone: HTTP 404' },
+  },
 };
 
 /** One fixed event of each subscribable type (CONTRACT 5), with short ids that keep golden payloads readable. */
 export function sampleEvent(event: SubscribableEvent, overrides: Partial<EventPayload> = {}): EventPayload {
   const { metadata, ...resource } = RESOURCES[event];
-  const system = event === 'host.up' || event === 'host.down' || event === 'capsule.paused';
+  const system =
+    event === 'host.up' || event === 'host.down' || event === 'capsule.paused' || event === 'channel.disabled';
   return {
     id: 'evt-0001',
     event,
@@ -81,4 +87,5 @@ export const EXPECTED_TEXT: Record<
   },
   'host.up': { title: 'Host is up', summary: 'Host host-eu-1 is back online.', severity: 'good' },
   'host.down': { title: 'Host is down', summary: 'Host host-eu-1 is unreachable.', severity: 'attention' },
+  'channel.disabled': { title: 'Channel disabled', summary: 'Channel ch-ops was disabled.', severity: 'attention' },
 };

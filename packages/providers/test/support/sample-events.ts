@@ -3,6 +3,7 @@ import type { EventPayload, SubscribableEvent } from '@wrenn/events';
 const SANDBOX = { id: 'cl-0a1b2c3d4e5f6g7h8i9j0k1l2', type: 'sandbox' };
 const SNAPSHOT = { id: 'snap-00000000000000000000000s1', type: 'snapshot' };
 const HOST = { id: 'host-00000000000000000000000h1', type: 'host' };
+const CHANNEL = { id: 'ch-000000000000000000000000c1', type: 'channel' };
 
 const SHAPES: Record<
   SubscribableEvent,
@@ -16,6 +17,11 @@ const SHAPES: Record<
   'template.snapshot.deleted': { resource: SNAPSHOT, metadata: {} },
   'host.up': { resource: HOST, metadata: { region: 'eu-west' }, system: true },
   'host.down': { resource: HOST, metadata: { region: 'eu-west', last_seen: '2026-04-09T11:05:00Z' }, system: true },
+  'channel.disabled': {
+    resource: CHANNEL,
+    metadata: { name: 'ops-slack', provider: 'slack', reason: 'the destination is gone: HTTP 404' },
+    system: true,
+  },
 };
 
 /** A fixed event of each subscribable type (CONTRACT 5). */
