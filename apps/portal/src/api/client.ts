@@ -48,21 +48,6 @@ export async function unwrap<T>(
   return data as NonNullable<T>;
 }
 
-/** Plain JSON requests for routes this client does not describe (see pending-routes.ts). */
-export async function requestJson<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const parsed: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
-  if (!response.ok) throw toApiError(response.status, parsed);
-  return parsed as T;
-}
-
 type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 
 export type Channel = Json<paths['/v1/channels/{id}']['get']['responses'][200]>;
@@ -77,3 +62,7 @@ export type AuditEntry = AuditLogPage['items'][number];
 export type ProviderList = Json<paths['/v1/providers']['get']['responses'][200]>;
 export type ProviderDescription = ProviderList['items'][number];
 export type ProviderField = ProviderDescription['fields'][number];
+export type EventTypeList = Json<paths['/v1/event-types']['get']['responses'][200]>;
+export type EventType = EventTypeList['items'][number];
+export type RotatedSecret = Json<paths['/v1/channels/{id}/rotate-secret']['post']['responses'][200]>;
+export type RetryFailedResult = Json<paths['/v1/channels/{id}/deliveries/retry']['post']['responses'][202]>;

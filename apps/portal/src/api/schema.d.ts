@@ -31,11 +31,18 @@ export interface paths {
                             name: string;
                             /** @enum {string} */
                             provider: "discord" | "slack" | "teams" | "googlechat" | "telegram" | "matrix" | "webhook";
-                            events: ("capsule.created" | "capsule.running" | "capsule.paused" | "capsule.destroyed" | "template.snapshot.created" | "template.snapshot.deleted" | "host.up" | "host.down")[];
+                            /**
+                             * @description Subscribed event types and patterns (`*`, `capsule.*`…), as given.
+                             * @example [
+                             *       "capsule.*",
+                             *       "host.down"
+                             *     ]
+                             */
+                            events: string[];
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
-                            /** @description Every stored config key, sorted; never the values. */
+                            /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
                             created_at: string;
@@ -108,8 +115,8 @@ export interface paths {
                         config: {
                             [key: string]: string;
                         };
-                        /** @description Events to deliver; duplicates are removed. `channel.test` cannot be subscribed. */
-                        events: ("capsule.created" | "capsule.running" | "capsule.paused" | "capsule.destroyed" | "template.snapshot.created" | "template.snapshot.deleted" | "host.up" | "host.down")[];
+                        /** @description Event types or patterns to deliver, returned as given; duplicates are removed. `channel.test` cannot be subscribed. See `GET /v1/event-types`. */
+                        events: string[];
                     };
                 };
             };
@@ -127,11 +134,18 @@ export interface paths {
                             name: string;
                             /** @enum {string} */
                             provider: "discord" | "slack" | "teams" | "googlechat" | "telegram" | "matrix" | "webhook";
-                            events: ("capsule.created" | "capsule.running" | "capsule.paused" | "capsule.destroyed" | "template.snapshot.created" | "template.snapshot.deleted" | "host.up" | "host.down")[];
+                            /**
+                             * @description Subscribed event types and patterns (`*`, `capsule.*`…), as given.
+                             * @example [
+                             *       "capsule.*",
+                             *       "host.down"
+                             *     ]
+                             */
+                            events: string[];
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
-                            /** @description Every stored config key, sorted; never the values. */
+                            /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
                             created_at: string;
@@ -433,11 +447,18 @@ export interface paths {
                             name: string;
                             /** @enum {string} */
                             provider: "discord" | "slack" | "teams" | "googlechat" | "telegram" | "matrix" | "webhook";
-                            events: ("capsule.created" | "capsule.running" | "capsule.paused" | "capsule.destroyed" | "template.snapshot.created" | "template.snapshot.deleted" | "host.up" | "host.down")[];
+                            /**
+                             * @description Subscribed event types and patterns (`*`, `capsule.*`…), as given.
+                             * @example [
+                             *       "capsule.*",
+                             *       "host.down"
+                             *     ]
+                             */
+                            events: string[];
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
-                            /** @description Every stored config key, sorted; never the values. */
+                            /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
                             created_at: string;
@@ -626,8 +647,8 @@ export interface paths {
                     "application/json": {
                         /** @description Trimmed, lower-cased, spaces become `-`; then `^[a-z0-9][a-z0-9._-]{0,63}$`. Unique per team (409 `conflict`). */
                         name?: string;
-                        /** @description Events to deliver; duplicates are removed. `channel.test` cannot be subscribed. */
-                        events?: ("capsule.created" | "capsule.running" | "capsule.paused" | "capsule.destroyed" | "template.snapshot.created" | "template.snapshot.deleted" | "host.up" | "host.down")[];
+                        /** @description Event types or patterns to deliver, returned as given; duplicates are removed. `channel.test` cannot be subscribed. See `GET /v1/event-types`. */
+                        events?: string[];
                         /** @description Enabling clears `disabled_reason` and the failure count. */
                         enabled?: boolean;
                     };
@@ -647,11 +668,18 @@ export interface paths {
                             name: string;
                             /** @enum {string} */
                             provider: "discord" | "slack" | "teams" | "googlechat" | "telegram" | "matrix" | "webhook";
-                            events: ("capsule.created" | "capsule.running" | "capsule.paused" | "capsule.destroyed" | "template.snapshot.created" | "template.snapshot.deleted" | "host.up" | "host.down")[];
+                            /**
+                             * @description Subscribed event types and patterns (`*`, `capsule.*`…), as given.
+                             * @example [
+                             *       "capsule.*",
+                             *       "host.down"
+                             *     ]
+                             */
+                            events: string[];
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
-                            /** @description Every stored config key, sorted; never the values. */
+                            /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
                             created_at: string;
@@ -820,11 +848,18 @@ export interface paths {
                             name: string;
                             /** @enum {string} */
                             provider: "discord" | "slack" | "teams" | "googlechat" | "telegram" | "matrix" | "webhook";
-                            events: ("capsule.created" | "capsule.running" | "capsule.paused" | "capsule.destroyed" | "template.snapshot.created" | "template.snapshot.deleted" | "host.up" | "host.down")[];
+                            /**
+                             * @description Subscribed event types and patterns (`*`, `capsule.*`…), as given.
+                             * @example [
+                             *       "capsule.*",
+                             *       "host.down"
+                             *     ]
+                             */
+                            events: string[];
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
-                            /** @description Every stored config key, sorted; never the values. */
+                            /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
                             created_at: string;
@@ -937,6 +972,164 @@ export interface paths {
             };
         };
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate a webhook channel's signing secret, the old one signing on for a grace period */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description How long the old secret keeps signing (seconds, 0–604800, default 86400 = 24 h). 0 replaces it at once.
+                         * @default 86400
+                         */
+                        grace_period_s?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new secret, shown this once. Until `previous_secret_expires_at`, `webhook-signature` carries two space-separated `v1,` signatures, the new secret's first; `X-WRENN-SIGNATURE` uses the new secret only. Rotating again during a grace period drops the older secret: only the one being replaced keeps signing. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description The new signing secret, `whsec_` + base64 of 32 random bytes. Shown this once.
+                             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+                             */
+                            secret: string;
+                            /**
+                             * Format: date-time
+                             * @description Until when the old secret also signs (`webhook-signature` then carries both, the new one first); null when it stopped at once.
+                             */
+                            previous_secret_expires_at: string | null;
+                        };
+                    };
+                };
+                /** @description Malformed id or body, `grace_period_s` outside 0–604800, or a channel that is not a webhook (`invalid_request`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise rejected token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description No channel with this id in your team (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The body is larger than 64 KB (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The body is not `application/json` (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1356,6 +1549,263 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/deliveries/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeliver every failed delivery of a channel since a moment (recovery after an outage) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description Deliveries created at or after this moment (RFC 3339).
+                         */
+                        since: string;
+                        /**
+                         * @description Which deliveries: only `failed` (the default).
+                         * @default failed
+                         * @constant
+                         */
+                        status?: "failed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Queued: every `failed` delivery of the channel created at or after `since` is pending again, keeps its id and gets a new set of attempts, exactly as the single retry route does. `count` says how many. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Deliveries that were redelivered (each gets a new set of attempts). */
+                            count: number;
+                        };
+                    };
+                };
+                /** @description Malformed channel id, a missing or malformed `since`, or a `status` other than `failed` (`invalid_request`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise rejected token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description No such channel in your team (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The channel is disabled: enable it before redelivering (`conflict`) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The body is larger than 64 KB (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The body is not `application/json` (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List every event a channel can subscribe to, with the JSON Schema of its payload */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every subscribable event, with a one-line description and the JSON Schema of its payload. A channel subscribes to these names or to patterns over them: `*`, or a dotted prefix followed by `.*`. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @example capsule.created */
+                                name: string;
+                                /** @description One line saying when the event is sent. */
+                                description: string;
+                                /** @description JSON Schema (draft 2020-12) of the event payload, the body a webhook receives. */
+                                schema: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise rejected token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

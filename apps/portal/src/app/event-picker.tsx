@@ -1,13 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { listEventTypes } from '../api/pending-routes';
+import { unwrap } from '../api/client';
 import { useApi } from './api-context';
 
 /** The subscribable events, from the service. */
 export function useEventTypes() {
-  const { token } = useApi();
+  const { api } = useApi();
   return useQuery({
     queryKey: ['event-types'],
-    queryFn: () => listEventTypes(token),
+    queryFn: async () => (await unwrap(api.GET('/v1/event-types'))).items,
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

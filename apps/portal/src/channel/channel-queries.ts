@@ -1,6 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { unwrap } from '../api/client';
-import { rotateSecret } from '../api/pending-routes';
 import { useApi } from '../app/api-context';
 
 const path = (id: string) => ({ params: { path: { id } } });
@@ -47,9 +46,12 @@ export function useTestChannel(id: string) {
 }
 
 export function useRotateSecret(id: string) {
-  const { token } = useApi();
+  const { api } = useApi();
   const refresh = useRefresh(id);
-  return useMutation({ mutationFn: () => rotateSecret(token, id), onSuccess: refresh });
+  return useMutation({
+    mutationFn: () => unwrap(api.POST('/v1/channels/{id}/rotate-secret', { ...path(id), body: {} })),
+    onSuccess: refresh,
+  });
 }
 
 export function useDeleteChannel(id: string) {

@@ -98,6 +98,35 @@ describe('the channel screen', () => {
     expect(await page.getByText('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').count()).toBe(0);
   });
 
+  it('rotates a webhook secret, shows the new one once and copies it', async () => {
+    const page = await harness.openPortal(newId('team').id);
+    await createWebhookChannel(page, 'rotating');
+    const generated = await page
+      .getByRole('region', { name: 'Generated signing secret' })
+      .locator('code')
+      .textContent();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const shown = page.getByRole('region', { name: 'New signing secret' });
+    await shown.waitFor();
+    const secret = (await shown.locator('code').textContent()) ?? '';
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
+    expect(secret).not.toBe(generated);
+    await page.getByText(/The previous secret stops signing at/).waitFor();
+    await shown.getByRole('button', { name: 'Copy secret' }).click();
+    await shown.getByText('Copied').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'rotate-secret');
+
+    // Deliveries are signed with the new secret from now on.
+    harness.fakes.webhook.setSecret(secret);
+    const before = harness.fakes.webhook.delivered().length;
+    await page.getByRole('button', { name: 'Send test' }).click();
+    await page.getByText('Test message sent.').waitFor();
+    expect(harness.fakes.webhook.delivered().length).toBe(before + 1);
+    harness.fakes.webhook.setSecret(undefined);
+  });
+
   it('deletes a channel after a confirmation', async () => {
     const page = await harness.openPortal(newId('team').id);
     await createWebhookChannel(page, 'doomed');

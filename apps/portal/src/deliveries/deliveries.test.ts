@@ -63,4 +63,37 @@ describe('the delivery log', () => {
     expect(await deliveryRows(page).filter({ hasText: 'failed' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Redeliver' }).count()).toBe(0);
   });
+
+  it('retries every failed delivery since a moment', async () => {
+    const team = newId('team').id;
+    const page = await harness.openPortal(team);
+    await createWebhookChannel(page, 'outage');
+    const since = new Date(Date.now() - 60_000);
+    harness.fakes.webhook.failNext({ status: 500 }, 4);
+    await harness.reportEvent(team, 'sandbox', 'create');
+    await harness.reportEvent(team, 'sandbox', 'create');
+    const failed = deliveryRows(page).filter({ hasText: 'failed' });
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return (await failed.count()) === 2;
+      },
+      20_000,
+      'two failed deliveries in the log',
+    );
+    // datetime-local takes the local wall time, minutes precision.
+    const local = new Date(since.getTime() - since.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await page.getByLabel('Retry failed since').fill(local);
+    await page.getByRole('button', { name: 'Retry failed' }).click();
+    await page.getByText('2 deliveries queued again').waitFor();
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return (await deliveryRows(page).filter({ hasText: 'succeeded' }).count()) === 2;
+      },
+      20_000,
+      'both deliveries redelivered',
+    );
+    expect(await failed.count()).toBe(0);
+  });
 });

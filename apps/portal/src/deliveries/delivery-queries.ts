@@ -1,6 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { unwrap } from '../api/client';
-import { retryFailedSince } from '../api/pending-routes';
 import { useApi } from '../app/api-context';
 
 const PAGE = 25;
@@ -41,10 +40,16 @@ export function useRedeliver(channelId: string) {
 }
 
 export function useRetryFailedSince(channelId: string) {
-  const { token } = useApi();
+  const { api } = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (since: string) => retryFailedSince(token, channelId, since),
+    mutationFn: (since: string) =>
+      unwrap(
+        api.POST('/v1/channels/{id}/deliveries/retry', {
+          params: { path: { id: channelId } },
+          body: { since, status: 'failed' },
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['deliveries', channelId] }),
   });
 }
