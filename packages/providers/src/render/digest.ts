@@ -25,6 +25,7 @@ const STATES: Record<EventType, string> = {
   'template.snapshot.deleted': 'deleted',
   'host.up': 'up',
   'host.down': 'down',
+  'channel.disabled': 'disabled',
   'channel.test': 'tested',
 };
 
