@@ -1,27 +1,43 @@
 import type { Queue } from 'bullmq';
-import { type DeliveryJob, deliveryJob, deliveryJobId } from './jobs';
+import { type DeliveryJob, drainJob, drainJobId } from './jobs';
 
-export type RequeueResult = 'queued' | 'already-queued';
-
-const IN_QUEUE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
+export type DrainQueueResult = 'queued' | 'already-queued' | 'woken';
 
 /**
- * Puts the job of a delivery's generation back on the queue, unless it is
- * already waiting, delayed or running. A finished job kept for retention would
- * make the add a silent no-op, so it is removed first. Jobs of other
- * generations are left alone: the worker skips them once they run.
+ * Makes sure each channel has a drain job. A channel whose drain is waiting,
+ * running or delayed keeps it (the running drain loops until its mailbox is
+ * empty); with `wake`, a delayed drain is promoted so it looks at its mailbox
+ * now (a redelivered row; a drain delayed by a rate limit delays itself again).
  */
-export async function requeueDelivery(
+export async function queueDrains(
   queue: Queue<DeliveryJob>,
-  deliveryId: string,
-  generation: number,
-  attempts?: number,
-): Promise<RequeueResult> {
-  const jobId = deliveryJobId(deliveryId, generation);
-  const state = await queue.getJobState(jobId);
-  if (IN_QUEUE.has(state)) return 'already-queued';
-  if (state === 'completed' || state === 'failed') await queue.remove(jobId);
-  const job = deliveryJob(deliveryId, generation, attempts);
-  await queue.add(job.name, job.data, job.opts);
-  return 'queued';
+  channelIds: readonly string[],
+  options: { wake?: boolean } = {},
+): Promise<DrainQueueResult[]> {
+  const ids = [...new Set(channelIds)];
+  const states = await Promise.all(ids.map((id) => queue.getJobState(drainJobId(id))));
+  const results = new Map<string, DrainQueueResult>();
+  const missing: string[] = [];
+  await Promise.all(
+    ids.map(async (id, i) => {
+      const state = states[i];
+      if (state === 'unknown' || state === 'completed' || state === 'failed') {
+        // A finished job still stored (kept by an earlier release's settings) blocks the add.
+        if (state !== 'unknown') await queue.remove(drainJobId(id));
+        missing.push(id);
+        results.set(id, 'queued');
+        return;
+      }
+      if (state === 'delayed' && options.wake) {
+        const job = await queue.getJob(drainJobId(id));
+        // It may have started meanwhile: then it sees the row anyway.
+        await job?.promote().catch(() => {});
+        results.set(id, 'woken');
+        return;
+      }
+      results.set(id, 'already-queued');
+    }),
+  );
+  if (missing.length > 0) await queue.addBulk(missing.map((id) => drainJob(id)));
+  return channelIds.map((id) => results.get(id) ?? 'already-queued');
 }

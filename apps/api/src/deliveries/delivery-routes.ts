@@ -1,4 +1,3 @@
-import { formatId, requeueDelivery } from '@wrenn/events';
 import type { ApiDeps } from '../deps';
 import { AppError, notFound } from '../http/app-error';
 import { errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
@@ -6,6 +5,7 @@ import type { RouteRegistry } from '../http/route';
 import { findTeamChannel, listDeliveries, markForRedelivery } from './delivery-repository';
 import { ChannelDeliveriesParams, Delivery, DeliveryListQuery, DeliveryPage, DeliveryParams } from './delivery-schemas';
 import { serializeDelivery } from './delivery-serializer';
+import { queueRedeliveries } from './queue-redeliveries';
 
 /** The delivery log and redelivery (CONTRACT 4.3). */
 export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): void {
@@ -57,12 +57,11 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
       if (!channel) throw notFound('channel');
       if (!channel.enabled) throw new AppError('conflict', 'the channel is disabled; enable it before redelivering');
-      // A new generation, pending, then its job: a job of the earlier generation (even
-      // one running right now) can no longer record anything on this delivery.
+      // A new generation, pending, then its channel's drain: an attempt of the earlier
+      // generation (even one running right now) can no longer record anything on it.
       const row = await markForRedelivery(deps.db, channel.id, params.dlv);
       if (!row) throw notFound('delivery');
-      // Should Redis be away, the delivery stays pending and the worker's relay queues it later.
-      await requeueDelivery(deps.deliveriesQueue, formatId('delivery', row.id), row.generation);
+      await queueRedeliveries(deps, [row]);
       res.status(202).json(serializeDelivery(row));
     },
   });
