@@ -251,8 +251,7 @@ export function createDrainProcessor(deps: DrainDeps) {
             deps.db,
             rows.map((r) => r.id),
           );
-          await failTooLong(channelUuid, provider);
-          await waitThen(job, token, wait);
+          await waitThen(job, token, await rateWait(channelUuid, provider, wait));
         }
         const sent = await send(provider, rows, config);
         const carried = rows.slice(0, sent.carried);
@@ -278,20 +277,24 @@ export function createDrainProcessor(deps: DrainDeps) {
         }),
       );
       const longest = Math.max(0, ...waits);
-      if (longest > 0) {
-        await failTooLong(channelUuid, provider);
-        await waitThen(job, token, longest);
-      }
+      if (longest > 0) await waitThen(job, token, await rateWait(channelUuid, provider, longest));
     }
   };
 
-  async function failTooLong(channelUuid: string, provider: string): Promise<void> {
-    const failed = await failOverdue(deps.db, channelUuid, deps.maxRateLimitWaitMs);
-    if (failed.length === 0) return;
-    deps.metrics.rateLimitGaveUp.inc({ provider }, failed.length);
-    deps.logger.warn(
-      { channel: formatId('channel', channelUuid), deliveries: failed.length },
-      'deliveries failed after waiting too long on the rate limit',
-    );
+  /**
+   * The destination's rate holds the channel back for `waitMs`: rows that have
+   * waited `WRENN_MAX_RATE_LIMIT_WAIT` fail, and the drain wakes no later than
+   * the next row's deadline.
+   */
+  async function rateWait(channelUuid: string, provider: string, waitMs: number): Promise<number> {
+    const { failed, nextInMs } = await failOverdue(deps.db, channelUuid, deps.maxRateLimitWaitMs);
+    if (failed.length > 0) {
+      deps.metrics.rateLimitGaveUp.inc({ provider }, failed.length);
+      deps.logger.warn(
+        { channel: formatId('channel', channelUuid), deliveries: failed.length },
+        'deliveries failed after waiting too long on the rate limit',
+      );
+    }
+    return nextInMs === null ? waitMs : Math.min(waitMs, nextInMs + 1);
   }
 }

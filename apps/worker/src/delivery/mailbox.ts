@@ -117,9 +117,14 @@ export function rateLimitWaitError(maxWaitMs: number): string {
 /**
  * Fails the channel's pending rows that have been ready for `maxWaitMs` and are
  * not taken by a drain: while the destination keeps them waiting on its rate
- * limit, they would otherwise wait forever. Returns their ids.
+ * limit, they would otherwise wait forever. Returns their ids, and the
+ * milliseconds until the next ready row reaches that point (`null`: none is ready).
  */
-export async function failOverdue(db: Kysely<Database>, channelUuid: string, maxWaitMs: number): Promise<string[]> {
+export async function failOverdue(
+  db: Kysely<Database>,
+  channelUuid: string,
+  maxWaitMs: number,
+): Promise<{ failed: string[]; nextInMs: number | null }> {
   const { rows } = await sql<{ id: string }>`
     UPDATE deliveries
     SET status = 'failed', last_error = ${rateLimitWaitError(maxWaitMs)}, claimed_until = NULL, updated_at = now()
@@ -128,7 +133,16 @@ export async function failOverdue(db: Kysely<Database>, channelUuid: string, max
       AND (claimed_until IS NULL OR claimed_until <= now())
     RETURNING id
   `.execute(db);
-  return rows.map((r) => r.id);
+  const next = await sql<{ wait: number | null }>`
+    SELECT EXTRACT(EPOCH FROM (min(ready_at) + ${maxWaitMs}::bigint * interval '1 millisecond' - now())) * 1000 AS wait
+    FROM deliveries
+    WHERE channel_id = ${channelUuid}::uuid AND status = 'pending' AND ready_at <= now()
+  `.execute(db);
+  const wait = next.rows[0]?.wait;
+  return {
+    failed: rows.map((r) => r.id),
+    nextInMs: wait === null || wait === undefined ? null : Math.max(0, Math.ceil(Number(wait))),
+  };
 }
 
 /** Ends every pending row of the channel without an attempt (it was disabled, or cannot be sent at all). */
