@@ -131,25 +131,27 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   deliveryWorker.on('failed', (job, err) => {
     if (!job) return;
     logger.warn({ job: job.id, err }, 'drain failed; trying again shortly');
-    if (!stopping && 'channelId' in job.data) requeueDrain(job.data.channelId, 1_000);
+    if (stopping || !('channelId' in job.data) || !parseId('channel', job.data.channelId)) return;
+    // Without asking the database, which may be what failed: an empty mailbox ends the new drain at once.
+    const drain = drainJob(job.data.channelId, 1_000);
+    queues.deliveries
+      .add(drain.name, drain.data, drain.opts)
+      .catch((addErr: unknown) => logger.debug({ err: addErr }, 'drain not re-added; the relay will'));
   });
   // A row that landed after the drain's last look, while its job id was still taken,
   // was not given a drain of its own: look again now that the id is free.
   deliveryWorker.on('completed', (job) => {
     if (stopping || !('channelId' in job.data)) return;
-    requeueDrain(job.data.channelId, 0);
-  });
-  function requeueDrain(channelId: string, minDelayMs: number): void {
-    const uuid = parseId('channel', channelId);
+    const uuid = parseId('channel', job.data.channelId);
     if (!uuid) return;
     nextReadyIn(db, uuid, false)
       .then(async (wait) => {
         if (wait === null) return;
-        const drain = drainJob(formatId('channel', uuid), Math.max(wait, minDelayMs));
+        const drain = drainJob(formatId('channel', uuid), wait);
         await queues.deliveries.add(drain.name, drain.data, drain.opts);
       })
-      .catch((err: unknown) => logger.debug({ err, channel: channelId }, 'drain not re-added; the relay will'));
-  }
+      .catch((err: unknown) => logger.debug({ err, channel: job.data }, 'drain not re-added; the relay will'));
+  });
 
   const relay = startOutboxRelay({
     db,

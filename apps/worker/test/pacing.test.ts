@@ -175,6 +175,44 @@ describe('pacing per destination', () => {
   });
 });
 
+describe('a signed webhook without a published rate', () => {
+  it("finds the endpoint's pace from its 429s instead of hitting them every second", async () => {
+    // Takes 10 requests in any second and refuses the rest with Retry-After: 1.
+    const accepted: number[] = [];
+    let refused = 0;
+    const endpoint = await startFakeServer((req, res) => {
+      const recent = accepted.filter((at) => at > req.receivedAt - 1_000).length;
+      if (recent >= 10) {
+        refused++;
+        res.writeHead(429, { 'retry-after': '1' }).end();
+        return;
+      }
+      accepted.push(req.receivedAt);
+      res.writeHead(200).end('ok');
+    });
+    cleanups.push(() => endpoint.close());
+    const pipeline = await createPipeline({ retryDelays: [] });
+    cleanups.push(() => pipeline.close());
+    pipeline.startWorker();
+    const team = newId('team').id;
+    const channel = await pipeline.createChannel({
+      teamId: team,
+      config: { url: `${endpoint.origin}/hook` },
+      events: ['capsule.created'],
+    });
+    await burst(pipeline, team, 40);
+    const rows = await settled(pipeline, channel.uuid, 40);
+
+    expect(rows.every((r) => r.status === 'succeeded' && r.failures === 0)).toBe(true);
+    expect(accepted).toHaveLength(40);
+    // The first second's burst meets the limit (the requests already in flight are refused);
+    // after that the destination is sent at half what it took, not into its limit again.
+    expect(refused).toBeGreaterThan(0);
+    expect(refused).toBeLessThanOrEqual(6);
+    console.log(`webhook at 10/s: 40 delivered, ${refused} × 429`);
+  });
+});
+
 describe('order on a chat channel', () => {
   it('a row still retrying holds back the rows behind it, which then follow in ingest order', async () => {
     // The first message fails twice with a 500, then everything is taken.

@@ -277,7 +277,9 @@ describe('delivery details', () => {
       .set({ status: 'pending', generation: 2, failures: 0, ready_at: new Date() })
       .where('id', '=', failed.id)
       .execute();
-    expect(await queueDrains(worker.queues.deliveries, [channel.id])).toEqual(['queued']);
+    // The channel's drain may still be finishing its last look: then it, or its successor, sends it.
+    const [queued] = await queueDrains(worker.queues.deliveries, [channel.id]);
+    expect(['queued', 'already-queued']).toContain(queued);
 
     const redelivered = await waitFor(async () => {
       const [row] = await pipeline.deliveriesOf(channel.uuid);

@@ -128,6 +128,19 @@ export function createDrainProcessor(deps: DrainDeps) {
         sealedConfigUpdate: i === 0 ? sealedConfigUpdate : undefined,
       };
     });
+    // The pause first: every other request to the destination must stop as soon as possible.
+    if (rateLimited) {
+      const asked = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
+      const least = Math.min(...rows.map((r) => r.failures));
+      const pauseMs = Math.max(
+        MIN_RATE_LIMIT_PAUSE_MS,
+        scheduledDelay(least),
+        Math.min(asked ?? 0, MAX_RETRY_AFTER_MS),
+      );
+      await deps.limiter.pause(destination.key, pauseMs);
+      deps.metrics.rateLimited.inc({ provider });
+      deps.logger.info({ channel: formatId('channel', channel.id), provider, pauseMs }, 'destination paused by a 429');
+    }
     // Issued together, the records of one request share one statement.
     const results = await Promise.all(inputs.map((input) => deps.attempts.record(input)));
     results.forEach((recorded, i) => {
@@ -144,18 +157,6 @@ export function createDrainProcessor(deps: DrainDeps) {
         recorded,
       });
     });
-    if (rateLimited) {
-      const asked = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
-      const least = Math.min(...rows.map((r) => r.failures));
-      const pauseMs = Math.max(
-        MIN_RATE_LIMIT_PAUSE_MS,
-        scheduledDelay(least),
-        Math.min(asked ?? 0, MAX_RETRY_AFTER_MS),
-      );
-      await deps.limiter.pause(destination.key, pauseMs);
-      deps.metrics.rateLimited.inc({ provider });
-      deps.logger.info({ channel: formatId('channel', channel.id), provider, pauseMs }, 'destination paused by a 429');
-    }
     if (outcome.kind !== 'permanent' && outcome.rateHint) await deps.limiter.learn(destination.key, outcome.rateHint);
   }
 
@@ -263,20 +264,25 @@ export function createDrainProcessor(deps: DrainDeps) {
         continue;
       }
 
-      // Webhooks: one event per request, all claimed rows in flight together.
-      const waits = await Promise.all(
-        rows.map(async (row) => {
-          const wait = config ? await deps.limiter.take(destination) : 0;
+      // Webhooks: one event per request, `inFlight` at a time through the claimed rows.
+      const queue = [...rows];
+      const unsent: string[] = [];
+      let longest = 0;
+      const lane = async () => {
+        for (let row = queue.shift(); row; row = queue.shift()) {
+          // Once the destination says wait, the rest goes back untouched.
+          const wait = longest > 0 ? longest : config ? await deps.limiter.take(destination) : 0;
           if (wait > 0) {
-            await releaseDeliveries(deps.db, [row.id]);
-            return wait;
+            longest = Math.max(longest, wait);
+            unsent.push(row.id);
+            continue;
           }
           const sent = await send(provider, [row], config);
           await record(channel, provider, destination, [row], sent.outcome, sent.latencyMs);
-          return 0;
-        }),
-      );
-      const longest = Math.max(0, ...waits);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(destination.rule.inFlight, rows.length) }, lane));
+      await releaseDeliveries(deps.db, unsent);
       if (longest > 0) await waitThen(job, token, await rateWait(channelUuid, provider, longest));
     }
   };

@@ -38,5 +38,5 @@ export const PACING_RULES: Readonly<Record<ProviderName, PacingRule>> = {
   googlechat: { windows: [{ limit: 1, windowMs: 1_000 }], inFlight: 1 },
   teams: { windows: [{ limit: 1, windowMs: 1_000 }], inFlight: 1 },
   matrix: { windows: [{ limit: 10, windowMs: 50_000 }], inFlight: 1 },
-  webhook: { windows: [], inFlight: 8 },
+  webhook: { windows: [], inFlight: 4 },
 };
