@@ -206,7 +206,7 @@ describe('a signed webhook without a published rate', () => {
     expect(rows.every((r) => r.status === 'succeeded' && r.failures === 0)).toBe(true);
     expect(accepted).toHaveLength(40);
     // The first second's burst meets the limit (the requests already in flight are refused);
-    // after that the destination is sent at half what it took, not into its limit again.
+    // after that the destination is sent at the pace it took, not into its limit again.
     expect(refused).toBeGreaterThan(0);
     expect(refused).toBeLessThanOrEqual(6);
     console.log(`webhook at 10/s: 40 delivered, ${refused} × 429`);

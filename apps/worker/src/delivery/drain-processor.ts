@@ -59,6 +59,9 @@ export interface DrainDeps {
 /** `drained`: the mailbox was empty when the drain ended. */
 export type DrainResult = 'drained' | 'gone';
 
+/** Waits for the rate up to this long are waited inside the drain, longer ones as a delayed job. */
+const INLINE_WAIT_MS = 2_500;
+
 /** A header-less 429 with no schedule to read a delay from still pauses for this long. */
 const MIN_RATE_LIMIT_PAUSE_MS = 500;
 
@@ -137,7 +140,7 @@ export function createDrainProcessor(deps: DrainDeps) {
         scheduledDelay(least),
         Math.min(asked ?? 0, MAX_RETRY_AFTER_MS),
       );
-      await deps.limiter.pause(destination.key, pauseMs);
+      await deps.limiter.pause(destination, pauseMs);
       deps.metrics.rateLimited.inc({ provider });
       deps.logger.info({ channel: formatId('channel', channel.id), provider, pauseMs }, 'destination paused by a 429');
     }
@@ -157,7 +160,7 @@ export function createDrainProcessor(deps: DrainDeps) {
         recorded,
       });
     });
-    if (outcome.kind !== 'permanent' && outcome.rateHint) await deps.limiter.learn(destination.key, outcome.rateHint);
+    if (outcome.kind !== 'permanent' && outcome.rateHint) await deps.limiter.learn(destination, outcome.rateHint);
   }
 
   async function send(
@@ -205,6 +208,8 @@ export function createDrainProcessor(deps: DrainDeps) {
       return 'gone';
     }
     const channelId = formatId('channel', channelUuid);
+    // Until when no row of the channel can pass its rate-limit deadline (0: not looked yet).
+    let overdueCheckedUntil = 0;
     for (;;) {
       // Shutting down: the channel goes back to the queue for another worker.
       if (deps.stopping()) await waitThen(job, token, 0);
@@ -245,8 +250,29 @@ export function createDrainProcessor(deps: DrainDeps) {
         await waitThen(job, token, Math.max(wait, 20));
       }
 
+      /**
+       * Takes a slot for one request. A short wait is waited here, holding the
+       * claimed rows (cheaper than handing the job back and claiming again);
+       * returns the wait left when it is long, when shutting down, or when a
+       * row's rate-limit deadline comes first (the caller then lets it fail).
+       */
+      const slot = async (): Promise<number> => {
+        let wait = config ? await deps.limiter.take(destination) : 0;
+        while (wait > 0 && wait <= INLINE_WAIT_MS && !deps.stopping()) {
+          if (Date.now() >= overdueCheckedUntil) {
+            if (overdueCheckedUntil !== 0) return wait;
+            const next = await checkOverdue(channelUuid, provider);
+            overdueCheckedUntil = Date.now() + Math.min(next, deps.maxRateLimitWaitMs);
+            if (next < wait) return wait;
+          }
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          wait = await deps.limiter.take(destination);
+        }
+        return wait;
+      };
+
       if (ordered) {
-        const wait = config ? await deps.limiter.take(destination) : 0;
+        const wait = await slot();
         if (wait > 0) {
           await releaseDeliveries(
             deps.db,
@@ -271,7 +297,7 @@ export function createDrainProcessor(deps: DrainDeps) {
       const lane = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           // Once the destination says wait, the rest goes back untouched.
-          const wait = longest > 0 ? longest : config ? await deps.limiter.take(destination) : 0;
+          const wait = longest > 0 ? longest : await slot();
           if (wait > 0) {
             longest = Math.max(longest, wait);
             unsent.push(row.id);
@@ -293,6 +319,11 @@ export function createDrainProcessor(deps: DrainDeps) {
    * the next row's deadline.
    */
   async function rateWait(channelUuid: string, provider: string, waitMs: number): Promise<number> {
+    return Math.min(waitMs, (await checkOverdue(channelUuid, provider)) + 1);
+  }
+
+  /** Fails the rows past their rate-limit deadline; milliseconds until the next one's (Infinity: none ready). */
+  async function checkOverdue(channelUuid: string, provider: string): Promise<number> {
     const { failed, nextInMs } = await failOverdue(deps.db, channelUuid, deps.maxRateLimitWaitMs);
     if (failed.length > 0) {
       deps.metrics.rateLimitGaveUp.inc({ provider }, failed.length);
@@ -301,6 +332,6 @@ export function createDrainProcessor(deps: DrainDeps) {
         'deliveries failed after waiting too long on the rate limit',
       );
     }
-    return nextInMs === null ? waitMs : Math.min(waitMs, nextInMs + 1);
+    return nextInMs ?? Number.POSITIVE_INFINITY;
   }
 }

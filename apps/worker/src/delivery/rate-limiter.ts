@@ -50,14 +50,15 @@ return 0
 /**
  * Pauses a destination for ARGV[1] ms unless it is already paused for longer,
  * and learns from the refusal: for ARGV[2] ms the destination takes at most
- * half of what it was sent in the last second (a destination without a
- * published rate finds its pace this way). Returns the pause left.
+ * 90 % of what it accepted in the last second (what it was sent, less the
+ * ARGV[3] requests that may have been in flight when it refused), so a
+ * destination without a published rate finds its pace. Returns the pause left.
  */
 const PAUSE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local sent = redis.call('ZCOUNT', KEYS[3], now - 1000, '+inf')
-local limit = math.max(1, math.floor(sent * 0.5))
+local limit = math.max(1, math.floor((sent - tonumber(ARGV[3])) * 0.9))
 local learned = tonumber(redis.call('GET', KEYS[2]) or '0')
 if learned == 0 or limit < learned then learned = limit end
 redis.call('SET', KEYS[2], learned, 'PX', tonumber(ARGV[2]))
@@ -91,12 +92,12 @@ export interface RateLimiter {
   take(destination: Destination): Promise<number>;
   /**
    * Stops every request to the destination, in every worker, for `ms` (longer
-   * pauses win); unless `learn` is false (a 429 always learns), the destination
-   * then takes at most half its last second's requests per second for a while.
+   * pauses win); unless `learn` is false, the destination then takes at most
+   * 90 % of what it accepted in the last second, per second, for a while.
    */
-  pause(destinationKey: string, ms: number, learn?: boolean): Promise<number>;
+  pause(destination: Destination, ms: number, learn?: boolean): Promise<number>;
   /** Applies what an answer said about the rate: nothing left means a pause until the window resets. */
-  learn(destinationKey: string, hint: RateHint): Promise<void>;
+  learn(destination: Destination, hint: RateHint): Promise<void>;
 }
 
 export interface RateLimiterOptions {
@@ -118,10 +119,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   // One hash slot per destination, for Redis Cluster.
   const base = (key: string) => `${options.prefix}:wrenn:pace:{${key}}`;
   const keys = (key: string) => [`${base(key)}:paused`, `${base(key)}:learned`, `${base(key)}:sent`];
-  async function pause(destinationKey: string, ms: number, learn = true): Promise<number> {
+  async function pause(destination: Destination, ms: number, learn = true): Promise<number> {
     const bounded = Math.min(Math.max(1, Math.ceil(ms)), MAX_RETRY_AFTER_MS);
-    if (!learn) return Number(await redis.eval(PAUSE_ONLY, 1, keys(destinationKey)[0] as string, bounded));
-    return Number(await redis.eval(PAUSE, 3, ...keys(destinationKey), bounded, LEARNED_FOR_MS));
+    if (!learn) return Number(await redis.eval(PAUSE_ONLY, 1, keys(destination.key)[0] as string, bounded));
+    return Number(
+      await redis.eval(PAUSE, 3, ...keys(destination.key), bounded, LEARNED_FOR_MS, destination.rule.inFlight),
+    );
   }
   return {
     pause,
@@ -132,10 +135,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const wait = await redis.eval(TAKE, all.length, ...all, ...args, randomBytes(6).toString('hex'));
       return Number(wait);
     },
-    async learn(destinationKey, hint) {
+    async learn(destination, hint) {
       if (hint.remaining > 0 || hint.resetAfterMs <= 0) return;
       // The destination said so before refusing anything: nothing to learn beyond the pause.
-      await pause(destinationKey, hint.resetAfterMs, false);
+      await pause(destination, hint.resetAfterMs, false);
     },
   };
 }
