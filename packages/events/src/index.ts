@@ -3,4 +3,4 @@ export * from './event-types';
 export * from './ids';
 export * from './jobs';
 export * from './queues';
-export * from './requeue-delivery';
+export * from './queue-drains';
