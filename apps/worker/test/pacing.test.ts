@@ -169,7 +169,8 @@ describe('pacing per destination', () => {
     );
     await burst(pipeline, team, 6);
     for (const channel of channels) await settled(pipeline, channel.uuid, 6);
-    expect(slack.accepted).toHaveLength(12);
+    // Every event reached the webhook once per channel (several may share a message).
+    expect(slack.capsules()).toHaveLength(12);
     expect(slack.refused).toHaveLength(0);
     for (const gap of gaps(slack.accepted)) expect(gap).toBeGreaterThanOrEqual(190);
   });
@@ -262,7 +263,9 @@ describe('429 on a chat destination', () => {
 
     // One attempt in the schedule, yet the 429 did not fail it.
     expect(rows.every((r) => r.status === 'succeeded' && r.failures === 0)).toBe(true);
-    expect(rows.map((r) => r.attempts).sort()).toEqual([1, 1, 2]);
+    // The refused request's deliveries were tried once more; every delivery at most twice.
+    expect(rows.every((r) => r.attempts === 1 || r.attempts === 2)).toBe(true);
+    expect(rows.some((r) => r.attempts === 2)).toBe(true);
     expect(slack.capsules()).toEqual(capsules);
     // A header-less 429 still pauses the destination.
     const [limited, next] = slack.received;
@@ -337,7 +340,7 @@ describe('worker processes on one destination', () => {
     const counted = await Promise.all(workers.map((w) => w.attemptsCounted()));
     expect(counted.every((n) => n > 0)).toBe(true);
     expect(slack.refused).toHaveLength(0);
-    expect(slack.accepted).toHaveLength(8);
+    expect(slack.capsules()).toHaveLength(8);
     for (const gap of gaps(slack.accepted)) expect(gap).toBeGreaterThanOrEqual(950);
     console.log(`two processes, one Slack webhook: ${counted.join(' + ')} messages, gaps ${gaps(slack.accepted)}`);
   });
@@ -347,10 +350,10 @@ describe('worker processes on one destination', () => {
   }, async () => {
     // Slow answers, so the kill lands while a request is out.
     let requests = 0;
-    const sent: Array<{ id: string | undefined; at: number }> = [];
+    const sent: Array<{ id: string; at: number }> = [];
     const slack = await startFakeServer(async (req, res) => {
       requests++;
-      sent.push({ id: req.body.match(CAPSULE_ID)?.[0], at: req.receivedAt });
+      for (const id of new Set(req.body.match(CAPSULE_ID) ?? [])) sent.push({ id, at: req.receivedAt });
       await new Promise((r) => setTimeout(r, 600));
       res.writeHead(200).end('ok');
     });
@@ -377,6 +380,6 @@ describe('worker processes on one destination', () => {
     // Everything arrived, in order; a message sent twice is the same event again.
     const firstSeen = [...new Set(sent.map((s) => s.id))];
     expect(firstSeen).toEqual(capsules);
-    console.log(`chat drain killed: ${sent.length} requests for 5 deliveries`);
+    console.log(`chat drain killed: ${requests} requests carrying ${sent.length} events for 5 deliveries`);
   });
 });
