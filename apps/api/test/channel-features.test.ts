@@ -294,8 +294,10 @@ describe('POST /v1/channels/{id}/deliveries/retry', () => {
     const byId = new Map(rows.map((r) => [formatId('delivery', r.id), r]));
     for (const id of recent) {
       expect(byId.get(id)).toMatchObject({ status: 'pending', generation: 2, attempts: 3 });
-      expect((await api.deps.deliveriesQueue.getJob(`${id}.2`))?.data).toEqual({ deliveryId: id, generation: 2 });
     }
+    // One drain for the channel takes them all (its job id is the channel id).
+    expect((await api.deps.deliveriesQueue.getJob(channel.id))?.data).toEqual({ channelId: channel.id });
+    expect(await api.deps.deliveriesQueue.getJob(other.id)).toBeUndefined();
     expect(byId.get(old)).toMatchObject({ status: 'failed', generation: 1 });
     expect(byId.get(succeeded)).toMatchObject({ status: 'succeeded', generation: 1 });
     expect(byId.get(pending)).toMatchObject({ status: 'pending', generation: 1 });
@@ -305,7 +307,12 @@ describe('POST /v1/channels/{id}/deliveries/retry', () => {
     const again = await bulk(channel.id, token, { since: '2000-01-01T01:00:00+01:00' });
     expect(again.body).toEqual({ count: 1 });
     expect(byId.get(old)).toBeDefined();
-    expect((await api.deps.deliveriesQueue.getJob(`${old}.2`))?.data).toEqual({ deliveryId: old, generation: 2 });
+    const oldRow = await api.deps.db
+      .selectFrom('deliveries')
+      .select(['status', 'generation'])
+      .where('id', '=', parseId('delivery', old) as string)
+      .executeTakeFirstOrThrow();
+    expect(oldRow).toEqual({ status: 'pending', generation: 2 });
   });
 
   it('answers 409 while the channel is disabled, and changes nothing', async () => {

@@ -2,6 +2,7 @@ import { formatId, newId, parseId, QUEUES } from '@wrenn/events';
 import { testRedisUrl, waitFor } from '@wrenn/testing';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createChannel } from './support/channel-fixtures';
@@ -126,21 +127,58 @@ describe('delivery log and redelivery', () => {
     expect((await request(api.app).get(`/v1/channels/${channelId}/deliveries`)).status).toBe(401);
   });
 
-  it('redelivers: a new generation of the delivery turns pending and its job is queued under <id>.<generation>', async () => {
+  it("redelivers: a new generation of the delivery turns pending, ready now, and its channel's drain is queued", async () => {
     const failedId = deliveryIds[1] as string;
+    await api.deps.db
+      .updateTable('deliveries')
+      .set({ failures: 3, ready_at: new Date(Date.now() + 3_600_000), claimed_until: new Date(Date.now() + 60_000) })
+      .where('id', '=', parseId('delivery', failedId) as string)
+      .execute();
     const res = await retry(failedId);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ id: failedId, status: 'pending', attempts: 3 });
     expect(res.body).not.toHaveProperty('generation');
-    const job = await api.deps.deliveriesQueue.getJob(`${failedId}.2`);
-    expect(job?.data).toEqual({ deliveryId: failedId, generation: 2 });
-    expect(job?.opts.backoff).toEqual({ type: 'wrenn-schedule' });
+    // One drain per channel: its job id is the channel id and it carries nothing else.
+    const job = await api.deps.deliveriesQueue.getJob(channelId);
+    expect(job?.data).toEqual({ channelId });
+    expect(job?.opts).toMatchObject({ removeOnComplete: true, removeOnFail: true });
     const row = await api.deps.db
       .selectFrom('deliveries')
-      .select(['status', 'generation'])
+      .select(['status', 'generation', 'failures', 'claimed_until', 'relay_requeues'])
+      .select(sql<boolean>`ready_at <= now()`.as('ready'))
       .where('id', '=', parseId('delivery', failedId) as string)
       .executeTakeFirstOrThrow();
-    expect(row).toEqual({ status: 'pending', generation: 2 });
+    // The whole schedule is ahead of it again, and no earlier drain's claim holds it back.
+    expect(row).toEqual({
+      status: 'pending',
+      generation: 2,
+      failures: 0,
+      claimed_until: null,
+      relay_requeues: 0,
+      ready: true,
+    });
+  });
+
+  it('wakes a drain that waits for a later time, so the redelivered row does not wait behind it', async () => {
+    const other = await createChannel(api, token, { events: ['host.down'] });
+    const otherUuid = parseId('channel', other.id) as string;
+    const dlv = newId('delivery');
+    const eventUuid = (await api.deps.db.selectFrom('events').select('id').executeTakeFirstOrThrow()).id;
+    await api.deps.db
+      .insertInto('deliveries')
+      .values({
+        id: dlv.uuid,
+        event_id: eventUuid,
+        channel_id: otherUuid,
+        team_id: parseId('team', teamId) as string,
+        event_type: 'host.down',
+        status: 'failed',
+      })
+      .execute();
+    await api.deps.deliveriesQueue.add('drain', { channelId: other.id }, { jobId: other.id, delay: 3_600_000 });
+    expect(await api.deps.deliveriesQueue.getJobState(other.id)).toBe('delayed');
+    expect((await retry(dlv.id, other.id)).status).toBe(202);
+    expect(await api.deps.deliveriesQueue.getJobState(other.id)).toBe('waiting');
   });
 
   it('refuses redelivery of unknown, foreign and malformed deliveries', async () => {
@@ -162,25 +200,29 @@ describe('delivery log and redelivery', () => {
     expect(res.body.error.code).toBe('conflict');
   });
 
-  it('accepts a redelivery while an attempt of the earlier generation is running', async () => {
+  it("accepts a redelivery while the channel's drain is running; the running drain picks it up", async () => {
     const dlv = deliveryIds[0] as string;
-    await api.deps.deliveriesQueue.add('delivery', { deliveryId: dlv, generation: 1 }, { jobId: `${dlv}.1` });
+    await api.deps.deliveriesQueue.add('drain', { channelId }, { jobId: channelId });
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    // Concurrency above one: a job of an earlier test may be waiting too.
     const worker = new Worker(QUEUES.deliveries, () => held, { connection, prefix: api.queuePrefix, concurrency: 10 });
     try {
-      await waitFor(async () => (await api.deps.deliveriesQueue.getJobState(`${dlv}.1`)) === 'active');
+      await waitFor(async () => (await api.deps.deliveriesQueue.getJobState(channelId)) === 'active');
       const res = await retry(dlv);
       expect(res.status).toBe(202);
-      // The new generation's job does not collide with the running one.
-      expect(await api.deps.deliveriesQueue.getJob(`${dlv}.2`)).toBeDefined();
-      // Asking again starts another generation; the earlier jobs are skipped by the worker.
+      // Still the one drain of the channel: it loops until its mailbox is empty.
+      expect(await api.deps.deliveriesQueue.getJobState(channelId)).toBe('active');
+      // Asking again starts another generation.
       expect((await retry(dlv)).status).toBe(202);
-      expect((await api.deps.deliveriesQueue.getJob(`${dlv}.3`))?.data).toEqual({ deliveryId: dlv, generation: 3 });
+      const row = await api.deps.db
+        .selectFrom('deliveries')
+        .select(['status', 'generation'])
+        .where('id', '=', parseId('delivery', dlv) as string)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'pending', generation: 3 });
     } finally {
       release();
       await worker.close();

@@ -26,6 +26,19 @@ const retention = z.string().transform((text, ctx) => {
   return ms;
 });
 
+const WAIT = /^(\d+)(s|m|h)$/;
+
+/** A wait like `1h`, `30m` or `90s`, in milliseconds. */
+const wait = z.string().transform((text, ctx) => {
+  const match = WAIT.exec(text.trim());
+  const ms = match ? Number(match[1]) * RETENTION_UNIT_MS[match[2] as 's' | 'm' | 'h'] : 0;
+  if (ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration like 1h, 30m or 90s' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const positiveInt = (fallback: number) =>
   z.coerce
     .number({ message: 'must be a positive integer' })
@@ -42,7 +55,7 @@ const schema = z.object({
   PORT: envPort.default(8081),
   /** Delays before the 2nd, 3rd… attempt; the list's length + 1 = attempts. */
   WRENN_RETRY_DELAYS: retryDelays.default([10_000, 30_000]),
-  /** Jobs in flight per process; deliveries mostly wait on the network. */
+  /** Channels drained at once per process; drains mostly wait on the network or their rate. */
   WRENN_WORKER_CONCURRENCY: positiveInt(64),
   /** Must match the API's, or the two never meet. */
   WRENN_QUEUE_PREFIX: z
@@ -54,6 +67,8 @@ const schema = z.object({
    * hands its jobs back after about this long.
    */
   WRENN_JOB_LOCK_MS: positiveInt(30_000),
+  /** A delivery held back this long by its destination's rate limit (pacing or 429s) fails. */
+  WRENN_MAX_RATE_LIMIT_WAIT: wait.default(RETENTION_UNIT_MS.h),
   /** Settled deliveries, their attempts and unused payloads older than this are deleted. */
   WRENN_DELIVERY_RETENTION: retention.default(30 * RETENTION_UNIT_MS.d),
   /** Audit entries older than this are deleted; unset keeps them. */

@@ -32,6 +32,7 @@ const runtime = startWorkerRuntime({
   http,
   retryDelays: env.WRENN_RETRY_DELAYS,
   concurrency: env.WRENN_WORKER_CONCURRENCY,
+  maxRateLimitWaitMs: env.WRENN_MAX_RATE_LIMIT_WAIT,
   lockMs: env.WRENN_JOB_LOCK_MS,
   retention: { deliveryMs: env.WRENN_DELIVERY_RETENTION, auditMs: env.WRENN_AUDIT_RETENTION ?? null },
   logger,
@@ -55,7 +56,8 @@ ops.listen(env.PORT, () => {
 handleShutdown({
   logger,
   steps: [
-    // In-flight deliveries finish (each is bounded by the 10 s provider timeout); nothing new starts.
+    // In-flight requests finish and are recorded (each is bounded by the 10 s provider timeout);
+    // their drains hand the channels back to the queue for another worker.
     ['workers', () => runtime.close()],
     ['ops server', () => new Promise<void>((resolve) => ops.close(() => resolve()))],
     ['outbound http', () => http.close()],

@@ -13,6 +13,10 @@ export interface WorkerMetrics {
   /** Rows deleted by retention, per table. */
   retentionPruned: Counter<'table'>;
   channelsAutoDisabled: Counter<'provider'>;
+  /** 429 answers; each pauses its destination. */
+  rateLimited: Counter<'provider'>;
+  /** Deliveries failed after waiting `WRENN_MAX_RATE_LIMIT_WAIT` on a rate limit. */
+  rateLimitGaveUp: Counter<'provider'>;
   /** Permanent failures where the provider refused the message we rendered (our bug, never the destination's). */
   renderRejections: Counter<'provider'>;
 }
@@ -98,7 +102,7 @@ export function createWorkerMetrics(
     }),
     relayRequeued: new Counter({
       name: 'wrenn_relay_requeued_total',
-      help: 'Jobs the outbox relay put back on a queue (kind: event, delivery)',
+      help: 'Jobs the outbox relay put back on a queue (kind: event, drain)',
       labelNames: ['kind'],
       registers,
     }),
@@ -111,6 +115,18 @@ export function createWorkerMetrics(
     channelsAutoDisabled: new Counter({
       name: 'wrenn_channels_auto_disabled_total',
       help: 'Channels disabled after permanent failures',
+      labelNames: ['provider'],
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: 'wrenn_rate_limited_total',
+      help: 'Answers saying 429; each pauses its whole destination in every worker',
+      labelNames: ['provider'],
+      registers,
+    }),
+    rateLimitGaveUp: new Counter({
+      name: 'wrenn_rate_limit_gave_up_total',
+      help: 'Deliveries failed after waiting WRENN_MAX_RATE_LIMIT_WAIT on their destination rate limit',
       labelNames: ['provider'],
       registers,
     }),

@@ -5,24 +5,28 @@ import {
   createQueues,
   createWorkerConnection,
   type DeliveryJob,
+  drainJob,
   type EventJob,
+  formatId,
   JOB_RETENTION,
+  parseId,
   QUEUES,
   type Queues,
 } from '@wrenn/events';
-import type { OutboundHttp, ProviderSettings } from '@wrenn/providers';
+import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
 import type { Logger, Registry } from '@wrenn/runtime';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { createConfigCache } from './delivery/config-cache';
-import { createDeliveryProcessor } from './delivery/delivery-processor';
+import { createDrainProcessor, type DrainResult } from './delivery/drain-processor';
+import { nextReadyIn } from './delivery/mailbox';
+import { createRateLimiter } from './delivery/rate-limiter';
 import { createAttemptWriter } from './delivery/record-attempt';
-import { createTargetLoader } from './delivery/target-loader';
 import { createFanOutProcessor } from './fan-out/fan-out-processor';
 import { type OutboxRelay, startOutboxRelay } from './relay/outbox-relay';
 import { type RetentionPolicy, type RetentionPruner, startRetentionPruner } from './retention/retention-pruner';
-import { createRetrySchedule, type RetrySchedule, scheduleBackoff } from './retry-schedule';
+import { createRetrySchedule, type RetrySchedule } from './retry-schedule';
 import { createWorkerMetrics } from './worker-metrics';
 
 export interface WorkerRuntimeOptions {
@@ -35,8 +39,12 @@ export interface WorkerRuntimeOptions {
   http: OutboundHttp;
   /** `WRENN_RETRY_DELAYS` in milliseconds. */
   retryDelays: readonly number[];
-  /** Delivery jobs in flight in this process. */
+  /** Drain jobs (channels) in flight in this process. */
   concurrency: number;
+  /** `WRENN_MAX_RATE_LIMIT_WAIT`: a delivery ready this long but held back by its destination's rate fails. Default 1 h. */
+  maxRateLimitWaitMs?: number;
+  /** Replaces the providers' published rates (tests). */
+  pacingRules?: Readonly<Record<ProviderName, PacingRule>>;
   /** Job lock lifetime: a dead worker's jobs come back after about this long. Default 30 s. */
   lockMs?: number;
   logger: Logger;
@@ -47,7 +55,7 @@ export interface WorkerRuntimeOptions {
   retention?: RetentionPolicy & { intervalMs?: number };
 }
 
-/** A running worker: the fan-out and delivery consumers plus the outbox relay. */
+/** A running worker: the fan-out and drain consumers plus the outbox relay. */
 export interface WorkerRuntime {
   queues: Queues;
   /** The worker's Redis connection (readiness checks ping it). */
@@ -87,16 +95,17 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
 
   const fanOutWorker = new Worker<EventJob>(
     QUEUES.events,
-    createFanOutProcessor({ db, deliveriesQueue: queues.deliveries, deliveryAttempts: schedule.attempts, metrics }),
+    createFanOutProcessor({ db, deliveriesQueue: queues.deliveries, metrics }),
     { ...common, concurrency: FAN_OUT_CONCURRENCY },
   );
   const audit = createAuditLogger({ db, logger });
-  const deliveryWorker = new Worker<DeliveryJob>(
+  let stopping = false;
+  const deliveryWorker = new Worker<DeliveryJob, DrainResult>(
     QUEUES.deliveries,
-    createDeliveryProcessor({
+    createDrainProcessor({
       db,
-      targets: createTargetLoader(db),
       attempts: createAttemptWriter({ db, audit, logger }),
+      limiter: createRateLimiter({ redis, prefix: options.queuePrefix }),
       providerSettings: options.providerSettings,
       http: options.http,
       secrets: options.secrets,
@@ -104,24 +113,53 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
       schedule,
       metrics,
       logger,
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 3_600_000,
+      // A send lasts at most the provider timeout; a drain whose worker died hands its rows on after this.
+      claimLeaseMs: options.providerSettings.timeoutMs + lockMs + 5_000,
+      pacingRules: options.pacingRules,
+      stopping: () => stopping,
     }),
-    { ...common, concurrency: options.concurrency, settings: { backoffStrategy: scheduleBackoff(schedule) } },
+    { ...common, concurrency: options.concurrency },
   );
   for (const worker of [fanOutWorker, deliveryWorker]) {
     worker.on('error', (err) => logger.warn({ err }, 'worker error'));
-    worker.on('failed', (job, err) => {
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) logger.info({ job: job.id, err }, 'job ended failed');
-    });
   }
+  fanOutWorker.on('failed', (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) logger.info({ job: job.id, err }, 'job ended failed');
+  });
+  // A drain that failed outright (its database was away) comes back after a pause instead of waiting for the relay.
+  deliveryWorker.on('failed', (job, err) => {
+    if (!job) return;
+    logger.warn({ job: job.id, err }, 'drain failed; trying again shortly');
+    if (stopping || !('channelId' in job.data) || !parseId('channel', job.data.channelId)) return;
+    // Without asking the database, which may be what failed: an empty mailbox ends the new drain at once.
+    const drain = drainJob(job.data.channelId, 1_000);
+    queues.deliveries
+      .add(drain.name, drain.data, drain.opts)
+      .catch((addErr: unknown) => logger.debug({ err: addErr }, 'drain not re-added; the relay will'));
+  });
+  // A row that landed after the drain's last look, while its job id was still taken,
+  // was not given a drain of its own: look again now that the id is free.
+  deliveryWorker.on('completed', (job) => {
+    if (stopping || !('channelId' in job.data)) return;
+    const uuid = parseId('channel', job.data.channelId);
+    if (!uuid) return;
+    nextReadyIn(db, uuid, false)
+      .then(async (wait) => {
+        if (wait === null) return;
+        const drain = drainJob(formatId('channel', uuid), wait);
+        await queues.deliveries.add(drain.name, drain.data, drain.opts);
+      })
+      .catch((err: unknown) => logger.debug({ err, channel: job.data }, 'drain not re-added; the relay will'));
+  });
 
   const relay = startOutboxRelay({
     db,
     queues,
     redis,
     prefix: options.queuePrefix,
-    deliveryAttempts: schedule.attempts,
-    // Longer than the whole schedule plus a stalled job's comeback, so only lost jobs qualify.
-    deliveryStaleAfterMs: schedule.delays.reduce((a, b) => a + b, 0) + 2 * lockMs + 60_000,
+    // Longer than a stalled drain's comeback, so only channels whose drain is lost qualify.
+    deliveryStaleAfterMs: 2 * lockMs + options.providerSettings.timeoutMs + 10_000,
     logger,
     metrics,
     ...options.relay,
@@ -140,6 +178,8 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     relay,
     retention,
     async close() {
+      // Drains hand their channel back after the request in flight instead of emptying the mailbox.
+      stopping = true;
       const results = await Promise.allSettled([
         relay.stop(),
         retention.stop(),

@@ -23,7 +23,6 @@ describe('outbox relay', () => {
       queues: pipeline.producerQueues,
       redis,
       prefix: pipeline.queuePrefix,
-      deliveryAttempts: 3,
       deliveryStaleAfterMs: 3_600_000,
       logger,
       metrics: createWorkerMetrics(createMetricsRegistry('worker'), pipeline.producerQueues, pipeline.db),

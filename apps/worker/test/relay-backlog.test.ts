@@ -1,4 +1,4 @@
-import { createWorkerConnection, deliveryJobId, formatId, newId } from '@wrenn/events';
+import { createWorkerConnection, formatId, newId } from '@wrenn/events';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -42,7 +42,6 @@ function relay(overrides: Partial<OutboxRelayOptions> = {}): OutboxRelay {
     queues: pipeline.producerQueues,
     redis,
     prefix: pipeline.queuePrefix,
-    deliveryAttempts: 3,
     deliveryStaleAfterMs: 0,
     logger,
     metrics: createWorkerMetrics(createMetricsRegistry('worker'), pipeline.producerQueues, pipeline.db),
@@ -164,7 +163,7 @@ describe('outbox relay over a long backlog', () => {
     expect(await redis.get(lockKey)).toBeNull();
   });
 
-  it('fails a pending delivery whose job it has had to re-add five times', async () => {
+  it("fails a pending delivery whose channel's drain it has had to re-add five times", async () => {
     const team = newId('team');
     const channel = await pipeline.createChannel({
       teamId: team.id,
@@ -183,6 +182,7 @@ describe('outbox relay over a long backlog', () => {
         team_id: team.uuid,
         event_type: 'host.down',
         updated_at: new Date(Date.now() - 3_600_000),
+        ready_at: new Date(Date.now() - 3_600_000),
       })
       .execute();
     expect(eventId).toBeDefined();
@@ -191,10 +191,11 @@ describe('outbox relay over a long backlog', () => {
 
     for (let i = 1; i <= 5; i++) {
       expect(await r.runOnce()).toMatchObject({ deliveries: 1, gaveUp: 0 });
-      // While its job waits, the delivery is left alone.
+      // While its channel's drain waits, the delivery is left alone.
+      expect(await deliveries.getJob(channel.id)).toMatchObject({ data: { channelId: channel.id } });
       expect(await r.runOnce()).toMatchObject({ deliveries: 0, gaveUp: 0 });
-      // The job is lost again.
-      await deliveries.remove(deliveryJobId(delivery.id, 1));
+      // The drain is lost again.
+      await deliveries.remove(channel.id);
       const row = await pipeline.db.selectFrom('deliveries').selectAll().executeTakeFirstOrThrow();
       expect(row).toMatchObject({ status: 'pending', relay_requeues: i });
     }
@@ -202,7 +203,7 @@ describe('outbox relay over a long backlog', () => {
     const row = await pipeline.db.selectFrom('deliveries').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'failed', last_error: relayGaveUpError(5) });
     expect(row.last_error).toMatch(/lost 5 times/);
-    expect(await deliveries.getJob(deliveryJobId(delivery.id, 1))).toBeUndefined();
+    expect(await deliveries.getJob(channel.id)).toBeUndefined();
     expect(await r.runOnce()).toMatchObject({ deliveries: 0, gaveUp: 0 });
   });
 });

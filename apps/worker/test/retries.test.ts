@@ -1,5 +1,5 @@
 import { openConfig } from '@wrenn/crypto';
-import { formatId, newId, requeueDelivery } from '@wrenn/events';
+import { formatId, newId, queueDrains } from '@wrenn/events';
 import { FAKE_TELEGRAM_TOKEN, startFakeTelegram, startFakeWebhookReceiver, waitFor } from '@wrenn/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
@@ -15,6 +15,10 @@ async function pipelineWith(options: Parameters<typeof createPipeline>[0] = {}):
   const pipeline = await createPipeline(options);
   cleanups.push(() => pipeline.close());
   return pipeline;
+}
+
+function pipelineWithChannel(pipeline: Pipeline, team: string, url: string) {
+  return pipeline.createChannel({ teamId: team, config: { url }, events: ['capsule.created'] });
 }
 
 /** Records one capsule.created for the team and waits for the channel's delivery to settle. */
@@ -99,6 +103,56 @@ describe('retry schedule', () => {
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
     const [first, second] = receiver.received.map((r) => r.request.receivedAt);
     expect((second as number) - (first as number)).toBeGreaterThanOrEqual(1_500 - 20);
+  });
+});
+
+describe('429 answers', () => {
+  it('use no attempt of the schedule: a delivery with one attempt outlives several 429s', async () => {
+    const pipeline = await pipelineWith({ retryDelays: [] });
+    const receiver = await startFakeWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    receiver.failNext({ status: 429, headers: { 'retry-after': '0' } }, 3);
+    pipeline.startWorker();
+    const team = newId('team').id;
+    const channel = await pipelineWithChannel(pipeline, team, receiver.url);
+
+    const delivery = await deliverOne(pipeline, team, channel.uuid);
+    // Every request counts; only the success settles it, and no answer other than 429 was used up.
+    expect(delivery).toMatchObject({ status: 'succeeded', attempts: 4, failures: 0, last_status_code: 200 });
+    const attempts = await pipeline.attemptsOf(delivery.id);
+    expect(attempts.map((a) => [a.attempt, a.outcome, a.status_code])).toEqual([
+      [1, 'retry', 429],
+      [2, 'retry', 429],
+      [3, 'retry', 429],
+      [4, 'succeeded', 200],
+    ]);
+    // A 429 without a usable wait still pauses the destination for a moment.
+    const times = receiver.received.map((r) => r.request.receivedAt);
+    for (let i = 1; i < times.length; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThan(400);
+  });
+
+  it('pause the whole destination: every delivery to it waits, in every worker', async () => {
+    const pipeline = await pipelineWith({ retryDelays: [100] });
+    const receiver = await startFakeWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    receiver.failNext({ status: 429, headers: { 'retry-after': '2' } });
+    pipeline.startWorker();
+    pipeline.startWorker();
+    const team = newId('team').id;
+    // Two channels to one endpoint: one destination.
+    const first = await pipelineWithChannel(pipeline, team, receiver.url);
+    await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
+    await waitFor(() => receiver.received.length === 1);
+    const second = await pipelineWithChannel(pipeline, team, receiver.url);
+    await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
+    const settled = await waitFor(async () => {
+      const rows = [...(await pipeline.deliveriesOf(first.uuid)), ...(await pipeline.deliveriesOf(second.uuid))];
+      return rows.length === 3 && rows.every((r) => r.status === 'succeeded') ? rows : null;
+    });
+    const [limited, ...after] = receiver.received.map((r) => r.request.receivedAt);
+    // Nothing reached the destination during its pause, whichever channel or worker.
+    for (const at of after) expect(at - (limited as number)).toBeGreaterThanOrEqual(2_000 - 20);
+    expect(settled.every((r) => r.failures === 0)).toBe(true);
   });
 });
 
@@ -216,13 +270,16 @@ describe('delivery details', () => {
     const failed = await deliverOne(pipeline, team, channel.uuid);
     expect(failed).toMatchObject({ status: 'failed', attempts: 2 });
     const deliveryId = formatId('delivery', failed.id);
-    // What the API's redelivery route does: a new generation, pending, and its job.
+    // What the API's redelivery route does: a new generation, pending and ready with its
+    // schedule ahead again, and its channel's drain.
     await pipeline.db
       .updateTable('deliveries')
-      .set({ status: 'pending', generation: 2 })
+      .set({ status: 'pending', generation: 2, failures: 0, ready_at: new Date() })
       .where('id', '=', failed.id)
       .execute();
-    expect(await requeueDelivery(worker.queues.deliveries, deliveryId, 2)).toBe('queued');
+    // The channel's drain may still be finishing its last look: then it, or its successor, sends it.
+    const [queued] = await queueDrains(worker.queues.deliveries, [channel.id]);
+    expect(['queued', 'already-queued']).toContain(queued);
 
     const redelivered = await waitFor(async () => {
       const [row] = await pipeline.deliveriesOf(channel.uuid);

@@ -27,17 +27,22 @@ function slowReceiver(delayMs: number) {
   });
 }
 
-async function setUp(events: number, receiverDelayMs: number) {
+async function setUp(events: number, receiverDelayMs: number, channelCount = 1) {
   pipeline = await createPipeline();
   receiver = await slowReceiver(receiverDelayMs);
   const team = newId('team').id;
-  const channel = await pipeline.createChannel({
-    teamId: team,
-    config: { url: `${receiver.origin}/hook` },
-    events: ['capsule.created'],
-  });
+  const p = pipeline;
+  const channels = await Promise.all(
+    Array.from({ length: channelCount }, (_, i) =>
+      p.createChannel({
+        teamId: team,
+        config: { url: `${(receiver as FakeServer).origin}/hook/${i}` },
+        events: ['capsule.created'],
+      }),
+    ),
+  );
   const entries = Array.from({ length: events }, () => lifecycleEntry(team, 'sandbox', 'create'));
-  return { team, channel, entries };
+  return { team, channel: channels[0] as { uuid: string }, channels, entries };
 }
 
 async function allSucceeded(p: Pipeline, channelUuid: string, expected: number) {
@@ -73,17 +78,25 @@ describe('worker processes', () => {
   });
 
   it('two worker processes share the load and no delivery is processed by both', { timeout: 60_000 }, async () => {
-    const { channel, entries } = await setUp(200, 20);
+    // 25 events to 8 channels: 200 deliveries, one drain per channel at a time.
+    const { channels, entries } = await setUp(25, 20, 8);
     const p = pipeline as Pipeline;
     const r = receiver as FakeServer;
     const pair = await Promise.all([
-      spawnWorker(p, { WRENN_WORKER_CONCURRENCY: '8' }),
-      spawnWorker(p, { WRENN_WORKER_CONCURRENCY: '8' }),
+      spawnWorker(p, { WRENN_WORKER_CONCURRENCY: '2' }),
+      spawnWorker(p, { WRENN_WORKER_CONCURRENCY: '2' }),
     ]);
     workers.push(...pair);
     await p.audit.record(entries);
 
-    const rows = await waitFor(() => allSucceeded(p, channel.uuid, 200), { timeoutMs: 40_000, intervalMs: 200 });
+    const perChannel = await waitFor(
+      async () => {
+        const all = await Promise.all(channels.map((c) => allSucceeded(p, c.uuid, 25)));
+        return all.every((rows) => rows !== null) ? all : null;
+      },
+      { timeoutMs: 40_000, intervalMs: 200 },
+    );
+    const rows = perChannel.flatMap((c) => c ?? []);
     const receivedIds = r.received.map((req) => req.headers['webhook-id'] as string);
     expect(receivedIds).toHaveLength(200);
     expect(new Set(receivedIds)).toEqual(new Set(rows.map((d) => formatId('delivery', d.id))));

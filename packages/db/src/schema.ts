@@ -87,8 +87,14 @@ export interface DeliveryTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   delivered_at: Date | null;
-  /** Times the relay had to give this pending delivery a new job; past a limit it fails. */
+  /** Times the relay had to give this pending delivery's channel a new drain; past a limit it fails. */
   relay_requeues: Generated<number>;
+  /** Not sent before this time: now for a new or redelivered row, later while a retry delay runs. */
+  ready_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Attempts of the retry schedule used in this generation (answers other than 429). */
+  failures: Generated<number>;
+  /** Set while a drain has taken the row: no other drain takes it before this time. */
+  claimed_until: Date | null;
 }
 
 export type AttemptOutcome = 'succeeded' | 'retry' | 'permanent';

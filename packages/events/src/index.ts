@@ -4,5 +4,5 @@ export * from './event-schemas';
 export * from './event-types';
 export * from './ids';
 export * from './jobs';
+export * from './queue-drains';
 export * from './queues';
-export * from './requeue-delivery';

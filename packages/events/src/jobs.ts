@@ -5,7 +5,10 @@
 export const QUEUES = {
   /** One job per event (job id = event id): fan out to subscribed channels. */
   events: 'wrenn-events',
-  /** One job per delivery and generation (job id `dlv-….<generation>`): render, send, record. */
+  /**
+   * Drain jobs: at most one per channel (job id = channel id). A drain sends the
+   * channel's ready deliveries in ingest order under the destination's rate.
+   */
   deliveries: 'wrenn-deliveries',
 } as const;
 
@@ -13,13 +16,21 @@ export interface EventJob {
   eventId: string;
 }
 
-export interface DeliveryJob {
+/**
+ * A job of the deliveries queue: drain one channel's mailbox. Jobs queued by an
+ * earlier release carry a delivery id instead; the worker drains that
+ * delivery's channel.
+ */
+export type DeliveryJob = DrainJob | LegacyDeliveryJob;
+
+export interface DrainJob {
+  /** `ch-…` */
+  channelId: string;
+}
+
+/** A per-delivery job of an earlier release, still in Redis during an upgrade. */
+export interface LegacyDeliveryJob {
   deliveryId: string;
-  /**
-   * The delivery's generation this job was queued for (1, then one more per
-   * redelivery). Absent means 1: a new delivery, or a job queued before
-   * generations existed.
-   */
   generation?: number;
 }
 
@@ -50,35 +61,22 @@ export function parseRetryDelays(text: string): number[] {
   });
 }
 
-/** The custom backoff type delivery jobs use; the worker's strategy reads `WRENN_RETRY_DELAYS`. */
-export const DELIVERY_BACKOFF = 'wrenn-schedule';
-
 /**
- * Ceiling on attempts for a delivery job added by a process that does not know
- * the worker's schedule (the API's redelivery route). The worker ends the job
- * after its own schedule's last attempt, so the ceiling is never reached.
+ * Drain jobs leave Redis as soon as they end: the job id is the channel id,
+ * and a kept finished job would make the next add of that channel a no-op.
  */
-export const DELIVERY_ATTEMPTS_CEILING = 25;
+export const DRAIN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true } as const;
 
-/**
- * The job id of a delivery's generation, `dlv-….<generation>`: duplicates of
- * one generation collapse, while a redelivery never collides with the job of
- * an earlier one (still running, delayed, or kept after it finished).
- */
-export function deliveryJobId(deliveryId: string, generation = 1): string {
-  return `${deliveryId}.${generation}`;
+/** The job id of a channel's drain: the channel id itself, so a channel has at most one. */
+export function drainJobId(channelId: string): string {
+  return channelId;
 }
 
-/** Options of a delivery job; `generation` defaults to a new delivery's. */
-export function deliveryJobOptions(deliveryId: string, attempts = DELIVERY_ATTEMPTS_CEILING, generation = 1) {
-  return { jobId: deliveryJobId(deliveryId, generation), attempts, backoff: { type: DELIVERY_BACKOFF } };
-}
-
-/** A delivery job of one generation, ready for `Queue.add` / `addBulk`. */
-export function deliveryJob(deliveryId: string, generation: number, attempts = DELIVERY_ATTEMPTS_CEILING) {
+/** A channel's drain job, ready for `Queue.add` / `addBulk`; `delayMs` when its first row is not ready yet. */
+export function drainJob(channelId: string, delayMs = 0) {
   return {
-    name: 'delivery',
-    data: { deliveryId, generation } satisfies DeliveryJob,
-    opts: deliveryJobOptions(deliveryId, attempts, generation),
+    name: 'drain',
+    data: { channelId } satisfies DrainJob,
+    opts: { jobId: drainJobId(channelId), ...DRAIN_JOB_OPTIONS, ...(delayMs > 0 ? { delay: delayMs } : {}) },
   };
 }

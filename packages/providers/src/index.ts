@@ -3,6 +3,7 @@ export * from './outbound/address-policy';
 export * from './outbound/failures';
 export * from './outbound/outbound-http';
 export * from './outbound/retry-after';
+export * from './pacing';
 export * from './printable-reason';
 export * from './provider';
 export * from './provider-env';

@@ -36,20 +36,30 @@ export function listDeliveries(
 }
 
 /**
- * Starts a new generation of a delivery of the channel: `pending` again, and
- * only jobs of the new generation may record attempts on it. `null` when it is
- * not the channel's.
+ * What a redelivery sets: `pending` in a new generation (only attempts of the
+ * new generation may record anything), ready now with the whole retry schedule
+ * ahead, and free for any drain to take. Bulk redelivery sets the same.
+ */
+export const REDELIVERY_CHANGES = {
+  status: 'pending',
+  generation: sql<number>`generation + 1`,
+  // A new run: the relay's count of lost drains starts again.
+  relay_requeues: 0,
+  failures: 0,
+  ready_at: sql<Date>`now()`,
+  claimed_until: null,
+  updated_at: sql<Date>`now()`,
+} as const;
+
+/**
+ * Starts a new generation of a delivery of the channel (see
+ * `REDELIVERY_CHANGES`); the caller then hands it to `queueRedeliveries`.
+ * `null` when it is not the channel's.
  */
 export async function markForRedelivery(db: Db, channelId: string, deliveryId: string): Promise<DeliveryRow | null> {
   const row = await db
     .updateTable('deliveries')
-    .set((eb) => ({
-      status: 'pending',
-      generation: eb('generation', '+', 1),
-      // A new run: the relay's count of lost jobs starts again.
-      relay_requeues: 0,
-      updated_at: new Date(),
-    }))
+    .set(REDELIVERY_CHANGES)
     .where('id', '=', deliveryId)
     .where('channel_id', '=', channelId)
     .returningAll()
@@ -65,18 +75,13 @@ export function markFailedSinceForRedelivery(
   db: Db,
   channelId: string,
   since: Date,
-): Promise<Array<Pick<DeliveryRow, 'id' | 'generation'>>> {
+): Promise<Array<Pick<DeliveryRow, 'id' | 'channel_id'>>> {
   return db
     .updateTable('deliveries')
-    .set((eb) => ({
-      status: 'pending',
-      generation: eb('generation', '+', 1),
-      relay_requeues: 0,
-      updated_at: new Date(),
-    }))
+    .set(REDELIVERY_CHANGES)
     .where('channel_id', '=', channelId)
     .where('status', '=', 'failed')
     .where('created_at', '>=', since)
-    .returning(['id', 'generation'])
+    .returning(['id', 'channel_id'])
     .execute();
 }

@@ -70,8 +70,8 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
       if (!channel) throw notFound('channel');
       if (!channel.enabled) throw new AppError('conflict', 'the channel is disabled; enable it before redelivering');
-      // A new generation, pending, then its job: a job of the earlier generation (even
-      // one running right now) can no longer record anything on this delivery.
+      // A new generation, pending, then its channel's drain: an attempt of the earlier
+      // generation (even one running right now) can no longer record anything on it.
       const row = await markForRedelivery(deps.db, channel.id, params.dlv);
       if (!row) throw notFound('delivery');
       await queueRedeliveries(deps, [row]);

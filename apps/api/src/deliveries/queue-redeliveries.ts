@@ -1,43 +1,23 @@
 import type { Delivery as DeliveryRow } from '@wrenn/db';
-import { type DeliveryJob, formatId, requeueDelivery } from '@wrenn/events';
-import type { Logger } from '@wrenn/runtime';
-import type { Queue } from 'bullmq';
-
-export interface RedeliveryDeps {
-  deliveriesQueue: Queue<DeliveryJob>;
-  logger: Logger;
-}
-
-/** Jobs queued at once: a bulk recovery must not open thousands of Redis commands together. */
-const CONCURRENCY = 32;
+import { formatId, queueDrains } from '@wrenn/events';
+import type { ApiDeps } from '../deps';
 
 /**
- * Queues the job of each delivery's new generation, for the single and the
- * bulk redelivery routes alike: the rows must already be `pending` in that
- * generation (committed), so a job that cannot be queued now (Redis away) is
- * not lost: the delivery stays pending and the worker's relay queues it later.
- * Resolves with the number of jobs queued now.
+ * Queues deliveries that `markForRedelivery` (or a bulk variant) has just
+ * made pending in a new generation: their channels' drains are added, or woken
+ * when they wait for a later time (a drain waiting on its destination's rate
+ * waits again). The one place that queues a redelivery. Should Redis be away,
+ * the rows stay pending and the worker's relay gives their channels a drain.
  */
 export async function queueRedeliveries(
-  deps: RedeliveryDeps,
-  rows: ReadonlyArray<Pick<DeliveryRow, 'id' | 'generation'>>,
-): Promise<number> {
-  let queued = 0;
-  let failed = 0;
-  let next = 0;
-  async function lane(): Promise<void> {
-    while (next < rows.length) {
-      const row = rows[next++] as Pick<DeliveryRow, 'id' | 'generation'>;
-      try {
-        await requeueDelivery(deps.deliveriesQueue, formatId('delivery', row.id), row.generation);
-        queued += 1;
-      } catch (err) {
-        failed += 1;
-        if (failed === 1) deps.logger.warn({ err }, 'redelivery not queued; the relay will queue it');
-      }
-    }
+  deps: Pick<ApiDeps, 'deliveriesQueue' | 'logger'>,
+  rows: ReadonlyArray<Pick<DeliveryRow, 'id' | 'channel_id'>>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const channels = [...new Set(rows.map((r) => formatId('channel', r.channel_id)))];
+  try {
+    await queueDrains(deps.deliveriesQueue, channels, { wake: true });
+  } catch (err) {
+    deps.logger.warn({ err, channels: channels.length }, 'redelivery not queued; the relay will queue it');
   }
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rows.length) }, lane));
-  if (failed > 1) deps.logger.warn({ failed }, 'redeliveries not queued; the relay will queue them');
-  return queued;
 }

@@ -20,6 +20,10 @@ export interface AttemptInput {
   outcome: SendOutcome;
   /** No attempt follows this one (permanent failure or the schedule's last). */
   final: boolean;
+  /** Uses up an attempt of the retry schedule (any failure but a 429). */
+  scheduled?: boolean;
+  /** When the row may be tried again, for a scheduled retry; otherwise `ready_at` stays. */
+  readyAt?: Date | null;
   latencyMs: number;
   /** The new config, sealed, when the provider asked to store one. */
   sealedConfigUpdate?: Record<string, string> | undefined;
@@ -178,13 +182,17 @@ async function writeAttempts(
         ${column((r) => r.error)}::text[],
         ${column((r) => (r.ok ? 'succeeded' : r.input.outcome.kind))}::text[],
         ${column((r) => r.input.latencyMs)}::int[],
-        ${column((r) => r.ok)}::boolean[]
-      ) AS i(id, generation, status, status_code, error, outcome, latency_ms, ok)
+        ${column((r) => r.ok)}::boolean[],
+        ${column((r) => r.input.scheduled === true)}::boolean[],
+        ${column((r) => r.input.readyAt ?? null)}::timestamptz[]
+      ) AS i(id, generation, status, status_code, error, outcome, latency_ms, ok, scheduled, ready_at)
     ),
     updated AS (
       UPDATE deliveries d
       SET attempts = d.attempts + 1, status = i.status, last_status_code = i.status_code, last_error = i.error,
-          updated_at = ${now}::timestamptz, delivered_at = CASE WHEN i.ok THEN ${now}::timestamptz ELSE d.delivered_at END
+          updated_at = ${now}::timestamptz, delivered_at = CASE WHEN i.ok THEN ${now}::timestamptz ELSE d.delivered_at END,
+          failures = d.failures + CASE WHEN i.scheduled THEN 1 ELSE 0 END,
+          ready_at = COALESCE(i.ready_at, d.ready_at), claimed_until = NULL
       FROM input i
       WHERE d.id = i.id AND d.generation = i.generation AND d.status = 'pending'
       RETURNING d.id, d.attempts, d.channel_id, i.outcome, i.status_code, i.error, i.latency_ms, i.ok
@@ -281,7 +289,9 @@ export async function recordUnrecordable(db: Kysely<Database>, input: AttemptInp
     WITH updated AS (
       UPDATE deliveries
       SET attempts = attempts + 1, status = ${status}, last_status_code = ${statusCode}::int, last_error = ${error}::text,
-          updated_at = ${now}::timestamptz, delivered_at = CASE WHEN ${ok} THEN ${now}::timestamptz ELSE delivered_at END
+          updated_at = ${now}::timestamptz, delivered_at = CASE WHEN ${ok} THEN ${now}::timestamptz ELSE delivered_at END,
+          failures = failures + ${input.scheduled === true ? 1 : 0}::int,
+          ready_at = COALESCE(${input.readyAt ?? null}::timestamptz, ready_at), claimed_until = NULL
       WHERE id = ${input.deliveryUuid}::uuid AND generation = ${input.generation}::int AND status = 'pending'
       RETURNING id, attempts
     )
@@ -294,22 +304,6 @@ export async function recordUnrecordable(db: Kysely<Database>, input: AttemptInp
   const row = rows[0];
   if (!row) return { kind: 'stale' };
   return { kind: 'recorded', attempt: row.attempt, status, disabled: null, fallback: true };
-}
-
-/** Ends a delivery of this generation without an attempt (its channel was disabled before it ran). */
-export async function failWithoutAttempt(
-  db: Kysely<Database>,
-  deliveryUuid: string,
-  generation: number,
-  reason: string,
-): Promise<void> {
-  await db
-    .updateTable('deliveries')
-    .set({ status: 'failed', last_error: reason, updated_at: new Date() })
-    .where('id', '=', deliveryUuid)
-    .where('generation', '=', generation)
-    .where('status', '=', 'pending')
-    .execute();
 }
 
 export interface AttemptWriter {

@@ -1,5 +1,5 @@
 import type { Database } from '@wrenn/db';
-import { type DeliveryJob, deliveryJob, type EventJob, formatId, parseId } from '@wrenn/events';
+import { type DeliveryJob, drainJob, type EventJob, formatId, parseId } from '@wrenn/events';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
@@ -8,8 +8,6 @@ import type { WorkerMetrics } from '../worker-metrics';
 export interface FanOutDeps {
   db: Kysely<Database>;
   deliveriesQueue: Queue<DeliveryJob>;
-  /** Attempts per delivery job (`WRENN_RETRY_DELAYS` length + 1). */
-  deliveryAttempts: number;
   metrics: WorkerMetrics;
   /** Events fanned out together at most; default 64. */
   maxBatch?: number;
@@ -20,20 +18,27 @@ export type FanOutResult =
   | { kind: 'already-done' }
   | { kind: 'event-gone' };
 
-/** Delivery jobs per `addBulk`. */
+/** Drain jobs per `addBulk`. */
 const ADD_CHUNK = 100;
 
 /**
  * Fans out several events in two round trips whatever their number (bar very
  * large fan-outs): one statement inserts the missing delivery rows and returns
- * every pending one, one `addBulk` queues their jobs. Taking the events out of
- * the outbox is left to the caller, once this has returned.
+ * every pending one, one `addBulk` adds a drain job for each channel touched
+ * (a channel whose drain is already queued or running keeps it: the job id is
+ * the channel id). Taking the events out of the outbox is left to the caller,
+ * once this has returned.
  */
 async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanOutResult[]> {
   const ids = [...new Set(eventUuids)];
   // The statement's parts share one snapshot: rows inserted here are returned by
   // `ins` only, rows left pending by an earlier, interrupted run by the last part.
-  const { rows } = await sql<{ event_id: string; done: boolean; delivery_id: string | null; generation: number }>`
+  const { rows } = await sql<{
+    event_id: string;
+    done: boolean;
+    delivery_id: string | null;
+    channel_id: string | null;
+  }>`
     WITH e AS (
       SELECT ev.id, ev.team_id, ev.event_type, o.event_id IS NULL AS done
       FROM events ev LEFT JOIN outbox o ON o.event_id = ev.id
@@ -52,29 +57,26 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
           THEN c.id IS DISTINCT FROM (SELECT x.channel_id FROM events x WHERE x.id = e.id) ELSE true END
       WHERE NOT e.done
       ON CONFLICT (event_id, channel_id) DO NOTHING
-      RETURNING id, event_id
+      RETURNING id, event_id, channel_id
     )
-    SELECT id AS event_id, done, NULL::uuid AS delivery_id, 1 AS generation FROM e
+    SELECT id AS event_id, done, NULL::uuid AS delivery_id, NULL::uuid AS channel_id FROM e
     UNION ALL
-    SELECT event_id, false, id, 1 FROM ins
+    SELECT event_id, false, id, channel_id FROM ins
     UNION ALL
-    SELECT d.event_id, false, d.id, d.generation FROM deliveries d JOIN e ON d.event_id = e.id
+    SELECT d.event_id, false, d.id, d.channel_id FROM deliveries d JOIN e ON d.event_id = e.id
     WHERE NOT e.done AND d.status = 'pending'
   `.execute(deps.db);
 
-  const events = new Map<string, { done: boolean; deliveries: Array<{ id: string; generation: number }> }>();
-  for (const row of rows) if (row.delivery_id === null) events.set(row.event_id, { done: row.done, deliveries: [] });
+  const events = new Map<string, { done: boolean; deliveries: number }>();
+  for (const row of rows) if (row.delivery_id === null) events.set(row.event_id, { done: row.done, deliveries: 0 });
+  const channels = new Set<string>();
   for (const row of rows) {
-    if (row.delivery_id !== null) {
-      events.get(row.event_id)?.deliveries.push({ id: row.delivery_id, generation: row.generation });
-    }
+    const event = events.get(row.event_id);
+    if (row.delivery_id === null || row.channel_id === null || !event || event.done) continue;
+    event.deliveries++;
+    channels.add(row.channel_id);
   }
-
-  const todo = [...events].filter(([, e]) => !e.done);
-  const jobs = todo.flatMap(([, e]) =>
-    // A pending row left by an interrupted run may have been redelivered since: its job is of its generation.
-    e.deliveries.map(({ id, generation }) => deliveryJob(formatId('delivery', id), generation, deps.deliveryAttempts)),
-  );
+  const jobs = [...channels].map((uuid) => drainJob(formatId('channel', uuid)));
   // In chunks: each `addBulk` is one MULTI, and the first deliveries of a large
   // fan-out start while the rest are still being added.
   const chunks: Array<typeof jobs> = [];
@@ -84,16 +86,17 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
     const event = events.get(uuid);
     if (!event) return { kind: 'event-gone' };
     if (event.done) return { kind: 'already-done' };
-    return { kind: 'fanned-out', deliveries: event.deliveries.length };
+    return { kind: 'fanned-out', deliveries: event.deliveries };
   });
 }
 
 /**
- * Event job → one delivery row and one delivery job per enabled channel of the
- * event's team subscribed to its type. Concurrent event jobs are fanned out
- * together (see `fanOutBatch`). Safe to run twice: rows are unique per
- * (event, channel) and job ids are delivery ids, so a rerun after a crash adds
- * only what is missing. The event leaves the outbox only once every job is queued.
+ * Event job → one delivery row per enabled channel of the event's team
+ * subscribed to its type, and a drain job for each of those channels.
+ * Concurrent event jobs are fanned out together (see `fanOutBatch`). Safe to
+ * run twice: rows are unique per (event, channel) and drain job ids are channel
+ * ids, so a rerun after a crash adds only what is missing. The event leaves the
+ * outbox only once every drain is queued.
  */
 export function createFanOutProcessor(deps: FanOutDeps) {
   const batcher = createMicroBatcher<string, FanOutResult>({

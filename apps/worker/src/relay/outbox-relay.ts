@@ -1,5 +1,5 @@
 import type { Database } from '@wrenn/db';
-import { deliveryJobId, formatId, type Queues, requeueDelivery } from '@wrenn/events';
+import { drainJob, drainJobId, formatId, type Queues } from '@wrenn/events';
 import type { Logger } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
@@ -13,9 +13,10 @@ export interface OutboxRelayOptions {
   redis: Redis;
   /** The key prefix of the queues: one relay pass at a time across all workers. */
   prefix: string;
-  /** Attempts per re-added delivery job. */
-  deliveryAttempts: number;
-  /** Pending deliveries this long without news have outlived any schedule; their job is checked. */
+  /**
+   * Deliveries ready this long (and not taken by a drain) are checked: their
+   * channel's drain should have sent them or be waiting on its rate.
+   */
   deliveryStaleAfterMs: number;
   logger: Logger;
   metrics: WorkerMetrics;
@@ -29,14 +30,14 @@ export interface OutboxRelayOptions {
   maxPagesPerPass?: number;
   /** Lifetime of the pass lock, renewed while a pass runs; default 10 s. */
   lockTtlMs?: number;
-  /** New jobs the relay gives one pending delivery before failing it; default 5. */
+  /** New drains the relay gives one pending delivery's channel before failing it; default 5. */
   maxDeliveryRequeues?: number;
 }
 
 export interface RelayPassResult {
   /** Event jobs re-added. */
   events: number;
-  /** Delivery jobs re-added. */
+  /** Drain jobs re-added (one per channel). */
   deliveries: number;
   /** Deliveries failed after too many lost jobs. */
   gaveUp: number;
@@ -61,16 +62,17 @@ interface Cursor {
 
 /** The `last_error` of a delivery the relay gave up on. */
 export function relayGaveUpError(requeues: number): string {
-  return `the delivery's job was lost ${requeues} times and re-added each time without completing; giving up (redeliver it once the worker's errors are fixed)`;
+  return `the channel's delivery job was lost ${requeues} times and re-added each time without this delivery being sent; giving up (redeliver it once the worker's errors are fixed)`;
 }
 
 /**
  * Repairs the gap between a commit and its enqueue. Every couple of seconds:
  * events still in the outbox after a few seconds (Redis was down, the API
- * died) get their job back; a finished or failed event job is replaced. Pending
- * deliveries older than any schedule whose job is gone get a new one, a few
- * times, then fail. Job ids are the row ids, so re-adding something already
- * queued changes nothing.
+ * died) get their job back; a finished or failed event job is replaced. A
+ * channel with deliveries ready for a while and no drain job (a drain ended
+ * just as a row landed and its worker died before looking again, or Redis lost
+ * the job) gets a new drain, a few times, then those deliveries fail. Job ids
+ * are the row and channel ids, so re-adding something already queued changes nothing.
  *
  * Pending rows are walked in pages with a cursor kept in Redis, so each pass
  * continues where the previous one (of any worker) stopped and a lost job behind
@@ -168,46 +170,55 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     let gaveUp = 0;
     await walk(
       'deliveries',
-      (after) =>
-        db
-          .selectFrom('deliveries')
-          .select(['id', 'generation', 'relay_requeues', sql<string>`updated_at::text`.as('cursor_at')])
-          .where('status', '=', 'pending')
-          .where('updated_at', '<', new Date(Date.now() - options.deliveryStaleAfterMs))
-          .$if(after !== null, (q) =>
-            q.where(sql<boolean>`(updated_at, id) > (${after?.at}::timestamptz, ${after?.id}::uuid)`),
-          )
-          .orderBy('updated_at')
-          .orderBy('id')
-          .limit(batchSize)
-          .execute(),
+      async (after) => {
+        // One row per channel with ready, untaken deliveries; the cursor walks channel ids.
+        const { rows } = await sql<{ id: string; cursor_at: string; requeues: number }>`
+          SELECT channel_id AS id, '' AS cursor_at, max(relay_requeues) AS requeues
+          FROM deliveries
+          WHERE status = 'pending'
+            AND ready_at < ${new Date(Date.now() - options.deliveryStaleAfterMs)}::timestamptz
+            AND (claimed_until IS NULL OR claimed_until < now())
+            ${after ? sql`AND channel_id > ${after.id}::uuid` : sql``}
+          GROUP BY channel_id
+          ORDER BY channel_id
+          LIMIT ${batchSize}::int
+        `.execute(db);
+        return rows;
+      },
       async (rows) => {
+        const stale = new Date(Date.now() - options.deliveryStaleAfterMs);
         await Promise.all(
-          rows.map(async ({ id, generation, relay_requeues }) => {
-            const deliveryId = formatId('delivery', id);
-            // As for events: an unfinished job in its hash means it is still queued.
-            const job = await queues.deliveries.getJob(deliveryJobId(deliveryId, generation));
+          rows.map(async ({ id, requeues }) => {
+            const channelId = formatId('channel', id);
+            // As for events: an unfinished job in its hash means it is still queued (or waiting on its rate).
+            const job = await queues.deliveries.getJob(drainJobId(channelId));
             if (job && !job.finishedOn) return;
-            if (relay_requeues >= maxRequeues) {
+            if (requeues >= maxRequeues) {
               const failed = await db
                 .updateTable('deliveries')
-                .set({ status: 'failed', last_error: relayGaveUpError(relay_requeues), updated_at: new Date() })
-                .where('id', '=', id)
+                .set({ status: 'failed', last_error: relayGaveUpError(requeues), updated_at: new Date() })
+                .where('channel_id', '=', id)
                 .where('status', '=', 'pending')
+                .where('relay_requeues', '>=', maxRequeues)
                 .executeTakeFirst();
-              if (Number(failed.numUpdatedRows) > 0) {
-                gaveUp++;
-                logger.error({ delivery: deliveryId, requeues: relay_requeues }, 'relay gave up on a delivery');
+              const count = Number(failed.numUpdatedRows);
+              if (count > 0) {
+                gaveUp += count;
+                logger.error({ channel: channelId, deliveries: count, requeues }, 'relay gave up on deliveries');
+                // The channel's other rows, if any, get their drain on the next pass.
+                return;
               }
-              return;
             }
-            const result = await requeueDelivery(queues.deliveries, deliveryId, generation, options.deliveryAttempts);
-            if (result !== 'queued') return;
+            if (job) await queues.deliveries.remove(drainJobId(channelId));
+            const drain = drainJob(channelId);
+            await queues.deliveries.add(drain.name, drain.data, drain.opts);
             deliveries++;
             await db
               .updateTable('deliveries')
               .set((eb) => ({ relay_requeues: eb('relay_requeues', '+', 1) }))
-              .where('id', '=', id)
+              .where('channel_id', '=', id)
+              .where('status', '=', 'pending')
+              .where('ready_at', '<', stale)
               .execute();
           }),
         );
@@ -223,7 +234,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const events = await requeueEvents();
       const { deliveries, gaveUp } = await requeueDeliveries();
       if (events > 0) metrics.relayRequeued.inc({ kind: 'event' }, events);
-      if (deliveries > 0) metrics.relayRequeued.inc({ kind: 'delivery' }, deliveries);
+      if (deliveries > 0) metrics.relayRequeued.inc({ kind: 'drain' }, deliveries);
       if (events + deliveries > 0) logger.info({ events, deliveries }, 'relay re-enqueued jobs');
       return { events, deliveries, gaveUp, ran: true };
     } finally {

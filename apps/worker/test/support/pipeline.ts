@@ -3,7 +3,13 @@ import { type AuditEntry, createAuditLogger } from '@wrenn/audit';
 import { createSecretBox, sealConfig } from '@wrenn/crypto';
 import type { Delivery } from '@wrenn/db';
 import { createProducerConnection, createQueues, type EventType, newId, parseId } from '@wrenn/events';
-import { createOutboundHttp, type ProviderName, type ProviderSettings } from '@wrenn/providers';
+import {
+  createOutboundHttp,
+  PACING_RULES,
+  type PacingRule,
+  type ProviderName,
+  type ProviderSettings,
+} from '@wrenn/providers';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker-runtime';
@@ -38,6 +44,14 @@ export interface NewTestChannel {
   events: readonly string[];
   enabled?: boolean;
   name?: string;
+}
+
+export interface WorkerOverrides {
+  retryDelays?: number[];
+  concurrency?: number;
+  /** Replaces some providers' published rates. */
+  pacing?: Partial<Record<ProviderName, PacingRule>>;
+  maxRateLimitWaitMs?: number;
 }
 
 export interface PipelineOptions {
@@ -96,7 +110,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
     producerQueues,
 
     /** Starts a worker runtime in this process. */
-    startWorker(overrides: { retryDelays?: number[]; concurrency?: number } = {}): WorkerRuntime {
+    startWorker(overrides: WorkerOverrides = {}): WorkerRuntime {
       const runtime = startWorkerRuntime({
         db,
         redisUrl,
@@ -106,6 +120,8 @@ export async function createPipeline(options: PipelineOptions = {}) {
         http,
         retryDelays: overrides.retryDelays ?? options.retryDelays ?? [200, 400],
         concurrency: overrides.concurrency ?? 16,
+        pacingRules: { ...PACING_RULES, ...overrides.pacing },
+        ...(overrides.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: overrides.maxRateLimitWaitMs }),
         lockMs: options.lockMs ?? 5_000,
         logger,
         metrics: createMetricsRegistry('worker'),
@@ -140,6 +156,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
         .selectAll()
         .where('channel_id', '=', channelUuid)
         .orderBy('created_at')
+        .orderBy('event_id')
         .execute();
     },
 

@@ -4,6 +4,7 @@ import * as pendingDeliveries from './2026-11-27_002_pending_deliveries';
 import * as outboxAndRetention from './2026-11-30_001_outbox_and_retention';
 import * as idempotencyKeys from './2026-11-30_002_idempotency_keys';
 import * as deliveryGeneration from './2026-11-30_003_delivery_generation';
+import * as channelMailbox from './2026-11-30_004_channel_mailbox';
 import * as secretRotation from './2026-11-30_005_secret_rotation';
 
 /**
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30_001_outbox_and_retention': outboxAndRetention,
   '2026-11-30_002_idempotency_keys': idempotencyKeys,
   '2026-11-30_003_delivery_generation': deliveryGeneration,
+  '2026-11-30_004_channel_mailbox': channelMailbox,
   '2026-11-30_005_secret_rotation': secretRotation,
 };

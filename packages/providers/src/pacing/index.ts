@@ -1,0 +1,2 @@
+export * from './destination-key';
+export * from './pacing-rates';
