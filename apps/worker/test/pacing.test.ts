@@ -370,7 +370,8 @@ describe('worker processes on one destination', () => {
     const first = await spawnWorker(pipeline, env);
     workers.push(first);
     const capsules = await burst(pipeline, team, 5);
-    await waitFor(() => requests >= 2, { timeoutMs: 20_000 });
+    // The events may travel in one combined message: kill while the first request is out.
+    await waitFor(() => requests >= 1, { timeoutMs: 20_000 });
     first.child.kill('SIGKILL');
     await first.exited;
     workers.push(await spawnWorker(pipeline, env));
