@@ -258,6 +258,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     auth: 'user',
     params: ChannelPathParams,
     body: RotateSecretBody,
+    bodyOptional: true,
     responses: {
       200: {
         description:

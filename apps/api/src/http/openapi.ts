@@ -130,7 +130,7 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[]): Record<string, un
       ...(route.body
         ? {
             requestBody: {
-              required: true,
+              required: !route.bodyOptional,
               content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
             },
           }

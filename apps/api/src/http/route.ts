@@ -47,7 +47,11 @@ export interface RouteSpec<
    * is how they are documented; matched case-insensitively.
    */
   headers?: H;
-  /** Express-level body presence: routes without `body` ignore any body sent. */
+  /**
+   * The body may be left out (every field of `body` is optional): a request
+   * without one is validated as `{}`. Routes without `body` ignore any body sent.
+   */
+  bodyOptional?: boolean;
   responses: Record<number, RouteResponse>;
   handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>, z.infer<H>>) => Promise<void>;
 }
@@ -106,9 +110,10 @@ export class RouteRegistry {
           if (spec.auth === 'internal') auth.internal(req);
           const params = parsePart(spec.params, req.params, 'path');
           const query = parsePart(spec.query, req.query, 'query');
-          if (spec.body && req.body === undefined) throw new AppError('invalid_request', 'request body is required');
+          const sent = req.body === undefined && spec.bodyOptional ? {} : req.body;
+          if (spec.body && sent === undefined) throw new AppError('invalid_request', 'request body is required');
           const headers = parsePart(spec.headers, declaredHeaders(req, headerNames), 'header');
-          const body = parsePart(spec.body, req.body, 'body');
+          const body = parsePart(spec.body, sent, 'body');
           await spec.handler({ params, query, body, headers, auth: context as AuthContext, req, res });
         } catch (err) {
           next(err);
