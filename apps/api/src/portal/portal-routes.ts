@@ -1,3 +1,4 @@
+import { rfc3339 } from '@wrenn/events';
 import { PROVIDER_NAMES, providerForms } from '@wrenn/providers';
 import type { ApiDeps } from '../deps';
 import { errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
@@ -70,7 +71,7 @@ export function registerPortalRoutes(registry: RouteRegistry, deps: ApiDeps): vo
       });
       const session: PortalSession = {
         url: `${portalBase(deps, req.get('host'), req.protocol)}/#token=${token}`,
-        expires_at: expiresAt.toISOString(),
+        expires_at: rfc3339(expiresAt),
       };
       res.status(201).json(session);
     },
