@@ -26,7 +26,7 @@ import { createAttemptWriter } from './delivery/record-attempt';
 import { createFanOutProcessor } from './fan-out/fan-out-processor';
 import { type OutboxRelay, startOutboxRelay } from './relay/outbox-relay';
 import { type RetentionPolicy, type RetentionPruner, startRetentionPruner } from './retention/retention-pruner';
-import { createRetrySchedule, type RetrySchedule } from './retry-schedule';
+import { createRetrySchedule } from './retry-schedule';
 import { createWorkerMetrics } from './worker-metrics';
 
 export interface WorkerRuntimeOptions {
@@ -60,7 +60,6 @@ export interface WorkerRuntime {
   queues: Queues;
   /** The worker's Redis connection (readiness checks ping it). */
   redis: Redis;
-  schedule: RetrySchedule;
   relay: OutboxRelay;
   retention: RetentionPruner;
   /** Stops taking jobs, lets in-flight ones finish, then closes its Redis connections. */
@@ -174,7 +173,6 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   return {
     queues,
     redis,
-    schedule,
     relay,
     retention,
     async close() {

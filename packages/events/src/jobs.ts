@@ -31,7 +31,6 @@ export interface DrainJob {
 /** A per-delivery job of an earlier release, still in Redis during an upgrade. */
 export interface LegacyDeliveryJob {
   deliveryId: string;
-  generation?: number;
 }
 
 /** Finished jobs kept in Redis; the delivery rows are the history. */
@@ -65,7 +64,7 @@ export function parseRetryDelays(text: string): number[] {
  * Drain jobs leave Redis as soon as they end: the job id is the channel id,
  * and a kept finished job would make the next add of that channel a no-op.
  */
-export const DRAIN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true } as const;
+const DRAIN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true } as const;
 
 /** The job id of a channel's drain: the channel id itself, so a channel has at most one. */
 export function drainJobId(channelId: string): string {

@@ -40,7 +40,7 @@ export function listDeliveries(
  * new generation may record anything), ready now with the whole retry schedule
  * ahead, and free for any drain to take. Bulk redelivery sets the same.
  */
-export const REDELIVERY_CHANGES = {
+const REDELIVERY_CHANGES = {
   status: 'pending',
   generation: sql<number>`generation + 1`,
   // A new run: the relay's count of lost drains starts again.

@@ -14,7 +14,7 @@ export const UNRECORDABLE_ATTEMPT = 'the attempt could not be recorded';
 
 export interface AttemptInput {
   deliveryUuid: string;
-  /** The delivery generation the job was queued for; the row must still be in it. */
+  /** The delivery generation the row was claimed in; the row must still be in it. */
   generation: number;
   channelUuid: string;
   outcome: SendOutcome;

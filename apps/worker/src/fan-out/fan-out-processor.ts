@@ -40,7 +40,7 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
     channel_id: string | null;
   }>`
     WITH e AS (
-      SELECT ev.id, ev.team_id, ev.event_type, o.event_id IS NULL AS done
+      SELECT ev.id, ev.team_id, ev.event_type, ev.channel_id, o.event_id IS NULL AS done
       FROM events ev LEFT JOIN outbox o ON o.event_id = ev.id
       WHERE ev.id = any(${ids}::uuid[])
     ),
@@ -52,9 +52,8 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
         -- Subscriptions are event types or patterns ('*', 'prefix.*'): a channel matches when it
         -- holds any key of the event type; the overlap is served by the GIN index on event_types.
         AND c.event_types && event_subscription_keys(e.event_type)
-        -- An event about a channel (channel.disabled) never goes to that channel.
-        AND CASE WHEN e.event_type LIKE 'channel.%'
-          THEN c.id IS DISTINCT FROM (SELECT x.channel_id FROM events x WHERE x.id = e.id) ELSE true END
+        -- An event about a channel (channel.disabled) never goes to that channel; others name none.
+        AND c.id IS DISTINCT FROM e.channel_id
       WHERE NOT e.done
       ON CONFLICT (event_id, channel_id) DO NOTHING
       RETURNING id, event_id, channel_id
