@@ -381,6 +381,9 @@ describe('worker processes on one destination', () => {
     // Everything arrived, in order; a message sent twice is the same event again.
     const firstSeen = [...new Set(sent.map((s) => s.id))];
     expect(firstSeen).toEqual(capsules);
+    // The request out at the kill was sent again: some event arrived twice, under the same capsule and delivery.
+    expect(requests).toBeGreaterThanOrEqual(2);
+    expect(sent.length).toBeGreaterThan(firstSeen.length);
     console.log(`chat drain killed: ${requests} requests carrying ${sent.length} events for 5 deliveries`);
   });
 });
