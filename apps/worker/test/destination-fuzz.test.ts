@@ -24,9 +24,12 @@ const ROUTES: ReadonlyArray<[ProviderName, string]> = [
   ['matrix', '/_matrix/'],
 ];
 
+/** A body that answers with what was sent: the request's URL, credentials and body echoed back. */
+const ECHO = '\u0000echo';
 const FIELD = fc.constantFrom('ok', 'error', 'description', 'errcode', 'code', 'message', 'retry_after', 'parameters');
 /** Whatever a destination might say: text with every kind of character, raw bytes, JSON that looks like an API error. */
 const body = fc.oneof(
+  fc.constant(ECHO),
   fc.string({ unit: 'binary', maxLength: 700 }),
   fc.string({ unit: fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)), maxLength: 40 }),
   fc.uint8Array({ maxLength: 700 }),
@@ -77,7 +80,11 @@ beforeAll(async () => {
       res.writeHead(404).end();
       return;
     }
-    const raw = typeof scripted.body === 'string' ? Buffer.from(scripted.body, 'utf8') : Buffer.from(scripted.body);
+    const text =
+      scripted.body === ECHO
+        ? `you sent ${req.url} with ${req.headers.authorization ?? 'no authorization'}: ${req.body}`
+        : scripted.body;
+    const raw = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text);
     res.writeHead(scripted.status, scripted.headers);
     res.end(raw);
   });
@@ -147,6 +154,7 @@ it('whatever a destination answers, every delivery settles with a printable erro
     't0123',
   ];
   let round = 0;
+  let echoed = 0;
   await fc.assert(
     fc.asyncProperty(fc.tuple(...ROUTES.map(() => answer)), async (drawn) => {
       round++;
@@ -188,6 +196,7 @@ it('whatever a destination answers, every delivery settles with a printable erro
         expect(UNPRINTABLE.test(error)).toBe(false);
         expect(Buffer.from(error, 'utf8').toString('utf8')).toBe(error);
         for (const secret of secrets) expect(error).not.toContain(secret);
+        if (error.includes('you sent')) echoed++;
       }
       const sent = new Map<string, number>();
       for (const r of witness.received) {
@@ -199,4 +208,6 @@ it('whatever a destination answers, every delivery settles with a printable erro
     }),
     { numRuns: 40, endOnFailure: true, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) },
   );
+  // The credentials a request carried did come back in answers, and none of them was stored.
+  expect(echoed).toBeGreaterThan(0);
 }, 120_000);

@@ -41,6 +41,8 @@ describe('an answer that cannot be stored as it is', () => {
       { timeoutMs: 8_000, message: 'the delivery with the unstorable answer stayed pending' },
     );
     expect(settled).toMatchObject({ status: 'failed', last_status_code: 500 });
+    // The answer is kept, cleaned of the byte the database refuses (not replaced by the writer's fallback).
+    expect(settled?.last_error).toContain('badbyte');
     expect(settled?.last_error).not.toContain('\u0000');
     expect(broken.received).toHaveLength(2);
 
