@@ -442,6 +442,7 @@ describe('a change and its audit entry commit together', () => {
           .put(`/v1/channels/${channel.id}/config`)
           .set(bearer(token))
           .send({ config: { url: 'https://hooks.example.com/other' } }),
+        request(api.app).post(`/v1/channels/${channel.id}/rotate-secret`).set(bearer(token)).send({}),
         request(api.app).delete(`/v1/channels/${channel.id}`).set(bearer(token)),
       ];
       for (const attempt of attempts) {
