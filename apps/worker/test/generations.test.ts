@@ -41,7 +41,7 @@ it("a redelivery wins over the earlier generation's attempt that answers late", 
     .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
     .where('id', '=', row.id)
     .execute();
-  await queueDrains(worker.queues.deliveries, [channel.id], { wake: true });
+  await queueDrains(worker.queues.deliveriesFor(channel.id), [channel.id], { wake: true });
   await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid))[0]?.status === 'succeeded');
 
   // The first generation's failure, answered after the redelivery, changed nothing.
@@ -78,17 +78,19 @@ it('a row redelivered before its drain runs is sent once, in its new generation'
     events: ['capsule.created'],
   });
   const worker = pipeline.startWorker();
-  await worker.queues.deliveries.pause();
+  await worker.queues.deliveriesFor(channel.id).pause();
   await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
   const [row] = await waitFor(async () => {
     const rows = await pipeline.deliveriesOf(channel.uuid);
     return rows.length === 1 ? rows : null;
   });
   if (!row) throw new Error('no delivery');
-  await waitFor(async () => (await worker.queues.deliveries.getJob(channel.id)) !== undefined);
+  await waitFor(async () => (await worker.queues.deliveriesFor(channel.id).getJob(channel.id)) !== undefined);
   await pipeline.db.updateTable('deliveries').set({ generation: 2 }).where('id', '=', row.id).execute();
-  expect(await queueDrains(worker.queues.deliveries, [channel.id], { wake: true })).toEqual(['already-queued']);
-  await worker.queues.deliveries.resume();
+  expect(await queueDrains(worker.queues.deliveriesFor(channel.id), [channel.id], { wake: true })).toEqual([
+    'already-queued',
+  ]);
+  await worker.queues.deliveriesFor(channel.id).resume();
 
   await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid))[0]?.status === 'succeeded');
   await sleep(300);

@@ -5,4 +5,6 @@ export * from './event-types';
 export * from './ids';
 export * from './jobs';
 export * from './queue-drains';
+export * from './queue-shards';
 export * from './queues';
+export * from './redis-connection';

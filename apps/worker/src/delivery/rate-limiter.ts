@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { MAX_RETRY_AFTER_MS } from '@wrenn/events';
+import { MAX_RETRY_AFTER_MS, type RedisConnection } from '@wrenn/events';
 import type { Destination, RateHint } from '@wrenn/providers';
-import type { Redis } from 'ioredis';
 
 /**
  * Takes a slot in every window of a destination, or says how long to wait.
@@ -101,7 +100,7 @@ export interface RateLimiter {
 }
 
 export interface RateLimiterOptions {
-  redis: Redis;
+  redis: RedisConnection;
   /** The queues' key prefix. */
   prefix: string;
   /**

@@ -13,7 +13,7 @@ export async function spawnWorker(pipeline: Pipeline, env: Record<string, string
   const app = startApp('apps/worker/src/main.ts', {
     PATH: process.env.PATH,
     DATABASE_URL: pipeline.databaseUrl,
-    REDIS_URL: pipeline.redisUrl,
+    ...pipeline.redisEnv,
     WRENN_ENCRYPTION_KEY: pipeline.encryptionKey,
     WRENN_QUEUE_PREFIX: pipeline.queuePrefix,
     WRENN_ALLOW_PRIVATE_TARGETS: 'true',
