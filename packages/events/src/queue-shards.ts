@@ -96,7 +96,7 @@ export async function queueShardedDrains(
     [...byShard.values()].map(async (ids) => {
       const queue = queues.deliveriesFor(ids[0] as string);
       const answers = await queueDrains(queue, ids, options);
-      ids.forEach((id, i) => results.set(id, answers[i] ?? 'already-queued'));
+      for (const [i, id] of ids.entries()) results.set(id, answers[i] ?? 'already-queued');
     }),
   );
   return channelIds.map((id) => results.get(id) ?? 'already-queued');
