@@ -55,11 +55,19 @@ function connect(target: string | RedisTarget, options: RedisOptions, offlineQue
     },
     enableOfflineQueue: enableOfflineQueue ?? offlineQueue,
     clusterRetryStrategy: nodeRetry ?? retryStrategy,
-    // A failover moves slots: give the cluster a moment instead of failing at once.
+    // A failover moves slots: give the cluster a moment instead of failing at once;
+    // a producer gives up after a few tries, so its caller is not held for seconds.
     retryDelayOnFailover: 200,
+    maxRedirections: offlineQueue ? 16 : 3,
     retryDelayOnClusterDown: 300,
     retryDelayOnTryAgain: 200,
     slotsRefreshTimeout: 2_000,
+    // With the ready check on, a connect() made while the cluster reports itself
+    // down never settles (ioredis retries on its own and drops that promise), and
+    // BullMQ awaits it when it renews a blocking connection: its worker would stop
+    // taking jobs for good. Without it, commands fail with CLUSTERDOWN until the
+    // cluster is whole again, and every caller already retries those.
+    enableReadyCheck: false,
     // Managed cluster endpoints answer with host names their TLS certificates name;
     // resolving them to addresses first would break the certificate check.
     dnsLookup: (address, callback) => callback(null, address),
