@@ -53,4 +53,22 @@ describe('createLogger', () => {
     expect(out).not.toContain('ABCdefGHIjklMNOpqrSTUvwxYZ012345678');
     expect(pino).toBeTypeOf('function');
   });
+
+  it('keeps the stack of a logged error, scrubbed like its message', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({ name: 'test', level: 'info', destination: sink });
+    logger.error({ err: new Error(`failed: ${telegram}`) }, 'unhandled error');
+    await new Promise((r) => setImmediate(r));
+    const line = JSON.parse(lines[0] ?? '{}') as { err?: { type: string; message: string; stack: string } };
+    expect(line.err?.type).toBe('Error');
+    expect(line.err?.stack).toMatch(/^Error: failed: https:\/\/api\.telegram\.org\/bot\[redacted\]/);
+    expect(line.err?.stack).toContain('redact.test.ts');
+    expect(lines.join('')).not.toContain('ABCdefGHIjklMNOpqrSTUvwxYZ012345678');
+  });
 });
