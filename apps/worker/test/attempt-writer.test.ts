@@ -250,6 +250,7 @@ describe('auto-disable', () => {
       status: 'failed' as const,
       disabled: null,
       fallback: false,
+      firstSuccessAfterSeconds: null,
     };
     const report = (outcome: SendOutcome) =>
       reportAttempt(
