@@ -1,7 +1,7 @@
 import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
-import { createLogger, createMetricsRegistry, handleShutdown } from '@wrenn/runtime';
+import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown } from '@wrenn/runtime';
 import { sql } from 'kysely';
 import { loadWorkerEnv } from './env';
 import { createOpsServer } from './ops/ops-server';
@@ -40,7 +40,7 @@ const runtime = startWorkerRuntime({
 });
 
 const ops = createOpsServer({
-  metrics,
+  metrics: env.WRENN_METRICS_PORT === undefined ? metrics : undefined,
   checks: {
     postgres: () => sql`select 1`.execute(db),
     redis: () => runtime.redis.ping(),
@@ -53,6 +53,11 @@ ops.listen(env.PORT, () => {
   );
 });
 
+const metricsServer = env.WRENN_METRICS_PORT === undefined ? null : createMetricsServer(metrics);
+metricsServer?.listen(env.WRENN_METRICS_PORT, () => {
+  logger.info({ port: env.WRENN_METRICS_PORT }, 'metrics listening');
+});
+
 handleShutdown({
   logger,
   steps: [
@@ -60,6 +65,10 @@ handleShutdown({
     // their drains hand the channels back to the queue for another worker.
     ['workers', () => runtime.close()],
     ['ops server', () => new Promise<void>((resolve) => ops.close(() => resolve()))],
+    [
+      'metrics server',
+      () => new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())),
+    ],
     ['outbound http', () => http.close()],
     ['database', () => db.destroy()],
   ],

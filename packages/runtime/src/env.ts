@@ -17,6 +17,16 @@ export const envPort = z.coerce
   .min(0, 'must be a port number')
   .max(65535, 'must be a port number');
 
+/** `WRENN_METRICS_PORT` must not be `PORT`: the two servers cannot share it. */
+export function metricsPortDiffers(
+  env: { PORT: number; WRENN_METRICS_PORT?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.WRENN_METRICS_PORT !== undefined && env.WRENN_METRICS_PORT !== 0 && env.WRENN_METRICS_PORT === env.PORT) {
+    ctx.addIssue({ code: 'custom', path: ['WRENN_METRICS_PORT'], message: 'must differ from PORT' });
+  }
+}
+
 export const encryptionKey = z
   .string({ message: 'must be set (64 hex characters)' })
   .refine(isEncryptionKey, { message: 'must be 64 hex characters' });
