@@ -46,44 +46,42 @@ const positiveInt = (fallback: number) =>
     .min(1, 'must be a positive integer')
     .default(fallback);
 
-const schema = z
-  .object({
-    DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
-    REDIS_URL: z.string({ message: 'must be set to a Redis connection string' }).min(1),
-    WRENN_ENCRYPTION_KEY: encryptionKey,
-    /** Set during a key rotation: values sealed under it still open. */
-    WRENN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
-    PORT: envPort.default(8081),
-    /** Serves /metrics on this port only (not on PORT); unset keeps it on PORT. */
-    WRENN_METRICS_PORT: envPort.optional(),
-    /** Delays before the 2nd, 3rd… attempt; the list's length + 1 = attempts. */
-    WRENN_RETRY_DELAYS: retryDelays.default([10_000, 30_000]),
-    /** Channels drained at once per process; drains mostly wait on the network or their rate. */
-    WRENN_WORKER_CONCURRENCY: positiveInt(64),
-    /** Must match the API's, or the two never meet. */
-    WRENN_QUEUE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
-      .default('wrenn'),
-    /**
-     * How long a job's lock lives without renewal: a worker that died (SIGKILL, lost host)
-     * hands its jobs back after about this long.
-     */
-    WRENN_JOB_LOCK_MS: positiveInt(30_000),
-    /** A delivery held back this long by its destination's rate limit (pacing or 429s) fails. */
-    WRENN_MAX_RATE_LIMIT_WAIT: wait.default(RETENTION_UNIT_MS.h),
-    /** Settled deliveries, their attempts and unused payloads older than this are deleted. */
-    WRENN_DELIVERY_RETENTION: retention.default(30 * RETENTION_UNIT_MS.d),
-    /** Audit entries older than this are deleted; unset keeps them. */
-    WRENN_AUDIT_RETENTION: retention.optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ...providerEnvShape,
-  })
-  .superRefine(metricsPortDiffers);
+const schema = z.object({
+  DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
+  REDIS_URL: z.string({ message: 'must be set to a Redis connection string' }).min(1),
+  WRENN_ENCRYPTION_KEY: encryptionKey,
+  /** Set during a key rotation: values sealed under it still open. */
+  WRENN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
+  PORT: envPort.default(8081),
+  /** Serves /metrics on this port only (not on PORT); unset keeps it on PORT. */
+  WRENN_METRICS_PORT: envPort.optional(),
+  /** Delays before the 2nd, 3rd… attempt; the list's length + 1 = attempts. */
+  WRENN_RETRY_DELAYS: retryDelays.default([10_000, 30_000]),
+  /** Channels drained at once per process; drains mostly wait on the network or their rate. */
+  WRENN_WORKER_CONCURRENCY: positiveInt(64),
+  /** Must match the API's, or the two never meet. */
+  WRENN_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
+    .default('wrenn'),
+  /**
+   * How long a job's lock lives without renewal: a worker that died (SIGKILL, lost host)
+   * hands its jobs back after about this long.
+   */
+  WRENN_JOB_LOCK_MS: positiveInt(30_000),
+  /** A delivery held back this long by its destination's rate limit (pacing or 429s) fails. */
+  WRENN_MAX_RATE_LIMIT_WAIT: wait.default(RETENTION_UNIT_MS.h),
+  /** Settled deliveries, their attempts and unused payloads older than this are deleted. */
+  WRENN_DELIVERY_RETENTION: retention.default(30 * RETENTION_UNIT_MS.d),
+  /** Audit entries older than this are deleted; unset keeps them. */
+  WRENN_AUDIT_RETENTION: retention.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...providerEnvShape,
+});
 
 export type WorkerEnv = z.infer<typeof schema>;
 
 /** The worker's configuration; the only place that reads `process.env`. */
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  return parseEnv(schema, env);
+  return parseEnv(schema.superRefine(metricsPortDiffers), env);
 }
