@@ -218,9 +218,10 @@ describe('infra/k8s', () => {
   it('offers KEDA scaling on queue depth as an overlay that replaces the CPU autoscaler', () => {
     const [entry, ...others] = scaledObjects;
     expect(others).toEqual([]);
-    expect(entry?.file).toBe('infra/k8s/keda/worker-scaledobject.yaml');
-    const spec = (entry?.doc as unknown as { spec: ScaledObjectSpec }).spec;
-    expect(entry?.doc.apiVersion).toBe('keda.sh/v1alpha1');
+    if (!entry) throw new Error('no ScaledObject under infra/k8s');
+    expect(entry.file).toBe('infra/k8s/keda/worker-scaledobject.yaml');
+    const spec = (entry.doc as unknown as { spec: ScaledObjectSpec }).spec;
+    expect(entry.doc.apiVersion).toBe('keda.sh/v1alpha1');
     expect(spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'wrenn-worker' });
     expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
     expect(spec.maxReplicaCount).toBeGreaterThan(spec.minReplicaCount);
@@ -239,7 +240,8 @@ describe('infra/k8s', () => {
     const base = kustomizations.find(({ file }) => file === 'infra/k8s/kustomization.yaml');
     expect((base?.doc as unknown as Kustomization).resources.some((r) => r.includes('keda'))).toBe(false);
     const overlay = kustomizations.find(({ file }) => file === 'infra/k8s/keda/kustomization.yaml');
-    const { resources, patches } = overlay?.doc as unknown as Kustomization & { patches: { patch: string }[] };
+    if (!overlay) throw new Error('no infra/k8s/keda/kustomization.yaml');
+    const { resources, patches } = overlay.doc as unknown as Kustomization & { patches: { patch: string }[] };
     expect(resources).toEqual(['../', 'worker-scaledobject.yaml']);
     const [deletion] = patches.map((p) => parseYaml(p.patch) as Record<string, unknown>);
     expect(deletion).toMatchObject({
