@@ -238,7 +238,9 @@ describe('infra/k8s', () => {
 
     // Not in the default kustomization; its overlay drops the CPU HPA that KEDA's own would fight.
     const base = kustomizations.find(({ file }) => file === 'infra/k8s/kustomization.yaml');
-    expect((base?.doc as unknown as Kustomization).resources.some((r) => r.includes('keda'))).toBe(false);
+    const baseResources = (base?.doc as unknown as Kustomization | undefined)?.resources ?? [];
+    expect(baseResources).toContain('worker-hpa.yaml');
+    expect(baseResources.some((r) => r.includes('keda'))).toBe(false);
     const overlay = kustomizations.find(({ file }) => file === 'infra/k8s/keda/kustomization.yaml');
     if (!overlay) throw new Error('no infra/k8s/keda/kustomization.yaml');
     const { resources, patches } = overlay.doc as unknown as Kustomization & { patches: { patch: string }[] };
