@@ -1,5 +1,5 @@
 import { providerEnvShape } from '@wrenn/providers';
-import { encryptionKey, envPort, metricsPortDiffers, parseEnv } from '@wrenn/runtime';
+import { encryptionKey, envInteger, envPort, metricsPortDiffers, parseEnv } from '@wrenn/runtime';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -17,6 +17,8 @@ const schema = z.object({
   PORT: envPort.default(8080),
   /** Serves /metrics on this port only (not on PORT); unset keeps it on PORT. */
   WRENN_METRICS_PORT: envPort.optional(),
+  /** PostgreSQL connections per API process; default 10. */
+  WRENN_DB_POOL_SIZE: envInteger({ min: 1, max: 500 }).default(10),
   WRENN_MAX_CHANNELS_PER_TEAM: z.coerce.number().int().min(1, 'must be a positive integer').default(100),
   WRENN_QUEUE_PREFIX: z
     .string()

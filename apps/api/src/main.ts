@@ -14,6 +14,7 @@ const logger = createLogger({ name: 'wrenn-api', level: env.LOG_LEVEL });
 const db = createDb({
   connectionString: env.DATABASE_URL,
   applicationName: 'wrenn-api',
+  max: env.WRENN_DB_POOL_SIZE,
   onConnectionError: (err) => logger.warn({ err }, 'postgres connection lost'),
 });
 const redis = createProducerConnection(env.REDIS_URL);

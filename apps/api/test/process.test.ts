@@ -21,6 +21,8 @@ describe('API process start-up', () => {
     ['PORT', 'eighty', 'PORT must be a port number'],
     ['WRENN_METRICS_PORT', '70000', 'WRENN_METRICS_PORT must be a port number'],
     ['WRENN_METRICS_PORT', '8080', 'WRENN_METRICS_PORT must differ from PORT'],
+    ['WRENN_DB_POOL_SIZE', '0', 'WRENN_DB_POOL_SIZE must be a whole number from 1 to 500'],
+    ['WRENN_PROVIDER_TIMEOUT', '30', 'WRENN_PROVIDER_TIMEOUT must be a duration like 500ms, 10s or 2m'],
   ])('stops with one line naming %s when it is %s', async (name, value, line) => {
     const env = baseEnv();
     if (value === undefined) delete env[name];

@@ -1,6 +1,6 @@
 import { parseRetryDelays } from '@wrenn/events';
 import { providerEnvShape } from '@wrenn/providers';
-import { encryptionKey, envPort, metricsPortDiffers, parseEnv } from '@wrenn/runtime';
+import { encryptionKey, envDuration, envInteger, envPort, metricsPortDiffers, parseEnv } from '@wrenn/runtime';
 import { z } from 'zod';
 
 const retryDelays = z.string().transform((text, ctx) => {
@@ -75,6 +75,16 @@ const schema = z.object({
   WRENN_DELIVERY_RETENTION: retention.default(30 * RETENTION_UNIT_MS.d),
   /** Audit entries older than this are deleted; unset keeps them. */
   WRENN_AUDIT_RETENTION: retention.optional(),
+  /** How often the outbox relay looks for events and drains that never reached the queue. */
+  WRENN_RELAY_INTERVAL: envDuration({ min: 100, max: 600_000 }).default(2_000),
+  /** How long a relay pass holds its lock without renewing it (one pass at a time across workers). */
+  WRENN_RELAY_LOCK_TTL: envDuration({ min: 1_000, max: 600_000 }).default(10_000),
+  /** Rows the relay reads per page. */
+  WRENN_RELAY_PAGE_SIZE: envInteger({ min: 1, max: 10_000 }).default(500),
+  /** Pages of each kind per relay pass; the next pass goes on from there. */
+  WRENN_RELAY_PAGES_PER_PASS: envInteger({ min: 1, max: 1_000 }).default(4),
+  /** New drains the relay gives one pending delivery's channel before failing the delivery. */
+  WRENN_RELAY_MAX_REQUEUES: envInteger({ min: 1, max: 1_000 }).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...providerEnvShape,
 });

@@ -34,6 +34,13 @@ const runtime = startWorkerRuntime({
   concurrency: env.WRENN_WORKER_CONCURRENCY,
   maxRateLimitWaitMs: env.WRENN_MAX_RATE_LIMIT_WAIT,
   lockMs: env.WRENN_JOB_LOCK_MS,
+  relay: {
+    intervalMs: env.WRENN_RELAY_INTERVAL,
+    lockTtlMs: env.WRENN_RELAY_LOCK_TTL,
+    batchSize: env.WRENN_RELAY_PAGE_SIZE,
+    maxPagesPerPass: env.WRENN_RELAY_PAGES_PER_PASS,
+    maxDeliveryRequeues: env.WRENN_RELAY_MAX_REQUEUES,
+  },
   retention: { deliveryMs: env.WRENN_DELIVERY_RETENTION, auditMs: env.WRENN_AUDIT_RETENTION ?? null },
   logger,
   metrics,
@@ -61,7 +68,7 @@ metricsServer?.listen(env.WRENN_METRICS_PORT, () => {
 handleShutdown({
   logger,
   steps: [
-    // In-flight requests finish and are recorded (each is bounded by the 10 s provider timeout);
+    // In-flight requests finish and are recorded (each is bounded by WRENN_PROVIDER_TIMEOUT);
     // their drains hand the channels back to the queue for another worker.
     ['workers', () => runtime.close()],
     ['ops server', () => new Promise<void>((resolve) => ops.close(() => resolve()))],

@@ -11,6 +11,43 @@ export const envBoolean = z
   })
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+const DURATION = /^(\d+)(ms|s|m|h)$/;
+const DURATION_UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `1500` → `1.5s`, `120000` → `2m`: bounds read back in the unit an operator would write. */
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
+}
+
+/** A duration like `500ms`, `10s`, `2m` or `1h`, in milliseconds, between `min` and `max`. */
+export function envDuration(bounds: { min: number; max: number }) {
+  return z.string().transform((text, ctx) => {
+    const match = DURATION.exec(text.trim());
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration like 500ms, 10s or 2m' });
+      return z.NEVER;
+    }
+    const ms = Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
+    if (ms < bounds.min || ms > bounds.max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be between ${formatDuration(bounds.min)} and ${formatDuration(bounds.max)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/** A whole number between `min` and `max`. */
+export function envInteger(bounds: { min: number; max: number }) {
+  const message = `must be a whole number from ${bounds.min} to ${bounds.max}`;
+  return z.coerce.number({ message }).int(message).min(bounds.min, message).max(bounds.max, message);
+}
+
 export const envPort = z.coerce
   .number({ message: 'must be a port number' })
   .int('must be a port number')

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { encryptionKey, envBoolean, parseEnv } from '../src';
+import { encryptionKey, envBoolean, envDuration, envInteger, parseEnv } from '../src';
 
 const schema = z.object({ WRENN_ENCRYPTION_KEY: encryptionKey, FLAG: envBoolean.default(false) });
 
@@ -24,5 +24,34 @@ describe('parseEnv', () => {
     write.mockClear();
     expect(() => parseEnv(schema, { WRENN_ENCRYPTION_KEY: 'a'.repeat(64), FLAG: 'maybe' })).toThrow('exit');
     expect(write).toHaveBeenCalledWith('FLAG must be true or false\n');
+  });
+});
+
+describe('envDuration and envInteger', () => {
+  const timings = z.object({
+    TIMEOUT: envDuration({ min: 1_000, max: 120_000 }).default(10_000),
+    PAGE: envInteger({ min: 1, max: 10_000 }).default(500),
+  });
+
+  it.each([
+    ['500ms', 1_000, 'TIMEOUT must be between 1s and 2m'],
+    ['3m', 1_000, 'TIMEOUT must be between 1s and 2m'],
+    ['10', 1_000, 'TIMEOUT must be a duration like 500ms, 10s or 2m'],
+    ['ten seconds', 1_000, 'TIMEOUT must be a duration like 500ms, 10s or 2m'],
+  ])('refuses TIMEOUT=%s', (value, _unused, line) => {
+    expect(timings.safeParse({ TIMEOUT: value }).error?.issues.map((i) => `${i.path.join('.')} ${i.message}`)).toEqual([
+      line,
+    ]);
+  });
+
+  it.each([['0'], ['10001'], ['2.5'], ['many']])('refuses PAGE=%s', (value) => {
+    expect(timings.safeParse({ PAGE: value }).error?.issues[0]?.message).toBe('must be a whole number from 1 to 10000');
+  });
+
+  it('reads units and falls back to the defaults', () => {
+    expect(timings.parse({})).toEqual({ TIMEOUT: 10_000, PAGE: 500 });
+    expect(timings.parse({ TIMEOUT: '1500ms', PAGE: '20' })).toEqual({ TIMEOUT: 1_500, PAGE: 20 });
+    expect(timings.parse({ TIMEOUT: ' 2m ' }).TIMEOUT).toBe(120_000);
+    expect(timings.parse({ TIMEOUT: '1s' }).TIMEOUT).toBe(1_000);
   });
 });
