@@ -1,4 +1,4 @@
-import { newId, queueDrains } from '@wrenn/events';
+import { newId } from '@wrenn/events';
 import { type FakeServer, startFakeServer, waitFor } from '@wrenn/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
@@ -67,12 +67,7 @@ it('observes each delivery once, at its first success, from the event ingest', a
   // A redelivery of a delivered row sends again but is not a first success.
   const [row] = await pipeline.deliveriesOf(channel.uuid);
   if (!row) throw new Error('no delivery');
-  await pipeline.db
-    .updateTable('deliveries')
-    .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
-    .where('id', '=', row.id)
-    .execute();
-  await queueDrains(pipeline.producerQueues.deliveries, [channel.id], { wake: true });
+  await pipeline.redeliver(row.id, channel.id);
   await waitFor(async () => (await worker.attemptsCounted('succeeded')) === 3, { timeoutMs: 20_000 });
   expect((await latencyHistogram()).count).toBe(2);
 });

@@ -32,16 +32,21 @@ describe('redactText', () => {
   });
 });
 
+/** A logger writing into `lines`, one entry per JSON line. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ name: 'test', level: 'info', destination: sink }) };
+}
+
 describe('createLogger', () => {
   it('censors config and secret fields and scrubs messages and errors', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = createLogger({ name: 'test', level: 'info', destination: sink });
+    const { lines, logger } = capturedLogger();
     logger.info({ config: { webhook_url: discord }, secret: 'whsec_abc' }, `sending to ${slack}`);
     logger.error({ err: new Error(`failed: ${telegram}`) }, 'delivery failed');
     await new Promise((r) => setImmediate(r));
@@ -55,14 +60,7 @@ describe('createLogger', () => {
   });
 
   it('keeps the stack of a logged error, scrubbed like its message', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
-    const logger = createLogger({ name: 'test', level: 'info', destination: sink });
+    const { lines, logger } = capturedLogger();
     logger.error({ err: new Error(`failed: ${telegram}`) }, 'unhandled error');
     await new Promise((r) => setImmediate(r));
     const line = JSON.parse(lines[0] ?? '{}') as { err?: { type: string; message: string; stack: string } };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AuditEntry, createAuditLogger } from '@wrenn/audit';
 import { createSecretBox, sealConfig } from '@wrenn/crypto';
 import type { Delivery } from '@wrenn/db';
-import { createProducerConnection, createQueues, type EventType, newId, parseId } from '@wrenn/events';
+import { createProducerConnection, createQueues, type EventType, newId, parseId, queueDrains } from '@wrenn/events';
 import {
   createOutboundHttp,
   PACING_RULES,
@@ -167,6 +167,16 @@ export async function createPipeline(options: PipelineOptions = {}) {
         .where('delivery_id', '=', deliveryUuid)
         .orderBy('attempt')
         .execute();
+    },
+
+    /** What the redelivery route does: a new generation of the row, pending and free, and its channel's drain woken. */
+    async redeliver(deliveryUuid: string, channelId: string): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
+        .where('id', '=', deliveryUuid)
+        .execute();
+      await queueDrains(producerQueues.deliveries, [channelId], { wake: true });
     },
 
     channel(uuid: string) {
