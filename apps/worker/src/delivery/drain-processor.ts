@@ -1,4 +1,4 @@
-import { PREVIOUS_SECRET_KEY, type SecretBox, sealConfig } from '@wrenn/crypto';
+import { type SecretBox, sealConfig } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
 import { type DeliveryJob, type EventPayload, formatId, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
 import {
@@ -15,12 +15,15 @@ import {
 } from '@wrenn/providers';
 import type { Logger } from '@wrenn/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { createMicroBatcher } from '../batch/micro-batcher';
 import type { RetrySchedule } from '../retry-schedule';
 import type { WorkerMetrics } from '../worker-metrics';
 import type { ConfigCache } from './config-cache';
+import { type DrainChannel, loadDrainChannels } from './drain-channel';
 import {
   type ClaimedDelivery,
+  type ClaimOptions,
   claimDeliveries,
   failOverdue,
   failPending,
@@ -56,7 +59,12 @@ export interface DrainDeps {
   stopping(): boolean;
 }
 
-/** `drained`: the mailbox was empty when the drain ended. */
+/**
+ * `drained`: the drain took every row that could go when it last looked (a
+ * claim short of its limit). Rows that arrive later, or wait on a retry, are
+ * picked up by the look that follows every finished drain (see the worker
+ * runtime), since their own drain job could not be added while this one ran.
+ */
 export type DrainResult = 'drained' | 'gone';
 
 /** Waits for the rate up to this long are waited inside the drain, longer ones as a delayed job. */
@@ -64,14 +72,6 @@ const INLINE_WAIT_MS = 2_500;
 
 /** A header-less 429 with no schedule to read a delay from still pauses for this long. */
 const MIN_RATE_LIMIT_PAUSE_MS = 500;
-
-interface ChannelRow {
-  id: string;
-  provider: string;
-  config: Record<string, string>;
-  enabled: boolean;
-  updated_at: Date;
-}
 
 /**
  * Drain job → send the channel's ready deliveries under its destination's
@@ -84,6 +84,20 @@ interface ChannelRow {
  */
 export function createDrainProcessor(deps: DrainDeps) {
   const chatBatch = deps.chatBatch ?? 50;
+  // Concurrent drains read their channels and claim their rows together: one
+  // statement each for every drain at that step, not one per drain.
+  const channels = createMicroBatcher<string, DrainChannel | undefined>({
+    maxBatch: 128,
+    maxInFlight: 2,
+    run: (ids) => loadDrainChannels(deps.db, ids),
+  });
+  const claims = createMicroBatcher<ClaimOptions, ClaimedDelivery[]>({
+    maxBatch: 64,
+    maxInFlight: 2,
+    // A stalled duplicate drain of the same channel claims in a statement of its own.
+    keyOf: (claim) => claim.channelUuid,
+    run: (batch) => claimDeliveries(deps.db, batch),
+  });
 
   /** Puts the job back until `waitMs` from now; never returns. */
   async function waitThen(job: Job<DeliveryJob>, token: string | undefined, waitMs: number): Promise<never> {
@@ -98,7 +112,7 @@ export function createDrainProcessor(deps: DrainDeps) {
   }
 
   async function record(
-    channel: ChannelRow,
+    channel: DrainChannel,
     provider: ProviderName,
     destination: Destination,
     rows: readonly ClaimedDelivery[],
@@ -213,21 +227,7 @@ export function createDrainProcessor(deps: DrainDeps) {
     for (;;) {
       // Shutting down: the channel goes back to the queue for another worker.
       if (deps.stopping()) await waitThen(job, token, 0);
-      const channel = await deps.db
-        .selectFrom('channels')
-        .select([
-          'id',
-          'provider',
-          'enabled',
-          // A rotated-out webhook secret signs only until its grace period ends; the
-          // version changes at that moment, so a config decrypted before is not reused.
-          sql<Record<string, string>>`CASE WHEN previous_secret_expires_at > now() THEN config
-            ELSE config - ${PREVIOUS_SECRET_KEY}::text END`.as('config'),
-          sql<Date>`CASE WHEN previous_secret_expires_at <= now()
-            THEN greatest(updated_at, previous_secret_expires_at) ELSE updated_at END`.as('updated_at'),
-        ])
-        .where('id', '=', channelUuid)
-        .executeTakeFirst();
+      const channel = await channels.add(channelUuid);
       // Deleted: its deliveries went with it.
       if (!channel) return 'gone';
       if (!channel.enabled) {
@@ -247,12 +247,8 @@ export function createDrainProcessor(deps: DrainDeps) {
       }
       const destination = destinationOf(provider, config ?? {}, deps.pacingRules);
       const ordered = provider !== 'webhook';
-      const rows = await claimDeliveries(deps.db, {
-        channelUuid,
-        ordered,
-        limit: ordered ? chatBatch : destination.rule.inFlight,
-        leaseMs: deps.claimLeaseMs,
-      });
+      const limit = ordered ? chatBatch : destination.rule.inFlight;
+      const rows = await claims.add({ channelUuid, ordered, limit, leaseMs: deps.claimLeaseMs });
       if (rows.length === 0) {
         const wait = await nextReadyIn(deps.db, channelUuid, ordered);
         if (wait === null) return 'drained';
@@ -297,6 +293,7 @@ export function createDrainProcessor(deps: DrainDeps) {
           deps.db,
           rows.slice(sent.carried).map((r) => r.id),
         );
+        if (rows.length < limit && sent.carried === rows.length) return 'drained';
         continue;
       }
 
@@ -320,6 +317,7 @@ export function createDrainProcessor(deps: DrainDeps) {
       await Promise.all(Array.from({ length: Math.min(destination.rule.inFlight, rows.length) }, lane));
       await releaseDeliveries(deps.db, unsent);
       if (longest > 0) await waitThen(job, token, await rateWait(channelUuid, provider, longest));
+      if (rows.length < limit) return 'drained';
     }
   };
 
