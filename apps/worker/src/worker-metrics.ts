@@ -1,5 +1,5 @@
 import type { Database } from '@wrenn/db';
-import type { Queues } from '@wrenn/events';
+import type { Queues } from '@wrenn/queues';
 import { Counter, Gauge, Histogram, type Registry } from '@wrenn/runtime';
 import type { Kysely } from 'kysely';
 

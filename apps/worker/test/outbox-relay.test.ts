@@ -1,5 +1,5 @@
 import { createAuditLogger } from '@wrenn/audit';
-import { createWorkerConnection, QUEUES } from '@wrenn/events';
+import { createWorkerConnection, QUEUES } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { waitFor } from '@wrenn/testing';
 import { Worker } from 'bullmq';

@@ -1,4 +1,5 @@
-import { createWorkerConnection, formatId, newId } from '@wrenn/events';
+import { formatId, newId } from '@wrenn/events';
+import { createWorkerConnection } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';

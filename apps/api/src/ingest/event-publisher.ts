@@ -1,4 +1,4 @@
-import { type EventJob, PRODUCER_COMMAND_TIMEOUT_MS } from '@wrenn/events';
+import { type EventJob, PRODUCER_COMMAND_TIMEOUT_MS } from '@wrenn/queues';
 import type { Queue } from 'bullmq';
 
 /** Enqueues committed events for fan-out; may fail, as the outbox relay enqueues what it missed. */

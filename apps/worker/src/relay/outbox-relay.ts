@@ -1,5 +1,6 @@
 import type { Database } from '@wrenn/db';
-import { drainJob, drainJobId, formatId, type Queues } from '@wrenn/events';
+import { formatId } from '@wrenn/events';
+import { drainJob, drainJobId, type Queues } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';

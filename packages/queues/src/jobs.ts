@@ -39,9 +39,6 @@ export const JOB_RETENTION = {
   removeOnFail: { count: 5000, age: 24 * 3600 },
 } as const;
 
-/** Upper bound for any provider-requested wait (CONTRACT section 6). */
-export const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
-
 /**
  * Drain jobs leave Redis as soon as they end: the job id is the channel id,
  * and a kept finished job would make the next add of that channel a no-op.
