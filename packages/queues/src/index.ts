@@ -1,3 +1,4 @@
 export * from './jobs';
 export * from './queue-drains';
+export * from './queue-events';
 export * from './queues';

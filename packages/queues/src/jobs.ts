@@ -33,6 +33,15 @@ export interface LegacyDeliveryJob {
   deliveryId: string;
 }
 
+/**
+ * An event's fan-out job, ready for `Queue.add` / `addBulk`. The job id is the
+ * event id, so the API's enqueue and the outbox relay's repair of the same
+ * event queue it once.
+ */
+export function eventJob(eventId: string) {
+  return { name: 'event', data: { eventId } satisfies EventJob, opts: { jobId: eventId } };
+}
+
 /** Finished jobs kept in Redis; the delivery rows are the history. */
 export const JOB_RETENTION = {
   removeOnComplete: { count: 1000, age: 3600 },

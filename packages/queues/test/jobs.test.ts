@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drainJob, drainJobId } from '../src';
+import { drainJob, drainJobId, eventJob } from '../src';
 
 describe('drainJob', () => {
   it('is keyed by the channel id and leaves Redis as soon as it ends', () => {
@@ -14,5 +14,11 @@ describe('drainJob', () => {
   it('is delayed only when its first row is not ready yet', () => {
     expect(drainJob('ch-1', 0).opts).not.toHaveProperty('delay');
     expect(drainJob('ch-1', 1_500).opts).toMatchObject({ delay: 1_500 });
+  });
+});
+
+describe('eventJob', () => {
+  it('is keyed by the event id, so the same event is queued once', () => {
+    expect(eventJob('ev-1')).toEqual({ name: 'event', data: { eventId: 'ev-1' }, opts: { jobId: 'ev-1' } });
   });
 });

@@ -1,6 +1,6 @@
 import type { Database } from '@wrenn/db';
 import { formatId } from '@wrenn/events';
-import { drainJob, drainJobId, type Queues } from '@wrenn/queues';
+import { drainJob, drainJobId, type Queues, queueEvents } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
@@ -156,7 +156,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             const state = job ? await queues.events.getJobState(eventId) : 'unknown';
             if (IN_QUEUE.has(state)) return 0;
             if (state === 'completed' || state === 'failed') await queues.events.remove(eventId);
-            await queues.events.add('event', { eventId }, { jobId: eventId });
+            await queueEvents(queues.events, [eventId]);
             return 1;
           }),
         );

@@ -10,7 +10,7 @@ import {
   type ProviderName,
   type ProviderSettings,
 } from '@wrenn/providers';
-import { createProducerConnection, createQueues } from '@wrenn/queues';
+import { createProducerConnection, createQueues, queueEvents } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker-runtime';
@@ -83,11 +83,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
   const audit = createAuditLogger({
     db,
     logger,
-    publish: async (eventIds) => {
-      await producerQueues.events.addBulk(
-        eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
-      );
-    },
+    publish: (eventIds) => queueEvents(producerQueues.events, eventIds),
   });
   const providerSettings: ProviderSettings = {
     allowPrivateTargets: true,
