@@ -1,24 +1,17 @@
 import { providerEnvShape } from '@wrenn/providers';
-import { envVars, parseEnv } from '@wrenn/runtime';
+import { envVars, parseEnv, serviceEnv } from '@wrenn/runtime';
 import type { z } from 'zod';
 
-const schema = envVars
-  .pick({
-    DATABASE_URL: true,
-    REDIS_URL: true,
-    WRENN_ENCRYPTION_KEY: true,
-    WRENN_ENCRYPTION_KEY_PREVIOUS: true,
+const schema = serviceEnv(8080).extend({
+  ...envVars.pick({
     WRENN_JWT_SECRET: true,
     WRENN_INTERNAL_TOKEN: true,
-    PORT: true,
     WRENN_MAX_CHANNELS_PER_TEAM: true,
-    WRENN_QUEUE_PREFIX: true,
     WRENN_PORTAL_FRAME_ANCESTORS: true,
     WRENN_PORTAL_PUBLIC_URL: true,
-    LOG_LEVEL: true,
-  })
-  // PORT keeps its place in the list (the first bad variable is the one reported); only its default is per service.
-  .extend({ PORT: envVars.shape.PORT.default(8080), ...providerEnvShape });
+  }).shape,
+  ...providerEnvShape,
+});
 
 export type ApiEnv = z.infer<typeof schema>;
 

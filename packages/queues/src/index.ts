@@ -1,3 +1,4 @@
+export * from './job-state';
 export * from './jobs';
 export * from './queue-drains';
 export * from './queue-events';

@@ -54,7 +54,7 @@ export const envVars = z.object({
   WRENN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
   WRENN_JWT_SECRET: token('must be set (HS256 key for user JWTs)'),
   WRENN_INTERNAL_TOKEN: token('must be set (bearer token for /internal)'),
-  /** No default here: each service listens on its own port (`.extend({ PORT: envVars.shape.PORT.default(…) })`). */
+  /** No default here: each service listens on its own port (see `serviceEnv`). */
   PORT: z.coerce
     .number({ message: 'must be a port number' })
     .int('must be a port number')
@@ -123,3 +123,22 @@ export const envVars = z.object({
   WRENN_GOOGLECHAT_API_BASE: httpUrl.optional(),
   WRENN_TELEGRAM_API_BASE: httpUrl.default('https://api.telegram.org'),
 });
+
+/**
+ * The variables both long-running services read (the stores, the secrets key,
+ * their port, the queue prefix, the log level), PORT defaulting to
+ * `defaultPort`: each service listens on its own.
+ */
+export function serviceEnv(defaultPort: number) {
+  return envVars
+    .pick({
+      DATABASE_URL: true,
+      REDIS_URL: true,
+      WRENN_ENCRYPTION_KEY: true,
+      WRENN_ENCRYPTION_KEY_PREVIOUS: true,
+      PORT: true,
+      WRENN_QUEUE_PREFIX: true,
+      LOG_LEVEL: true,
+    })
+    .extend({ PORT: envVars.shape.PORT.default(defaultPort) });
+}

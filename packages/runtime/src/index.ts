@@ -7,3 +7,4 @@ export * from './redact';
 export * from './retry-delays';
 export * from './shutdown';
 export * from './version';
+export * from './with-timeout';

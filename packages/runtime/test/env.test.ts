@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { envVars, parseEnv } from '../src';
+import { envVars, parseEnv, serviceEnv } from '../src';
 
 const schema = envVars.pick({ WRENN_ENCRYPTION_KEY: true, WRENN_ALLOW_PRIVATE_TARGETS: true });
 const key = 'a'.repeat(64);
@@ -37,14 +37,16 @@ describe('parseEnv', () => {
   });
 
   it('gives each service its own PORT default and keeps the error messages', () => {
-    const api = envVars.pick({ PORT: true }).extend({ PORT: envVars.shape.PORT.default(8080) });
-    expect(parseEnv(api, {}).PORT).toBe(8080);
-    expect(parseEnv(api, { PORT: '9000' }).PORT).toBe(9000);
+    const required = { DATABASE_URL: 'postgres://db', REDIS_URL: 'redis://redis', WRENN_ENCRYPTION_KEY: key };
+    const api = serviceEnv(8080);
+    expect(parseEnv(api, required).PORT).toBe(8080);
+    expect(parseEnv(serviceEnv(8081), required).PORT).toBe(8081);
+    expect(parseEnv(api, { ...required, PORT: '9000' }).PORT).toBe(9000);
     vi.spyOn(process, 'exit').mockImplementation((() => {
       throw new Error('exit');
     }) as never);
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(() => parseEnv(api, { PORT: 'eighty' })).toThrow('exit');
+    expect(() => parseEnv(api, { ...required, PORT: 'eighty' })).toThrow('exit');
     expect(write).toHaveBeenCalledWith('PORT must be a port number\n');
   });
 });

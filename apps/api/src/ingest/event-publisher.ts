@@ -1,4 +1,5 @@
 import { type EventJob, PRODUCER_COMMAND_TIMEOUT_MS, queueEvents } from '@wrenn/queues';
+import { withTimeout } from '@wrenn/runtime';
 import type { Queue } from 'bullmq';
 
 /** Enqueues committed events for fan-out; may fail, as the outbox relay enqueues what it missed. */
@@ -21,19 +22,9 @@ export function createEventPublisher(options: EventPublisherOptions): EventPubli
 
   return async (eventIds) => {
     if (eventIds.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
     const attempt = queueEvents(queue, eventIds);
     // Past the deadline the enqueue may still finish; its failure then has no one to tell.
     attempt.catch(() => {});
-    try {
-      await Promise.race([
-        attempt,
-        new Promise<never>((_resolve, reject) => {
-          timer = setTimeout(() => reject(new Error(`enqueue took longer than ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(attempt, timeoutMs, () => new Error(`enqueue took longer than ${timeoutMs} ms`));
   };
 }

@@ -1,6 +1,6 @@
 import type { Database } from '@wrenn/db';
 import { formatId } from '@wrenn/events';
-import { drainJob, drainJobId, type Queues, queueEvents } from '@wrenn/queues';
+import { drainJob, drainJobId, isInQueue, type Queues, queueEvents } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
@@ -52,8 +52,6 @@ export interface OutboxRelay {
   /** Stops the timer and waits for a running pass. */
   stop(): Promise<void>;
 }
-
-const IN_QUEUE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 /** Where the walk through pending rows stands: the last row seen, by (timestamp, id). */
 interface Cursor {
@@ -154,7 +152,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             const job = await queues.events.getJob(eventId);
             if (job && !job.finishedOn) return 0;
             const state = job ? await queues.events.getJobState(eventId) : 'unknown';
-            if (IN_QUEUE.has(state)) return 0;
+            if (isInQueue(state)) return 0;
             if (state === 'completed' || state === 'failed') await queues.events.remove(eventId);
             await queueEvents(queues.events, [eventId]);
             return 1;
