@@ -4,6 +4,7 @@ import { drainJob, drainJobId, isInQueue, type Queues, queueEvents } from '@wren
 import type { Logger } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
+import { repeatPasses } from '../repeat-passes';
 import type { WorkerMetrics } from '../worker-metrics';
 import { createPassLock } from './pass-lock';
 
@@ -240,24 +241,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await lock.release().catch((err: unknown) => logger.debug({ err }, 'relay lock release failed'));
     }
   }
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = runOnce()
-      .catch((err: unknown) => logger.warn({ err }, 'outbox relay pass failed; retrying'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  timer = setTimeout(tick, intervalMs);
-
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  const passes = repeatPasses({
+    pass: runOnce,
+    intervalMs,
+    logger,
+    failureMessage: 'outbox relay pass failed; retrying',
+  });
+  return { runOnce, stop: passes.stop };
 }
