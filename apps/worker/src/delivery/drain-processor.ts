@@ -1,6 +1,6 @@
 import { type SecretBox, sealConfig } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { type DeliveryJob, type EventPayload, formatId, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
+import { type EventPayload, formatId, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
 import {
   type Destination,
   destinationOf,
@@ -13,6 +13,7 @@ import {
   type SendOutcome,
   sendEvents,
 } from '@wrenn/providers';
+import type { DeliveryJob } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
