@@ -1,19 +1,18 @@
 import { createAuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
+import { formatId, parseId } from '@wrenn/events';
+import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
 import {
   createQueues,
   createWorkerConnection,
   type DeliveryJob,
   drainJob,
   type EventJob,
-  formatId,
   JOB_RETENTION,
-  parseId,
   QUEUES,
   type Queues,
-} from '@wrenn/events';
-import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
+} from '@wrenn/queues';
 import type { Logger, Registry } from '@wrenn/runtime';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';

@@ -1,6 +1,6 @@
 import { type SecretBox, sealConfig } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { type DeliveryJob, type EventPayload, formatId, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
+import { type EventPayload, formatId, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
 import {
   type Destination,
   destinationOf,
@@ -13,6 +13,7 @@ import {
   type SendOutcome,
   sendEvents,
 } from '@wrenn/providers';
+import type { DeliveryJob } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
@@ -30,7 +31,7 @@ import {
   nextReadyIn,
   releaseDeliveries,
 } from './mailbox';
-import type { RateLimiter } from './rate-limiter';
+import type { RateLimiter, Slots } from './rate-limiter';
 import type { AttemptInput, AttemptWriter } from './record-attempt';
 import { reportAttempt } from './report-attempt';
 import { storableOutcome } from './storable-outcome';
@@ -257,35 +258,38 @@ export function createDrainProcessor(deps: DrainDeps) {
       }
 
       /**
-       * Takes a slot for one request. A short wait is waited here, holding the
-       * claimed rows (cheaper than handing the job back and claiming again);
-       * returns the wait left when it is long, when shutting down, or when a
-       * row's rate-limit deadline comes first (the caller then lets it fail).
+       * Takes slots for up to `count` requests. A short wait for the first is
+       * waited here, holding the claimed rows (cheaper than handing the job
+       * back and claiming again); no slot comes back with the wait left when it
+       * is long, when shutting down, or when a row's rate-limit deadline comes
+       * first (the caller then lets it fail).
        */
-      const slot = async (): Promise<number> => {
-        let wait = config ? await deps.limiter.take(destination) : 0;
-        while (wait > 0 && wait <= INLINE_WAIT_MS && !deps.stopping()) {
+      const slots = async (count: number): Promise<Slots> => {
+        if (!config) return { taken: count, waitMs: 0 };
+        let got = await deps.limiter.take(destination, count);
+        while (got.taken === 0 && got.waitMs <= INLINE_WAIT_MS && !deps.stopping()) {
           if (Date.now() >= overdueCheckedUntil) {
-            if (overdueCheckedUntil !== 0) return wait;
+            if (overdueCheckedUntil !== 0) return got;
             const next = await checkOverdue(channelUuid, provider);
             overdueCheckedUntil = Date.now() + Math.min(next, deps.maxRateLimitWaitMs);
-            if (next < wait) return wait;
+            if (next < got.waitMs) return got;
           }
-          await new Promise((resolve) => setTimeout(resolve, wait));
-          wait = await deps.limiter.take(destination);
+          await new Promise((resolve) => setTimeout(resolve, got.waitMs));
+          got = await deps.limiter.take(destination, count);
         }
-        return wait;
+        return got;
       };
 
+      const granted = await slots(ordered ? 1 : rows.length);
+      if (granted.taken === 0) {
+        await releaseDeliveries(
+          deps.db,
+          rows.map((r) => r.id),
+        );
+        await waitThen(job, token, await rateWait(channelUuid, provider, granted.waitMs));
+      }
+
       if (ordered) {
-        const wait = await slot();
-        if (wait > 0) {
-          await releaseDeliveries(
-            deps.db,
-            rows.map((r) => r.id),
-          );
-          await waitThen(job, token, await rateWait(channelUuid, provider, wait));
-        }
         const sent = await send(provider, rows, config);
         const carried = rows.slice(0, sent.carried);
         await record(channel, provider, destination, carried, sent.outcome, sent.latencyMs);
@@ -297,27 +301,26 @@ export function createDrainProcessor(deps: DrainDeps) {
         continue;
       }
 
-      // Webhooks: one event per request, `inFlight` at a time through the claimed rows.
-      const queue = [...rows];
-      const unsent: string[] = [];
-      let longest = 0;
+      // Webhooks: one event per request, `inFlight` at a time through the rows given a slot.
+      const queue = rows.slice(0, granted.taken);
+      const unsent = rows.slice(granted.taken).map((r) => r.id);
+      let refused = false;
       const lane = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           // Once the destination says wait, the rest goes back untouched.
-          const wait = longest > 0 ? longest : await slot();
-          if (wait > 0) {
-            longest = Math.max(longest, wait);
+          if (refused) {
             unsent.push(row.id);
             continue;
           }
           const sent = await send(provider, [row], config);
+          if (sent.outcome.kind === 'retry' && sent.outcome.statusCode === 429) refused = true;
           await record(channel, provider, destination, [row], sent.outcome, sent.latencyMs);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(destination.rule.inFlight, rows.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(destination.rule.inFlight, queue.length) }, lane));
       await releaseDeliveries(deps.db, unsent);
-      if (longest > 0) await waitThen(job, token, await rateWait(channelUuid, provider, longest));
-      if (rows.length < limit) return 'drained';
+      // The next pass waits out the pause a refusal set, or sends what had no slot.
+      if (rows.length < limit && unsent.length === 0) return 'drained';
     }
   };
 
