@@ -5,7 +5,7 @@ import { listAuditLogs } from './audit-log-repository';
 import { AuditLogPage, AuditLogQuery } from './audit-log-schemas';
 import { serializeAuditLog } from './audit-log-serializer';
 
-/** GET /v1/audit-logs (CONTRACT 4.4). */
+/** GET /v1/audit-logs: the team's audit entries, newest first, paged. */
 export function registerAuditLogRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registry.add({
     method: 'get',

@@ -43,7 +43,7 @@ export const AuditLogQuery = z.object({
 });
 export type AuditLogQuery = z.output<typeof AuditLogQuery>;
 
-/** One audit entry in the seed's shape. */
+/** One audit entry, in the shape the platform's own audit log uses. */
 export const AuditLogItem = z.strictObject({
   id: z.string().meta({ examples: ['log-0a1b2c3d4e5f6g7h8i9j0k1l2'] }),
   actor_type: z.string().meta({ description: '`user`, `api_key` or `system`' }),

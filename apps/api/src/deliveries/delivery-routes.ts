@@ -20,7 +20,7 @@ import {
 import { serializeDelivery } from './delivery-serializer';
 import { queueRedeliveries } from './queue-redeliveries';
 
-/** The delivery log and redelivery (CONTRACT 4.3). */
+/** A channel's delivery log (newest first, paged) and redelivery of failed deliveries. */
 export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registry.add({
     method: 'get',

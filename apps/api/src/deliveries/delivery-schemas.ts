@@ -1,7 +1,7 @@
 import { type IdKind, parseId } from '@wrenn/events';
 import { z } from 'zod';
 
-// Schemas of the delivery log routes (CONTRACT 4.3): they validate and document.
+// Schemas of the delivery log routes: the same definitions validate requests and document them in OpenAPI.
 
 function idParam(kind: IdKind, prefix: string, label: string) {
   const message = `must be a ${label} id (${prefix} followed by 25 base-36 characters)`;

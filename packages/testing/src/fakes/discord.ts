@@ -85,7 +85,7 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** Checks the embed limits Discord enforces (PROVIDERS 1.2), returning a 50035 `errors` tree or `null`. */
+/** Checks the embed limits Discord enforces, returning a 50035 `errors` tree or `null`. */
 export function discordEmbedErrors(body: Record<string, unknown>): ErrorTree | null {
   const errors: ErrorTree = {} as ErrorTree;
   const maxLength = (path: Array<string | number>, value: unknown, max: number) => {

@@ -119,7 +119,7 @@ function opaque(bytes = 12): string {
 
 /**
  * A loopback Matrix homeserver speaking the client-server API subset the
- * service needs (PROVIDERS.md §6–7): versions, register (with the
+ * service needs: versions, register (with the
  * `m.login.dummy` interactive-auth step), login, whoami, createRoom, join,
  * invite, leave, room directory, `PUT …/send/{type}/{txnId}` with transaction
  * idempotency per access token, `GET …/messages`, and the spec's error shapes.

@@ -60,7 +60,7 @@ function textLength(value: unknown): number {
   return typeof t === 'string' ? t.length : -1;
 }
 
-/** Why Slack would answer `invalid_blocks` for these blocks (PROVIDERS 2.2), or `null`. */
+/** Why Slack would answer `invalid_blocks` for these blocks (a Block Kit limit exceeded), or `null`. */
 export function slackBlockProblem(blocks: unknown): string | null {
   if (!Array.isArray(blocks)) return 'blocks must be an array';
   if (blocks.length > 50) return 'more than 50 blocks';

@@ -17,7 +17,7 @@ export const WEBHOOK_RATE_LIMITS: { perEndpoint: RateRule } = { perEndpoint: tok
 export interface SignatureCheck {
   /** Standard Webhooks `webhook-signature` (any `v1,` entry matches). */
   standard: boolean;
-  /** The seed's `X-WRENN-SIGNATURE: sha256=<hex>` over `timestamp + "." + body`. */
+  /** The platform's `X-WRENN-SIGNATURE: sha256=<hex>` over `timestamp + "." + body`. */
   wrenn: boolean;
   /** `webhook-timestamp` within 5 minutes of the receiver's clock. */
   timestampFresh: boolean;
