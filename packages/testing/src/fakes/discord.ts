@@ -9,7 +9,7 @@ import {
   retryAfterSeconds,
   slidingWindow,
 } from './rate-limiter';
-import { createResponseScript, type ResponseScript } from './scripted-responses';
+import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 
 /**
  * What Discord enforces on a webhook: the route bucket its `X-RateLimit-*`
@@ -250,9 +250,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const server = await startFakeServer(handle);
   return {
     ...server,
-    failNext: script.failNext,
-    hangNext: script.hangNext,
-    reset: script.reset,
+    ...scriptControls(script),
     apiBase: `${server.origin}/api`,
     messages,
     webhookUrl: (id, token) => `https://discord.com/api/webhooks/${id}/${token}`,
