@@ -21,7 +21,7 @@ function plainHeaders(req: ReceivedRequest): Record<string, string> {
   return out;
 }
 
-/** The seed's scheme, recomputed here without the service's signing code. */
+/** The platform's `X-WRENN-SIGNATURE` scheme, recomputed here without the service's signing code. */
 function wrennSignatureMatches(req: ReceivedRequest, key: Buffer): boolean {
   const ts = req.headers['x-wrenn-timestamp'];
   const expected = `sha256=${createHmac('sha256', key).update(`${ts}.${req.body}`).digest('hex')}`;
