@@ -1,14 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '@wrenn/crypto';
-import { newId, parseId } from '@wrenn/events';
+import { formatId, newId, parseId } from '@wrenn/events';
 import type { ProviderName } from '@wrenn/providers';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
-import { type FakeServer, sendJson, startFakeServer } from '@wrenn/testing';
+import {
+  type AppProcess,
+  type FakeServer,
+  freePort,
+  sendJson,
+  startApp,
+  startFakeServer,
+  testRedisUrl,
+  waitFor,
+  waitForStatus,
+} from '@wrenn/testing';
+import { sql } from 'kysely';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import { bearer } from './support/channel-fixtures';
-import { createTestApi, newTeamId, type TestApi } from './support/test-api';
+import { createTestApi, newTeamId, newUserId, type TestApi } from './support/test-api';
 
 // Distinctive values in every credential position of every provider. None may
 // appear in a response, a log line or a stored row, except a generated webhook
@@ -45,7 +56,11 @@ function configs(echo: FakeServer, round: string): Record<ProviderName, Record<s
 let api: TestApi;
 let echo: FakeServer;
 let app: ReturnType<typeof createApp>;
+let worker: AppProcess | undefined;
+const teamId = newTeamId();
 const logLines: string[] = [];
+/** Everything under the queue prefix in Redis, read several times while the worker ran. */
+const redisDumps: string[] = [];
 const responses: Response[] = [];
 /** Generated secrets, allowed only in the `secret` field of the response that created them. */
 const generated: string[] = [];
@@ -77,19 +92,83 @@ beforeAll(async () => {
   });
   const logger = createLogger({
     name: 'leak-test',
-    level: 'trace',
+    level: 'debug',
     destination: { write: (line: string) => void logLines.push(line) },
   });
   app = createApp({ ...api.deps, logger, metrics: createMetricsRegistry('api') });
 });
 afterAll(async () => {
+  if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+  }
   await api.close();
   await echo.close();
 });
 
+/** The worker as operators run it (its own process), on the API's database and queues, logging at debug. */
+async function spawnWorker(): Promise<AppProcess> {
+  const port = await freePort();
+  const child = startApp('apps/worker/src/main.ts', {
+    PATH: process.env.PATH,
+    DATABASE_URL: api.databaseUrl,
+    REDIS_URL: testRedisUrl(),
+    WRENN_ENCRYPTION_KEY: api.encryptionKey,
+    WRENN_QUEUE_PREFIX: api.queuePrefix,
+    WRENN_ALLOW_PRIVATE_TARGETS: 'true',
+    WRENN_DISCORD_API_BASE: `${echo.origin}/api`,
+    WRENN_SLACK_API_BASE: echo.origin,
+    WRENN_TEAMS_API_BASE: echo.origin,
+    WRENN_GOOGLECHAT_API_BASE: echo.origin,
+    WRENN_TELEGRAM_API_BASE: echo.origin,
+    WRENN_RETRY_DELAYS: '200ms,200ms',
+    PORT: String(port),
+    LOG_LEVEL: 'debug',
+  });
+  try {
+    await waitForStatus(`http://127.0.0.1:${port}/ready`, 200, 30_000);
+  } catch (err) {
+    child.child.kill('SIGKILL');
+    throw new Error(`worker did not become ready: ${(err as Error).message}\n${child.output()}`);
+  }
+  return child;
+}
+
+/** Every key under the queue prefix with its value, whatever its type. */
+async function dumpRedis(): Promise<string> {
+  const redis = api.deps.redis;
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${api.queuePrefix}:*`, 'COUNT', 500);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  const parts: string[] = [];
+  for (const key of keys) {
+    const type = await redis.type(key);
+    let value: unknown = null;
+    if (type === 'string') value = await redis.get(key);
+    else if (type === 'hash') value = await redis.hgetall(key);
+    else if (type === 'list') value = await redis.lrange(key, 0, -1);
+    else if (type === 'set') value = await redis.smembers(key);
+    else if (type === 'zset') value = await redis.zrange(key, 0, -1, 'WITHSCORES');
+    else if (type === 'stream') value = await redis.xrange(key, '-', '+');
+    parts.push(`${key} ${type} ${JSON.stringify(value)}`);
+  }
+  return parts.join('\n');
+}
+
+/** Each JSON line a process wrote. */
+function jsonLines(text: string): Array<Record<string, unknown>> {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('secrets never leave the service', () => {
   it('exercises every route with credential-bearing configs', async () => {
-    const teamId = newTeamId();
     const auth = bearer(await api.token({ team_id: teamId }));
 
     for (const round of ['a', 'b']) {
@@ -179,6 +258,74 @@ describe('secrets never leave the service', () => {
     expect(logLines.some((line) => line.includes('test send failed'))).toBe(true);
   });
 
+  it("delivers every channel's events through a worker, answers that echo the credentials included", {
+    timeout: 60_000,
+  }, async () => {
+    const { db } = api.deps;
+    const channels = await db.selectFrom('channels').select(['id', 'provider', 'event_types']).execute();
+    const subscribed = channels.filter((c) => c.event_types.some((t) => t === 'capsule.created' || t === 'host.up'));
+    expect(new Set(subscribed.map((c) => c.provider))).toEqual(
+      new Set(['discord', 'slack', 'teams', 'googlechat', 'telegram', 'matrix', 'webhook']),
+    );
+    worker = await spawnWorker();
+    const sentBefore = echo.received.length;
+
+    const entries = [
+      {
+        team_id: teamId,
+        actor: { type: 'user', id: newUserId(), name: 'Ada' },
+        resource_type: 'sandbox',
+        resource_id: newId('capsule').id,
+        action: 'create',
+        metadata: { template: 'python-3.12' },
+      },
+      {
+        team_id: teamId,
+        actor: { type: 'system' },
+        resource_type: 'host',
+        resource_id: newId('host').id,
+        action: 'marked_up',
+      },
+    ];
+    const ingested = await record(
+      request(app)
+        .post('/internal/v1/audit')
+        .set('authorization', `Bearer ${api.deps.internalToken}`)
+        .set('idempotency-key', 'leak-test-ingest')
+        .send(entries),
+    );
+    expect(ingested.status, ingested.text).toBe(202);
+
+    // Until every delivery is settled; the queues are read on the way, while jobs wait in them.
+    const deliveries = await waitFor(
+      async () => {
+        redisDumps.push(await dumpRedis());
+        const rows = await db.selectFrom('deliveries').select(['channel_id', 'status']).execute();
+        return rows.length === subscribed.length && rows.every((r) => r.status !== 'pending') ? rows : null;
+      },
+      { timeoutMs: 45_000, intervalMs: 100, message: `deliveries did not settle\n${worker.output()}` },
+    );
+    const providerOf = new Map(channels.map((c) => [c.id, c.provider]));
+    expect(new Set(deliveries.map((d) => providerOf.get(d.channel_id)))).toEqual(
+      new Set(subscribed.map((c) => c.provider)),
+    );
+    // The worker reached the hostile destination for every provider, and its answers echoed credentials.
+    const sent = echo.received.slice(sentBefore);
+    expect(sent.length).toBeGreaterThanOrEqual(subscribed.length - 1);
+    const echoed = JSON.stringify(sent);
+    for (const secret of [SECRETS.discordToken, SECRETS.slackSecret, SECRETS.matrixToken, SECRETS.telegramToken]) {
+      expect(echoed).toContain(secret.slice(0, 18));
+    }
+    const attempts = await db.selectFrom('delivery_attempts').selectAll().execute();
+    expect(attempts.length).toBeGreaterThanOrEqual(deliveries.length - 1);
+    const failed = attempts.filter((a) => a.error !== null && a.status_code !== null && a.status_code >= 400);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(deliveries.some((d) => d.status === 'failed')).toBe(true);
+    console.log(
+      `leak check: ${deliveries.length} deliveries (${deliveries.filter((d) => d.status === 'succeeded').length} succeeded), ${attempts.length} attempts (${failed.length} answered 4xx/5xx), ${sent.length} requests, ${redisDumps.length} Redis reads`,
+    );
+  });
+
   it('responses carry no secret, and a generated one only in its own `secret` field', () => {
     const forbidden = [...Object.values(SECRETS).map((s) => s.slice(0, 18)), ...generated];
     for (const res of responses) {
@@ -189,17 +336,54 @@ describe('secrets never leave the service', () => {
     expect(generated.every((s) => s.startsWith('whsec_'))).toBe(true);
   });
 
-  it('log lines carry no secret', () => {
+  it('log lines of the API and the worker carry no secret', async () => {
     const forbidden = [...Object.values(SECRETS).map((s) => s.slice(0, 18)), ...generated];
+    expect(logLines.length).toBeGreaterThan(0);
     for (const line of logLines) for (const value of forbidden) expect(line).not.toContain(value);
+
+    const running = worker as AppProcess;
+    running.child.kill('SIGTERM');
+    await running.exited;
+    const output = running.output();
+    const lines = jsonLines(output);
+    const messages = lines.map((l) => l.msg);
+    expect(messages).toContain('worker started');
+    expect(messages).toContain('stored channel config does not open');
+    // Chat destinations answered 400, 401 or 404 with the request echoed: rejected messages or disabled channels.
+    expect(
+      messages.filter((m) => m === 'provider rejected the rendered message' || m === 'channel auto-disabled').length,
+    ).toBeGreaterThan(0);
+    expect(messages).toContain('stopped');
+    for (const value of forbidden) expect(output).not.toContain(value);
   });
 
   it('stored rows carry no secret in clear', async () => {
     const forbidden = [...Object.values(SECRETS).map((s) => s.slice(0, 18)), ...generated];
-    for (const table of ['channels', 'audit_logs', 'events', 'deliveries'] as const) {
-      const rows = await api.deps.db.selectFrom(table).selectAll().execute();
+    const { db } = api.deps;
+    const tables = await sql<{ name: string }>`
+      SELECT table_name AS name FROM information_schema.tables
+      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`.execute(db);
+    const counts: Record<string, number> = {};
+    for (const { name } of tables.rows) {
+      const { rows } = await sql`SELECT * FROM ${sql.table(name)}`.execute(db);
+      counts[name] = rows.length;
       const dump = JSON.stringify(rows);
-      for (const value of forbidden) expect(dump, table).not.toContain(value);
+      for (const value of forbidden) expect(dump, name).not.toContain(value);
     }
+    for (const table of ['channels', 'audit_logs', 'events', 'deliveries', 'delivery_attempts']) {
+      expect(counts[table], table).toBeGreaterThan(0);
+    }
+  });
+
+  it('queue payloads and keys in Redis carry no secret', async () => {
+    const forbidden = [...Object.values(SECRETS).map((s) => s.slice(0, 18)), ...generated];
+    const dump = redisDumps.join('\n');
+    // The event jobs and the channels' drain jobs were among what was read.
+    const events = await api.deps.db.selectFrom('events').select('id').execute();
+    expect(events.length).toBeGreaterThan(0);
+    for (const event of events) expect(dump).toContain(formatId('event', event.id));
+    const channels = await api.deps.db.selectFrom('deliveries').select('channel_id').distinct().execute();
+    expect(channels.some((c) => dump.includes(formatId('channel', c.channel_id)))).toBe(true);
+    for (const value of forbidden) expect(dump).not.toContain(value);
   });
 });
