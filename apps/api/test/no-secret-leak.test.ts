@@ -3,20 +3,11 @@ import { createSecretBox } from '@wrenn/crypto';
 import { formatId, newId, parseId } from '@wrenn/events';
 import type { ProviderName } from '@wrenn/providers';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
-import {
-  type AppProcess,
-  type FakeServer,
-  freePort,
-  sendJson,
-  startApp,
-  startFakeServer,
-  testRedisUrl,
-  waitFor,
-  waitForStatus,
-} from '@wrenn/testing';
+import { type AppProcess, type FakeServer, sendJson, startFakeServer, testRedisUrl, waitFor } from '@wrenn/testing';
 import { sql } from 'kysely';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnWorker } from '../../worker/test/support/worker-process';
 import { createApp } from '../src/app';
 import { bearer } from './support/channel-fixtures';
 import { createTestApi, newTeamId, newUserId, type TestApi } from './support/test-api';
@@ -105,34 +96,6 @@ afterAll(async () => {
   await api.close();
   await echo.close();
 });
-
-/** The worker as operators run it (its own process), on the API's database and queues, logging at debug. */
-async function spawnWorker(): Promise<AppProcess> {
-  const port = await freePort();
-  const child = startApp('apps/worker/src/main.ts', {
-    PATH: process.env.PATH,
-    DATABASE_URL: api.databaseUrl,
-    REDIS_URL: testRedisUrl(),
-    WRENN_ENCRYPTION_KEY: api.encryptionKey,
-    WRENN_QUEUE_PREFIX: api.queuePrefix,
-    WRENN_ALLOW_PRIVATE_TARGETS: 'true',
-    WRENN_DISCORD_API_BASE: `${echo.origin}/api`,
-    WRENN_SLACK_API_BASE: echo.origin,
-    WRENN_TEAMS_API_BASE: echo.origin,
-    WRENN_GOOGLECHAT_API_BASE: echo.origin,
-    WRENN_TELEGRAM_API_BASE: echo.origin,
-    WRENN_RETRY_DELAYS: '200ms,200ms',
-    PORT: String(port),
-    LOG_LEVEL: 'debug',
-  });
-  try {
-    await waitForStatus(`http://127.0.0.1:${port}/ready`, 200, 30_000);
-  } catch (err) {
-    child.child.kill('SIGKILL');
-    throw new Error(`worker did not become ready: ${(err as Error).message}\n${child.output()}`);
-  }
-  return child;
-}
 
 /** Every key under the queue prefix with its value, whatever its type. */
 async function dumpRedis(): Promise<string> {
@@ -267,25 +230,23 @@ describe('secrets never leave the service', () => {
     expect(new Set(subscribed.map((c) => c.provider))).toEqual(
       new Set(['discord', 'slack', 'teams', 'googlechat', 'telegram', 'matrix', 'webhook']),
     );
-    worker = await spawnWorker();
+    worker = await spawnWorker(
+      { ...api, redisUrl: testRedisUrl() },
+      {
+        WRENN_DISCORD_API_BASE: `${echo.origin}/api`,
+        WRENN_SLACK_API_BASE: echo.origin,
+        WRENN_TEAMS_API_BASE: echo.origin,
+        WRENN_GOOGLECHAT_API_BASE: echo.origin,
+        WRENN_TELEGRAM_API_BASE: echo.origin,
+        LOG_LEVEL: 'debug',
+      },
+    );
     const sentBefore = echo.received.length;
 
+    const actor = { type: 'user', id: newUserId(), name: 'Ada' };
     const entries = [
-      {
-        team_id: teamId,
-        actor: { type: 'user', id: newUserId(), name: 'Ada' },
-        resource_type: 'sandbox',
-        resource_id: newId('capsule').id,
-        action: 'create',
-        metadata: { template: 'python-3.12' },
-      },
-      {
-        team_id: teamId,
-        actor: { type: 'system' },
-        resource_type: 'host',
-        resource_id: newId('host').id,
-        action: 'marked_up',
-      },
+      { team_id: teamId, actor, resource_type: 'sandbox', resource_id: newId('capsule').id, action: 'create' },
+      { team_id: teamId, actor, resource_type: 'host', resource_id: newId('host').id, action: 'marked_up' },
     ];
     const ingested = await record(
       request(app)

@@ -57,6 +57,17 @@ function recording<I, O>(
   return { batcher, batches, gates, mostRunning: () => mostRunning };
 }
 
+/** A batcher of numbers, answered as they are, whose batches wait for the test to open their gates. */
+const held = (maxBatch: number, maxInFlight: number) =>
+  recording<number, number>({ maxBatch, maxInFlight, held: true, answer: (n) => n });
+
+/** Lets a held batch finish and the batcher start what waited for its slot. */
+async function finish(batch: Gate | undefined): Promise<void> {
+  batch?.open();
+  await nextTurn();
+  await nextTurn();
+}
+
 describe('micro-batcher', () => {
   it('runs what is added within one turn of the event loop as one batch, in the order added', async () => {
     const { batcher, batches } = recording<number, string>({ maxBatch: 100, maxInFlight: 4, answer: (n) => `r${n}` });
@@ -85,12 +96,7 @@ describe('micro-batcher', () => {
   });
 
   it('runs at most maxInFlight batches at once; what arrives meanwhile goes together in the next (group commit)', async () => {
-    const { batcher, batches, gates, mostRunning } = recording<number, number>({
-      maxBatch: 100,
-      maxInFlight: 2,
-      held: true,
-      answer: (n) => n,
-    });
+    const { batcher, batches, gates, mostRunning } = held(100, 2);
     const done: number[] = [];
     const add = (n: number) => batcher.add(n).then((r) => void done.push(r));
     const all = [add(1)];
@@ -105,9 +111,7 @@ describe('micro-batcher', () => {
     expect(batches).toEqual([[1], [2]]);
     expect(done).toEqual([]);
 
-    gates[0]?.open();
-    await nextTurn();
-    await nextTurn();
+    await finish(gates[0]);
     // The freed slot takes everything that waited, at once.
     expect(batches).toEqual([[1], [2], [3, 4, 5]]);
     expect(done).toEqual([1]);
@@ -120,12 +124,7 @@ describe('micro-batcher', () => {
   });
 
   it('a freed slot takes at most maxBatch of what waited; the rest waits for the next free slot', async () => {
-    const { batcher, batches, gates, mostRunning } = recording<number, number>({
-      maxBatch: 2,
-      maxInFlight: 1,
-      held: true,
-      answer: (n) => n,
-    });
+    const { batcher, batches, gates, mostRunning } = held(2, 1);
     const all = [batcher.add(1)];
     await nextTurn();
     all.push(...[2, 3, 4, 5, 6].map((n) => batcher.add(n)));
@@ -133,9 +132,7 @@ describe('micro-batcher', () => {
     expect(batches).toEqual([[1]]);
     const expected = [[1], [2, 3], [4, 5], [6]];
     for (let i = 0; i < 3; i++) {
-      gates[i]?.open();
-      await nextTurn();
-      await nextTurn();
+      await finish(gates[i]);
       expect(batches).toEqual(expected.slice(0, i + 2));
     }
     gates[3]?.open();
@@ -144,22 +141,13 @@ describe('micro-batcher', () => {
   });
 
   it('starts no more than maxInFlight batches from one turn', async () => {
-    const { batcher, batches, gates, mostRunning } = recording<number, number>({
-      maxBatch: 1,
-      maxInFlight: 2,
-      held: true,
-      answer: (n) => n,
-    });
+    const { batcher, batches, gates, mostRunning } = held(1, 2);
     const all = [1, 2, 3, 4].map((n) => batcher.add(n));
     await nextTurn();
     expect(batches).toEqual([[1], [2]]);
-    gates[0]?.open();
-    await nextTurn();
-    await nextTurn();
+    await finish(gates[0]);
     expect(batches).toEqual([[1], [2], [3]]);
-    gates[1]?.open();
-    await nextTurn();
-    await nextTurn();
+    await finish(gates[1]);
     expect(batches).toEqual([[1], [2], [3], [4]]);
     gates[2]?.open();
     gates[3]?.open();
