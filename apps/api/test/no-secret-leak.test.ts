@@ -13,8 +13,9 @@ import { bearer } from './support/channel-fixtures';
 import { createTestApi, newTeamId, newUserId, type TestApi } from './support/test-api';
 
 // Distinctive values in every credential position of every provider. None may
-// appear in a response, a log line or a stored row, except a generated webhook
-// secret in the one `secret` field that reveals it.
+// appear in a response, a log line of the API or the worker, a stored row or
+// anything queued in Redis, except a generated webhook secret in the one
+// `secret` field that reveals it.
 const SECRETS = {
   discordToken: `LEAKdiscordTokenZ1x9${'d'.repeat(48)}`,
   slackSecret: 'LEAKslackSecretZ1x9',
