@@ -1,8 +1,8 @@
 import type { AuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import type { DeliveryJob, EventJob } from '@wrenn/events';
 import type { OutboundHttp, ProviderSettings } from '@wrenn/providers';
+import type { DeliveryJob, EventJob } from '@wrenn/queues';
 import type { Logger, Registry } from '@wrenn/runtime';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';

@@ -1,8 +1,8 @@
 import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
-import { createProducerConnection, createQueues } from '@wrenn/events';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
+import { createProducerConnection, createQueues } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry, handleShutdown } from '@wrenn/runtime';
 import { createApp } from './app';
 import { loadApiEnv } from './env';

@@ -1,4 +1,5 @@
-import { formatId, newId, parseId, QUEUES } from '@wrenn/events';
+import { formatId, newId, parseId } from '@wrenn/events';
+import { QUEUES } from '@wrenn/queues';
 import { testRedisUrl, waitFor } from '@wrenn/testing';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';

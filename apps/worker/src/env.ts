@@ -1,79 +1,16 @@
-import { parseRetryDelays } from '@wrenn/events';
 import { providerEnvShape } from '@wrenn/providers';
-import { encryptionKey, envPort, parseEnv } from '@wrenn/runtime';
-import { z } from 'zod';
+import { envVars, parseEnv, serviceEnv } from '@wrenn/runtime';
+import type { z } from 'zod';
 
-const retryDelays = z.string().transform((text, ctx) => {
-  try {
-    return parseRetryDelays(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `must be a list like 10s,30s: ${(err as Error).message}` });
-    return z.NEVER;
-  }
-});
-
-const RETENTION = /^(\d+)(s|m|h|d)$/;
-const RETENTION_UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** A retention period like `30d`, `12h`, `90m` or `3600s`, in milliseconds. */
-const retention = z.string().transform((text, ctx) => {
-  const match = RETENTION.exec(text.trim());
-  const ms = match ? Number(match[1]) * RETENTION_UNIT_MS[match[2] as keyof typeof RETENTION_UNIT_MS] : 0;
-  if (ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'must be a duration like 30d, 12h, 90m or 3600s' });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const WAIT = /^(\d+)(s|m|h)$/;
-
-/** A wait like `1h`, `30m` or `90s`, in milliseconds. */
-const wait = z.string().transform((text, ctx) => {
-  const match = WAIT.exec(text.trim());
-  const ms = match ? Number(match[1]) * RETENTION_UNIT_MS[match[2] as 's' | 'm' | 'h'] : 0;
-  if (ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'must be a duration like 1h, 30m or 90s' });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const positiveInt = (fallback: number) =>
-  z.coerce
-    .number({ message: 'must be a positive integer' })
-    .int('must be a positive integer')
-    .min(1, 'must be a positive integer')
-    .default(fallback);
-
-const schema = z.object({
-  DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
-  REDIS_URL: z.string({ message: 'must be set to a Redis connection string' }).min(1),
-  WRENN_ENCRYPTION_KEY: encryptionKey,
-  /** Set during a key rotation: values sealed under it still open. */
-  WRENN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
-  PORT: envPort.default(8081),
-  /** Delays before the 2nd, 3rd… attempt; the list's length + 1 = attempts. */
-  WRENN_RETRY_DELAYS: retryDelays.default([10_000, 30_000]),
-  /** Channels drained at once per process; drains mostly wait on the network or their rate. */
-  WRENN_WORKER_CONCURRENCY: positiveInt(64),
-  /** Must match the API's, or the two never meet. */
-  WRENN_QUEUE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
-    .default('wrenn'),
-  /**
-   * How long a job's lock lives without renewal: a worker that died (SIGKILL, lost host)
-   * hands its jobs back after about this long.
-   */
-  WRENN_JOB_LOCK_MS: positiveInt(30_000),
-  /** A delivery held back this long by its destination's rate limit (pacing or 429s) fails. */
-  WRENN_MAX_RATE_LIMIT_WAIT: wait.default(RETENTION_UNIT_MS.h),
-  /** Settled deliveries, their attempts and unused payloads older than this are deleted. */
-  WRENN_DELIVERY_RETENTION: retention.default(30 * RETENTION_UNIT_MS.d),
-  /** Audit entries older than this are deleted; unset keeps them. */
-  WRENN_AUDIT_RETENTION: retention.optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+const schema = serviceEnv(8081).extend({
+  ...envVars.pick({
+    WRENN_RETRY_DELAYS: true,
+    WRENN_WORKER_CONCURRENCY: true,
+    WRENN_JOB_LOCK_MS: true,
+    WRENN_MAX_RATE_LIMIT_WAIT: true,
+    WRENN_DELIVERY_RETENTION: true,
+    WRENN_AUDIT_RETENTION: true,
+  }).shape,
   ...providerEnvShape,
 });
 

@@ -1,6 +1,6 @@
 import type { Database } from '@wrenn/db';
-import type { Queues } from '@wrenn/events';
-import { Counter, Gauge, Histogram, type Registry } from '@wrenn/runtime';
+import type { Queues } from '@wrenn/queues';
+import { Counter, Gauge, Histogram, type Registry, withTimeout } from '@wrenn/runtime';
 import type { Kysely } from 'kysely';
 
 /** What the worker reports on /metrics besides the process metrics. */
@@ -144,14 +144,4 @@ function oldestWaiting(queue: {
   getJobs(types: ['waiting'], start: number, end: number, asc: boolean): Promise<Array<{ timestamp: number }>>;
 }) {
   return withTimeout(queue.getJobs(['waiting'], 0, 0, true), 1_000).catch(() => null);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

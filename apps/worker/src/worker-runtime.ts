@@ -1,26 +1,26 @@
 import { createAuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
+import { formatId, parseId } from '@wrenn/events';
+import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
 import {
   createQueues,
   createWorkerConnection,
   type DeliveryJob,
   drainJob,
   type EventJob,
-  formatId,
   JOB_RETENTION,
-  parseId,
   QUEUES,
   type Queues,
-} from '@wrenn/events';
-import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
+} from '@wrenn/queues';
 import type { Logger, Registry } from '@wrenn/runtime';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import { createMicroBatcher } from './batch/micro-batcher';
 import { createConfigCache } from './delivery/config-cache';
 import { createDrainProcessor, type DrainResult } from './delivery/drain-processor';
-import { nextReadyIn } from './delivery/mailbox';
+import { nextReadyInMany } from './delivery/mailbox';
 import { createRateLimiter } from './delivery/rate-limiter';
 import { createAttemptWriter } from './delivery/record-attempt';
 import { createFanOutProcessor } from './fan-out/fan-out-processor';
@@ -139,11 +139,18 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   });
   // A row that landed after the drain's last look, while its job id was still taken,
   // was not given a drain of its own: look again now that the id is free.
+  // The looks of drains finishing together share one statement.
+  const nextReady = createMicroBatcher<string, number | null>({
+    maxBatch: 256,
+    maxInFlight: 1,
+    run: (uuids) => nextReadyInMany(db, uuids),
+  });
   deliveryWorker.on('completed', (job) => {
     if (stopping || !('channelId' in job.data)) return;
     const uuid = parseId('channel', job.data.channelId);
     if (!uuid) return;
-    nextReadyIn(db, uuid, false)
+    nextReady
+      .add(uuid)
       .then(async (wait) => {
         if (wait === null) return;
         const drain = drainJob(formatId('channel', uuid), wait);

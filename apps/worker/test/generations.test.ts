@@ -1,4 +1,5 @@
-import { formatId, newId, queueDrains } from '@wrenn/events';
+import { formatId, newId } from '@wrenn/events';
+import { queueDrains } from '@wrenn/queues';
 import { startFakeServer, waitFor } from '@wrenn/testing';
 import { afterEach, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry } from './support/pipeline';

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { rfc3339 } from '@wrenn/events';
 
 const WHSEC = 'whsec_';
 
@@ -54,16 +55,16 @@ function standardSignature(secret: string, deliveryId: string, unix: string, bod
  */
 export function signWebhook(input: WebhookSignatureInput): Record<string, string> {
   const key = webhookSigningKey(input.secret);
-  const rfc3339 = `${input.at.toISOString().slice(0, 19)}Z`;
+  const timestamp = rfc3339(input.at);
   const unix = Math.floor(input.at.getTime() / 1000).toString();
-  const seed = createHmac('sha256', key).update(`${rfc3339}.${input.body}`).digest('hex');
+  const seed = createHmac('sha256', key).update(`${timestamp}.${input.body}`).digest('hex');
   const signatures = [standardSignature(input.secret, input.deliveryId, unix, input.body)];
   if (input.previousSecret) {
     signatures.push(standardSignature(input.previousSecret, input.deliveryId, unix, input.body));
   }
   return {
     'X-Wrenn-Delivery': input.deliveryId,
-    'X-Wrenn-Timestamp': rfc3339,
+    'X-Wrenn-Timestamp': timestamp,
     'X-WRENN-SIGNATURE': `sha256=${seed}`,
     'webhook-id': input.deliveryId,
     'webhook-timestamp': unix,

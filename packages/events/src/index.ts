@@ -3,6 +3,4 @@ export * from './event-payload';
 export * from './event-schemas';
 export * from './event-types';
 export * from './ids';
-export * from './jobs';
-export * from './queue-drains';
-export * from './queues';
+export * from './retry-after';

@@ -1,5 +1,6 @@
 import type { Delivery as DeliveryRow } from '@wrenn/db';
-import { formatId, queueDrains } from '@wrenn/events';
+import { formatId } from '@wrenn/events';
+import { queueDrains } from '@wrenn/queues';
 import type { ApiDeps } from '../deps';
 
 /**

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
-import { createProducerConnection, createQueues, newId } from '@wrenn/events';
+import { newId } from '@wrenn/events';
 import { createOutboundHttp, type OutboundHttpOptions, type ProviderSettings } from '@wrenn/providers';
+import { createProducerConnection, createQueues } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { SignJWT } from 'jose';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AuditEntry, createAuditLogger } from '@wrenn/audit';
 import { createSecretBox, sealConfig } from '@wrenn/crypto';
 import type { Delivery } from '@wrenn/db';
-import { createProducerConnection, createQueues, type EventType, newId, parseId } from '@wrenn/events';
+import { type EventType, newId, parseId } from '@wrenn/events';
 import {
   createOutboundHttp,
   PACING_RULES,
@@ -10,6 +10,7 @@ import {
   type ProviderName,
   type ProviderSettings,
 } from '@wrenn/providers';
+import { createProducerConnection, createQueues, queueEvents } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker-runtime';
@@ -82,11 +83,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
   const audit = createAuditLogger({
     db,
     logger,
-    publish: async (eventIds) => {
-      await producerQueues.events.addBulk(
-        eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
-      );
-    },
+    publish: (eventIds) => queueEvents(producerQueues.events, eventIds),
   });
   const providerSettings: ProviderSettings = {
     allowPrivateTargets: true,
