@@ -78,6 +78,7 @@ describe('teams config', () => {
     [`https://example.com/workflows/x/triggers/manual/paths/invoke?sig=${SIG}`, 'must be a Teams Workflows URL'],
     [LOGIC.replace(`&sig=${SIG}`, ''), 'no sig parameter'],
     [`https://prod-12.westeurope.logic.azure.com/subscriptions/x?sig=${SIG}`, 'not a workflow trigger URL'],
+    [`${LOGIC}/ extra words`, 'must not contain spaces'],
   ])('rejects %s', (url, message) => {
     const check = teamsProvider.validateConfig({ webhook_url: url }, SETTINGS);
     expect(check).toMatchObject({ ok: false, message: expect.stringContaining(message) });

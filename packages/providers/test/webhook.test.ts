@@ -35,14 +35,19 @@ describe('webhook config', () => {
       config: { url: 'https://example.com/hook?x=1', secret: 'abc' },
     });
     expect(webhookProvider.validateConfig({ url: 'http://example.com' }, SETTINGS).ok).toBe(true);
+    // Outer whitespace is what a paste brings along; URL parsing drops it.
+    expect(webhookProvider.validateConfig({ url: ' https://example.com/hook\n' }, SETTINGS).ok).toBe(true);
   });
 
-  it.each(['ftp://example.com/x', 'not a url', 'https://user:pw@example.com/hook', 'file:///etc/passwd'])(
-    'refuses %s',
-    (url) => {
-      expect(webhookProvider.validateConfig({ url }, SETTINGS).ok).toBe(false);
-    },
-  );
+  it.each([
+    'ftp://example.com/x',
+    'not a url',
+    'https://user:pw@example.com/hook',
+    'file:///etc/passwd',
+    'https://example.com/hook/ extra words',
+  ])('refuses %s', (url) => {
+    expect(webhookProvider.validateConfig({ url }, SETTINGS).ok).toBe(false);
+  });
 
   it('names the URL as the user target', () => {
     expect(webhookProvider.userTargets({ url: 'https://example.com/h' }, SETTINGS)).toEqual(['https://example.com/h']);
