@@ -70,7 +70,7 @@ describe('delivery log and redelivery', () => {
   const retry = (dlv: string, id = channelId, t = token) =>
     request(api.app).post(`/v1/channels/${id}/deliveries/${dlv}/retry`).set(bearer(t));
 
-  it('lists deliveries newest first with the contract shape', async () => {
+  it('lists deliveries newest first, each with exactly the documented fields', async () => {
     const res = await list();
     expect(res.status).toBe(200);
     expect(res.body.next_before).toBeNull();

@@ -18,7 +18,7 @@ export function generateWebhookSecret(): string {
 
 /**
  * The HMAC key for a webhook secret: the decoded bytes of a `whsec_` secret,
- * otherwise the secret's UTF-8 bytes (the seed's behaviour).
+ * otherwise the secret's UTF-8 bytes (as the platform signs, so its receivers keep verifying).
  */
 export function webhookSigningKey(secret: string): Buffer {
   if (secret.startsWith(WHSEC)) {
@@ -32,7 +32,7 @@ export interface WebhookSignatureInput {
   secret: string;
   /**
    * A rotated-out secret still in its grace period: `webhook-signature` then
-   * carries its signature too, after the new one. The seed's header never does.
+   * carries its signature too, after the new one. `X-WRENN-SIGNATURE` never does: it holds one signature.
    */
   previousSecret?: string | undefined;
   deliveryId: string;
@@ -48,7 +48,7 @@ function standardSignature(secret: string, deliveryId: string, unix: string, bod
 }
 
 /**
- * Both signature schemes: the seed's `X-WRENN-*` headers and Standard Webhooks.
+ * Both signature schemes: the platform's `X-WRENN-*` headers and Standard Webhooks.
  * During a rotation's grace period `webhook-signature` holds two
  * space-separated signatures, the new secret's first, so receivers holding
  * either secret verify; `X-WRENN-SIGNATURE` always uses the new secret.
@@ -57,7 +57,7 @@ export function signWebhook(input: WebhookSignatureInput): Record<string, string
   const key = webhookSigningKey(input.secret);
   const timestamp = rfc3339(input.at);
   const unix = Math.floor(input.at.getTime() / 1000).toString();
-  const seed = createHmac('sha256', key).update(`${timestamp}.${input.body}`).digest('hex');
+  const wrennSignature = createHmac('sha256', key).update(`${timestamp}.${input.body}`).digest('hex');
   const signatures = [standardSignature(input.secret, input.deliveryId, unix, input.body)];
   if (input.previousSecret) {
     signatures.push(standardSignature(input.previousSecret, input.deliveryId, unix, input.body));
@@ -65,7 +65,7 @@ export function signWebhook(input: WebhookSignatureInput): Record<string, string
   return {
     'X-Wrenn-Delivery': input.deliveryId,
     'X-Wrenn-Timestamp': timestamp,
-    'X-WRENN-SIGNATURE': `sha256=${seed}`,
+    'X-WRENN-SIGNATURE': `sha256=${wrennSignature}`,
     'webhook-id': input.deliveryId,
     'webhook-timestamp': unix,
     'webhook-signature': signatures.join(' '),

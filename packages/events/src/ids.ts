@@ -20,6 +20,7 @@ export type IdKind = keyof typeof ID_PREFIXES;
 
 const BODY = /^[0-9a-z]{25}$/;
 const MAX = (1n << 128n) - 1n;
+const CHUNK = 36n ** 5n;
 
 /** Formats a UUID (`xxxxxxxx-xxxx-…`) as a prefixed id of the given kind. */
 export function formatId(kind: IdKind, uuid: string): string {
@@ -34,8 +35,9 @@ export function parseId(kind: IdKind, id: unknown): string | null {
   if (!id.startsWith(prefix)) return null;
   const body = id.slice(prefix.length);
   if (!BODY.test(body)) return null;
+  // Five digits at a time: 36^5 fits a double exactly, and each BigInt step is the costly part.
   let n = 0n;
-  for (const ch of body) n = n * 36n + BigInt(Number.parseInt(ch, 36));
+  for (let i = 0; i < body.length; i += 5) n = n * CHUNK + BigInt(Number.parseInt(body.slice(i, i + 5), 36));
   if (n > MAX) return null;
   const hex = n.toString(16).padStart(32, '0');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

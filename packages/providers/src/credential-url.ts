@@ -13,6 +13,8 @@ export function parseCredentialUrl(raw: string, expected: string, notUrl = expec
   } catch {
     return { ok: false, message: `webhook_url is not a URL${notUrl}` };
   }
+  // URL parsing would quietly encode a space pasted inside the URL into its credential.
+  if (/\s/.test(raw.trim())) return { ok: false, message: 'webhook_url must not contain spaces or line breaks' };
   if (url.protocol === 'http:') {
     return {
       ok: false,

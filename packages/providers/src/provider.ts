@@ -26,7 +26,7 @@ export interface ProviderSettings {
   userAgent: string;
 }
 
-/** A config is a flat map of strings (CONTRACT 4.3). */
+/** A config is a flat map of strings: what the API accepts and what is stored, one sealed value per key. */
 export type ChannelConfig = Record<string, string>;
 
 export type ConfigCheck = { ok: true; config: ChannelConfig } | { ok: false; message: string };

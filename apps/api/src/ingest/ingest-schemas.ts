@@ -2,7 +2,7 @@ import { isId } from '@wrenn/events';
 import { z } from 'zod';
 import { describeIssue } from '../http/describe-issue';
 
-// Schemas of POST /internal/v1/audit (CONTRACT 4.5).
+// Schemas of POST /internal/v1/audit: the entries the platform reports, strictly checked.
 
 /** Entries per request. */
 export const MAX_INGEST_ENTRIES = 500;

@@ -18,7 +18,7 @@ import type { Logger } from '@wrenn/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
-import type { RetrySchedule } from '../retry-schedule';
+import { isLastAttempt, type RetrySchedule } from '../retry-schedule';
 import type { WorkerMetrics } from '../worker-metrics';
 import type { ConfigCache } from './config-cache';
 import { type DrainChannel, loadDrainChannels } from './drain-channel';
@@ -127,7 +127,7 @@ export function createDrainProcessor(deps: DrainDeps) {
     const inputs = rows.map((row, i): AttemptInput => {
       // A 429 uses no attempt of the schedule: the destination is paused instead.
       const scheduled = outcome.kind === 'retry' && !rateLimited;
-      const final = outcome.kind === 'permanent' || (scheduled && row.failures + 1 >= deps.schedule.attempts);
+      const final = outcome.kind === 'permanent' || (scheduled && isLastAttempt(deps.schedule, row.failures));
       let readyAt: Date | null = null;
       if (scheduled && !final) {
         const asked = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;

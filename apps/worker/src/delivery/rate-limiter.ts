@@ -55,6 +55,23 @@ end
 return {taken, 0}
 `;
 
+/** Lua: `now`, Redis's own clock in milliseconds, the same for every worker. */
+const REDIS_NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/** Lua: pauses KEYS[1] until now + ARGV[1] ms unless it is paused longer already; returns the pause left. */
+const EXTEND_PAUSE = `
+local untilMs = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > current then
+  redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]))
+  return untilMs - now
+end
+return current - now
+`;
+
 /**
  * Pauses a destination for ARGV[1] ms unless it is already paused for longer,
  * and learns from the refusal: for ARGV[2] ms the destination takes at most
@@ -62,38 +79,18 @@ return {taken, 0}
  * ARGV[3] requests that may have been in flight when it refused), so a
  * destination without a published rate finds its pace. Returns the pause left.
  */
-const PAUSE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local sent = redis.call('ZCOUNT', KEYS[3], now - 1000, '+inf')
+const PAUSE = `${REDIS_NOW}local sent = redis.call('ZCOUNT', KEYS[3], now - 1000, '+inf')
 local limit = math.max(1, math.floor((sent - tonumber(ARGV[3])) * 0.9))
 local learned = tonumber(redis.call('GET', KEYS[2]) or '0')
 if learned == 0 or limit < learned then learned = limit end
 redis.call('SET', KEYS[2], learned, 'PX', tonumber(ARGV[2]))
-local untilMs = now + tonumber(ARGV[1])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if untilMs > current then
-  redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]))
-  return untilMs - now
-end
-return current - now
-`;
+${EXTEND_PAUSE}`;
 
 /** How long a limit learned from a 429 holds (renewed by each 429). */
 const LEARNED_FOR_MS = 5 * 60_000;
 
 /** Pauses a destination for ARGV[1] ms unless it is already paused for longer. */
-const PAUSE_ONLY = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local untilMs = now + tonumber(ARGV[1])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if untilMs > current then
-  redis.call('SET', KEYS[1], untilMs, 'PX', tonumber(ARGV[1]))
-  return untilMs - now
-end
-return current - now
-`;
+const PAUSE_ONLY = `${REDIS_NOW}${EXTEND_PAUSE}`;
 
 /** Slots taken for requests that may go now, and when fewer than asked, the milliseconds until the next. */
 export interface Slots {

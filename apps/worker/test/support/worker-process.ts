@@ -1,5 +1,12 @@
 import { type AppProcess, freePort, startApp, waitForStatus } from '@wrenn/testing';
-import type { Pipeline } from './pipeline';
+
+/** What a worker process needs to share a test's database and queues (a pipeline, or a test API plus its Redis). */
+export interface WorkerTarget {
+  databaseUrl: string;
+  redisUrl: string;
+  encryptionKey: string;
+  queuePrefix: string;
+}
 
 export interface WorkerProcess extends AppProcess {
   port: number;
@@ -7,15 +14,15 @@ export interface WorkerProcess extends AppProcess {
   attemptsCounted(outcome?: string): Promise<number>;
 }
 
-/** Starts `apps/worker/src/main.ts` as its own process against the pipeline's database and queues. */
-export async function spawnWorker(pipeline: Pipeline, env: Record<string, string> = {}): Promise<WorkerProcess> {
+/** Starts `apps/worker/src/main.ts` as its own process against the target's database and queues. */
+export async function spawnWorker(target: WorkerTarget, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const port = await freePort();
   const app = startApp('apps/worker/src/main.ts', {
     PATH: process.env.PATH,
-    DATABASE_URL: pipeline.databaseUrl,
-    REDIS_URL: pipeline.redisUrl,
-    WRENN_ENCRYPTION_KEY: pipeline.encryptionKey,
-    WRENN_QUEUE_PREFIX: pipeline.queuePrefix,
+    DATABASE_URL: target.databaseUrl,
+    REDIS_URL: target.redisUrl,
+    WRENN_ENCRYPTION_KEY: target.encryptionKey,
+    WRENN_QUEUE_PREFIX: target.queuePrefix,
     WRENN_ALLOW_PRIVATE_TARGETS: 'true',
     WRENN_RETRY_DELAYS: '500ms,1s',
     WRENN_JOB_LOCK_MS: '2000',

@@ -2,7 +2,7 @@ import { parseCredentialUrl } from '../credential-url';
 
 const SLACK_HOST = 'hooks.slack.com';
 const WEBHOOK_PATH = /^\/services\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
-/** `T…/B…/<secret>` (PROVIDERS.md); lengths are Slack's business, the config value limit bounds them. */
+/** `T…/B…/<secret>`, as Slack issues them; lengths are Slack's business, the config value limit bounds them. */
 const TEAM_ID = /^T[A-Z0-9]+$/;
 const HOOK_ID = /^B[A-Z0-9]+$/;
 const SECRET = /^[A-Za-z0-9]+$/;
