@@ -138,7 +138,7 @@ describe('access log', () => {
       .set('X-Request-Id', 'req-boom');
     expect(res.status).toBe(500);
     const [access] = await accessLineFor('req-boom');
-    expect(access).toMatchObject({ level: 50, method: 'POST', path: `/v1/channels/${id}/test`, status: 500 });
+    expect(access).toMatchObject({ level: 40, method: 'POST', path: `/v1/channels/${id}/test`, status: 500 });
     const errors = lines().filter((l) => l.msg === 'unhandled error');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.reqId).toBe('req-boom');

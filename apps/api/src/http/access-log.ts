@@ -42,7 +42,9 @@ export function accessLog(logger: Logger): RequestHandler {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // A 5xx's cause is logged at error by the error handler; its access line need not page twice
+    // (and a 503 from /ready while a dependency is away repeats with every probe).
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'warn' : 'info'),
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request',
     customSuccessObject: (req, res, val: { responseTime: number }) => accessFields(req, res, val.responseTime),
