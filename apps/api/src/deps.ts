@@ -24,6 +24,8 @@ export interface ApiDeps {
   http: OutboundHttp;
   logger: Logger;
   metrics: Registry;
+  /** False when `WRENN_METRICS_PORT` serves /metrics on a port of its own; default true. */
+  serveMetrics?: boolean;
   jwtSecret: string;
   internalToken: string;
   limits: { maxChannelsPerTeam: number };

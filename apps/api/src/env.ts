@@ -1,5 +1,5 @@
 import { providerEnvShape } from '@wrenn/providers';
-import { envVars, parseEnv, serviceEnv } from '@wrenn/runtime';
+import { envVars, metricsPortDiffers, parseEnv, serviceEnv } from '@wrenn/runtime';
 import type { z } from 'zod';
 
 const schema = serviceEnv(8080).extend({
@@ -9,6 +9,7 @@ const schema = serviceEnv(8080).extend({
     WRENN_MAX_CHANNELS_PER_TEAM: true,
     WRENN_PORTAL_FRAME_ANCESTORS: true,
     WRENN_PORTAL_PUBLIC_URL: true,
+    WRENN_DB_POOL_SIZE: true,
   }).shape,
   ...providerEnvShape,
 });
@@ -17,5 +18,5 @@ export type ApiEnv = z.infer<typeof schema>;
 
 /** The API's configuration; the only place that reads `process.env`. */
 export function loadApiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
-  return parseEnv(schema, env);
+  return parseEnv(schema.superRefine(metricsPortDiffers), env);
 }

@@ -1,5 +1,5 @@
 import { providerEnvShape } from '@wrenn/providers';
-import { envVars, parseEnv, serviceEnv } from '@wrenn/runtime';
+import { envVars, metricsPortDiffers, parseEnv, serviceEnv } from '@wrenn/runtime';
 import type { z } from 'zod';
 
 const schema = serviceEnv(8081).extend({
@@ -10,6 +10,11 @@ const schema = serviceEnv(8081).extend({
     WRENN_MAX_RATE_LIMIT_WAIT: true,
     WRENN_DELIVERY_RETENTION: true,
     WRENN_AUDIT_RETENTION: true,
+    WRENN_RELAY_INTERVAL: true,
+    WRENN_RELAY_LOCK_TTL: true,
+    WRENN_RELAY_PAGE_SIZE: true,
+    WRENN_RELAY_PAGES_PER_PASS: true,
+    WRENN_RELAY_MAX_REQUEUES: true,
   }).shape,
   ...providerEnvShape,
 });
@@ -18,5 +23,5 @@ export type WorkerEnv = z.infer<typeof schema>;
 
 /** The worker's configuration; the only place that reads `process.env`. */
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  return parseEnv(schema, env);
+  return parseEnv(schema.superRefine(metricsPortDiffers), env);
 }

@@ -8,6 +8,8 @@ export interface WorkerMetrics {
   /** Attempts by provider and outcome: `succeeded`, `retry` (another attempt follows) or `failed` (final). */
   deliveries: Counter<'provider' | 'outcome'>;
   attemptDuration: Histogram<'provider'>;
+  /** From the event's ingest to its delivery's first successful attempt. */
+  deliveryLatency: Histogram<'provider'>;
   eventsFannedOut: Counter;
   relayRequeued: Counter<'kind'>;
   /** Rows deleted by retention, per table. */
@@ -93,6 +95,14 @@ export function createWorkerMetrics(
       help: 'Time from request to the provider answer, per attempt',
       labelNames: ['provider'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    deliveryLatency: new Histogram({
+      name: 'wrenn_event_delivery_latency_seconds',
+      help: "Time from an event's ingest to its delivery's first successful attempt, per provider",
+      labelNames: ['provider'],
+      // Dense around one second, so "delivered within a second" reads straight off a bucket.
+      buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 30],
       registers,
     }),
     eventsFannedOut: new Counter({

@@ -24,7 +24,7 @@ import { nextReadyInMany } from './delivery/mailbox';
 import { createRateLimiter } from './delivery/rate-limiter';
 import { createAttemptWriter } from './delivery/record-attempt';
 import { createFanOutProcessor } from './fan-out/fan-out-processor';
-import { type OutboxRelay, startOutboxRelay } from './relay/outbox-relay';
+import { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay/outbox-relay';
 import { type RetentionPolicy, type RetentionPruner, startRetentionPruner } from './retention/retention-pruner';
 import { createRetrySchedule } from './retry-schedule';
 import { createWorkerMetrics } from './worker-metrics';
@@ -49,8 +49,13 @@ export interface WorkerRuntimeOptions {
   lockMs?: number;
   logger: Logger;
   metrics: Registry;
-  /** Outbox relay timing; defaults 2 s / 3 s. */
-  relay?: { intervalMs?: number; eventStaleAfterMs?: number };
+  /** Outbox relay timing and page sizes (see `OutboxRelayOptions` for the defaults). */
+  relay?: Partial<
+    Pick<
+      OutboxRelayOptions,
+      'intervalMs' | 'eventStaleAfterMs' | 'batchSize' | 'maxPagesPerPass' | 'lockTtlMs' | 'maxDeliveryRequeues'
+    >
+  >;
   /** What retention deletes; default: settled deliveries after 30 days, audit entries kept. */
   retention?: RetentionPolicy & { intervalMs?: number };
 }

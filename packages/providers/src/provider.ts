@@ -20,7 +20,7 @@ export interface ProviderSettings {
   googleChatApiBase?: string | undefined;
   /** `WRENN_TELEGRAM_API_BASE`, e.g. `https://api.telegram.org`. */
   telegramApiBase: string;
-  /** Per-attempt timeout; 10 s by default. */
+  /** Per-attempt timeout (`WRENN_PROVIDER_TIMEOUT`); 10 s by default. */
   timeoutMs: number;
   /** `Wrenn-Webhooks/<version>`. */
   userAgent: string;

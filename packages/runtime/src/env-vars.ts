@@ -38,6 +38,46 @@ const httpUrl = z
   .string()
   .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), { message: 'must be an http(s) URL' });
 
+const DURATION = /^(\d+)(ms|s|m|h)$/;
+const DURATION_UNIT_MS = { ms: 1, ...UNIT_MS } as const;
+
+/** `120000` → `2m`: bounds read back in the unit an operator would write. */
+function formatDuration(ms: number): string {
+  if (ms % UNIT_MS.h === 0) return `${ms / UNIT_MS.h}h`;
+  if (ms % UNIT_MS.m === 0) return `${ms / UNIT_MS.m}m`;
+  if (ms % UNIT_MS.s === 0) return `${ms / UNIT_MS.s}s`;
+  return `${ms}ms`;
+}
+
+/** A duration like `500ms`, `10s`, `2m` or `1h`, in milliseconds, between `min` and `max`. */
+function durationWithin(min: number, max: number) {
+  return z.string().transform((text, ctx) => {
+    const match = DURATION.exec(text.trim());
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration like 500ms, 10s or 2m' });
+      return z.NEVER;
+    }
+    const ms = Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
+    if (ms < min || ms > max) {
+      ctx.addIssue({ code: 'custom', message: `must be between ${formatDuration(min)} and ${formatDuration(max)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/** A whole number between `min` and `max`. */
+function wholeNumberWithin(min: number, max: number) {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message }).int(message).min(min, message).max(max, message);
+}
+
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a port number')
+  .min(0, 'must be a port number')
+  .max(65535, 'must be a port number');
+
 const token = (message: string) => z.string({ message }).min(16, 'must be at least 16 characters');
 
 /**
@@ -55,11 +95,11 @@ export const envVars = z.object({
   WRENN_JWT_SECRET: token('must be set (HS256 key for user JWTs)'),
   WRENN_INTERNAL_TOKEN: token('must be set (bearer token for /internal)'),
   /** No default here: each service listens on its own port (see `serviceEnv`). */
-  PORT: z.coerce
-    .number({ message: 'must be a port number' })
-    .int('must be a port number')
-    .min(0, 'must be a port number')
-    .max(65535, 'must be a port number'),
+  PORT: port,
+  /** Serves /metrics on this port only (not on PORT); unset keeps it on PORT. */
+  WRENN_METRICS_PORT: port.optional(),
+  /** PostgreSQL connections per API process. */
+  WRENN_DB_POOL_SIZE: wholeNumberWithin(1, 500).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The Redis key prefix of the queues: the API's and the worker's must match, or the two never meet. */
   WRENN_QUEUE_PREFIX: z
@@ -100,6 +140,18 @@ export const envVars = z.object({
   WRENN_DELIVERY_RETENTION: retention.default(30 * UNIT_MS.d),
   /** Audit entries older than this are deleted; unset keeps them. */
   WRENN_AUDIT_RETENTION: retention.optional(),
+  /** How often the outbox relay looks for events and drains that never reached the queue. */
+  WRENN_RELAY_INTERVAL: durationWithin(100, 10 * UNIT_MS.m).default(2_000),
+  /** How long a relay pass holds its lock without renewing it (one pass at a time across workers). */
+  WRENN_RELAY_LOCK_TTL: durationWithin(UNIT_MS.s, 10 * UNIT_MS.m).default(10_000),
+  /** Rows the relay reads per page. */
+  WRENN_RELAY_PAGE_SIZE: wholeNumberWithin(1, 10_000).default(500),
+  /** Pages of each kind per relay pass; the next pass goes on from there. */
+  WRENN_RELAY_PAGES_PER_PASS: wholeNumberWithin(1, 1_000).default(4),
+  /** New drains the relay gives one pending delivery's channel before failing the delivery. */
+  WRENN_RELAY_MAX_REQUEUES: wholeNumberWithin(1, 1_000).default(5),
+  /** How long one request to a provider may take, connection to last byte. */
+  WRENN_PROVIDER_TIMEOUT: durationWithin(UNIT_MS.s, 2 * UNIT_MS.m).default(10_000),
   /**
    * Lets destinations resolve to loopback and private addresses (local fakes, on-premises
    * receivers); off, they are refused so a channel cannot reach the internal network.
@@ -126,7 +178,7 @@ export const envVars = z.object({
 
 /**
  * The variables both long-running services read (the stores, the secrets key,
- * their port, the queue prefix, the log level), PORT defaulting to
+ * their ports, the queue prefix, the log level), PORT defaulting to
  * `defaultPort`: each service listens on its own.
  */
 export function serviceEnv(defaultPort: number) {
@@ -137,8 +189,19 @@ export function serviceEnv(defaultPort: number) {
       WRENN_ENCRYPTION_KEY: true,
       WRENN_ENCRYPTION_KEY_PREVIOUS: true,
       PORT: true,
+      WRENN_METRICS_PORT: true,
       WRENN_QUEUE_PREFIX: true,
       LOG_LEVEL: true,
     })
     .extend({ PORT: envVars.shape.PORT.default(defaultPort) });
+}
+
+/** `WRENN_METRICS_PORT` must not be `PORT`: the two servers cannot share it. Checked where a service loads its environment. */
+export function metricsPortDiffers(
+  env: { PORT: number; WRENN_METRICS_PORT?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.WRENN_METRICS_PORT !== undefined && env.WRENN_METRICS_PORT !== 0 && env.WRENN_METRICS_PORT === env.PORT) {
+    ctx.addIssue({ code: 'custom', path: ['WRENN_METRICS_PORT'], message: 'must differ from PORT' });
+  }
 }

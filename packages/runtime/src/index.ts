@@ -2,6 +2,7 @@ export * from './env';
 export * from './env-vars';
 export * from './logger';
 export * from './metrics';
+export * from './metrics-server';
 export * from './readiness';
 export * from './redact';
 export * from './retry-delays';

@@ -50,3 +50,34 @@ describe('parseEnv', () => {
     expect(write).toHaveBeenCalledWith('PORT must be a port number\n');
   });
 });
+
+describe('durations and whole numbers with bounds', () => {
+  const timings = envVars.pick({ WRENN_PROVIDER_TIMEOUT: true, WRENN_RELAY_PAGE_SIZE: true });
+  const issues = (env: Record<string, string>) =>
+    timings.safeParse(env).error?.issues.map((i) => `${i.path.join('.')} ${i.message}`);
+
+  it.each([
+    ['500ms', 'WRENN_PROVIDER_TIMEOUT must be between 1s and 2m'],
+    ['3m', 'WRENN_PROVIDER_TIMEOUT must be between 1s and 2m'],
+    ['10', 'WRENN_PROVIDER_TIMEOUT must be a duration like 500ms, 10s or 2m'],
+    ['ten seconds', 'WRENN_PROVIDER_TIMEOUT must be a duration like 500ms, 10s or 2m'],
+  ])('refuses WRENN_PROVIDER_TIMEOUT=%s', (value, line) => {
+    expect(issues({ WRENN_PROVIDER_TIMEOUT: value })).toEqual([line]);
+  });
+
+  it.each([['0'], ['10001'], ['2.5'], ['many']])('refuses WRENN_RELAY_PAGE_SIZE=%s', (value) => {
+    expect(issues({ WRENN_RELAY_PAGE_SIZE: value })).toEqual([
+      'WRENN_RELAY_PAGE_SIZE must be a whole number from 1 to 10000',
+    ]);
+  });
+
+  it('reads units and falls back to the defaults', () => {
+    expect(timings.parse({})).toEqual({ WRENN_PROVIDER_TIMEOUT: 10_000, WRENN_RELAY_PAGE_SIZE: 500 });
+    expect(timings.parse({ WRENN_PROVIDER_TIMEOUT: '1500ms', WRENN_RELAY_PAGE_SIZE: '20' })).toEqual({
+      WRENN_PROVIDER_TIMEOUT: 1_500,
+      WRENN_RELAY_PAGE_SIZE: 20,
+    });
+    expect(timings.parse({ WRENN_PROVIDER_TIMEOUT: ' 2m ' }).WRENN_PROVIDER_TIMEOUT).toBe(120_000);
+    expect(timings.parse({ WRENN_PROVIDER_TIMEOUT: '1s' }).WRENN_PROVIDER_TIMEOUT).toBe(1_000);
+  });
+});

@@ -130,6 +130,17 @@ describe('createLogger', () => {
     for (const secret of SECRETS) expect(text).not.toContain(secret);
   });
 
+  it('keeps the type and stack of a logged error, scrubbed like its message', async () => {
+    const { logger, lines } = captured();
+    logger.error({ err: new TypeError(`failed: ${telegram}`) }, 'unhandled error');
+    const { text, lines: out } = await lines();
+    const err = out[0]?.err as { type: string; stack: string };
+    expect(err.type).toBe('TypeError');
+    expect(err.stack).toMatch(/^TypeError: failed: https:\/\/api\.telegram\.org\/bot\[redacted\]\/sendMessage\n\s+at /);
+    expect(err.stack).toContain('redact.test.ts');
+    expect(text).not.toContain('ABCdefGHIjklMNOpqrSTUvwxYZ012345678');
+  });
+
   it('writes nothing below its level', async () => {
     const { logger, lines } = captured('info');
     logger.debug({ secret: 'whsec_abc' }, 'hidden');

@@ -4,7 +4,7 @@ import { createSecretBox } from '@wrenn/crypto';
 import { newId } from '@wrenn/events';
 import { createOutboundHttp, type OutboundHttpOptions, type ProviderSettings } from '@wrenn/providers';
 import { createProducerConnection, createQueues } from '@wrenn/queues';
-import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
+import { createLogger, createMetricsRegistry, type DestinationStream } from '@wrenn/runtime';
 import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { SignJWT } from 'jose';
 import { createApp } from '../../src/app';
@@ -63,6 +63,8 @@ export async function createTestApi(
     outbound?: Omit<OutboundHttpOptions, 'allowPrivateTargets'>;
     maxChannelsPerTeam?: number;
     logLevel?: string;
+    /** Where log lines go (default: standard output). */
+    logDestination?: DestinationStream;
   } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase();
@@ -72,7 +74,11 @@ export async function createTestApi(
   const queues = createQueues(redis, queuePrefix);
   queues.events.on('error', () => {});
   queues.deliveries.on('error', () => {});
-  const logger = createLogger({ name: 'wrenn-api-test', level: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent' });
+  const logger = createLogger({
+    name: 'wrenn-api-test',
+    level: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent',
+    destination: options.logDestination,
+  });
   const providerSettings: ProviderSettings = {
     allowPrivateTargets: true,
     discordApiBase: 'https://discord.com/api',

@@ -10,7 +10,7 @@ import {
   type ProviderName,
   type ProviderSettings,
 } from '@wrenn/providers';
-import { createProducerConnection, createQueues, queueEvents } from '@wrenn/queues';
+import { createProducerConnection, createQueues, queueDrains, queueEvents } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker-runtime';
@@ -164,6 +164,16 @@ export async function createPipeline(options: PipelineOptions = {}) {
         .where('delivery_id', '=', deliveryUuid)
         .orderBy('attempt')
         .execute();
+    },
+
+    /** What the redelivery route does: a new generation of the row, pending and free, and its channel's drain woken. */
+    async redeliver(deliveryUuid: string, channelId: string): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
+        .where('id', '=', deliveryUuid)
+        .execute();
+      await queueDrains(producerQueues.deliveries, [channelId], { wake: true });
     },
 
     channel(uuid: string) {
