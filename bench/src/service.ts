@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { newId } from '@wrenn/events';
+import { freePort } from '@wrenn/testing';
 import { SignJWT } from 'jose';
 import { Agent, request } from 'undici';
-import { freePort, startNode, stop, waitUntilReady } from './processes';
+import { startNode, stop, waitUntilReady } from './processes';
 
 export interface ServiceOptions {
   databaseUrl: string;

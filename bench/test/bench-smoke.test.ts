@@ -1,8 +1,44 @@
 import { createTestDatabase, type TestDatabase, testRedisUrl } from '@wrenn/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBench } from '../src/run-bench';
+import { MAX_429_PER_BURST } from '../src/bursts';
+import { type BenchScale, runBench } from '../src/run-bench';
 
-// A tiny run of every scenario so the benchmark cannot rot; the numbers are not judged here.
+// A tiny run of every scenario so the benchmark cannot rot. Speed is not judged here; the shape of
+// what it prints and reports, and whether each number is possible at all, are.
+const SCALE: BenchScale = {
+  teams: 2,
+  channelsPerTeam: 5,
+  events: 40,
+  batch: 20,
+  bareJobs: 500,
+  httpPosts: 500,
+  latencyRate: 50,
+  latencySeconds: 2,
+  fanoutChannels: 50,
+  // Short windows keep the run short; how much arrives in them is not judged.
+  bursts: { chatEvents: 3, webhookEvents: 6, chatSeconds: 3, webhookSeconds: 3 },
+};
+
+const NUMBER = String.raw`\d+(?:\.\d+)?`;
+const CPU = /\{"api":[\d.]+,"worker":[\d.]+,"bench":[\d.]+,"postgres":[\d.]+,"redis":[\d.]+,"machine":[\d.]+\}/;
+
+/**
+ * Checks a CPU-seconds record: every process measured, the service's own and the machine's never
+ * negative. PostgreSQL and Redis are summed over every server of that name on the machine, and
+ * other servers may exit during the run, so they are only checked to be numbers.
+ */
+function expectCpuSeconds(cpu: Record<string, number>): void {
+  expect(Object.keys(cpu).sort()).toEqual(['api', 'bench', 'machine', 'postgres', 'redis', 'worker']);
+  for (const [name, seconds] of Object.entries(cpu)) {
+    expect(Number.isFinite(seconds), name).toBe(true);
+    expect(seconds, name).toBeLessThan(600);
+  }
+  for (const name of ['api', 'worker', 'bench', 'machine']) expect(cpu[name], name).toBeGreaterThanOrEqual(0);
+  expect(cpu.worker).toBeGreaterThan(0);
+  // Both are read in whole clock ticks, at slightly different moments.
+  expect(cpu.machine).toBeGreaterThanOrEqual((cpu.worker as number) - 0.05);
+}
+
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -12,46 +48,112 @@ afterAll(async () => {
 });
 
 describe('benchmark smoke run', () => {
-  it('runs every scenario end to end with a few hundred deliveries and four tiny bursts', async () => {
+  it('runs every scenario end to end and reports plausible numbers in the expected shape', async () => {
+    const printed: string[] = [];
     const results = await runBench({
       databaseUrl: database.url,
       redisUrl: testRedisUrl(),
-      scale: {
-        teams: 2,
-        channelsPerTeam: 5,
-        events: 40,
-        batch: 20,
-        bareJobs: 500,
-        httpPosts: 500,
-        latencyRate: 50,
-        latencySeconds: 2,
-        fanoutChannels: 50,
-        // Short windows keep the run short; what arrives in them is not judged.
-        bursts: { chatEvents: 3, webhookEvents: 6, chatSeconds: 3, webhookSeconds: 3 },
-      },
+      scale: SCALE,
       workers: 1,
       useDist: false,
-      log: () => {},
+      log: (line) => printed.push(line),
     });
-    expect(results.throughput.deliveries).toBe(200);
-    expect(results.throughput.perSecond).toBeGreaterThan(0);
-    expect(results.ceilings.bareBullmqPerSecond).toBeGreaterThan(0);
-    expect(results.ceilings.rawHttpPerSecond).toBeGreaterThan(0);
-    expect(results.latency.events).toBe(100);
-    expect(results.latency.p99).toBeGreaterThanOrEqual(results.latency.p50);
-    expect(results.fanout.channels).toBe(50);
-    expect(results.signaturesVerified).toBeGreaterThan(0);
-    expect(results.peakRssMb.worker).toBeGreaterThan(0);
-    expect(results.bursts.map((b) => [b.destination, b.total])).toEqual([
-      ['slack', 3],
-      ['discord', 3],
-      ['telegram', 3],
-      ['webhook', 6],
-    ]);
-    // An idle destination takes the first message of a burst at once.
-    for (const burst of results.bursts) {
-      expect(burst.arrived).toBeGreaterThan(0);
-      expect(burst.messages).toBeGreaterThan(0);
+
+    expect(results.machine).toEqual({ cpus: expect.any(Number), node: process.version });
+    expect(results.machine.cpus).toBeGreaterThanOrEqual(1);
+    expect(results.scale).toEqual(SCALE);
+    expect(results.workers).toBe(1);
+
+    // A. Every event reached every channel of its team (the run waits for all of them), signed.
+    const { throughput } = results;
+    expect(throughput.deliveries).toBe(SCALE.events * SCALE.channelsPerTeam);
+    expect(throughput.seconds).toBeGreaterThan(0);
+    expect(throughput.seconds).toBeLessThan(300);
+    expect(throughput.perSecond).toBeCloseTo(throughput.deliveries / throughput.seconds, 6);
+    // The receiver keeps the first 20 requests; each is checked against its channel's secret.
+    expect(results.signaturesVerified).toBe(20);
+    expectCpuSeconds(results.cpuSecondsA as unknown as Record<string, number>);
+    const work = results.serverWorkA;
+    // At least the ingest and the attempt records commit; a few dozen per delivery would be a regression.
+    expect(work.commitsPerDelivery).toBeGreaterThan(0);
+    expect(work.commitsPerDelivery).toBeLessThan(50);
+    expect(Object.keys(work.redisCallsPerDelivery).length).toBeGreaterThan(0);
+    for (const [command, calls] of Object.entries(work.redisCallsPerDelivery)) {
+      expect(command).toMatch(/^[a-z|]+$/);
+      expect(calls, command).toBeGreaterThanOrEqual(0.05);
+      expect(calls, command).toBeLessThan(100);
     }
+
+    // B. The ceilings were measured, and the ratio is a ratio of two real rates.
+    const { ceilings } = results;
+    expect(ceilings.bareBullmqPerSecond).toBeGreaterThan(0);
+    expect(ceilings.bareBullmqPerSecond).toBeLessThan(1_000_000);
+    expect(ceilings.rawHttpPerSecond).toBeGreaterThan(0);
+    expect(ceilings.rawHttpPerSecond).toBeLessThan(1_000_000);
+    expect(ceilings.ratioToBullmq).toBeCloseTo(throughput.perSecond / ceilings.bareBullmqPerSecond, 6);
+    expect(ceilings.ratioToBullmq).toBeGreaterThan(0);
+    expect(ceilings.ratioToBullmq).toBeLessThan(10);
+
+    // C. Every paced event arrived; percentiles are ordered and within the run.
+    const { latency } = results;
+    expect(latency.events).toBe(SCALE.latencyRate * SCALE.latencySeconds);
+    expect(latency.p50).toBeGreaterThanOrEqual(0);
+    expect(latency.p50).toBeLessThanOrEqual(latency.p95);
+    expect(latency.p95).toBeLessThanOrEqual(latency.p99);
+    expect(latency.p99).toBeLessThanOrEqual(latency.max);
+    expect(latency.max).toBeLessThan(120_000);
+    expectCpuSeconds(results.cpuSecondsC as unknown as Record<string, number>);
+
+    // D. One event reached all channels, the last some time after it was sent.
+    expect(results.fanout.channels).toBe(SCALE.fanoutChannels);
+    expect(results.fanout.lastReceiptMs).toBeGreaterThan(0);
+    expect(results.fanout.lastReceiptMs).toBeLessThan(60_000);
+
+    // E. Both processes were measured while they ran.
+    for (const name of ['api', 'worker'] as const) {
+      expect(results.peakRssMb[name], name).toBeGreaterThan(20);
+      expect(results.peakRssMb[name], name).toBeLessThan(4_096);
+    }
+
+    // F. One burst per destination; what arrived is consistent with what was sent.
+    expect(results.bursts.map((b) => [b.destination, b.total, b.windowSeconds])).toEqual([
+      ['slack', 3, 3],
+      ['discord', 3, 3],
+      ['telegram', 3, 3],
+      ['webhook', 6, 3],
+    ]);
+    for (const burst of results.bursts) {
+      // An idle destination takes the first message of a burst at once.
+      expect(burst.arrived, burst.label).toBeGreaterThan(0);
+      expect(burst.arrived, burst.label).toBeLessThanOrEqual(burst.total);
+      expect(burst.messages, burst.label).toBeGreaterThan(0);
+      // A webhook request carries one event; a chat message at least one, so a burst needs no more than it has events.
+      if (burst.destination === 'webhook') expect(burst.messages).toBeGreaterThanOrEqual(burst.arrived);
+      else expect(burst.messages, burst.label).toBeLessThanOrEqual(burst.total);
+      expect(burst.tooManyRequests, burst.label).toBeGreaterThanOrEqual(0);
+      expect(burst.lastEventMs, burst.label).toBeGreaterThanOrEqual(0);
+      expect(burst.lastEventMs, burst.label).toBeLessThanOrEqual(burst.windowSeconds * 1000);
+      expect(burst.met).toBe(burst.arrived === burst.total && burst.tooManyRequests <= MAX_429_PER_BURST);
+    }
+
+    // What it printed, line by line, says the same as what it returned.
+    const r = results;
+    expect(printed).toEqual([
+      expect.stringMatching(/^api on http:\/\/127\.0\.0\.1:\d+, 1 worker\(s\)$/),
+      `A: per delivery ${JSON.stringify(r.serverWorkA)}`,
+      `A: ${r.throughput.perSecond.toFixed(0)} deliveries/s in ${r.throughput.seconds} s; CPU s: ${JSON.stringify(r.cpuSecondsA)}`,
+      `B: bare BullMQ ${r.ceilings.bareBullmqPerSecond.toFixed(0)} jobs/s, raw HTTP ${r.ceilings.rawHttpPerSecond.toFixed(0)}/s`,
+      `C: p50 ${r.latency.p50} ms, p95 ${r.latency.p95} ms, p99 ${r.latency.p99} ms; CPU s: ${JSON.stringify(r.cpuSecondsC)}`,
+      `D: ${r.fanout.lastReceiptMs} ms until the last of ${SCALE.fanoutChannels} receipts`,
+      ...r.bursts.map((b) =>
+        expect.stringMatching(
+          new RegExp(
+            `^F: ${b.label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: ${b.arrived}/${b.total} arrived, ${b.messages} messages, ${b.tooManyRequests} × 429, last event at ${NUMBER} s$`,
+          ),
+        ),
+      ),
+    ]);
+    expect(printed[2]).toMatch(new RegExp(`^A: \\d+ deliveries/s in ${NUMBER} s; CPU s: ${CPU.source}$`));
+    expect(printed[4]).toMatch(new RegExp(`^C: p50 \\d+ ms, p95 \\d+ ms, p99 \\d+ ms; CPU s: ${CPU.source}$`));
   });
 });

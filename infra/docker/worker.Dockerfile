@@ -26,7 +26,7 @@ COPY --from=pruner /app/out/json/ .
 RUN --mount=type=cache,id=wrenn-pnpm-store,target=/pnpm-store \
     pnpm install --frozen-lockfile --store-dir /pnpm-store
 COPY --from=pruner /app/out/full/ .
-COPY tsconfig.base.json ./
+COPY tsconfig.base.json tsup.apps.ts ./
 RUN turbo run build --filter=@wrenn/worker
 
 # Production dependencies only. The bundle inlines the workspace packages and resolves every

@@ -5,6 +5,7 @@ import { registerDeliveryRoutes } from './deliveries/delivery-routes';
 import type { ApiDeps } from './deps';
 import { docsPage } from './docs/docs-page';
 import { registerEventTypeRoutes } from './event-types/event-type-routes';
+import { accessLog } from './http/access-log';
 import { createInternalAuthenticator, createUserAuthenticator } from './http/auth';
 import { errorHandler, routeNotFound } from './http/error-handler';
 import { jsonBody } from './http/json-body';
@@ -32,6 +33,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(accessLog(deps.logger));
   app.use(httpMetrics(deps));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

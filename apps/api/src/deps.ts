@@ -1,8 +1,8 @@
 import type { AuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import type { EventJob, Queues, RedisConnection } from '@wrenn/events';
 import type { OutboundHttp, ProviderSettings } from '@wrenn/providers';
+import type { EventJob, Queues, RedisConnection } from '@wrenn/queues';
 import type { Logger, Registry } from '@wrenn/runtime';
 import type { Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
@@ -24,6 +24,8 @@ export interface ApiDeps {
   http: OutboundHttp;
   logger: Logger;
   metrics: Registry;
+  /** False when `WRENN_METRICS_PORT` serves /metrics on a port of its own; default true. */
+  serveMetrics?: boolean;
   jwtSecret: string;
   internalToken: string;
   limits: { maxChannelsPerTeam: number };

@@ -1,9 +1,9 @@
 import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
-import { createProducerConnection, createQueues, queueLayout } from '@wrenn/events';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
-import { createLogger, createMetricsRegistry, handleShutdown, redisTarget } from '@wrenn/runtime';
+import { createProducerConnection, createQueues, queueLayout } from '@wrenn/queues';
+import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown, redisTarget } from '@wrenn/runtime';
 import { createApp } from './app';
 import { loadApiEnv } from './env';
 import { createEventPublisher } from './ingest/event-publisher';
@@ -14,6 +14,7 @@ const logger = createLogger({ name: 'wrenn-api', level: env.LOG_LEVEL });
 const db = createDb({
   connectionString: env.DATABASE_URL,
   applicationName: 'wrenn-api',
+  max: env.WRENN_DB_POOL_SIZE,
   onConnectionError: (err) => logger.warn({ err }, 'postgres connection lost'),
 });
 const redisAt = redisTarget(env);
@@ -29,6 +30,7 @@ for (const queue of [queues.events, ...queues.allDeliveries]) {
 const providerSettings = providerSettingsFromEnv(env);
 const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
 
+const metrics = createMetricsRegistry('api');
 const publishEvents = createEventPublisher({ queue: queues.events });
 const audit = createAuditLogger({ db, logger, publish: publishEvents });
 
@@ -46,7 +48,8 @@ const app = createApp({
   providerSettings,
   http,
   logger,
-  metrics: createMetricsRegistry('api'),
+  metrics,
+  serveMetrics: env.WRENN_METRICS_PORT === undefined,
   jwtSecret: env.WRENN_JWT_SECRET,
   internalToken: env.WRENN_INTERNAL_TOKEN,
   limits: { maxChannelsPerTeam: env.WRENN_MAX_CHANNELS_PER_TEAM },
@@ -61,6 +64,10 @@ const server = app.listen(env.PORT, () => {
   logger.info({ port: env.PORT }, 'api listening');
 });
 server.keepAliveTimeout = 65_000;
+const metricsServer = env.WRENN_METRICS_PORT === undefined ? null : createMetricsServer(metrics);
+metricsServer?.listen(env.WRENN_METRICS_PORT, () => {
+  logger.info({ port: env.WRENN_METRICS_PORT }, 'metrics listening');
+});
 
 handleShutdown({
   logger,
@@ -69,6 +76,10 @@ handleShutdown({
     [
       'http server',
       () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    ],
+    [
+      'metrics server',
+      () => new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())),
     ],
     ['queues', () => queues.close()],
     ['redis', () => redis.quit()],

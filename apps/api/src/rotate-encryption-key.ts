@@ -2,16 +2,15 @@
 // Run it while both keys are deployed (new as WRENN_ENCRYPTION_KEY, old as
 // WRENN_ENCRYPTION_KEY_PREVIOUS); see docs/operations.md.
 import { createDb } from '@wrenn/db';
-import { createLogger, encryptionKey, parseEnv } from '@wrenn/runtime';
-import { z } from 'zod';
+import { createLogger, envVars, parseEnv } from '@wrenn/runtime';
 import { rotateEncryptionKey } from './maintenance/rotate-encryption-key';
 
 const env = parseEnv(
-  z.object({
-    DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
-    WRENN_ENCRYPTION_KEY: encryptionKey,
-    WRENN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  envVars.pick({
+    DATABASE_URL: true,
+    WRENN_ENCRYPTION_KEY: true,
+    WRENN_ENCRYPTION_KEY_PREVIOUS: true,
+    LOG_LEVEL: true,
   }),
 );
 const logger = createLogger({ name: 'wrenn-rotate-encryption-key', level: env.LOG_LEVEL });

@@ -48,7 +48,7 @@ async function page(token: string, query = '') {
 }
 
 describe('GET /v1/audit-logs', () => {
-  it("returns the team's entries newest first in the seed's shape", async () => {
+  it("returns the team's entries newest first in the platform's shape", async () => {
     const teamId = newTeamId();
     const userId = newUserId();
     const [sandboxLog, systemLog] = await seed([

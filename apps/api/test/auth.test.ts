@@ -39,7 +39,7 @@ const routes = (): Array<['get' | 'post' | 'patch' | 'put' | 'delete', string]> 
   ['get', '/v1/audit-logs'],
 ];
 
-/** Tokens and headers CONTRACT 4.1 rejects, each built independently of the service's code. */
+/** Tokens and headers the API must reject (bad signature, other algorithm, expired, missing claims), each built independently of the service's code. */
 async function rejectedCredentials(): Promise<Array<[string, Record<string, string>]>> {
   const hs256 = (payload: Record<string, unknown>, header: Record<string, unknown> = {}) =>
     new SignJWT(payload)
@@ -91,7 +91,7 @@ async function rejectedCredentials(): Promise<Array<[string, Record<string, stri
   ];
 }
 
-describe('JWT authentication (CONTRACT 4.1)', () => {
+describe('JWT authentication', () => {
   it('rejects every non-JWT or invalid credential with 401 on every route', async () => {
     const credentials = await rejectedCredentials();
     for (const [label, headers] of credentials) {

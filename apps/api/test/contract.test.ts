@@ -1,5 +1,5 @@
-// Black-box conformance to /work/shared/CONTRACT.md: the app is driven over
-// HTTP only, and every check below is one sentence of the contract.
+// Black-box conformance to the service's published behaviour: the app is driven
+// over HTTP only, and every check below is one documented rule.
 import { createDecipheriv, createHmac } from 'node:crypto';
 import { newId, parseId } from '@wrenn/events';
 import { type ProviderName, sendEvent } from '@wrenn/providers';
@@ -108,7 +108,7 @@ async function newTeam(target: TestApi = api, role: 'owner' | 'admin' | 'member'
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 let nameCounter = 0;
-const uniqueName = () => `contract-${++nameCounter}`;
+const uniqueName = () => `conformance-${++nameCounter}`;
 
 const DISCORD_URL = `https://discord.com/api/webhooks/123456789012345678/AbC-dEf_ghIJKLmnopQRstuvWXyz0123456789${'x'.repeat(30)}`;
 const SLACK_URL = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
@@ -192,12 +192,12 @@ function header(req: ReceivedRequest, name: string): string {
   return (Array.isArray(value) ? value[0] : value) ?? '';
 }
 
-/** The HMAC key CONTRACT 6 derives from a secret, computed independently. */
+/** The HMAC key of a secret (the decoded bytes of a `whsec_` secret, else its UTF-8 bytes), computed independently. */
 function keyOf(secret: string): Buffer {
   return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
 }
 
-/** Every header and signature of CONTRACT 6, checked with node:crypto. */
+/** Every header and both signature schemes of a webhook delivery, checked with node:crypto. */
 function expectSignedWebhook(req: ReceivedRequest, secret: string) {
   expect(req.method).toBe('POST');
   expect(header(req, 'content-type')).toMatch(/^application\/json\b/);
@@ -207,8 +207,8 @@ function expectSignedWebhook(req: ReceivedRequest, secret: string) {
   const ts = header(req, 'x-wrenn-timestamp');
   expect(ts).toMatch(RFC3339_UTC);
   const key = keyOf(secret);
-  const seed = createHmac('sha256', key).update(`${ts}.${req.body}`).digest('hex');
-  expect(header(req, 'x-wrenn-signature')).toBe(`sha256=${seed}`);
+  const wrennSignature = createHmac('sha256', key).update(`${ts}.${req.body}`).digest('hex');
+  expect(header(req, 'x-wrenn-signature')).toBe(`sha256=${wrennSignature}`);
   expect(header(req, 'webhook-id')).toBe(delivery);
   const unix = header(req, 'webhook-timestamp');
   expect(unix).toMatch(/^\d+$/);
@@ -1525,7 +1525,7 @@ describe('5 events', () => {
     expect((await eventsOf(teamId)).length).toBe(countBefore);
   });
 
-  it('the event payload is exactly the contract’s, and is the webhook body byte for byte', async () => {
+  it('the event payload has exactly the documented fields, and is the webhook body byte for byte', async () => {
     const teamId = newTeamId();
     const userId = newUserId();
     const resourceId = newId('capsule').id;

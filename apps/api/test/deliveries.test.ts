@@ -1,4 +1,5 @@
-import { formatId, newId, parseId, QUEUES } from '@wrenn/events';
+import { formatId, newId, parseId } from '@wrenn/events';
+import { QUEUES } from '@wrenn/queues';
 import { testRedisUrl, waitFor } from '@wrenn/testing';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -69,7 +70,7 @@ describe('delivery log and redelivery', () => {
   const retry = (dlv: string, id = channelId, t = token) =>
     request(api.app).post(`/v1/channels/${id}/deliveries/${dlv}/retry`).set(bearer(t));
 
-  it('lists deliveries newest first with the contract shape', async () => {
+  it('lists deliveries newest first, each with exactly the documented fields', async () => {
     const res = await list();
     expect(res.status).toBe(200);
     expect(res.body.next_before).toBeNull();

@@ -1,6 +1,7 @@
 import { createAuditLogger } from '@wrenn/audit';
 import { createDb } from '@wrenn/db';
-import { createProducerConnection, createQueues, newId, PRODUCER_COMMAND_TIMEOUT_MS, parseId } from '@wrenn/events';
+import { newId, parseId } from '@wrenn/events';
+import { createProducerConnection, createQueues, PRODUCER_COMMAND_TIMEOUT_MS } from '@wrenn/queues';
 import { createMetricsRegistry } from '@wrenn/runtime';
 import { testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import request from 'supertest';

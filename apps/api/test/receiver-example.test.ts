@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import { type AppProcess, freePort, startApp, testRedisUrl, waitFor, waitForStatus } from '@wrenn/testing';
+import { type AppProcess, freePort, testRedisUrl, waitFor } from '@wrenn/testing';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Verdict, verifyDelivery } from '../../../docs/receiver-example';
+import { spawnWorker } from '../../worker/test/support/worker-process';
 import { bearer } from './support/channel-fixtures';
 import { createTestApi, newTeamId, type TestApi } from './support/test-api';
 
@@ -30,19 +31,7 @@ describe('the receiver example through a secret rotation', () => {
     api = await createTestApi();
     teamId = newTeamId();
     token = await api.token({ team_id: teamId });
-    const workerPort = await freePort();
-    worker = startApp('apps/worker/src/main.ts', {
-      PATH: process.env.PATH,
-      DATABASE_URL: api.databaseUrl,
-      REDIS_URL: testRedisUrl(),
-      WRENN_ENCRYPTION_KEY: api.encryptionKey,
-      WRENN_QUEUE_PREFIX: api.queuePrefix,
-      WRENN_ALLOW_PRIVATE_TARGETS: 'true',
-      WRENN_RETRY_DELAYS: '200ms,200ms',
-      PORT: String(workerPort),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    });
-    await waitForStatus(`http://127.0.0.1:${workerPort}/ready`, 200, 30_000);
+    worker = await spawnWorker({ ...api, redisUrl: testRedisUrl() }, { WRENN_RETRY_DELAYS: '200ms,200ms' });
     receiver = await startReceiver({
       port: await freePort(),
       secrets: () => receiverSecrets,

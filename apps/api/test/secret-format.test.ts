@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { bearer, createChannel } from './support/channel-fixtures';
 import { createTestApi, newTeamId, type TestApi } from './support/test-api';
 
-// CONTRACT 7: each config value is base64(12-byte nonce ‖ ciphertext ‖ 16-byte tag),
+// The stored format: each config value is base64(12-byte nonce ‖ ciphertext ‖ 16-byte tag),
 // AES-256-GCM under WRENN_ENCRYPTION_KEY. These tests use node:crypto, not the
 // service's node-forge code, to produce and read that format.
 
@@ -76,7 +76,7 @@ describe('channels in the database', () => {
     await api.close();
   });
 
-  it('stores every config value in the seed format, readable with node:crypto', async () => {
+  it('stores every config value in the platform format, readable with node:crypto', async () => {
     const token = await api.token();
     const channel = await createChannel(api, token, {
       provider: 'telegram',
@@ -101,7 +101,7 @@ describe('channels in the database', () => {
   it('uses a channel row written with node:crypto (as the Go service would) unchanged', async () => {
     const teamId = newTeamId();
     const token = await api.token({ team_id: teamId });
-    const secret = 'seed-written-webhook-secret';
+    const secret = 'platform-written-webhook-secret';
     receiver.setSecret(secret);
     const { id, uuid } = newId('channel');
     await api.deps.db
@@ -109,7 +109,7 @@ describe('channels in the database', () => {
       .values({
         id: uuid,
         team_id: parseId('team', teamId) as string,
-        name: 'from-the-seed',
+        name: 'from-the-platform',
         provider: 'webhook',
         config: JSON.stringify({
           url: sealWithNode(api.encryptionKey, receiver.url),
@@ -121,7 +121,7 @@ describe('channels in the database', () => {
 
     const got = await request(api.app).get(`/v1/channels/${id}`).set(bearer(token));
     expect(got.status).toBe(200);
-    expect(got.body).toMatchObject({ name: 'from-the-seed', config_fields: ['secret', 'url'] });
+    expect(got.body).toMatchObject({ name: 'from-the-platform', config_fields: ['secret', 'url'] });
 
     const sent = await request(api.app).post(`/v1/channels/${id}/test`).set(bearer(token));
     expect(sent.status).toBe(200);

@@ -90,10 +90,19 @@ describe('POST /v1/channels/test', () => {
     expect(gone.status).toBe(502);
     expect(gone.body.error.message).toContain('410');
 
-    receiver.failNext({ status: 302, headers: { location: 'http://127.0.0.1:1/elsewhere' } });
-    const redirect = await send();
-    expect(redirect.status).toBe(502);
-    expect(redirect.body.error.message).toContain('redirects are not followed');
+    // A second listening receiver that would take the event: a followed redirect would reach it and succeed.
+    const elsewhere = await startFakeWebhookReceiver();
+    try {
+      const before = receiver.received.length;
+      receiver.failNext({ status: 302, headers: { location: elsewhere.url } });
+      const redirect = await send();
+      expect(redirect.status).toBe(502);
+      expect(redirect.body.error.message).toContain('redirects are not followed');
+      expect(receiver.received.length - before).toBe(1);
+      expect(elsewhere.received).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
 
     receiver.hangNext();
     const hung = await send();

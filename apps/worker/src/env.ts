@@ -1,109 +1,31 @@
-import { parseRetryDelays } from '@wrenn/events';
 import { providerEnvShape } from '@wrenn/providers';
-import { encryptionKey, envPort, parseEnv, redisEnvShape, requireRedis } from '@wrenn/runtime';
-import { z } from 'zod';
+import { envVars, metricsPortDiffers, parseEnv, requireKnownShards, requireRedis, serviceEnv } from '@wrenn/runtime';
+import type { z } from 'zod';
 
-const retryDelays = z.string().transform((text, ctx) => {
-  try {
-    return parseRetryDelays(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `must be a list like 10s,30s: ${(err as Error).message}` });
-    return z.NEVER;
-  }
+const schema = serviceEnv(8081).extend({
+  ...envVars.pick({
+    WRENN_RETRY_DELAYS: true,
+    WRENN_WORKER_CONCURRENCY: true,
+    WRENN_JOB_LOCK_MS: true,
+    WRENN_MAX_RATE_LIMIT_WAIT: true,
+    WRENN_DELIVERY_RETENTION: true,
+    WRENN_AUDIT_RETENTION: true,
+    WRENN_RELAY_INTERVAL: true,
+    WRENN_RELAY_LOCK_TTL: true,
+    WRENN_RELAY_PAGE_SIZE: true,
+    WRENN_RELAY_PAGES_PER_PASS: true,
+    WRENN_RELAY_MAX_REQUEUES: true,
+    WRENN_WORKER_SHARDS: true,
+  }).shape,
+  ...providerEnvShape,
 });
-
-const RETENTION = /^(\d+)(s|m|h|d)$/;
-const RETENTION_UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** A retention period like `30d`, `12h`, `90m` or `3600s`, in milliseconds. */
-const retention = z.string().transform((text, ctx) => {
-  const match = RETENTION.exec(text.trim());
-  const ms = match ? Number(match[1]) * RETENTION_UNIT_MS[match[2] as keyof typeof RETENTION_UNIT_MS] : 0;
-  if (ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'must be a duration like 30d, 12h, 90m or 3600s' });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const WAIT = /^(\d+)(s|m|h)$/;
-
-/** A wait like `1h`, `30m` or `90s`, in milliseconds. */
-const wait = z.string().transform((text, ctx) => {
-  const match = WAIT.exec(text.trim());
-  const ms = match ? Number(match[1]) * RETENTION_UNIT_MS[match[2] as 's' | 'm' | 'h'] : 0;
-  if (ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'must be a duration like 1h, 30m or 90s' });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-/** Shard indexes like `0,2`, each listed once. */
-const shardList = z.string().transform((text, ctx) => {
-  const items = text.split(',').map((item) => item.trim());
-  const shards = items.map(Number);
-  if (!items.every((item) => /^\d{1,2}$/.test(item)) || new Set(shards).size !== shards.length) {
-    ctx.addIssue({ code: 'custom', message: 'must be distinct shard indexes like 0,2' });
-    return z.NEVER;
-  }
-  return shards.sort((a, b) => a - b);
-});
-
-const positiveInt = (fallback: number) =>
-  z.coerce
-    .number({ message: 'must be a positive integer' })
-    .int('must be a positive integer')
-    .min(1, 'must be a positive integer')
-    .default(fallback);
-
-const schema = z
-  .object({
-    DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
-    ...redisEnvShape,
-    /** The shards this worker consumes (`0,2`); unset: all of them. */
-    WRENN_WORKER_SHARDS: shardList.optional(),
-    WRENN_ENCRYPTION_KEY: encryptionKey,
-    /** Set during a key rotation: values sealed under it still open. */
-    WRENN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
-    PORT: envPort.default(8081),
-    /** Delays before the 2nd, 3rd… attempt; the list's length + 1 = attempts. */
-    WRENN_RETRY_DELAYS: retryDelays.default([10_000, 30_000]),
-    /** Channels drained at once per process; drains mostly wait on the network or their rate. */
-    WRENN_WORKER_CONCURRENCY: positiveInt(64),
-    /** Must match the API's, or the two never meet. */
-    WRENN_QUEUE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
-      .default('wrenn'),
-    /**
-     * How long a job's lock lives without renewal: a worker that died (SIGKILL, lost host)
-     * hands its jobs back after about this long.
-     */
-    WRENN_JOB_LOCK_MS: positiveInt(30_000),
-    /** A delivery held back this long by its destination's rate limit (pacing or 429s) fails. */
-    WRENN_MAX_RATE_LIMIT_WAIT: wait.default(RETENTION_UNIT_MS.h),
-    /** Settled deliveries, their attempts and unused payloads older than this are deleted. */
-    WRENN_DELIVERY_RETENTION: retention.default(30 * RETENTION_UNIT_MS.d),
-    /** Audit entries older than this are deleted; unset keeps them. */
-    WRENN_AUDIT_RETENTION: retention.optional(),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ...providerEnvShape,
-  })
-  .superRefine(requireRedis)
-  .superRefine((env, ctx) => {
-    const beyond = env.WRENN_WORKER_SHARDS?.find((shard) => shard >= env.WRENN_QUEUE_SHARDS);
-    if (beyond === undefined) return;
-    ctx.addIssue({
-      code: 'custom',
-      path: ['WRENN_WORKER_SHARDS'],
-      message: `lists shard ${beyond}, but WRENN_QUEUE_SHARDS=${env.WRENN_QUEUE_SHARDS} makes shards 0 to ${env.WRENN_QUEUE_SHARDS - 1}`,
-    });
-  });
 
 export type WorkerEnv = z.infer<typeof schema>;
 
 /** The worker's configuration; the only place that reads `process.env`. */
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  return parseEnv(schema, env);
+  return parseEnv(
+    schema.superRefine(metricsPortDiffers).superRefine(requireRedis).superRefine(requireKnownShards),
+    env,
+  );
 }

@@ -1,8 +1,8 @@
 import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
-import { pingRedis } from '@wrenn/events';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
-import { createLogger, createMetricsRegistry, handleShutdown, redisTarget } from '@wrenn/runtime';
+import { pingRedis } from '@wrenn/queues';
+import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown, redisTarget } from '@wrenn/runtime';
 import { sql } from 'kysely';
 import { loadWorkerEnv } from './env';
 import { createOpsServer } from './ops/ops-server';
@@ -37,13 +37,20 @@ const runtime = startWorkerRuntime({
   concurrency: env.WRENN_WORKER_CONCURRENCY,
   maxRateLimitWaitMs: env.WRENN_MAX_RATE_LIMIT_WAIT,
   lockMs: env.WRENN_JOB_LOCK_MS,
+  relay: {
+    intervalMs: env.WRENN_RELAY_INTERVAL,
+    lockTtlMs: env.WRENN_RELAY_LOCK_TTL,
+    batchSize: env.WRENN_RELAY_PAGE_SIZE,
+    maxPagesPerPass: env.WRENN_RELAY_PAGES_PER_PASS,
+    maxDeliveryRequeues: env.WRENN_RELAY_MAX_REQUEUES,
+  },
   retention: { deliveryMs: env.WRENN_DELIVERY_RETENTION, auditMs: env.WRENN_AUDIT_RETENTION ?? null },
   logger,
   metrics,
 });
 
 const ops = createOpsServer({
-  metrics,
+  metrics: env.WRENN_METRICS_PORT === undefined ? metrics : undefined,
   checks: {
     postgres: () => sql`select 1`.execute(db),
     redis: () => pingRedis(runtime.redis),
@@ -61,13 +68,22 @@ ops.listen(env.PORT, () => {
   );
 });
 
+const metricsServer = env.WRENN_METRICS_PORT === undefined ? null : createMetricsServer(metrics);
+metricsServer?.listen(env.WRENN_METRICS_PORT, () => {
+  logger.info({ port: env.WRENN_METRICS_PORT }, 'metrics listening');
+});
+
 handleShutdown({
   logger,
   steps: [
-    // In-flight requests finish and are recorded (each is bounded by the 10 s provider timeout);
+    // In-flight requests finish and are recorded (each is bounded by WRENN_PROVIDER_TIMEOUT);
     // their drains hand the channels back to the queue for another worker.
     ['workers', () => runtime.close()],
     ['ops server', () => new Promise<void>((resolve) => ops.close(() => resolve()))],
+    [
+      'metrics server',
+      () => new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())),
+    ],
     ['outbound http', () => http.close()],
     ['database', () => db.destroy()],
   ],

@@ -12,3 +12,12 @@ export interface RetrySchedule {
 export function createRetrySchedule(delays: readonly number[]): RetrySchedule {
   return { delays, attempts: delays.length + 1 };
 }
+
+/**
+ * Whether a delivery that has used `failures` attempts of the schedule has none
+ * left once the one it is making now fails: it then fails for good instead of
+ * waiting for another.
+ */
+export function isLastAttempt(schedule: RetrySchedule, failures: number): boolean {
+  return failures + 1 >= schedule.attempts;
+}

@@ -1,6 +1,6 @@
 import type { Database } from '@wrenn/db';
-import type { Queues } from '@wrenn/events';
-import { Counter, Gauge, Histogram, type Registry } from '@wrenn/runtime';
+import type { Queues } from '@wrenn/queues';
+import { Counter, Gauge, Histogram, type Registry, withTimeout } from '@wrenn/runtime';
 import type { Kysely } from 'kysely';
 
 /** What the worker reports on /metrics besides the process metrics. */
@@ -8,6 +8,8 @@ export interface WorkerMetrics {
   /** Attempts by provider and outcome: `succeeded`, `retry` (another attempt follows) or `failed` (final). */
   deliveries: Counter<'provider' | 'outcome'>;
   attemptDuration: Histogram<'provider'>;
+  /** From the event's ingest to its delivery's first successful attempt. */
+  deliveryLatency: Histogram<'provider'>;
   eventsFannedOut: Counter;
   relayRequeued: Counter<'kind'>;
   /** Rows deleted by retention, per table. */
@@ -100,6 +102,14 @@ export function createWorkerMetrics(
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    deliveryLatency: new Histogram({
+      name: 'wrenn_event_delivery_latency_seconds',
+      help: "Time from an event's ingest to its delivery's first successful attempt, per provider",
+      labelNames: ['provider'],
+      // Dense around one second, so "delivered within a second" reads straight off a bucket.
+      buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 30],
+      registers,
+    }),
     eventsFannedOut: new Counter({
       name: 'wrenn_events_fanned_out_total',
       help: 'Events fanned out to deliveries',
@@ -149,14 +159,4 @@ function oldestWaiting(queue: {
   getJobs(types: ['waiting'], start: number, end: number, asc: boolean): Promise<Array<{ timestamp: number }>>;
 }) {
   return withTimeout(queue.getJobs(['waiting'], 0, 0, true), 1_000).catch(() => null);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

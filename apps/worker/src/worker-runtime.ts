@@ -1,6 +1,8 @@
 import { createAuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
+import { formatId, parseId } from '@wrenn/events';
+import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
 import {
   createQueues,
   createWorkerConnection,
@@ -9,25 +11,23 @@ import {
   drainJob,
   type EventJob,
   eventsPrefix,
-  formatId,
   JOB_RETENTION,
-  parseId,
   QUEUES,
   type Queues,
   queueLayout,
   type RedisConnection,
-} from '@wrenn/events';
-import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
+} from '@wrenn/queues';
 import type { Logger, RedisTarget, Registry } from '@wrenn/runtime';
 import { Worker } from 'bullmq';
 import type { Kysely } from 'kysely';
+import { createMicroBatcher } from './batch/micro-batcher';
 import { createConfigCache } from './delivery/config-cache';
 import { createDrainProcessor, type DrainResult } from './delivery/drain-processor';
-import { nextReadyIn } from './delivery/mailbox';
+import { nextReadyInMany } from './delivery/mailbox';
 import { createRateLimiter } from './delivery/rate-limiter';
 import { createAttemptWriter } from './delivery/record-attempt';
 import { createFanOutProcessor } from './fan-out/fan-out-processor';
-import { type OutboxRelay, startOutboxRelay } from './relay/outbox-relay';
+import { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay/outbox-relay';
 import { type RetentionPolicy, type RetentionPruner, startRetentionPruner } from './retention/retention-pruner';
 import { createRetrySchedule } from './retry-schedule';
 import { createWorkerMetrics } from './worker-metrics';
@@ -57,8 +57,13 @@ export interface WorkerRuntimeOptions {
   lockMs?: number;
   logger: Logger;
   metrics: Registry;
-  /** Outbox relay timing; defaults 2 s / 3 s. */
-  relay?: { intervalMs?: number; eventStaleAfterMs?: number };
+  /** Outbox relay timing and page sizes (see `OutboxRelayOptions` for the defaults). */
+  relay?: Partial<
+    Pick<
+      OutboxRelayOptions,
+      'intervalMs' | 'eventStaleAfterMs' | 'batchSize' | 'maxPagesPerPass' | 'lockTtlMs' | 'maxDeliveryRequeues'
+    >
+  >;
   /** What retention deletes; default: settled deliveries after 30 days, audit entries kept. */
   retention?: RetentionPolicy & { intervalMs?: number };
 }
@@ -141,6 +146,12 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   fanOutWorker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) logger.info({ job: job.id, err }, 'job ended failed');
   });
+  // The looks of drains finishing together share one statement.
+  const nextReady = createMicroBatcher<string, number | null>({
+    maxBatch: 256,
+    maxInFlight: 1,
+    run: (uuids) => nextReadyInMany(db, uuids),
+  });
   for (const deliveryWorker of deliveryWorkers) {
     // A drain that failed outright (its database was away) comes back after a pause instead of waiting for the relay.
     deliveryWorker.on('failed', (job, err) => {
@@ -160,7 +171,8 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
       if (stopping || !('channelId' in job.data)) return;
       const uuid = parseId('channel', job.data.channelId);
       if (!uuid) return;
-      nextReadyIn(db, uuid, false)
+      nextReady
+        .add(uuid)
         .then(async (wait) => {
           if (wait === null) return;
           const channelId = formatId('channel', uuid);

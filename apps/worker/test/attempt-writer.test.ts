@@ -11,6 +11,7 @@ import {
   AUTO_DISABLE_AFTER,
   createAttemptWriter,
   type RecordedAttempt,
+  recordUnrecordable,
   UNRECORDABLE_ATTEMPT,
 } from '../src/delivery/record-attempt';
 import { reportAttempt } from '../src/delivery/report-attempt';
@@ -82,6 +83,44 @@ function autoDisableEntries(channelId: string) {
     .where('resource_id', '=', channelId)
     .execute();
 }
+
+describe('the time from ingest to the first success', () => {
+  it('is reported on a first success only, whether recorded in a batch or by the fallback', async () => {
+    const { channel, deliveries } = await channelWithDeliveries(2);
+    const [batched, fallback] = deliveries as [string, string];
+    const attempts = writer();
+    const retry = await attempts.record(
+      attempt(batched, channel.uuid, { kind: 'retry', statusCode: 500, reason: 'HTTP 500' }, false),
+    );
+    expect(retry).toMatchObject({ kind: 'recorded', status: 'pending', firstSuccessAfterSeconds: null });
+    await new Promise((r) => setTimeout(r, 300));
+    const firsts = [
+      await attempts.record(attempt(batched, channel.uuid, ok)),
+      await recordUnrecordable(pipeline.db, attempt(fallback, channel.uuid, ok)),
+    ];
+    for (const first of firsts) {
+      expect(first).toMatchObject({ kind: 'recorded', status: 'succeeded' });
+      const seconds = first.kind === 'recorded' ? first.firstSuccessAfterSeconds : null;
+      expect(seconds).toBeGreaterThanOrEqual(0.3);
+      expect(seconds).toBeLessThan(30);
+    }
+
+    // Redelivered (generation 2) and delivered again: not a first success any more.
+    await pipeline.db
+      .updateTable('deliveries')
+      .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1) }))
+      .where('id', 'in', [batched, fallback])
+      .execute();
+    const again = [
+      await attempts.record({ ...attempt(batched, channel.uuid, ok), generation: 2 }),
+      await recordUnrecordable(pipeline.db, { ...attempt(fallback, channel.uuid, ok), generation: 2 }),
+    ];
+    expect(again.map((r) => (r.kind === 'recorded' ? [r.status, r.attempt, r.firstSuccessAfterSeconds] : r))).toEqual([
+      ['succeeded', 3, null],
+      ['succeeded', 2, null],
+    ]);
+  });
+});
 
 describe('a batch item that fails', () => {
   it('fails alone: the batcher runs the items of a refused batch one by one', async () => {
@@ -250,6 +289,7 @@ describe('auto-disable', () => {
       status: 'failed' as const,
       disabled: null,
       fallback: false,
+      firstSuccessAfterSeconds: null,
     };
     const report = (outcome: SendOutcome) =>
       reportAttempt(

@@ -1,5 +1,6 @@
 import { sealConfig } from '@wrenn/crypto';
 import { formatId, newId, parseId, subscriptionKeys } from '@wrenn/events';
+import { queueEvents } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { type FakeServer, startFakeServer, waitFor } from '@wrenn/testing';
 import { sql } from 'kysely';
@@ -163,7 +164,7 @@ describe('channel.disabled, event patterns and rotated secrets in the worker', (
       })
       .execute();
     // (Its outbox row is written with it, as for every event.)
-    await pipeline.producerQueues.events.add('event', { eventId: later.id }, { jobId: later.id });
+    await queueEvents(pipeline.producerQueues.events, [later.id]);
 
     const types = async (uuid: string) => (await pipeline.deliveriesOf(uuid)).map((d) => d.event_type).sort();
     await waitFor(async () => (await types(star.uuid)).length === 9 && (await types(hosts.uuid)).length === 3, {

@@ -1,5 +1,5 @@
-import { drainJob } from '@wrenn/events';
 import { destinationOf, PACING_RULES } from '@wrenn/providers';
+import { drainJob } from '@wrenn/queues';
 import { describe, expect, it } from 'vitest';
 
 const SLACK = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';

@@ -1,4 +1,5 @@
-import { formatId, newId, queueDrains } from '@wrenn/events';
+import { formatId, newId } from '@wrenn/events';
+import { queueDrains } from '@wrenn/queues';
 import { startFakeServer, waitFor } from '@wrenn/testing';
 import { afterEach, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry } from './support/pipeline';
@@ -23,7 +24,7 @@ it("a redelivery wins over the earlier generation's attempt that answers late", 
   cleanups.push(() => destination.close());
   const pipeline = await createPipeline({ retryDelays: [] });
   cleanups.push(() => pipeline.close());
-  const worker = pipeline.startWorker();
+  pipeline.startWorker();
   const team = newId('team').id;
   const channel = await pipeline.createChannel({
     teamId: team,
@@ -35,13 +36,8 @@ it("a redelivery wins over the earlier generation's attempt that answers late", 
   const [row] = await pipeline.deliveriesOf(channel.uuid);
   if (!row) throw new Error('no delivery');
 
-  // What the redelivery route does while the first attempt is still out.
-  await pipeline.db
-    .updateTable('deliveries')
-    .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
-    .where('id', '=', row.id)
-    .execute();
-  await queueDrains(worker.queues.deliveriesFor(channel.id), [channel.id], { wake: true });
+  // A redelivery while the first attempt is still out.
+  await pipeline.redeliver(row.id, channel.id);
   await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid))[0]?.status === 'succeeded');
 
   // The first generation's failure, answered after the redelivery, changed nothing.

@@ -1,5 +1,5 @@
 import { createAuditLogger } from '@wrenn/audit';
-import { createWorkerConnection, QUEUES } from '@wrenn/events';
+import { createWorkerConnection, QUEUES, queueEvents } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { waitFor } from '@wrenn/testing';
 import { Worker } from 'bullmq';
@@ -54,10 +54,10 @@ describe('outbox relay', () => {
     const waiting = await storeEvent();
     const finished = await storeEvent();
     const { events } = pipeline.producerQueues;
-    await events.add('event', { eventId: waiting }, { jobId: waiting });
+    await queueEvents(events, [waiting]);
 
     // A job that ran while its event stayed in the outbox (its fan-out never committed).
-    await events.add('event', { eventId: finished }, { jobId: finished });
+    await queueEvents(events, [finished]);
     const noop = new Worker(QUEUES.events, async () => {}, {
       connection: redis.duplicate(),
       prefix: pipeline.queuePrefix,
@@ -68,7 +68,7 @@ describe('outbox relay', () => {
     // The no-op worker also took the other two; put them back as they were.
     await events.remove(waiting);
     await events.remove(missing);
-    await events.add('event', { eventId: waiting }, { jobId: waiting });
+    await queueEvents(events, [waiting]);
 
     const result = await relay.runOnce();
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { clusterKeySlot, deliveriesPrefix, eventsPrefix, formatId, newId } from '@wrenn/events';
+import { formatId, newId } from '@wrenn/events';
+import { clusterKeySlot, deliveriesPrefix, eventsPrefix } from '@wrenn/queues';
 import {
   type AppProcess,
   clusterInfo,

@@ -1,4 +1,5 @@
-import { createWorkerConnection, formatId, newId } from '@wrenn/events';
+import { formatId, newId } from '@wrenn/events';
+import { createWorkerConnection, queueEvents } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -83,9 +84,7 @@ async function storeEvents(count: number, createdAt: Date): Promise<string[]> {
 describe('outbox relay over a long backlog', () => {
   it('finds a lost event behind more than 500 healthy waiting ones, continuing across passes and workers', async () => {
     const healthy = await storeEvents(700, new Date(Date.now() - 60_000));
-    await pipeline.producerQueues.events.addBulk(
-      healthy.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
-    );
+    await queueEvents(pipeline.producerQueues.events, healthy);
     const [lost] = await storeEvents(1, new Date(Date.now() - 30_000));
     const r = relay({ maxPagesPerPass: 1 });
 
@@ -102,9 +101,7 @@ describe('outbox relay over a long backlog', () => {
 
   it('finds it within one pass when the pass may read several pages', async () => {
     const healthy = await storeEvents(1_200, new Date(Date.now() - 60_000));
-    await pipeline.producerQueues.events.addBulk(
-      healthy.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
-    );
+    await queueEvents(pipeline.producerQueues.events, healthy);
     const [lost] = await storeEvents(1, new Date(Date.now() - 30_000));
     expect(await relay().runOnce()).toMatchObject({ ran: true, events: 1 });
     expect(await pipeline.producerQueues.events.getJobState(lost as string)).toBe('waiting');

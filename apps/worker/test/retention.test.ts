@@ -1,4 +1,5 @@
-import { createProducerConnection, createQueues, newId, type Queues } from '@wrenn/events';
+import { newId } from '@wrenn/events';
+import { createProducerConnection, createQueues, type Queues } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry, type Registry } from '@wrenn/runtime';
 import { createTestDatabase, startApp, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import type { Redis } from 'ioredis';

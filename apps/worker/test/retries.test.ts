@@ -1,5 +1,6 @@
 import { openConfig } from '@wrenn/crypto';
-import { formatId, newId, queueDrains } from '@wrenn/events';
+import { formatId, newId } from '@wrenn/events';
+import { queueDrains } from '@wrenn/queues';
 import { FAKE_TELEGRAM_TOKEN, startFakeTelegram, startFakeWebhookReceiver, waitFor } from '@wrenn/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';

@@ -10,7 +10,7 @@ export interface AuditActor {
   name?: string | undefined;
 }
 
-/** One audit entry, as the platform reports it (CONTRACT 4.5). */
+/** One audit entry, as the platform reports it to POST /internal/v1/audit. */
 export interface AuditEntry {
   /** `team-…` */
   team_id: string;

@@ -1,134 +1,261 @@
 import type { Database } from '@wrenn/db';
-import { buildEventPayload, eventForAuditEntry, newId, parseId, rfc3339 } from '@wrenn/events';
-import type { Logger } from '@wrenn/runtime';
-import type { Kysely, Transaction } from 'kysely';
-import type { AuditEntry } from './audit-entry';
-
-export interface RecordResult {
-  /** `log-…` ids, in input order. */
-  logIds: string[];
-  /** `evt-…` ids of the entries that became events. */
-  eventIds: string[];
-}
-
-export interface AuditLoggerOptions {
-  /** Where rows go: the pool, or a transaction the entry must commit with. */
-  db: Kysely<Database> | Transaction<Database>;
-  logger: Logger;
-  /**
-   * Called after commit with the new event ids (the API enqueues them). It may
-   * fail: events stay pending in the outbox and the relay picks them up.
-   */
-  publish?: (eventIds: string[]) => Promise<void>;
-  /**
-   * `log` rethrows instead of logging the failure: inside a transaction a change
-   * must not commit without its audit entry.
-   */
-  strict?: boolean;
-}
+import type { Transaction } from 'kysely';
+import { type AuditActor, SYSTEM_ACTOR } from './audit-entry';
+import { type AuditLoggerOptions, type AuditWriter, createAuditWriter } from './audit-writer';
 
 /**
- * Writes audit rows and, for lifecycle actions, their outbox events in one
- * statement (one transaction). `record` throws (ingestion must know); `log` never
- * does, unless `strict`.
+ * The audit logger: the TypeScript counterpart of the platform's Go logger,
+ * one typed method per recorded action plus `log(entry)` and `record(entries)`.
+ * Typed methods never throw: failures are logged. `within(trx)` gives the same
+ * methods writing inside a transaction: they throw, so the change and its entry
+ * commit together or not at all, and events they create wait for the relay.
  */
-export function createAuditWriter(options: AuditLoggerOptions) {
-  const { db, logger, publish, strict = false } = options;
-
-  async function record(entries: readonly AuditEntry[]): Promise<RecordResult> {
-    const createdAt = new Date();
-    const timestamp = rfc3339(createdAt);
-    const logs = entries.map((entry) => {
-      const teamUuid = parseId('team', entry.team_id);
-      if (!teamUuid) throw new Error(`invalid team id ${entry.team_id}`);
-      return { entry, log: newId('auditLog'), teamUuid };
-    });
-    const events = logs.flatMap(({ entry, log, teamUuid }) => {
-      const type = eventForAuditEntry(entry.resource_type, entry.action);
-      if (!type) return [];
-      const event = newId('event');
-      const payload = buildEventPayload({
-        id: event.id,
-        event: type,
-        timestamp,
-        teamId: entry.team_id,
-        actor: entry.actor,
-        resourceId: entry.resource_id ?? '',
-        metadata: entry.metadata ?? {},
-      });
-      // The channel an event is about never receives it (`channel.disabled`).
-      const channelId = entry.resource_type === 'channel' ? parseId('channel', entry.resource_id) : null;
-      return [
-        {
-          id: event.uuid,
-          team_id: teamUuid,
-          audit_log_id: log.uuid,
-          event_type: type,
-          channel_id: channelId,
-          payload,
-          created_at: createdAt,
-        },
-      ];
-    });
-
-    const auditRows = logs.map(({ entry, log, teamUuid }) => ({
-      id: log.uuid,
-      team_id: teamUuid,
-      actor_type: entry.actor.type,
-      actor_id: entry.actor.id || null,
-      actor_name: entry.actor.name ?? '',
-      resource_type: entry.resource_type,
-      resource_id: entry.resource_id || null,
-      action: entry.action,
-      scope: entry.scope ?? 'team',
-      status: entry.status ?? 'success',
-      metadata: JSON.stringify(entry.metadata ?? {}),
-      created_at: createdAt,
-    }));
-    if (events.length > 0) {
-      // One statement, so one round trip and still all or nothing: audit rows, event
-      // payloads, and the outbox rows saying those events are still to be fanned out
-      // (their foreign keys are checked at the statement's end, when the events are there).
-      await db
-        .with('audit_rows', (q) => q.insertInto('audit_logs').values(auditRows).returning('id'))
-        .with('event_rows', (q) =>
-          q
-            .insertInto('events')
-            .values(events.map((e) => ({ ...e, payload: JSON.stringify(e.payload) })))
-            .returning(['id', 'created_at']),
-        )
-        .insertInto('outbox')
-        .columns(['event_id', 'created_at'])
-        .expression((eb) => eb.selectFrom('event_rows').select(['event_rows.id', 'event_rows.created_at']))
-        .execute();
-    } else {
-      await db.insertInto('audit_logs').values(auditRows).execute();
-    }
-
-    const eventIds = events.map((e) => e.payload.id);
-    if (publish && eventIds.length > 0) {
-      try {
-        await publish(eventIds);
-      } catch (err) {
-        logger.warn({ err, events: eventIds.length }, 'enqueue after commit failed; the outbox relay will deliver');
-      }
-    }
-    return { logIds: logs.map((l) => l.log.id), eventIds };
-  }
-
-  async function log(entry: AuditEntry): Promise<void> {
-    try {
-      await record([entry]);
-    } catch (err) {
-      if (strict) throw err;
-      logger.warn(
-        { err, action: entry.action, resource_type: entry.resource_type },
-        'audit: failed to write log entry',
-      );
-    }
-  }
-
-  return { record, log };
+export function createAuditLogger(options: AuditLoggerOptions) {
+  return {
+    ...auditMethods(createAuditWriter(options)),
+    within: (trx: Transaction<Database>) =>
+      auditMethods(createAuditWriter({ db: trx, logger: options.logger, strict: true })),
+  };
 }
 
-export type AuditWriter = ReturnType<typeof createAuditWriter>;
+function auditMethods(writer: AuditWriter) {
+  const { log } = writer;
+  return {
+    ...writer,
+
+    // Sandboxes (team scope); these become capsule.* events.
+    sandboxCreate: (actor: AuditActor, teamId: string, sandboxId: string, template: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'sandbox',
+        resource_id: sandboxId,
+        action: 'create',
+        metadata: { template },
+      }),
+    sandboxPause: (actor: AuditActor, teamId: string, sandboxId: string) =>
+      log({ team_id: teamId, actor, resource_type: 'sandbox', resource_id: sandboxId, action: 'pause' }),
+    /** A system-initiated pause (TTL or host reconciler). */
+    sandboxAutoPause: (teamId: string, sandboxId: string) =>
+      log({
+        team_id: teamId,
+        actor: SYSTEM_ACTOR,
+        resource_type: 'sandbox',
+        resource_id: sandboxId,
+        action: 'pause',
+        status: 'info',
+      }),
+    sandboxResume: (actor: AuditActor, teamId: string, sandboxId: string) =>
+      log({ team_id: teamId, actor, resource_type: 'sandbox', resource_id: sandboxId, action: 'resume' }),
+    sandboxDestroy: (actor: AuditActor, teamId: string, sandboxId: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'sandbox',
+        resource_id: sandboxId,
+        action: 'destroy',
+        status: 'warning',
+      }),
+
+    // Template snapshots (team scope); these become template.snapshot.* events.
+    snapshotCreate: (actor: AuditActor, teamId: string, name: string) =>
+      log({ team_id: teamId, actor, resource_type: 'snapshot', resource_id: name, action: 'create' }),
+    snapshotDelete: (actor: AuditActor, teamId: string, name: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'snapshot',
+        resource_id: name,
+        action: 'delete',
+        status: 'warning',
+      }),
+
+    // Team and API keys (team scope): stored only.
+    teamRename: (actor: AuditActor, teamId: string, oldName: string, newName: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'team',
+        resource_id: teamId,
+        action: 'rename',
+        status: 'info',
+        metadata: { old_name: oldName, new_name: newName },
+      }),
+    apiKeyCreate: (actor: AuditActor, teamId: string, keyId: string, keyName: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'api_key',
+        resource_id: keyId,
+        action: 'create',
+        metadata: { name: keyName },
+      }),
+    apiKeyRevoke: (actor: AuditActor, teamId: string, keyId: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'api_key',
+        resource_id: keyId,
+        action: 'revoke',
+        status: 'warning',
+      }),
+
+    // Members (admin scope): stored only.
+    memberAdd: (actor: AuditActor, teamId: string, userId: string, email: string, role: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'member',
+        resource_id: userId,
+        action: 'add',
+        scope: 'admin',
+        metadata: { email, role },
+      }),
+    memberRemove: (actor: AuditActor, teamId: string, userId: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'member',
+        resource_id: userId,
+        action: 'remove',
+        scope: 'admin',
+        status: 'warning',
+      }),
+    memberLeave: (actor: AuditActor, teamId: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'member',
+        resource_id: actor.type === 'user' ? actor.id : undefined,
+        action: 'leave',
+        scope: 'admin',
+        status: 'info',
+      }),
+    memberRoleUpdate: (actor: AuditActor, teamId: string, userId: string, newRole: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'member',
+        resource_id: userId,
+        action: 'role_update',
+        scope: 'admin',
+        status: 'info',
+        metadata: { new_role: newRole },
+      }),
+
+    // Hosts: create/delete are admin scope and stored only; marked_down/up are
+    // system transitions in team scope so BYOC teams see them, and become host.* events.
+    hostCreate: (actor: AuditActor, teamId: string, hostId: string) =>
+      log({ team_id: teamId, actor, resource_type: 'host', resource_id: hostId, action: 'create', scope: 'admin' }),
+    hostDelete: (actor: AuditActor, teamId: string, hostId: string) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'host',
+        resource_id: hostId,
+        action: 'delete',
+        scope: 'admin',
+        status: 'warning',
+      }),
+    hostMarkedDown: (teamId: string, hostId: string) =>
+      log({
+        team_id: teamId,
+        actor: SYSTEM_ACTOR,
+        resource_type: 'host',
+        resource_id: hostId,
+        action: 'marked_down',
+        status: 'error',
+      }),
+    hostMarkedUp: (teamId: string, hostId: string) =>
+      log({ team_id: teamId, actor: SYSTEM_ACTOR, resource_type: 'host', resource_id: hostId, action: 'marked_up' }),
+
+    // Channels (team scope): metadata holds name and provider, never config.
+    channelCreate: (actor: AuditActor, teamId: string, channel: ChannelRef) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'channel',
+        resource_id: channel.id,
+        action: 'create',
+        metadata: channelMeta(channel),
+      }),
+    channelUpdate: (actor: AuditActor, teamId: string, channel: ChannelRef, changed: string[]) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'channel',
+        resource_id: channel.id,
+        action: 'update',
+        status: 'info',
+        metadata: { ...channelMeta(channel), changed },
+      }),
+    channelRotateConfig: (actor: AuditActor, teamId: string, channel: ChannelRef) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'channel',
+        resource_id: channel.id,
+        action: 'rotate_config',
+        status: 'info',
+        metadata: channelMeta(channel),
+      }),
+    /** A new webhook secret; the old one still signs until `previousSecretExpiresAt` (never a secret here). */
+    channelRotateSecret: (
+      actor: AuditActor,
+      teamId: string,
+      channel: ChannelRef,
+      gracePeriodS: number,
+      previousSecretExpiresAt: string | null,
+    ) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'channel',
+        resource_id: channel.id,
+        action: 'rotate_secret',
+        status: 'info',
+        metadata: {
+          ...channelMeta(channel),
+          grace_period_s: gracePeriodS,
+          previous_secret_expires_at: previousSecretExpiresAt,
+        },
+      }),
+    channelDelete: (actor: AuditActor, teamId: string, channel: ChannelRef) =>
+      log({
+        team_id: teamId,
+        actor,
+        resource_type: 'channel',
+        resource_id: channel.id,
+        action: 'delete',
+        status: 'warning',
+        metadata: channelMeta(channel),
+      }),
+    /** Also raises the `channel.disabled` event, for the team's other channels. */
+    channelAutoDisable: (teamId: string, channel: ChannelRef, reason: string) =>
+      log({
+        team_id: teamId,
+        actor: SYSTEM_ACTOR,
+        resource_type: 'channel',
+        resource_id: channel.id,
+        action: 'auto_disable',
+        status: 'error',
+        metadata: { ...channelMeta(channel), reason },
+      }),
+  };
+}
+
+/** What the audit log keeps of a channel. */
+export interface ChannelRef {
+  /** `ch-…` */
+  id: string;
+  name: string;
+  provider: string;
+}
+
+function channelMeta(channel: ChannelRef): Record<string, unknown> {
+  return { name: channel.name, provider: channel.provider };
+}
+
+export type AuditLogger = ReturnType<typeof createAuditLogger>;
+/** The audit methods bound to one transaction (`AuditLogger.within`). */
+export type TransactionAuditLogger = ReturnType<typeof auditMethods>;

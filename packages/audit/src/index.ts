@@ -1,3 +1,3 @@
 export * from './audit-entry';
 export * from './audit-logger';
-export * from './audit-logger-methods';
+export * from './audit-writer';

@@ -36,7 +36,7 @@ type Expected = {
   event: string | null;
 };
 
-// What the platform's Go logger writes for each method (seed internal/audit/logger.go).
+// What the platform's Go logger writes for each method (its internal/audit/logger.go).
 const CASES: Array<[string, (a: Logger) => Promise<void>, Expected]> = [
   [
     'sandboxCreate',
@@ -344,45 +344,48 @@ const ajv = new Ajv2020({ strict: true, validateFormats: false });
 const catalog = new Map(eventCatalog().map((entry) => [entry.name as string, ajv.compile(entry.schema)]));
 
 describe('typed audit methods', () => {
-  it.each(CASES)('%s writes the seed row and raises only lifecycle events', async (_name, call, expected) => {
-    const published: string[][] = [];
-    const audit = createAuditLogger({ db: database.db, logger, publish: async (ids) => void published.push(ids) });
-    await call(audit);
+  it.each(CASES)(
+    "%s writes the platform's audit row and raises only lifecycle events",
+    async (_name, call, expected) => {
+      const published: string[][] = [];
+      const audit = createAuditLogger({ db: database.db, logger, publish: async (ids) => void published.push(ids) });
+      await call(audit);
 
-    const rows = await database.db.selectFrom('audit_logs').selectAll().execute();
-    expect(rows).toHaveLength(1);
-    const { event, ...row } = expected;
-    expect(rows[0]).toMatchObject({ ...row, team_id: parseId('team', team) });
-    const system = expected.actor_type === 'system';
-    expect(rows[0]).toMatchObject({ actor_id: system ? null : user.id, actor_name: system ? '' : 'Ada' });
+      const rows = await database.db.selectFrom('audit_logs').selectAll().execute();
+      expect(rows).toHaveLength(1);
+      const { event, ...row } = expected;
+      expect(rows[0]).toMatchObject({ ...row, team_id: parseId('team', team) });
+      const system = expected.actor_type === 'system';
+      expect(rows[0]).toMatchObject({ actor_id: system ? null : user.id, actor_name: system ? '' : 'Ada' });
 
-    const events = await database.db.selectFrom('events').selectAll().execute();
-    if (event === null) {
-      expect(events).toEqual([]);
-      expect(published).toEqual([]);
-      return;
-    }
-    expect(events).toHaveLength(1);
-    const stored = events[0];
-    expect(stored).toMatchObject({ event_type: event, audit_log_id: rows[0]?.id });
-    const outbox = await database.db.selectFrom('outbox').select('event_id').execute();
-    expect(outbox).toEqual([{ event_id: stored?.id }]);
-    const eventId = formatId('event', stored?.id as string);
-    expect(stored?.payload).toEqual({
-      id: eventId,
-      event,
-      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-      team_id: team,
-      actor: system ? { type: 'system' } : { type: 'user', id: user.id, name: 'Ada' },
-      resource: { id: expected.resource_id, type: expected.resource_type },
-      metadata: expected.metadata,
-    });
-    expect(published).toEqual([[eventId]]);
-    const validate = catalog.get(event);
-    expect(validate?.(stored?.payload), JSON.stringify(validate?.errors)).toBe(true);
-    // The channel an event is about is kept, so fan-out never sends the event there.
-    expect(stored?.channel_id).toBe(expected.resource_type === 'channel' ? parseId('channel', channel.id) : null);
-  });
+      const events = await database.db.selectFrom('events').selectAll().execute();
+      if (event === null) {
+        expect(events).toEqual([]);
+        expect(published).toEqual([]);
+        return;
+      }
+      expect(events).toHaveLength(1);
+      const stored = events[0];
+      expect(stored).toMatchObject({ event_type: event, audit_log_id: rows[0]?.id });
+      const outbox = await database.db.selectFrom('outbox').select('event_id').execute();
+      expect(outbox).toEqual([{ event_id: stored?.id }]);
+      const eventId = formatId('event', stored?.id as string);
+      expect(stored?.payload).toEqual({
+        id: eventId,
+        event,
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        team_id: team,
+        actor: system ? { type: 'system' } : { type: 'user', id: user.id, name: 'Ada' },
+        resource: { id: expected.resource_id, type: expected.resource_type },
+        metadata: expected.metadata,
+      });
+      expect(published).toEqual([[eventId]]);
+      const validate = catalog.get(event);
+      expect(validate?.(stored?.payload), JSON.stringify(validate?.errors)).toBe(true);
+      // The channel an event is about is kept, so fan-out never sends the event there.
+      expect(stored?.channel_id).toBe(expected.resource_type === 'channel' ? parseId('channel', channel.id) : null);
+    },
+  );
 
   it('the published schemas refuse payloads that break them', () => {
     const validate = catalog.get('channel.disabled');

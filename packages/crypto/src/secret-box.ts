@@ -6,7 +6,7 @@ const KEY_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** Encrypts and decrypts stored config values (AES-256-GCM, node-forge). */
 export interface SecretBox {
-  /** base64(12-byte nonce ‖ ciphertext ‖ 16-byte tag), the seed's stored format. */
+  /** base64(12-byte nonce ‖ ciphertext ‖ 16-byte tag): the format the platform stores and reads. */
   encrypt(plaintext: string): string;
   /** Throws when the value was not sealed by one of the configured keys. */
   decrypt(sealed: string): string;

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { rfc3339 } from '@wrenn/events';
 
 const WHSEC = 'whsec_';
 
@@ -17,7 +18,7 @@ export function generateWebhookSecret(): string {
 
 /**
  * The HMAC key for a webhook secret: the decoded bytes of a `whsec_` secret,
- * otherwise the secret's UTF-8 bytes (the seed's behaviour).
+ * otherwise the secret's UTF-8 bytes (as the platform signs, so its receivers keep verifying).
  */
 export function webhookSigningKey(secret: string): Buffer {
   if (secret.startsWith(WHSEC)) {
@@ -31,7 +32,7 @@ export interface WebhookSignatureInput {
   secret: string;
   /**
    * A rotated-out secret still in its grace period: `webhook-signature` then
-   * carries its signature too, after the new one. The seed's header never does.
+   * carries its signature too, after the new one. `X-WRENN-SIGNATURE` never does: it holds one signature.
    */
   previousSecret?: string | undefined;
   deliveryId: string;
@@ -47,24 +48,24 @@ function standardSignature(secret: string, deliveryId: string, unix: string, bod
 }
 
 /**
- * Both signature schemes: the seed's `X-WRENN-*` headers and Standard Webhooks.
+ * Both signature schemes: the platform's `X-WRENN-*` headers and Standard Webhooks.
  * During a rotation's grace period `webhook-signature` holds two
  * space-separated signatures, the new secret's first, so receivers holding
  * either secret verify; `X-WRENN-SIGNATURE` always uses the new secret.
  */
 export function signWebhook(input: WebhookSignatureInput): Record<string, string> {
   const key = webhookSigningKey(input.secret);
-  const rfc3339 = `${input.at.toISOString().slice(0, 19)}Z`;
+  const timestamp = rfc3339(input.at);
   const unix = Math.floor(input.at.getTime() / 1000).toString();
-  const seed = createHmac('sha256', key).update(`${rfc3339}.${input.body}`).digest('hex');
+  const wrennSignature = createHmac('sha256', key).update(`${timestamp}.${input.body}`).digest('hex');
   const signatures = [standardSignature(input.secret, input.deliveryId, unix, input.body)];
   if (input.previousSecret) {
     signatures.push(standardSignature(input.previousSecret, input.deliveryId, unix, input.body));
   }
   return {
     'X-Wrenn-Delivery': input.deliveryId,
-    'X-Wrenn-Timestamp': rfc3339,
-    'X-WRENN-SIGNATURE': `sha256=${seed}`,
+    'X-Wrenn-Timestamp': timestamp,
+    'X-WRENN-SIGNATURE': `sha256=${wrennSignature}`,
     'webhook-id': input.deliveryId,
     'webhook-timestamp': unix,
     'webhook-signature': signatures.join(' '),

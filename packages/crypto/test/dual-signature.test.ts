@@ -28,8 +28,8 @@ describe('signing during a secret rotation', () => {
     const at = new Date('2026-04-09T11:06:06Z');
     const one = signWebhook({ secret: 'new-secret', deliveryId: 'dlv-9', at, body });
     const both = signWebhook({ secret: 'new-secret', previousSecret: 'old-secret', deliveryId: 'dlv-9', at, body });
-    const seed = createHmac('sha256', 'new-secret').update(`2026-04-09T11:06:06Z.${body}`).digest('hex');
-    expect(both['X-WRENN-SIGNATURE']).toBe(`sha256=${seed}`);
+    const wrennSignature = createHmac('sha256', 'new-secret').update(`2026-04-09T11:06:06Z.${body}`).digest('hex');
+    expect(both['X-WRENN-SIGNATURE']).toBe(`sha256=${wrennSignature}`);
     expect(both['X-WRENN-SIGNATURE']).toBe(one['X-WRENN-SIGNATURE']);
     expect(one['webhook-signature']?.split(' ')).toHaveLength(1);
   });

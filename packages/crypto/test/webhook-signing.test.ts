@@ -24,7 +24,7 @@ describe('webhook signing', () => {
     expect(() => verifier.verify(`${body} `, headers)).toThrow();
   });
 
-  it("signs the seed's X-WRENN-SIGNATURE over timestamp.body with the secret's UTF-8 bytes", () => {
+  it("signs the platform's X-WRENN-SIGNATURE over timestamp.body with the secret's UTF-8 bytes", () => {
     const headers = signWebhook({ secret: 'plain-secret', deliveryId: 'dlv-2', at, body });
     expect(headers['X-Wrenn-Timestamp']).toBe('2026-04-09T11:06:06Z');
     expect(headers['X-Wrenn-Delivery']).toBe('dlv-2');

@@ -1,13 +1,15 @@
+import { envVars, parseEnv } from '@wrenn/runtime';
 import { createDb } from './create-db';
 import { migrateToLatest } from './migrate';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('DATABASE_URL must be set to a PostgreSQL connection string');
-  process.exit(1);
-}
+const env = parseEnv(envVars.pick({ DATABASE_URL: true }));
 // Index builds on large tables may outlast the pools' statement timeout.
-const db = createDb({ connectionString: url, max: 1, applicationName: 'wrenn-migrate', statementTimeoutMs: 0 });
+const db = createDb({
+  connectionString: env.DATABASE_URL,
+  max: 1,
+  applicationName: 'wrenn-migrate',
+  statementTimeoutMs: 0,
+});
 const { error, results } = await migrateToLatest(db);
 for (const r of results ?? []) {
   console.log(`${r.status === 'Success' ? 'applied' : r.status.toLowerCase()}: ${r.migrationName}`);

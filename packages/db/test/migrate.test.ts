@@ -22,7 +22,7 @@ describe('migrations', () => {
     expect(applied.rows.map((r) => r.name)).toEqual(Object.keys(migrations).sort());
   });
 
-  it("keep the seed's channels and audit_logs columns", async () => {
+  it("keep the platform's channels and audit_logs columns", async () => {
     const columns = await sql<{ table_name: string; column_name: string; data_type: string }>`
       select table_name, column_name, data_type from information_schema.columns
       where table_name in ('channels', 'audit_logs') order by table_name, ordinal_position`.execute(database.db);

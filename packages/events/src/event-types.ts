@@ -81,7 +81,7 @@ export interface EventDefinition {
 
 export type SubscribableEvent = keyof typeof EVENT_DEFINITIONS;
 
-/** Events a channel can subscribe to (CONTRACT section 5), in catalog order. */
+/** Events a channel can subscribe to, in catalog order (the order `GET /v1/event-types` lists them). */
 export const EVENT_TYPES = Object.keys(EVENT_DEFINITIONS) as [SubscribableEvent, ...SubscribableEvent[]];
 
 /** Every event name, including the one only test sends use. */

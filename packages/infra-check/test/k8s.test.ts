@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -10,6 +11,7 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { infraDir, parseYamlFile, repoRoot, yamlFilesUnder } from './support/repo';
 
 // The Kubernetes OpenAPI schemas, compiled to validators inside kubernetes-models: offline.
@@ -17,6 +19,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'batch/v1/Job': Job,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/ConfigMap': ConfigMap,
   'v1/Secret': Secret,
@@ -29,6 +32,12 @@ interface Manifest {
   metadata: { name: string; labels?: Record<string, string> };
   [key: string]: unknown;
 }
+interface ScaledObjectSpec {
+  scaleTargetRef: Record<string, string>;
+  minReplicaCount: number;
+  maxReplicaCount: number;
+  triggers: { type: string; metadata: Record<string, string> }[];
+}
 interface Kustomization {
   resources: string[];
   images?: { name: string }[];
@@ -36,7 +45,9 @@ interface Kustomization {
 
 const files = yamlFilesUnder(join(infraDir, 'k8s'));
 const documents = files.flatMap((file) => parseYamlFile(file).map((doc) => ({ file, doc: doc as Manifest })));
-const manifests = documents.filter(({ doc }) => doc.kind !== 'Kustomization');
+// KEDA's custom resource has no schema here; its own test below checks it.
+const manifests = documents.filter(({ doc }) => doc.kind !== 'Kustomization' && doc.kind !== 'ScaledObject');
+const scaledObjects = documents.filter(({ doc }) => doc.kind === 'ScaledObject');
 const kustomizations = documents.filter(({ doc }) => doc.kind === 'Kustomization');
 
 function byKind<T>(kind: string): (T & Manifest)[] {
@@ -88,10 +99,12 @@ describe('infra/k8s', () => {
       const { resources } = doc as unknown as Kustomization;
       for (const resource of resources)
         expect(existsSync(join(repoRoot, dir, resource)), `${dir}/${resource}`).toBe(true);
+      // A directory resource is a base (an overlay's `../`), not a sibling file.
+      const fileResources = resources.filter((r) => !r.endsWith('/'));
       const siblings = files.filter(
         (f) => dirname(f) === dir && !/kustomization\.yaml$|secret\.example\.yaml$/.test(f),
       );
-      expect(resources.map((r) => join(dir, r)).sort()).toEqual(siblings.sort());
+      expect(fileResources.map((r) => join(dir, r)).sort()).toEqual(siblings.sort());
     }
     const images = new Set(
       kustomizations.flatMap(({ doc }) => (doc as unknown as Kustomization).images ?? []).map((i) => i.name),
@@ -157,6 +170,87 @@ describe('infra/k8s', () => {
     expect(hpa?.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'wrenn-worker' });
     expect(hpa?.spec?.minReplicas).toBeGreaterThanOrEqual(1);
     expect(hpa?.spec?.maxReplicas).toBeGreaterThan(hpa?.spec?.minReplicas ?? 0);
+  });
+
+  it('serves metrics on a port of their own, reachable from Prometheus only', () => {
+    const policies = byKind<NetworkPolicy>('NetworkPolicy');
+    const fromPrometheus = (peer: { namespaceSelector?: unknown; podSelector?: unknown }) =>
+      JSON.stringify(peer) ===
+      JSON.stringify({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+      });
+    for (const name of ['wrenn-api', 'wrenn-worker']) {
+      const d = deployment(name);
+      const c = mainContainer(d);
+      const metricsPort = c.ports?.find((p) => p.name === 'metrics')?.containerPort;
+      expect(metricsPort, name).toBeDefined();
+      expect(metricsPort).not.toBe(c.ports?.find((p) => p.name === 'http')?.containerPort);
+      expect(c.env?.find((e) => e.name === 'WRENN_METRICS_PORT')?.value, name).toBe(String(metricsPort));
+      expect(d.spec?.template.metadata?.annotations?.['prometheus.io/port'], name).toBe(String(metricsPort));
+
+      const policy = policies.find((p) => p.spec?.podSelector.matchLabels?.['app.kubernetes.io/name'] === name);
+      expect(policy, `a NetworkPolicy for ${name}`).toBeDefined();
+      expect(policy?.spec?.policyTypes).toEqual(['Ingress']);
+      const rules = policy?.spec?.ingress ?? [];
+      const opening = (port: string) => rules.filter((r) => (r.ports ?? []).some((p) => p.port === port));
+      // Every rule names its ports: none opens the whole pod.
+      for (const rule of rules) expect(rule.ports?.length, name).toBeGreaterThan(0);
+      const metricsRules = opening('metrics');
+      expect(metricsRules.length, name).toBe(1);
+      expect(metricsRules[0]?.from?.length).toBe(1);
+      expect(fromPrometheus(metricsRules[0]?.from?.[0] ?? {}), name).toBe(true);
+      expect(metricsRules[0]?.ports?.map((p) => p.port)).toEqual(['metrics']);
+    }
+    const apiHttp = policies
+      .find((p) => p.metadata?.name === 'wrenn-api')
+      ?.spec?.ingress?.filter((r) => r.ports?.some((p) => p.port === 'http'));
+    const apiPeers = (apiHttp ?? []).flatMap((r) => r.from ?? []);
+    expect(apiPeers).toContainEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+    });
+    const workerHttp = policies
+      .find((p) => p.metadata?.name === 'wrenn-worker')
+      ?.spec?.ingress?.filter((r) => r.ports?.some((p) => p.port === 'http'));
+    expect(workerHttp).toEqual([]);
+  });
+
+  it('offers KEDA scaling on queue depth as an overlay that replaces the CPU autoscaler', () => {
+    const [entry, ...others] = scaledObjects;
+    expect(others).toEqual([]);
+    if (!entry) throw new Error('no ScaledObject under infra/k8s');
+    expect(entry.file).toBe('infra/k8s/keda/worker-scaledobject.yaml');
+    const spec = (entry.doc as unknown as { spec: ScaledObjectSpec }).spec;
+    expect(entry.doc.apiVersion).toBe('keda.sh/v1alpha1');
+    expect(spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'wrenn-worker' });
+    expect(spec.minReplicaCount).toBeGreaterThanOrEqual(1);
+    expect(spec.maxReplicaCount).toBeGreaterThan(spec.minReplicaCount);
+    const queries = spec.triggers.map((t) => {
+      expect(t.type).toBe('prometheus');
+      expect(Number(t.metadata.threshold)).toBeGreaterThan(0);
+      expect(t.metadata.serverAddress).toMatch(/^https?:\/\//);
+      return t.metadata.query;
+    });
+    expect(queries).toEqual([
+      'max(wrenn_queue_jobs{queue="deliveries",state="waiting"})',
+      'max(wrenn_queue_oldest_waiting_seconds{queue="deliveries"})',
+    ]);
+
+    // Not in the default kustomization; its overlay drops the CPU HPA that KEDA's own would fight.
+    const base = kustomizations.find(({ file }) => file === 'infra/k8s/kustomization.yaml');
+    const baseResources = (base?.doc as unknown as Kustomization | undefined)?.resources ?? [];
+    expect(baseResources).toContain('worker-hpa.yaml');
+    expect(baseResources.some((r) => r.includes('keda'))).toBe(false);
+    const overlay = kustomizations.find(({ file }) => file === 'infra/k8s/keda/kustomization.yaml');
+    if (!overlay) throw new Error('no infra/k8s/keda/kustomization.yaml');
+    const { resources, patches } = overlay.doc as unknown as Kustomization & { patches: { patch: string }[] };
+    expect(resources).toEqual(['../', 'worker-scaledobject.yaml']);
+    const [deletion] = patches.map((p) => parseYaml(p.patch) as Record<string, unknown>);
+    expect(deletion).toMatchObject({
+      $patch: 'delete',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'wrenn-worker' },
+    });
   });
 
   it('migrates with a one-shot Job of the API image', () => {

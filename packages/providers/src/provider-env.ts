@@ -1,21 +1,22 @@
-import { envBoolean, httpUrl, SERVICE_VERSION } from '@wrenn/runtime';
-import { z } from 'zod';
+import { envVars, SERVICE_VERSION } from '@wrenn/runtime';
+import type { z } from 'zod';
 import type { ProviderSettings } from './provider';
 
-/** Environment variables both apps read for outbound delivery (CONTRACT section 3). */
-export const providerEnvShape = {
-  WRENN_ALLOW_PRIVATE_TARGETS: envBoolean.default(false),
-  WRENN_DISCORD_API_BASE: httpUrl.default('https://discord.com/api'),
-  WRENN_SLACK_API_BASE: httpUrl.optional(),
-  WRENN_TEAMS_API_BASE: httpUrl.optional(),
-  WRENN_GOOGLECHAT_API_BASE: httpUrl.optional(),
-  WRENN_TELEGRAM_API_BASE: httpUrl.default('https://api.telegram.org'),
-};
+const providerEnv = envVars.pick({
+  WRENN_ALLOW_PRIVATE_TARGETS: true,
+  WRENN_DISCORD_API_BASE: true,
+  WRENN_SLACK_API_BASE: true,
+  WRENN_TEAMS_API_BASE: true,
+  WRENN_GOOGLECHAT_API_BASE: true,
+  WRENN_TELEGRAM_API_BASE: true,
+  WRENN_PROVIDER_TIMEOUT: true,
+});
 
-const providerEnv = z.object(providerEnvShape);
+/** Environment variables both apps read for outbound delivery; spread into each app's schema. */
+export const providerEnvShape = providerEnv.shape;
 
 /** Builds provider settings from the parsed environment. */
-export function providerSettingsFromEnv(env: z.infer<typeof providerEnv>, timeoutMs = 10_000): ProviderSettings {
+export function providerSettingsFromEnv(env: z.infer<typeof providerEnv>): ProviderSettings {
   const trim = (url: string | undefined) => url?.replace(/\/+$/, '');
   return {
     allowPrivateTargets: env.WRENN_ALLOW_PRIVATE_TARGETS,
@@ -24,7 +25,7 @@ export function providerSettingsFromEnv(env: z.infer<typeof providerEnv>, timeou
     teamsApiBase: trim(env.WRENN_TEAMS_API_BASE),
     googleChatApiBase: trim(env.WRENN_GOOGLECHAT_API_BASE),
     telegramApiBase: trim(env.WRENN_TELEGRAM_API_BASE) as string,
-    timeoutMs,
+    timeoutMs: env.WRENN_PROVIDER_TIMEOUT,
     userAgent: `Wrenn-Webhooks/${SERVICE_VERSION}`,
   };
 }

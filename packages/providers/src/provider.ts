@@ -20,13 +20,13 @@ export interface ProviderSettings {
   googleChatApiBase?: string | undefined;
   /** `WRENN_TELEGRAM_API_BASE`, e.g. `https://api.telegram.org`. */
   telegramApiBase: string;
-  /** Per-attempt timeout; 10 s by default. */
+  /** Per-attempt timeout (`WRENN_PROVIDER_TIMEOUT`); 10 s by default. */
   timeoutMs: number;
   /** `Wrenn-Webhooks/<version>`. */
   userAgent: string;
 }
 
-/** A config is a flat map of strings (CONTRACT 4.3). */
+/** A config is a flat map of strings: what the API accepts and what is stored, one sealed value per key. */
 export type ChannelConfig = Record<string, string>;
 
 export type ConfigCheck = { ok: true; config: ChannelConfig } | { ok: false; message: string };

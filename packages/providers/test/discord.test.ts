@@ -51,6 +51,7 @@ describe('discord config', () => {
     [`https://discord.com/api/webhooks/${ID}/${TOKEN}!x`, 'invalid token'],
     [`https://discord.com/channels/${ID}/${TOKEN}`, 'is not a webhook URL'],
     [`https://discord.com/api/webhooks/${ID}/${TOKEN}?thread_id=abc`, 'thread_id'],
+    [`https://discord.com/api/webhooks/${ID}/${TOKEN} trailing words`, 'must not contain spaces'],
   ])('rejects %s', (url, message) => {
     const check = validate(url);
     expect(check.ok).toBe(false);

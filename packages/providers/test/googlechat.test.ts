@@ -58,6 +58,7 @@ describe('google chat config', () => {
     [URL_.replace('/messages', '/members'), 'is not a space webhook URL'],
     [URL_.replace(`&token=${encodeURIComponent(TOKEN)}`, ''), 'both its key and token'],
     [URL_.replace(`key=${KEY}&`, ''), 'both its key and token'],
+    [`${URL_}\nsecond line`, 'must not contain spaces'],
   ])('rejects %s', (url, message) => {
     const check = googleChatProvider.validateConfig({ webhook_url: url }, SETTINGS);
     expect(check).toMatchObject({ ok: false, message: expect.stringContaining(message) });

@@ -1,5 +1,6 @@
 import { EVENT_TYPES } from '@wrenn/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeServer } from '../../testing/src/fakes/fake-server';
 import { type FakeSlack, slackBlockProblem, startFakeSlack } from '../../testing/src/fakes/slack';
 import type { SendOutcome } from '../src/provider';
 import { SEVERITY_COLORS } from '../src/render';
@@ -294,9 +295,19 @@ describe('slack send', () => {
   });
 
   it('maps a redirect to a retry (redirects are never followed)', async () => {
-    fake.failNext({ status: 302, headers: { location: 'https://evil.example/' } });
-    expect(await send()).toMatchObject({ kind: 'retry', statusCode: 302 });
-    expect(fake.received.filter((r) => r.url.includes('evil'))).toEqual([]);
+    // A second listening fake that would accept the message: a followed redirect would reach it and succeed.
+    const elsewhere = await startFakeServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+    try {
+      const before = fake.received.length;
+      fake.failNext({ status: 302, headers: { location: `${elsewhere.origin}/services/${HOOK}` } });
+      expect(await send()).toMatchObject({ kind: 'retry', statusCode: 302 });
+      expect(fake.received.length - before).toBe(1);
+      expect(elsewhere.received).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('maps a timeout to a retry', async () => {

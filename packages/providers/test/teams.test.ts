@@ -1,6 +1,7 @@
 import { EVENT_TYPES } from '@wrenn/events';
 import * as AC from 'adaptivecards';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeServer } from '../../testing/src/fakes/fake-server';
 import { type FakeTeams, startFakeTeams, TEAMS_FAKE_MAX_BYTES } from '../../testing/src/fakes/teams';
 import type { SendOutcome } from '../src/provider';
 import { RETIRED_CONNECTOR_MESSAGE, renderTeamsMessage, type TeamsMessage, teamsProvider } from '../src/teams';
@@ -77,6 +78,7 @@ describe('teams config', () => {
     [`https://example.com/workflows/x/triggers/manual/paths/invoke?sig=${SIG}`, 'must be a Teams Workflows URL'],
     [LOGIC.replace(`&sig=${SIG}`, ''), 'no sig parameter'],
     [`https://prod-12.westeurope.logic.azure.com/subscriptions/x?sig=${SIG}`, 'not a workflow trigger URL'],
+    [`${LOGIC}/ extra words`, 'must not contain spaces'],
   ])('rejects %s', (url, message) => {
     const check = teamsProvider.validateConfig({ webhook_url: url }, SETTINGS);
     expect(check).toMatchObject({ ok: false, message: expect.stringContaining(message) });
@@ -310,8 +312,19 @@ describe('teams send', () => {
   });
 
   it('maps a redirect to a retry (redirects are never followed)', async () => {
-    fake.failNext({ status: 302, headers: { location: 'https://evil.example/' } });
-    expect(await send()).toMatchObject({ kind: 'retry', statusCode: 302 });
+    // A second listening fake that would accept the card: a followed redirect would reach it and succeed.
+    const elsewhere = await startFakeServer((_req, res) => {
+      res.writeHead(202).end();
+    });
+    try {
+      const before = fake.received.length;
+      fake.failNext({ status: 302, headers: { location: `${elsewhere.origin}${new URL(LOGIC).pathname}` } });
+      expect(await send()).toMatchObject({ kind: 'retry', statusCode: 302 });
+      expect(fake.received.length - before).toBe(1);
+      expect(elsewhere.received).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('maps a timeout to a retry', async () => {

@@ -21,7 +21,7 @@ function plainHeaders(req: ReceivedRequest): Record<string, string> {
   return out;
 }
 
-/** The seed's scheme, recomputed here without the service's signing code. */
+/** The platform's `X-WRENN-SIGNATURE` scheme, recomputed here without the service's signing code. */
 function wrennSignatureMatches(req: ReceivedRequest, key: Buffer): boolean {
   const ts = req.headers['x-wrenn-timestamp'];
   const expected = `sha256=${createHmac('sha256', key).update(`${ts}.${req.body}`).digest('hex')}`;
@@ -35,14 +35,19 @@ describe('webhook config', () => {
       config: { url: 'https://example.com/hook?x=1', secret: 'abc' },
     });
     expect(webhookProvider.validateConfig({ url: 'http://example.com' }, SETTINGS).ok).toBe(true);
+    // Outer whitespace is what a paste brings along; URL parsing drops it.
+    expect(webhookProvider.validateConfig({ url: ' https://example.com/hook\n' }, SETTINGS).ok).toBe(true);
   });
 
-  it.each(['ftp://example.com/x', 'not a url', 'https://user:pw@example.com/hook', 'file:///etc/passwd'])(
-    'refuses %s',
-    (url) => {
-      expect(webhookProvider.validateConfig({ url }, SETTINGS).ok).toBe(false);
-    },
-  );
+  it.each([
+    'ftp://example.com/x',
+    'not a url',
+    'https://user:pw@example.com/hook',
+    'file:///etc/passwd',
+    'https://example.com/hook/ extra words',
+  ])('refuses %s', (url) => {
+    expect(webhookProvider.validateConfig({ url }, SETTINGS).ok).toBe(false);
+  });
 
   it('names the URL as the user target', () => {
     expect(webhookProvider.userTargets({ url: 'https://example.com/h' }, SETTINGS)).toEqual(['https://example.com/h']);

@@ -1,29 +1,4 @@
-import { isEncryptionKey } from '@wrenn/crypto';
-import { z } from 'zod';
-
-/** A boolean variable: `true/1/yes/on` or `false/0/no/off`; anything else is an error, not `true`. */
-export const envBoolean = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''].includes(v), {
-    message: 'must be true or false',
-  })
-  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
-
-export const envPort = z.coerce
-  .number({ message: 'must be a port number' })
-  .int('must be a port number')
-  .min(0, 'must be a port number')
-  .max(65535, 'must be a port number');
-
-export const encryptionKey = z
-  .string({ message: 'must be set (64 hex characters)' })
-  .refine(isEncryptionKey, { message: 'must be 64 hex characters' });
-
-export const httpUrl = z
-  .string()
-  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), { message: 'must be an http(s) URL' });
+import type { z } from 'zod';
 
 /**
  * Parses the environment once. On a missing or malformed variable the process

@@ -1,9 +1,13 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { redactText } from './redact';
 
-export type { Logger } from 'pino';
+export type { DestinationStream, Logger } from 'pino';
 
-/** JSON logs; credential-bearing fields are censored and message text is scrubbed. */
+/**
+ * JSON logs; credential-bearing fields are censored and message text is
+ * scrubbed. An `err` keeps its stack (scrubbed too): an error line without
+ * it cannot be traced to its cause.
+ */
 export function createLogger(options: { name: string; level?: string; destination?: DestinationStream }): Logger {
   return pino(
     {
@@ -35,7 +39,15 @@ export function createLogger(options: { name: string; level?: string; destinatio
         log(object) {
           const err = object.err;
           if (err instanceof Error) {
-            return { ...object, err: { type: err.name, message: redactText(err.message) } };
+            const stack = err.stack === undefined ? undefined : redactText(err.stack);
+            // Without a prototype, pino's error serializer (which runs after this) keeps `type`
+            // instead of naming the plain object's constructor.
+            const scrubbed = Object.assign(Object.create(null), {
+              type: err.name,
+              message: redactText(err.message),
+              stack,
+            });
+            return { ...object, err: scrubbed };
           }
           return object;
         },

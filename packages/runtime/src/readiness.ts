@@ -1,3 +1,5 @@
+import { withTimeout } from './with-timeout';
+
 export type Check = () => Promise<unknown>;
 
 export interface Readiness {
@@ -9,19 +11,11 @@ export interface Readiness {
 export async function checkReadiness(checks: Record<string, Check>, timeoutMs = 2_000): Promise<Readiness> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          check(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-          }),
-        ]);
+        await withTimeout(check(), timeoutMs);
         return [name, 'ok'] as const;
       } catch {
         return [name, 'unavailable'] as const;
-      } finally {
-        clearTimeout(timer);
       }
     }),
   );

@@ -42,17 +42,16 @@ export const queueShards = z.coerce
   .min(1, 'must be an integer from 1 to 64')
   .max(64, 'must be an integer from 1 to 64');
 
-/** The Redis variables shared by the API and the worker. */
-export const redisEnvShape = {
-  /** One Redis server; not needed when `WRENN_REDIS_CLUSTER_NODES` is set. */
-  REDIS_URL: z.string().min(1).optional(),
-  /** Seed nodes of a Redis Cluster; replaces `REDIS_URL`. */
-  WRENN_REDIS_CLUSTER_NODES: clusterNodes.optional(),
-  /** The cluster's password; wins over the one in `REDIS_URL`. */
-  WRENN_REDIS_PASSWORD: z.string().optional(),
-  /** Must be the same in the API and every worker. */
-  WRENN_QUEUE_SHARDS: queueShards.default(1),
-};
+/** Shard indexes like `0,2`, each listed once, in order. */
+export const shardList = z.string().transform((text, ctx) => {
+  const items = text.split(',').map((item) => item.trim());
+  const shards = items.map(Number);
+  if (!items.every((item) => /^\d{1,2}$/.test(item)) || new Set(shards).size !== shards.length) {
+    ctx.addIssue({ code: 'custom', message: 'must be distinct shard indexes like 0,2' });
+    return z.NEVER;
+  }
+  return shards.sort((a, b) => a - b);
+});
 
 type RedisEnv = {
   REDIS_URL?: string | undefined;
@@ -87,4 +86,18 @@ export function redisTarget(env: RedisEnv): RedisTarget {
     ...(username ? { username } : {}),
     ...(password ? { password } : {}),
   };
+}
+
+/** For `superRefine`: `WRENN_WORKER_SHARDS` names only shards that exist. */
+export function requireKnownShards(
+  env: { WRENN_QUEUE_SHARDS: number; WRENN_WORKER_SHARDS?: number[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const beyond = env.WRENN_WORKER_SHARDS?.find((shard) => shard >= env.WRENN_QUEUE_SHARDS);
+  if (beyond === undefined) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['WRENN_WORKER_SHARDS'],
+    message: `lists shard ${beyond}, but WRENN_QUEUE_SHARDS=${env.WRENN_QUEUE_SHARDS} makes shards 0 to ${env.WRENN_QUEUE_SHARDS - 1}`,
+  });
 }

@@ -1,5 +1,6 @@
 import type { AuditLog, Database } from '@wrenn/db';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { newestFirst } from '../http/page';
 
 export interface AuditLogFilter {
   teamId: string;
@@ -22,14 +23,10 @@ export function listAuditLogs(db: Kysely<Database>, filter: AuditLogFilter): Pro
   if (!filter.includeAdminScope) query = query.where('scope', '!=', 'admin');
   if (filter.resourceType !== undefined) query = query.where('resource_type', '=', filter.resourceType);
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);
-  if (filter.before !== undefined) {
-    query = query.where(
-      sql<boolean>`(created_at, id) < (select c.created_at, c.id from audit_logs c where c.id = ${filter.before} and c.team_id = ${filter.teamId})`,
-    );
-  }
-  return query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.limit + 1)
-    .execute();
+  return newestFirst(query, {
+    table: 'audit_logs',
+    owner: { column: 'team_id', id: filter.teamId },
+    before: filter.before,
+    limit: filter.limit,
+  }).execute();
 }

@@ -1,11 +1,12 @@
 import type { ApiDeps } from '../deps';
 import { errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
+import { toPage } from '../http/page';
 import type { RouteRegistry } from '../http/route';
 import { listAuditLogs } from './audit-log-repository';
 import { AuditLogPage, AuditLogQuery } from './audit-log-schemas';
 import { serializeAuditLog } from './audit-log-serializer';
 
-/** GET /v1/audit-logs (CONTRACT 4.4). */
+/** GET /v1/audit-logs: the team's audit entries, newest first, paged. */
 export function registerAuditLogRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registry.add({
     method: 'get',
@@ -28,9 +29,7 @@ export function registerAuditLogRoutes(registry: RouteRegistry, deps: ApiDeps): 
         before: query.before,
         limit: query.limit,
       });
-      const page = rows.slice(0, query.limit).map(serializeAuditLog);
-      const last = page.at(-1);
-      const body: AuditLogPage = { items: page, next_before: rows.length > query.limit && last ? last.id : null };
+      const body: AuditLogPage = toPage(rows, query.limit, serializeAuditLog);
       res.json(body);
     },
   });

@@ -1,5 +1,6 @@
 import { parseId } from '@wrenn/events';
 import { z } from 'zod';
+import { pageSchema } from '../http/page';
 
 // Schemas of GET /v1/audit-logs: they validate the query and document the route.
 
@@ -43,7 +44,7 @@ export const AuditLogQuery = z.object({
 });
 export type AuditLogQuery = z.output<typeof AuditLogQuery>;
 
-/** One audit entry in the seed's shape. */
+/** One audit entry, in the shape the platform's own audit log uses. */
 export const AuditLogItem = z.strictObject({
   id: z.string().meta({ examples: ['log-0a1b2c3d4e5f6g7h8i9j0k1l2'] }),
   actor_type: z.string().meta({ description: '`user`, `api_key` or `system`' }),
@@ -60,11 +61,5 @@ export const AuditLogItem = z.strictObject({
 export type AuditLogItem = z.infer<typeof AuditLogItem>;
 
 /** A page of entries and the cursor of the next one. */
-export const AuditLogPage = z.strictObject({
-  items: z.array(AuditLogItem).meta({ description: 'Newest first.' }),
-  next_before: z
-    .string()
-    .nullable()
-    .meta({ description: 'Pass as `before` for the next page; `null` on the last page.' }),
-});
+export const AuditLogPage = pageSchema(AuditLogItem);
 export type AuditLogPage = z.infer<typeof AuditLogPage>;

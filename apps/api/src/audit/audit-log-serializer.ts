@@ -2,7 +2,7 @@ import type { AuditLog } from '@wrenn/db';
 import { formatId, rfc3339 } from '@wrenn/events';
 import type { AuditLogItem } from './audit-log-schemas';
 
-/** An audit row in the seed's shape: empty actor id/name and resource id are omitted. */
+/** An audit row as the platform shows it: empty actor id/name and resource id are omitted. */
 export function serializeAuditLog(row: AuditLog): AuditLogItem {
   return {
     id: formatId('auditLog', row.id),

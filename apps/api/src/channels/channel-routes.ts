@@ -72,7 +72,7 @@ async function sendTestOrThrow(
 }
 
 /**
- * Channel CRUD, secret rotation and test sends (CONTRACT 4.3). Every change
+ * Channel CRUD, secret rotation and test sends. Every change
  * commits in one transaction with its audit entry: the entry's write throws,
  * so a change is never stored without it.
  */

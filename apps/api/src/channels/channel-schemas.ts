@@ -183,7 +183,7 @@ export const ChannelIdParam = z
 /** Path parameters of `/v1/channels/{id}…`. */
 export const ChannelPathParams = z.object({ id: ChannelIdParam });
 
-/** The channel object of CONTRACT 4.3. */
+/** A channel as the API shows it: its config without the values that are credentials. */
 export const Channel = z.strictObject({
   id: z.string().meta({ examples: ['ch-0a1b2c3d4e5f6g7h8i9j0k1l2'] }),
   team_id: z.string(),

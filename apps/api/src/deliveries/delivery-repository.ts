@@ -1,5 +1,6 @@
 import type { Database, Delivery as DeliveryRow } from '@wrenn/db';
 import { type Kysely, sql } from 'kysely';
+import { newestFirst } from '../http/page';
 
 type Db = Kysely<Database>;
 
@@ -22,17 +23,13 @@ export function listDeliveries(
   db: Db,
   page: { channelId: string; before?: string | undefined; limit: number },
 ): Promise<DeliveryRow[]> {
-  let query = db.selectFrom('deliveries').selectAll().where('channel_id', '=', page.channelId);
-  if (page.before !== undefined) {
-    query = query.where(
-      sql<boolean>`(created_at, id) < (select b.created_at, b.id from deliveries b where b.id = ${page.before} and b.channel_id = ${page.channelId})`,
-    );
-  }
-  return query
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(page.limit + 1)
-    .execute();
+  const query = db.selectFrom('deliveries').selectAll().where('channel_id', '=', page.channelId);
+  return newestFirst(query, {
+    table: 'deliveries',
+    owner: { column: 'channel_id', id: page.channelId },
+    before: page.before,
+    limit: page.limit,
+  }).execute();
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ApiDeps } from '../deps';
 import { AppError, notFound } from '../http/app-error';
 import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
+import { toPage } from '../http/page';
 import type { RouteRegistry } from '../http/route';
 import {
   findTeamChannel,
@@ -20,7 +21,7 @@ import {
 import { serializeDelivery } from './delivery-serializer';
 import { queueRedeliveries } from './queue-redeliveries';
 
-/** The delivery log and redelivery (CONTRACT 4.3). */
+/** A channel's delivery log (newest first, paged) and redelivery of failed deliveries. */
 export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registry.add({
     method: 'get',
@@ -40,9 +41,7 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
       if (!channel) throw notFound('channel');
       const rows = await listDeliveries(deps.db, { channelId: channel.id, before: query.before, limit: query.limit });
-      const items = rows.slice(0, query.limit).map(serializeDelivery);
-      const last = items.at(-1);
-      const body: DeliveryPage = { items, next_before: rows.length > query.limit && last ? last.id : null };
+      const body: DeliveryPage = toPage(rows, query.limit, serializeDelivery);
       res.json(body);
     },
   });

@@ -1,7 +1,8 @@
 import { type IdKind, parseId } from '@wrenn/events';
 import { z } from 'zod';
+import { pageSchema } from '../http/page';
 
-// Schemas of the delivery log routes (CONTRACT 4.3): they validate and document.
+// Schemas of the delivery log routes: the same definitions validate requests and document them in OpenAPI.
 
 function idParam(kind: IdKind, prefix: string, label: string) {
   const message = `must be a ${label} id (${prefix} followed by 25 base-36 characters)`;
@@ -57,13 +58,7 @@ export const Delivery = z.strictObject({
 });
 export type Delivery = z.infer<typeof Delivery>;
 
-export const DeliveryPage = z.strictObject({
-  items: z.array(Delivery).meta({ description: 'Newest first.' }),
-  next_before: z
-    .string()
-    .nullable()
-    .meta({ description: 'Pass as `before` for the next page; `null` on the last page.' }),
-});
+export const DeliveryPage = pageSchema(Delivery);
 export type DeliveryPage = z.infer<typeof DeliveryPage>;
 
 const RFC3339 = /^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)$/;

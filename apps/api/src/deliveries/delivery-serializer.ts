@@ -2,7 +2,7 @@ import type { Delivery as DeliveryRow } from '@wrenn/db';
 import { formatId, rfc3339 } from '@wrenn/events';
 import type { Delivery } from './delivery-schemas';
 
-/** A delivery row as the API shows it (CONTRACT 4.3). */
+/** A delivery row as the API shows it: prefixed ids, RFC 3339 times, no payload or secrets. */
 export function serializeDelivery(row: DeliveryRow): Delivery {
   return {
     id: formatId('delivery', row.id),

@@ -1,5 +1,6 @@
 import type { Delivery as DeliveryRow } from '@wrenn/db';
-import { formatId, queueShardedDrains } from '@wrenn/events';
+import { formatId } from '@wrenn/events';
+import { queueShardedDrains } from '@wrenn/queues';
 import type { ApiDeps } from '../deps';
 
 /**

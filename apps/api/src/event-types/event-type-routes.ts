@@ -17,7 +17,7 @@ export const EventTypeList = z.strictObject({
 });
 export type EventTypeList = z.infer<typeof EventTypeList>;
 
-/** The catalog of subscribable events (CONTRACT 4.3). */
+/** The catalog of subscribable events, with each payload's JSON schema. */
 export function registerEventTypeRoutes(registry: RouteRegistry): void {
   // Built once: it changes only with the code.
   const catalog: EventTypeList = { items: eventCatalog() };

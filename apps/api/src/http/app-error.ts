@@ -1,4 +1,4 @@
-/** Error codes of CONTRACT section 4 and their HTTP statuses. */
+/** The API's error codes and the HTTP status each one is answered with. */
 export const ERROR_STATUS = {
   invalid_request: 400,
   unauthorized: 401,

@@ -27,6 +27,8 @@ function isDependencyOutage(err: unknown): boolean {
 /** Maps every error to `{"error":{"code","message"}}`; never leaks internals. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    // The request's own logger binds its request id to the line.
+    const log = req.log ?? logger;
     let appError: AppError;
     if (err instanceof AppError) {
       appError = err;
@@ -41,10 +43,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       appError = new AppError('invalid_request', 'malformed request');
     } else if (isDependencyOutage(err)) {
-      logger.warn({ err, path: req.path }, 'dependency unavailable');
+      log.warn({ err, path: req.path }, 'dependency unavailable');
       appError = new AppError('unavailable', 'a dependency is unavailable; retry shortly');
     } else {
-      logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      log.error({ err, method: req.method, path: req.path }, 'unhandled error');
       appError = new AppError('internal', 'internal error');
     }
     if (appError.status === 503) res.setHeader('Retry-After', '5');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ERROR_STATUS, type ErrorCode } from './app-error';
 
-/** The body of every error response (CONTRACT 4). */
+/** The body of every error response: `{ error: { code, message } }`, the same for every route. */
 export const ErrorBody = z.object({
   error: z.object({
     code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),

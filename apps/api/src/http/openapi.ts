@@ -41,7 +41,7 @@ const text = (description: string, type: string) => ({
   content: { [type]: { schema: { type: 'string' } } },
 });
 
-/** The operations routes (CONTRACT 4.6), served outside the route registry. */
+/** The operations routes (health, readiness, metrics), served outside the route registry. */
 const OPERATIONS_PATHS: Record<string, Record<string, unknown>> = {
   '/health': {
     get: {

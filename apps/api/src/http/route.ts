@@ -2,6 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
 import { AppError } from './app-error';
 import type { AuthContext } from './auth';
+import { describeIssue } from './describe-issue';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type AuthKind = 'user' | 'internal' | 'none';
@@ -57,14 +58,6 @@ export interface RouteSpec<
 }
 
 export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodObject>;
-
-/** The first problem of a failed validation, phrased for the user. */
-export function describeIssue(error: z.ZodError, where: string): string {
-  const issue = error.issues[0];
-  if (!issue) return `invalid ${where}`;
-  const path = issue.path.length ? `${where}.${issue.path.join('.')}` : where;
-  return `${path}: ${issue.message}`;
-}
 
 function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.infer<S> {
   if (!schema) return undefined as z.infer<S>;

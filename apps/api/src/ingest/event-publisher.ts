@@ -1,4 +1,5 @@
-import { type EventJob, PRODUCER_COMMAND_TIMEOUT_MS } from '@wrenn/events';
+import { type EventJob, PRODUCER_COMMAND_TIMEOUT_MS, queueEvents } from '@wrenn/queues';
+import { withTimeout } from '@wrenn/runtime';
 import type { Queue } from 'bullmq';
 
 /** Enqueues committed events for fan-out; may fail, as the outbox relay enqueues what it missed. */
@@ -19,31 +20,11 @@ export interface EventPublisherOptions {
 export function createEventPublisher(options: EventPublisherOptions): EventPublisher {
   const { queue, timeoutMs = PRODUCER_COMMAND_TIMEOUT_MS } = options;
 
-  async function enqueue(eventIds: string[]): Promise<void> {
-    const [only] = eventIds;
-    // One job: a plain add is one script call, where addBulk wraps it in MULTI/EXEC.
-    if (eventIds.length === 1 && only) {
-      await queue.add('event', { eventId: only }, { jobId: only });
-      return;
-    }
-    await queue.addBulk(eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })));
-  }
-
   return async (eventIds) => {
     if (eventIds.length === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const attempt = enqueue(eventIds);
+    const attempt = queueEvents(queue, eventIds);
     // Past the deadline the enqueue may still finish; its failure then has no one to tell.
     attempt.catch(() => {});
-    try {
-      await Promise.race([
-        attempt,
-        new Promise<never>((_resolve, reject) => {
-          timer = setTimeout(() => reject(new Error(`enqueue took longer than ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withTimeout(attempt, timeoutMs, () => new Error(`enqueue took longer than ${timeoutMs} ms`));
   };
 }

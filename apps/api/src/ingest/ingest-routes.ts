@@ -13,7 +13,7 @@ import { IngestAccepted, IngestBodyDoc, IngestHeaders, parseIngestBody } from '.
 const { $schema: _drop, ...bodyJsonSchema } = z.toJSONSchema(IngestBodyDoc, { io: 'input' }) as Record<string, unknown>;
 const documentedBody = z.unknown().meta(bodyJsonSchema);
 
-/** POST /internal/v1/audit: the platform reports what happened (CONTRACT 4.5). */
+/** POST /internal/v1/audit: the platform reports what happened, one entry or a batch. */
 export function registerIngestRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registry.add({
     method: 'post',

@@ -1,7 +1,8 @@
 import { isId } from '@wrenn/events';
 import { z } from 'zod';
+import { describeIssue } from '../http/describe-issue';
 
-// Schemas of POST /internal/v1/audit (CONTRACT 4.5).
+// Schemas of POST /internal/v1/audit: the entries the platform reports, strictly checked.
 
 /** Entries per request. */
 export const MAX_INGEST_ENTRIES = 500;
@@ -117,13 +118,6 @@ export const IngestHeaders = z.object({
 
 export type IngestParse = { ok: true; entries: AuditEntryInput[] } | { ok: false; message: string };
 
-function describe(error: z.ZodError, where: string): string {
-  const issue = error.issues[0];
-  if (!issue) return `${where} is invalid`;
-  const field = issue.path.map(String).join('.');
-  return `${field ? `${where}.${field}` : where}: ${issue.message}`;
-}
-
 /** Validates a body: one entry or an array of 1–500, every entry strictly. */
 export function parseIngestBody(body: unknown): IngestParse {
   if (Array.isArray(body)) {
@@ -134,7 +128,7 @@ export function parseIngestBody(body: unknown): IngestParse {
     const entries: AuditEntryInput[] = [];
     for (const [index, item] of body.entries()) {
       const result = AuditEntryInput.safeParse(item);
-      if (!result.success) return { ok: false, message: describe(result.error, `body[${index}]`) };
+      if (!result.success) return { ok: false, message: describeIssue(result.error, `body[${index}]`) };
       entries.push(result.data);
     }
     return { ok: true, entries };
@@ -143,5 +137,7 @@ export function parseIngestBody(body: unknown): IngestParse {
     return { ok: false, message: 'body must be an audit entry or an array of 1 to 500 entries' };
   }
   const result = AuditEntryInput.safeParse(body);
-  return result.success ? { ok: true, entries: [result.data] } : { ok: false, message: describe(result.error, 'body') };
+  return result.success
+    ? { ok: true, entries: [result.data] }
+    : { ok: false, message: describeIssue(result.error, 'body') };
 }

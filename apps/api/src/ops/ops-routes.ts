@@ -1,12 +1,12 @@
-import { pingRedis } from '@wrenn/events';
+import { pingRedis } from '@wrenn/queues';
 import { checkReadiness, Histogram, SERVICE_VERSION } from '@wrenn/runtime';
 import { type RequestHandler, Router } from 'express';
 import { sql } from 'kysely';
 import type { ApiDeps } from '../deps';
 import { AppError } from '../http/app-error';
 
-/** `/health` (no dependencies), `/ready` (PostgreSQL and Redis) and `/metrics`. */
-export function opsRouter(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Router {
+/** `/health` (no dependencies), `/ready` (PostgreSQL and Redis) and, unless moved to its own port, `/metrics`. */
+export function opsRouter(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics' | 'serveMetrics'>): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: SERVICE_VERSION });
@@ -23,9 +23,11 @@ export function opsRouter(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics'>): Rout
     }
     res.json({ status: 'ready', checks: readiness.checks });
   });
-  router.get('/metrics', async (_req, res) => {
-    res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
-  });
+  if (deps.serveMetrics !== false) {
+    router.get('/metrics', async (_req, res) => {
+      res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
+    });
+  }
   return router;
 }
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
-import { createProducerConnection, createQueues, type DeliveryJob, newId } from '@wrenn/events';
+import { newId } from '@wrenn/events';
 import { createOutboundHttp, type OutboundHttpOptions, type ProviderSettings } from '@wrenn/providers';
-import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
+import { createProducerConnection, createQueues, type DeliveryJob } from '@wrenn/queues';
+import { createLogger, createMetricsRegistry, type DestinationStream } from '@wrenn/runtime';
 import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import type { Queue } from 'bullmq';
 import { SignJWT } from 'jose';
@@ -65,6 +66,8 @@ export async function createTestApi(
     outbound?: Omit<OutboundHttpOptions, 'allowPrivateTargets'>;
     maxChannelsPerTeam?: number;
     logLevel?: string;
+    /** Where log lines go (default: standard output). */
+    logDestination?: DestinationStream;
   } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase();
@@ -75,7 +78,11 @@ export async function createTestApi(
   queues.events.on('error', () => {});
   const deliveries = queues.allDeliveries[0] as Queue<DeliveryJob>;
   deliveries.on('error', () => {});
-  const logger = createLogger({ name: 'wrenn-api-test', level: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent' });
+  const logger = createLogger({
+    name: 'wrenn-api-test',
+    level: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent',
+    destination: options.logDestination,
+  });
   const providerSettings: ProviderSettings = {
     allowPrivateTargets: true,
     discordApiBase: 'https://discord.com/api',

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client';
+import { Alert } from './alert';
 import { useApi } from './api-context';
 
 /** The subscribable events, from the service. */
@@ -82,11 +83,7 @@ export function EventPicker({
           Optional: <code>*</code> for every event, or a prefix such as <code>capsule.*</code>, separated by commas.
         </p>
       </div>
-      {error ? (
-        <p id={errorId} className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Alert id={errorId}>{error}</Alert>
     </fieldset>
   );
 }

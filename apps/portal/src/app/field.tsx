@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes } from 'react';
+import { Alert } from './alert';
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   id: string;
@@ -19,11 +20,7 @@ export function Field({ id, label, hint, error, ...input }: FieldProps) {
           {hint}
         </p>
       ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Alert id={`${id}-error`}>{error}</Alert>
     </div>
   );
 }

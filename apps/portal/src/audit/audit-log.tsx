@@ -1,3 +1,4 @@
+import { Alert } from '../app/alert';
 import { messageOf } from '../app/field-errors';
 import { useAuditLog } from './audit-queries';
 
@@ -9,11 +10,7 @@ export function AuditLog() {
     <section>
       <h1 id="audit-title">Audit log</h1>
       {log.isPending ? <p>Loading…</p> : null}
-      {log.isError ? (
-        <p className="error" role="alert">
-          {messageOf(log.error)}
-        </p>
-      ) : null}
+      <Alert>{log.isError ? messageOf(log.error) : null}</Alert>
       {log.isSuccess && items.length === 0 ? <p className="muted">Nothing recorded yet.</p> : null}
       {items.length > 0 ? (
         <div className="table-wrap">

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { Channel } from '../api/client';
+import { Alert } from '../app/alert';
 import { ConfigFields, filledConfig, useProviders } from '../app/config-fields';
 import { OneTimeSecret } from '../app/copy-button';
 import { EventPicker, joinEvents, splitEvents, useEventTypes } from '../app/event-picker';
@@ -42,11 +43,7 @@ function SettingsForm({ channel }: { channel: Channel }) {
   return (
     <form onSubmit={submit} noValidate aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
-      {topError ? (
-        <p className="error" role="alert">
-          {topError}
-        </p>
-      ) : null}
+      <Alert>{topError}</Alert>
       <Field
         id="edit-name"
         label="Name"
@@ -98,11 +95,7 @@ function ReplaceConfigForm({ channel }: { channel: Channel }) {
         </button>
         <span role="status">{test.isPending ? 'Sending…' : test.isSuccess ? 'Test message sent.' : ''}</span>
       </div>
-      {test.error ? (
-        <p className="error" role="alert">
-          Test failed: {messageOf(test.error)}
-        </p>
-      ) : null}
+      <Alert>{test.error ? `Test failed: ${messageOf(test.error)}` : null}</Alert>
       {provider ? (
         <ConfigFields
           provider={provider}
@@ -112,11 +105,7 @@ function ReplaceConfigForm({ channel }: { channel: Channel }) {
           idPrefix="replace"
         />
       ) : null}
-      {formError(replace.error, keys) ? (
-        <p className="error" role="alert">
-          {formError(replace.error, keys)}
-        </p>
-      ) : null}
+      <Alert>{formError(replace.error, keys)}</Alert>
       <div className="actions">
         <button type="submit" disabled={replace.isPending}>
           Replace config
@@ -139,11 +128,7 @@ function RotateSecret({ channel }: { channel: Channel }) {
       <button type="button" onClick={() => rotate.mutate()} disabled={rotate.isPending}>
         Rotate secret
       </button>
-      {rotate.error ? (
-        <p className="error" role="alert">
-          {messageOf(rotate.error)}
-        </p>
-      ) : null}
+      <Alert>{rotate.error ? messageOf(rotate.error) : null}</Alert>
       {rotate.data ? (
         <>
           <OneTimeSecret secret={rotate.data.secret} title="New signing secret" />
@@ -180,11 +165,7 @@ function DeleteChannel({ channel, navigate }: { channel: Channel; navigate: Navi
       <dialog ref={dialog} aria-labelledby="confirm-title" onClose={() => setConfirming(false)}>
         <h2 id="confirm-title">Delete {channel.name}?</h2>
         <p>Its deliveries stop at once and its config is erased. This cannot be undone.</p>
-        {remove.error ? (
-          <p className="error" role="alert">
-            {messageOf(remove.error)}
-          </p>
-        ) : null}
+        <Alert>{remove.error ? messageOf(remove.error) : null}</Alert>
         <div className="actions">
           <button
             type="button"
@@ -222,13 +203,7 @@ export function ChannelSettings({
 }) {
   const channel = useChannel(id);
   if (channel.isPending) return <p>Loading channel…</p>;
-  if (channel.isError) {
-    return (
-      <p className="error" role="alert">
-        {messageOf(channel.error)}
-      </p>
-    );
-  }
+  if (channel.isError) return <Alert>{messageOf(channel.error)}</Alert>;
   const c = channel.data;
   return (
     <section>

@@ -1,4 +1,5 @@
 import type { Channel } from '../api/client';
+import { Alert } from '../app/alert';
 import { messageOf } from '../app/field-errors';
 import type { Navigate } from '../app/view';
 import { useChannels } from './channel-queries';
@@ -31,11 +32,7 @@ export function ChannelList({
         </button>
       </div>
       {channels.isPending ? <p>Loading channels…</p> : null}
-      {channels.isError ? (
-        <p className="error" role="alert">
-          {messageOf(channels.error)}
-        </p>
-      ) : null}
+      <Alert>{channels.isError ? messageOf(channels.error) : null}</Alert>
       {channels.data && channels.data.length === 0 ? (
         <p className="muted">No channel yet. Create one to get notified about capsules, templates and hosts.</p>
       ) : null}

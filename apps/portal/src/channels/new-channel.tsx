@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { Alert } from '../app/alert';
 import { ConfigFields, filledConfig, useProviders } from '../app/config-fields';
 import { EventPicker, joinEvents } from '../app/event-picker';
 import { Field } from '../app/field';
@@ -48,11 +49,7 @@ export function NewChannel({ navigate }: { navigate: Navigate }) {
     <section>
       <h1>New channel</h1>
       <form onSubmit={submit} noValidate>
-        {topError ? (
-          <p className="error" role="alert">
-            {topError}
-          </p>
-        ) : null}
+        <Alert>{topError}</Alert>
         <Field
           id="new-name"
           label="Name"
@@ -92,11 +89,7 @@ export function NewChannel({ navigate }: { navigate: Navigate }) {
                 {test.isPending ? 'Sending…' : test.isSuccess ? 'Test message sent: check the destination.' : ''}
               </span>
             </div>
-            {testError ? (
-              <p className="error" role="alert">
-                Test failed: {testError}
-              </p>
-            ) : null}
+            <Alert>{testError ? `Test failed: ${testError}` : null}</Alert>
           </fieldset>
         ) : null}
         <EventPicker idPrefix="new" {...events} onChange={setEvents} error={errorFor(create.error, 'events')} />

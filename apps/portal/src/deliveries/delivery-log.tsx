@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import type { Delivery } from '../api/client';
+import { Alert } from '../app/alert';
 import { messageOf } from '../app/field-errors';
 import { useDeliveries, useRedeliver, useRetryFailedSince } from './delivery-queries';
 
@@ -37,11 +38,7 @@ function RetryFailedSince({ channelId }: { channelId: string }) {
       <span role="status">
         {retry.data ? `${retry.data.count} ${retry.data.count === 1 ? 'delivery' : 'deliveries'} queued again` : ''}
       </span>
-      {retry.error ? (
-        <p className="error" role="alert">
-          {messageOf(retry.error)}
-        </p>
-      ) : null}
+      <Alert>{retry.error ? messageOf(retry.error) : null}</Alert>
     </form>
   );
 }
@@ -76,11 +73,7 @@ function DeliveryRow({ delivery, channelId }: { delivery: Delivery; channelId: s
             </span>
           </>
         ) : null}
-        {redeliver.error ? (
-          <span className="error" role="alert">
-            {messageOf(redeliver.error)}
-          </span>
-        ) : null}
+        <Alert inline>{redeliver.error ? messageOf(redeliver.error) : null}</Alert>
       </td>
     </tr>
   );
@@ -99,11 +92,7 @@ export function DeliveryLog({ channelId }: { channelId: string }) {
         </button>
       </div>
       <RetryFailedSince channelId={channelId} />
-      {deliveries.isError ? (
-        <p className="error" role="alert">
-          {messageOf(deliveries.error)}
-        </p>
-      ) : null}
+      <Alert>{deliveries.isError ? messageOf(deliveries.error) : null}</Alert>
       {deliveries.isSuccess && items.length === 0 ? <p className="muted">No delivery yet.</p> : null}
       {items.length > 0 ? (
         <div className="table-wrap">

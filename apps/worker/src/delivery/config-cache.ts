@@ -1,4 +1,5 @@
 import { openConfig, type SecretBox } from '@wrenn/crypto';
+import { LRUCache } from 'lru-cache';
 
 export interface ConfigCache {
   /**
@@ -10,31 +11,39 @@ export interface ConfigCache {
   readonly size: number;
 }
 
+export interface ConfigCacheOptions {
+  secrets: SecretBox;
+  /** Default 10,000; the least recently used entry goes first beyond it. */
+  maxEntries?: number;
+  /** How long a decrypted config is kept after it was opened; default 10 minutes. */
+  ttlMs?: number;
+  /** The clock the expiry reads (lru-cache's `perf`); tests move it by hand. */
+  clock?: { now(): number };
+}
+
 /**
  * Decrypted channel configs kept in memory: node-forge opens a value about
  * twelve times slower than native code, and a busy channel is opened for every
- * delivery. Least recently used entries go first once `maxEntries` is reached.
+ * delivery. An entry lives `ttlMs` from the moment it was opened, in use or
+ * not, and is then dropped, so plaintext credentials do not stay in the
+ * process for ever; a busy channel pays one decryption per period.
  */
-export function createConfigCache(options: { secrets: SecretBox; maxEntries?: number }): ConfigCache {
-  const maxEntries = options.maxEntries ?? 10_000;
-  const entries = new Map<string, { version: number; config: Record<string, string> }>();
+export function createConfigCache(options: ConfigCacheOptions): ConfigCache {
+  const entries = new LRUCache<string, { version: number; config: Record<string, string> }>({
+    max: options.maxEntries ?? 10_000,
+    ttl: options.ttlMs ?? 10 * 60_000,
+    // Expired entries are removed on their own timer, not only when next read.
+    ttlAutopurge: true,
+    ...(options.clock ? { perf: options.clock } : {}),
+  });
 
   return {
     open(channelId, updatedAt, sealed) {
       const version = updatedAt.getTime();
       const hit = entries.get(channelId);
-      if (hit && hit.version === version) {
-        entries.delete(channelId);
-        entries.set(channelId, hit);
-        return hit.config;
-      }
+      if (hit && hit.version === version) return hit.config;
       const config = openConfig(options.secrets, sealed);
-      entries.delete(channelId);
       entries.set(channelId, { version, config });
-      if (entries.size > maxEntries) {
-        const oldest = entries.keys().next();
-        if (!oldest.done) entries.delete(oldest.value);
-      }
       return config;
     },
     get size() {

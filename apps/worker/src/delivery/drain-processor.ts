@@ -1,6 +1,6 @@
-import { PREVIOUS_SECRET_KEY, type SecretBox, sealConfig } from '@wrenn/crypto';
+import { type SecretBox, sealConfig } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { type DeliveryJob, type EventPayload, formatId, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
+import { type EventPayload, formatId, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
 import {
   type Destination,
   destinationOf,
@@ -13,21 +13,25 @@ import {
   type SendOutcome,
   sendEvents,
 } from '@wrenn/providers';
+import type { DeliveryJob } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import { type Kysely, sql } from 'kysely';
-import type { RetrySchedule } from '../retry-schedule';
+import type { Kysely } from 'kysely';
+import { createMicroBatcher } from '../batch/micro-batcher';
+import { isLastAttempt, type RetrySchedule } from '../retry-schedule';
 import type { WorkerMetrics } from '../worker-metrics';
 import type { ConfigCache } from './config-cache';
+import { type DrainChannel, loadDrainChannels } from './drain-channel';
 import {
   type ClaimedDelivery,
+  type ClaimOptions,
   claimDeliveries,
   failOverdue,
   failPending,
   nextReadyIn,
   releaseDeliveries,
 } from './mailbox';
-import type { RateLimiter } from './rate-limiter';
+import type { RateLimiter, Slots } from './rate-limiter';
 import type { AttemptInput, AttemptWriter } from './record-attempt';
 import { reportAttempt } from './report-attempt';
 import { storableOutcome } from './storable-outcome';
@@ -56,7 +60,12 @@ export interface DrainDeps {
   stopping(): boolean;
 }
 
-/** `drained`: the mailbox was empty when the drain ended. */
+/**
+ * `drained`: the drain took every row that could go when it last looked (a
+ * claim short of its limit). Rows that arrive later, or wait on a retry, are
+ * picked up by the look that follows every finished drain (see the worker
+ * runtime), since their own drain job could not be added while this one ran.
+ */
 export type DrainResult = 'drained' | 'gone';
 
 /** Waits for the rate up to this long are waited inside the drain, longer ones as a delayed job. */
@@ -64,14 +73,6 @@ const INLINE_WAIT_MS = 2_500;
 
 /** A header-less 429 with no schedule to read a delay from still pauses for this long. */
 const MIN_RATE_LIMIT_PAUSE_MS = 500;
-
-interface ChannelRow {
-  id: string;
-  provider: string;
-  config: Record<string, string>;
-  enabled: boolean;
-  updated_at: Date;
-}
 
 /**
  * Drain job → send the channel's ready deliveries under its destination's
@@ -84,6 +85,20 @@ interface ChannelRow {
  */
 export function createDrainProcessor(deps: DrainDeps) {
   const chatBatch = deps.chatBatch ?? 50;
+  // Concurrent drains read their channels and claim their rows together: one
+  // statement each for every drain at that step, not one per drain.
+  const channels = createMicroBatcher<string, DrainChannel | undefined>({
+    maxBatch: 128,
+    maxInFlight: 2,
+    run: (ids) => loadDrainChannels(deps.db, ids),
+  });
+  const claims = createMicroBatcher<ClaimOptions, ClaimedDelivery[]>({
+    maxBatch: 64,
+    maxInFlight: 2,
+    // A stalled duplicate drain of the same channel claims in a statement of its own.
+    keyOf: (claim) => claim.channelUuid,
+    run: (batch) => claimDeliveries(deps.db, batch),
+  });
 
   /** Puts the job back until `waitMs` from now; never returns. */
   async function waitThen(job: Job<DeliveryJob>, token: string | undefined, waitMs: number): Promise<never> {
@@ -98,7 +113,7 @@ export function createDrainProcessor(deps: DrainDeps) {
   }
 
   async function record(
-    channel: ChannelRow,
+    channel: DrainChannel,
     provider: ProviderName,
     destination: Destination,
     rows: readonly ClaimedDelivery[],
@@ -112,7 +127,7 @@ export function createDrainProcessor(deps: DrainDeps) {
     const inputs = rows.map((row, i): AttemptInput => {
       // A 429 uses no attempt of the schedule: the destination is paused instead.
       const scheduled = outcome.kind === 'retry' && !rateLimited;
-      const final = outcome.kind === 'permanent' || (scheduled && row.failures + 1 >= deps.schedule.attempts);
+      const final = outcome.kind === 'permanent' || (scheduled && isLastAttempt(deps.schedule, row.failures));
       let readyAt: Date | null = null;
       if (scheduled && !final) {
         const asked = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
@@ -213,21 +228,7 @@ export function createDrainProcessor(deps: DrainDeps) {
     for (;;) {
       // Shutting down: the channel goes back to the queue for another worker.
       if (deps.stopping()) await waitThen(job, token, 0);
-      const channel = await deps.db
-        .selectFrom('channels')
-        .select([
-          'id',
-          'provider',
-          'enabled',
-          // A rotated-out webhook secret signs only until its grace period ends; the
-          // version changes at that moment, so a config decrypted before is not reused.
-          sql<Record<string, string>>`CASE WHEN previous_secret_expires_at > now() THEN config
-            ELSE config - ${PREVIOUS_SECRET_KEY}::text END`.as('config'),
-          sql<Date>`CASE WHEN previous_secret_expires_at <= now()
-            THEN greatest(updated_at, previous_secret_expires_at) ELSE updated_at END`.as('updated_at'),
-        ])
-        .where('id', '=', channelUuid)
-        .executeTakeFirst();
+      const channel = await channels.add(channelUuid);
       // Deleted: its deliveries went with it.
       if (!channel) return 'gone';
       if (!channel.enabled) {
@@ -247,12 +248,8 @@ export function createDrainProcessor(deps: DrainDeps) {
       }
       const destination = destinationOf(provider, config ?? {}, deps.pacingRules);
       const ordered = provider !== 'webhook';
-      const rows = await claimDeliveries(deps.db, {
-        channelUuid,
-        ordered,
-        limit: ordered ? chatBatch : destination.rule.inFlight,
-        leaseMs: deps.claimLeaseMs,
-      });
+      const limit = ordered ? chatBatch : destination.rule.inFlight;
+      const rows = await claims.add({ channelUuid, ordered, limit, leaseMs: deps.claimLeaseMs });
       if (rows.length === 0) {
         const wait = await nextReadyIn(deps.db, channelUuid, ordered);
         if (wait === null) return 'drained';
@@ -261,35 +258,38 @@ export function createDrainProcessor(deps: DrainDeps) {
       }
 
       /**
-       * Takes a slot for one request. A short wait is waited here, holding the
-       * claimed rows (cheaper than handing the job back and claiming again);
-       * returns the wait left when it is long, when shutting down, or when a
-       * row's rate-limit deadline comes first (the caller then lets it fail).
+       * Takes slots for up to `count` requests. A short wait for the first is
+       * waited here, holding the claimed rows (cheaper than handing the job
+       * back and claiming again); no slot comes back with the wait left when it
+       * is long, when shutting down, or when a row's rate-limit deadline comes
+       * first (the caller then lets it fail).
        */
-      const slot = async (): Promise<number> => {
-        let wait = config ? await deps.limiter.take(destination) : 0;
-        while (wait > 0 && wait <= INLINE_WAIT_MS && !deps.stopping()) {
+      const slots = async (count: number): Promise<Slots> => {
+        if (!config) return { taken: count, waitMs: 0 };
+        let got = await deps.limiter.take(destination, count);
+        while (got.taken === 0 && got.waitMs <= INLINE_WAIT_MS && !deps.stopping()) {
           if (Date.now() >= overdueCheckedUntil) {
-            if (overdueCheckedUntil !== 0) return wait;
+            if (overdueCheckedUntil !== 0) return got;
             const next = await checkOverdue(channelUuid, provider);
             overdueCheckedUntil = Date.now() + Math.min(next, deps.maxRateLimitWaitMs);
-            if (next < wait) return wait;
+            if (next < got.waitMs) return got;
           }
-          await new Promise((resolve) => setTimeout(resolve, wait));
-          wait = await deps.limiter.take(destination);
+          await new Promise((resolve) => setTimeout(resolve, got.waitMs));
+          got = await deps.limiter.take(destination, count);
         }
-        return wait;
+        return got;
       };
 
+      const granted = await slots(ordered ? 1 : rows.length);
+      if (granted.taken === 0) {
+        await releaseDeliveries(
+          deps.db,
+          rows.map((r) => r.id),
+        );
+        await waitThen(job, token, await rateWait(channelUuid, provider, granted.waitMs));
+      }
+
       if (ordered) {
-        const wait = await slot();
-        if (wait > 0) {
-          await releaseDeliveries(
-            deps.db,
-            rows.map((r) => r.id),
-          );
-          await waitThen(job, token, await rateWait(channelUuid, provider, wait));
-        }
         const sent = await send(provider, rows, config);
         const carried = rows.slice(0, sent.carried);
         await record(channel, provider, destination, carried, sent.outcome, sent.latencyMs);
@@ -297,29 +297,30 @@ export function createDrainProcessor(deps: DrainDeps) {
           deps.db,
           rows.slice(sent.carried).map((r) => r.id),
         );
+        if (rows.length < limit && sent.carried === rows.length) return 'drained';
         continue;
       }
 
-      // Webhooks: one event per request, `inFlight` at a time through the claimed rows.
-      const queue = [...rows];
-      const unsent: string[] = [];
-      let longest = 0;
+      // Webhooks: one event per request, `inFlight` at a time through the rows given a slot.
+      const queue = rows.slice(0, granted.taken);
+      const unsent = rows.slice(granted.taken).map((r) => r.id);
+      let refused = false;
       const lane = async () => {
         for (let row = queue.shift(); row; row = queue.shift()) {
           // Once the destination says wait, the rest goes back untouched.
-          const wait = longest > 0 ? longest : await slot();
-          if (wait > 0) {
-            longest = Math.max(longest, wait);
+          if (refused) {
             unsent.push(row.id);
             continue;
           }
           const sent = await send(provider, [row], config);
+          if (sent.outcome.kind === 'retry' && sent.outcome.statusCode === 429) refused = true;
           await record(channel, provider, destination, [row], sent.outcome, sent.latencyMs);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(destination.rule.inFlight, rows.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(destination.rule.inFlight, queue.length) }, lane));
       await releaseDeliveries(deps.db, unsent);
-      if (longest > 0) await waitThen(job, token, await rateWait(channelUuid, provider, longest));
+      // The next pass waits out the pause a refusal set, or sends what had no slot.
+      if (rows.length < limit && unsent.length === 0) return 'drained';
     }
   };
 

@@ -25,52 +25,77 @@ export interface ClaimOptions {
 }
 
 /**
- * Takes ready rows of a channel for one drain, in ingest order (event ids are
+ * Takes ready rows of several channels, one claim per channel, in one
+ * statement; returns each claim's rows in ingest order (event ids are
  * time-ordered; the row id breaks ties within an event). The claim makes a
  * stalled duplicate drain skip them; recording an attempt clears it, and a
  * drain that crashed lets it lapse, after which the rows are sent again with
- * the same delivery ids.
+ * the same delivery ids. A channel must appear once per call.
  */
-export async function claimDeliveries(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimedDelivery[]> {
-  const lease = sql`now() + ${options.leaseMs}::int * interval '1 millisecond'`;
-  const picked = options.ordered
-    ? sql`
-        head AS (
-          SELECT id, event_id, ready_at <= now() AND (claimed_until IS NULL OR claimed_until <= now()) AS takeable
-          FROM deliveries
-          WHERE channel_id = ${options.channelUuid}::uuid AND status = 'pending'
-          ORDER BY event_id, id
-          LIMIT ${options.limit}::int
-          FOR UPDATE
-        ),
-        picked AS (
-          SELECT id FROM (SELECT id, bool_and(takeable) OVER (ORDER BY event_id, id) AS ok FROM head) h WHERE ok
-        )`
-    : sql`
-        picked AS (
-          SELECT id FROM deliveries
-          WHERE channel_id = ${options.channelUuid}::uuid AND status = 'pending'
-            AND ready_at <= now() AND (claimed_until IS NULL OR claimed_until <= now())
-          ORDER BY event_id, id
-          LIMIT ${options.limit}::int
-          FOR UPDATE SKIP LOCKED
-        )`;
+export async function claimDeliveries(
+  db: Kysely<Database>,
+  claims: readonly ClaimOptions[],
+): Promise<ClaimedDelivery[][]> {
+  if (claims.length === 0) return [];
+  const takeable = sql`d.ready_at <= now() AND (d.claimed_until IS NULL OR d.claimed_until <= now())`;
   const { rows } = await sql<{
     id: string;
+    channel_id: string;
     generation: number;
     failures: number;
     event_id: string;
     payload: Record<string, unknown>;
   }>`
-    WITH ${picked}
-    UPDATE deliveries d SET claimed_until = ${lease}
-    FROM picked p, events e
-    WHERE d.id = p.id AND e.id = d.event_id
-    RETURNING d.id, d.generation, d.failures, d.event_id, e.payload
+    WITH claim AS (
+      SELECT * FROM unnest(
+        ${claims.map((c) => c.channelUuid)}::uuid[], ${claims.map((c) => c.ordered)}::bool[],
+        ${claims.map((c) => c.limit)}::int[], ${claims.map((c) => c.leaseMs)}::int[]
+      ) AS c(channel_id, ordered, max_rows, lease_ms)
+    ),
+    -- Ordered channels lock their leading rows, waiting for a record in progress,
+    head AS (
+      SELECT h.* FROM claim CROSS JOIN LATERAL (
+        SELECT d.id, d.channel_id, d.event_id, ${takeable} AS takeable
+        FROM deliveries d
+        WHERE claim.ordered AND d.channel_id = claim.channel_id AND d.status = 'pending'
+        ORDER BY d.event_id, d.id
+        LIMIT claim.max_rows
+        FOR UPDATE OF d
+      ) h
+    ),
+    -- and keep those before the first one that cannot go now;
+    in_order AS (
+      SELECT id FROM (
+        SELECT id, bool_and(takeable) OVER (PARTITION BY channel_id ORDER BY event_id, id) AS ok FROM head
+      ) h WHERE ok
+    ),
+    -- others take any ready row no other drain holds.
+    ready AS (
+      SELECT r.id FROM claim CROSS JOIN LATERAL (
+        SELECT d.id FROM deliveries d
+        WHERE NOT claim.ordered AND d.channel_id = claim.channel_id AND d.status = 'pending' AND ${takeable}
+        ORDER BY d.event_id, d.id
+        LIMIT claim.max_rows
+        FOR UPDATE OF d SKIP LOCKED
+      ) r
+    ),
+    picked AS (SELECT id FROM in_order UNION ALL SELECT id FROM ready)
+    UPDATE deliveries d SET claimed_until = now() + claim.lease_ms * interval '1 millisecond'
+    FROM picked p, events e, claim
+    WHERE d.id = p.id AND e.id = d.event_id AND claim.channel_id = d.channel_id
+    RETURNING d.id, d.channel_id, d.generation, d.failures, d.event_id, e.payload
   `.execute(db);
-  return rows
-    .map((r) => ({ id: r.id, generation: r.generation, failures: r.failures, eventId: r.event_id, payload: r.payload }))
-    .sort((a, b) => (a.eventId === b.eventId ? cmp(a.id, b.id) : cmp(a.eventId, b.eventId)));
+  const byChannel = new Map<string, ClaimedDelivery[]>(claims.map((c) => [c.channelUuid, []]));
+  for (const r of rows) {
+    byChannel
+      .get(r.channel_id)
+      ?.push({ id: r.id, generation: r.generation, failures: r.failures, eventId: r.event_id, payload: r.payload });
+  }
+  return claims.map((c) =>
+    (byChannel.get(c.channelUuid) ?? []).sort((a, b) =>
+      a.eventId === b.eventId ? cmp(a.id, b.id) : cmp(a.eventId, b.eventId),
+    ),
+  );
 }
 
 function cmp(a: string, b: string): number {
@@ -91,18 +116,33 @@ export async function releaseDeliveries(db: Kysely<Database>, ids: readonly stri
  * row; others for whichever row comes first. Measured on the database clock.
  */
 export async function nextReadyIn(db: Kysely<Database>, channelUuid: string, ordered: boolean): Promise<number | null> {
-  const at = sql`GREATEST(ready_at, COALESCE(claimed_until, ready_at))`;
-  const { rows } = ordered
-    ? await sql<{ wait: number | null }>`
-        SELECT EXTRACT(EPOCH FROM (${at} - now())) * 1000 AS wait FROM deliveries
-        WHERE channel_id = ${channelUuid}::uuid AND status = 'pending'
-        ORDER BY event_id, id LIMIT 1
-      `.execute(db)
-    : await sql<{ wait: number | null }>`
-        SELECT EXTRACT(EPOCH FROM (min(${at}) - now())) * 1000 AS wait FROM deliveries
-        WHERE channel_id = ${channelUuid}::uuid AND status = 'pending'
-      `.execute(db);
-  const wait = rows[0]?.wait;
+  if (!ordered) return (await nextReadyInMany(db, [channelUuid]))[0] ?? null;
+  const { rows } = await sql<{ wait: number | null }>`
+    SELECT EXTRACT(EPOCH FROM (${readyAt} - now())) * 1000 AS wait FROM deliveries
+    WHERE channel_id = ${channelUuid}::uuid AND status = 'pending'
+    ORDER BY event_id, id LIMIT 1
+  `.execute(db);
+  return waitOf(rows[0]?.wait);
+}
+
+/** `nextReadyIn` of several channels, whichever row comes first, in one statement. */
+export async function nextReadyInMany(
+  db: Kysely<Database>,
+  channelUuids: readonly string[],
+): Promise<Array<number | null>> {
+  const { rows } = await sql<{ channel_id: string; wait: number | null }>`
+    SELECT channel_id, EXTRACT(EPOCH FROM (min(${readyAt}) - now())) * 1000 AS wait FROM deliveries
+    WHERE channel_id = any(${[...channelUuids]}::uuid[]) AND status = 'pending'
+    GROUP BY channel_id
+  `.execute(db);
+  const waits = new Map(rows.map((r) => [r.channel_id, waitOf(r.wait)]));
+  return channelUuids.map((id) => waits.get(id) ?? null);
+}
+
+/** When a row may be taken: once ready and no longer claimed. */
+const readyAt = sql`GREATEST(ready_at, COALESCE(claimed_until, ready_at))`;
+
+function waitOf(wait: number | null | undefined): number | null {
   if (wait === undefined || wait === null) return null;
   return Math.max(0, Math.ceil(Number(wait)));
 }

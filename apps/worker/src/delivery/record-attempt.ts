@@ -46,6 +46,12 @@ export type RecordedAttempt =
       disabled: DisabledChannel | null;
       /** The attempt's values could not be stored; the delivery got `UNRECORDABLE_ATTEMPT` instead. */
       fallback: boolean;
+      /**
+       * Seconds from the event's ingest (its stored creation time) to this
+       * attempt, set only on the delivery's first success: a redelivery of a
+       * delivered row does not count again.
+       */
+      firstSuccessAfterSeconds: number | null;
     }
   /** The delivery moved on (a newer generation, already settled, or deleted): nothing was changed. */
   | { kind: 'stale' };
@@ -172,7 +178,7 @@ async function writeAttempts(
     };
   });
   const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
-  const result = await sql<{ id: string; attempts: number }>`
+  const result = await sql<{ id: string; attempts: number; first_success_after_s: number | null }>`
     WITH input AS (
       SELECT * FROM unnest(
         ${column((r) => r.input.deliveryUuid)}::uuid[],
@@ -187,15 +193,22 @@ async function writeAttempts(
         ${column((r) => r.input.readyAt ?? null)}::timestamptz[]
       ) AS i(id, generation, status, status_code, error, outcome, latency_ms, ok, scheduled, ready_at)
     ),
+    -- Successes only: whether the row was ever delivered before, and when its event was ingested.
+    before AS (
+      SELECT d.id, d.delivered_at IS NULL AS first, e.created_at AS ingested_at
+      FROM deliveries d JOIN events e ON e.id = d.event_id
+      WHERE d.id IN (SELECT id FROM input WHERE ok)
+    ),
     updated AS (
       UPDATE deliveries d
       SET attempts = d.attempts + 1, status = i.status, last_status_code = i.status_code, last_error = i.error,
           updated_at = ${now}::timestamptz, delivered_at = CASE WHEN i.ok THEN ${now}::timestamptz ELSE d.delivered_at END,
           failures = d.failures + CASE WHEN i.scheduled THEN 1 ELSE 0 END,
           ready_at = COALESCE(i.ready_at, d.ready_at), claimed_until = NULL
-      FROM input i
+      FROM input i LEFT JOIN before b ON b.id = i.id
       WHERE d.id = i.id AND d.generation = i.generation AND d.status = 'pending'
-      RETURNING d.id, d.attempts, d.channel_id, i.outcome, i.status_code, i.error, i.latency_ms, i.ok
+      RETURNING d.id, d.attempts, d.channel_id, i.outcome, i.status_code, i.error, i.latency_ms, i.ok,
+        CASE WHEN b.first THEN extract(epoch FROM statement_timestamp() - b.ingested_at)::float8 END AS first_success_after_s
     ),
     attempts AS (
       INSERT INTO delivery_attempts (delivery_id, attempt, outcome, status_code, error, latency_ms, created_at)
@@ -206,13 +219,20 @@ async function writeAttempts(
       UPDATE channels c SET consecutive_failures = 0
       WHERE c.id IN (SELECT channel_id FROM updated WHERE ok) AND c.consecutive_failures <> 0
     )
-    SELECT id, attempts FROM updated
+    SELECT id, attempts, first_success_after_s FROM updated
   `.execute(db);
-  const attempts = new Map(result.rows.map((r) => [r.id, r.attempts]));
+  const updated = new Map(result.rows.map((r) => [r.id, r]));
   return rows.map(({ input, status }): RecordedAttempt => {
-    const attempt = attempts.get(input.deliveryUuid);
-    if (attempt === undefined) return { kind: 'stale' };
-    return { kind: 'recorded', attempt, status, disabled: null, fallback: false };
+    const row = updated.get(input.deliveryUuid);
+    if (row === undefined) return { kind: 'stale' };
+    return {
+      kind: 'recorded',
+      attempt: row.attempts,
+      status,
+      disabled: null,
+      fallback: false,
+      firstSuccessAfterSeconds: row.first_success_after_s,
+    };
   });
 }
 
@@ -285,8 +305,13 @@ export async function recordUnrecordable(db: Kysely<Database>, input: AttemptInp
   const latencyMs =
     Number.isInteger(input.latencyMs) && input.latencyMs >= 0 ? Math.min(input.latencyMs, 2 ** 31 - 1) : 0;
   const now = new Date();
-  const { rows } = await sql<{ attempt: number }>`
-    WITH updated AS (
+  const { rows } = await sql<{ attempt: number; first_success_after_s: number | null }>`
+    WITH before AS (
+      SELECT d.delivered_at IS NULL AND ${ok} AS first, e.created_at AS ingested_at
+      FROM deliveries d JOIN events e ON e.id = d.event_id
+      WHERE d.id = ${input.deliveryUuid}::uuid
+    ),
+    updated AS (
       UPDATE deliveries
       SET attempts = attempts + 1, status = ${status}, last_status_code = ${statusCode}::int, last_error = ${error}::text,
           updated_at = ${now}::timestamptz, delivered_at = CASE WHEN ${ok} THEN ${now}::timestamptz ELSE delivered_at END,
@@ -299,11 +324,19 @@ export async function recordUnrecordable(db: Kysely<Database>, input: AttemptInp
     SELECT id, attempts, ${ok ? 'succeeded' : outcome.kind}, ${statusCode}::int, ${error}::text, ${latencyMs}::int,
            ${now}::timestamptz
     FROM updated
-    RETURNING attempt
+    RETURNING attempt,
+      (SELECT extract(epoch FROM statement_timestamp() - ingested_at)::float8 FROM before WHERE first) AS first_success_after_s
   `.execute(db);
   const row = rows[0];
   if (!row) return { kind: 'stale' };
-  return { kind: 'recorded', attempt: row.attempt, status, disabled: null, fallback: true };
+  return {
+    kind: 'recorded',
+    attempt: row.attempt,
+    status,
+    disabled: null,
+    fallback: true,
+    firstSuccessAfterSeconds: row.first_success_after_s,
+  };
 }
 
 export interface AttemptWriter {

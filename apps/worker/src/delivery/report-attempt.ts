@@ -23,6 +23,10 @@ export interface AttemptReport {
 export function reportAttempt(deps: { metrics: WorkerMetrics; logger: Logger }, report: AttemptReport): void {
   const { provider, outcome } = report;
   deps.metrics.attemptDuration.observe({ provider }, report.latencyMs / 1000);
+  const { firstSuccessAfterSeconds } = report.recorded;
+  if (firstSuccessAfterSeconds !== null) {
+    deps.metrics.deliveryLatency.observe({ provider }, Math.max(0, firstSuccessAfterSeconds));
+  }
   deps.metrics.deliveries.inc({
     provider,
     outcome: outcome.kind === 'ok' ? 'succeeded' : report.final ? 'failed' : 'retry',

@@ -1,5 +1,6 @@
 import type { Database } from '@wrenn/db';
-import { type DeliveryJob, drainJob, type EventJob, formatId, parseId, type Queues } from '@wrenn/events';
+import { formatId, parseId } from '@wrenn/events';
+import { type DeliveryJob, drainJob, type EventJob, type Queues } from '@wrenn/queues';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import { type Check, checkReadiness, type Registry, SERVICE_VERSION } from '@wrenn/runtime';
+import { type Check, checkReadiness, type Registry, SERVICE_VERSION, writeMetrics } from '@wrenn/runtime';
 
 export interface OpsServerOptions {
-  metrics: Registry;
+  /** Served on /metrics; without it (metrics on a port of their own) /metrics is a 404 here. */
+  metrics?: Registry | undefined;
   /** Dependency checks for /ready (PostgreSQL, Redis). */
   checks: Record<string, Check>;
 }
@@ -10,7 +11,7 @@ export interface OpsServerOptions {
 /**
  * The worker's only HTTP surface: `/health` (the process is alive), `/ready`
  * (503 while PostgreSQL or Redis is unreachable, 200 again once they are back)
- * and `/metrics` (Prometheus).
+ * and `/metrics` (Prometheus, unless `WRENN_METRICS_PORT` moves it to a server of its own).
  */
 export function createOpsServer(options: OpsServerOptions): Server {
   return createServer((req, res) => {
@@ -33,16 +34,7 @@ export function createOpsServer(options: OpsServerOptions): Server {
       });
       return;
     }
-    if (path === '/metrics') {
-      void options.metrics.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': options.metrics.contentType });
-          res.end(text);
-        },
-        () => json(500, { error: { code: 'internal', message: 'metrics unavailable' } }),
-      );
-      return;
-    }
+    if (path === '/metrics' && options.metrics) return writeMetrics(options.metrics, res);
     json(404, { error: { code: 'not_found', message: `no route for ${req.method} ${path}` } });
   });
 }

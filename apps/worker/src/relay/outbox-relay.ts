@@ -1,7 +1,9 @@
 import type { Database } from '@wrenn/db';
-import { drainJob, drainJobId, formatId, type Queues, type RedisConnection } from '@wrenn/events';
+import { formatId } from '@wrenn/events';
+import { drainJob, drainJobId, isInQueue, type Queues, queueEvents, type RedisConnection } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import { type Kysely, sql } from 'kysely';
+import { repeatPasses } from '../repeat-passes';
 import type { WorkerMetrics } from '../worker-metrics';
 import { createPassLock } from './pass-lock';
 
@@ -50,8 +52,6 @@ export interface OutboxRelay {
   /** Stops the timer and waits for a running pass. */
   stop(): Promise<void>;
 }
-
-const IN_QUEUE = new Set(['active', 'waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 /** Where the walk through pending rows stands: the last row seen, by (timestamp, id). */
 interface Cursor {
@@ -152,9 +152,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
             const job = await queues.events.getJob(eventId);
             if (job && !job.finishedOn) return 0;
             const state = job ? await queues.events.getJobState(eventId) : 'unknown';
-            if (IN_QUEUE.has(state)) return 0;
+            if (isInQueue(state)) return 0;
             if (state === 'completed' || state === 'failed') await queues.events.remove(eventId);
-            await queues.events.add('event', { eventId }, { jobId: eventId });
+            await queueEvents(queues.events, [eventId]);
             return 1;
           }),
         );
@@ -242,24 +242,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await lock.release().catch((err: unknown) => logger.debug({ err }, 'relay lock release failed'));
     }
   }
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = runOnce()
-      .catch((err: unknown) => logger.warn({ err }, 'outbox relay pass failed; retrying'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  timer = setTimeout(tick, intervalMs);
-
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  const passes = repeatPasses({
+    pass: runOnce,
+    intervalMs,
+    logger,
+    failureMessage: 'outbox relay pass failed; retrying',
+  });
+  return { runOnce, stop: passes.stop };
 }

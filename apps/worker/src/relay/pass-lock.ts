@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisConnection } from '@wrenn/events';
+import type { RedisConnection } from '@wrenn/queues';
 
 export interface PassLockOptions {
   redis: RedisConnection;

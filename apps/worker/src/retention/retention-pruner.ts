@@ -1,6 +1,7 @@
 import type { Database } from '@wrenn/db';
 import type { Logger } from '@wrenn/runtime';
 import { type Kysely, sql } from 'kysely';
+import { repeatPasses } from '../repeat-passes';
 import type { WorkerMetrics } from '../worker-metrics';
 import {
   type EventCursor,
@@ -57,7 +58,6 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
   const intervalMs = options.intervalMs ?? 30_000;
   const batchSize = options.batchSize ?? 1_000;
   const maxBatches = options.maxBatchesPerPass ?? 100;
-  let stopped = false;
 
   async function runOnce(): Promise<PruneCounts | null> {
     return db.connection().execute(async (conn) => {
@@ -80,7 +80,7 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
 
     /** Runs one statement until it deletes less than a full batch. */
     async function loop(step: () => Promise<number>): Promise<void> {
-      for (let n = 0; n < maxBatches && !stopped; n++) {
+      for (let n = 0; n < maxBatches && !passes.stopped(); n++) {
         if ((await step()) < batchSize) return;
       }
     }
@@ -126,24 +126,13 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
     return counts;
   }
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    running = runOnce()
-      .catch((err: unknown) => logger.warn({ err }, 'retention pass failed; retrying'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  // Soon after start, so a worker that restarts often still prunes.
-  timer = setTimeout(tick, Math.min(intervalMs, 5_000));
-
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  const passes = repeatPasses({
+    pass: runOnce,
+    intervalMs,
+    // Soon after start, so a worker that restarts often still prunes.
+    firstDelayMs: Math.min(intervalMs, 5_000),
+    logger,
+    failureMessage: 'retention pass failed; retrying',
+  });
+  return { runOnce, stop: passes.stop };
 }

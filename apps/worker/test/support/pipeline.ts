@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AuditEntry, createAuditLogger } from '@wrenn/audit';
 import { createSecretBox, sealConfig } from '@wrenn/crypto';
 import type { Delivery } from '@wrenn/db';
-import { createProducerConnection, createQueues, type EventType, newId, parseId, queueLayout } from '@wrenn/events';
+import { type EventType, newId, parseId } from '@wrenn/events';
 import {
   createOutboundHttp,
   PACING_RULES,
@@ -10,6 +10,7 @@ import {
   type ProviderName,
   type ProviderSettings,
 } from '@wrenn/providers';
+import { createProducerConnection, createQueues, queueDrains, queueEvents, queueLayout } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry, type RedisTarget } from '@wrenn/runtime';
 import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker-runtime';
@@ -102,11 +103,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
   const audit = createAuditLogger({
     db,
     logger,
-    publish: async (eventIds) => {
-      await producerQueues.events.addBulk(
-        eventIds.map((eventId) => ({ name: 'event', data: { eventId }, opts: { jobId: eventId } })),
-      );
-    },
+    publish: (eventIds) => queueEvents(producerQueues.events, eventIds),
   });
   const providerSettings: ProviderSettings = {
     allowPrivateTargets: true,
@@ -190,6 +187,16 @@ export async function createPipeline(options: PipelineOptions = {}) {
         .where('delivery_id', '=', deliveryUuid)
         .orderBy('attempt')
         .execute();
+    },
+
+    /** What the redelivery route does: a new generation of the row, pending and free, and its channel's drain woken. */
+    async redeliver(deliveryUuid: string, channelId: string): Promise<void> {
+      await db
+        .updateTable('deliveries')
+        .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
+        .where('id', '=', deliveryUuid)
+        .execute();
+      await queueDrains(producerQueues.deliveriesFor(channelId), [channelId], { wake: true });
     },
 
     channel(uuid: string) {

@@ -1,5 +1,14 @@
 import { type AppProcess, freePort, startApp, waitForStatus } from '@wrenn/testing';
-import type { Pipeline } from './pipeline';
+
+/** What a worker process needs to share a test's database and queues (a pipeline, or a test API plus its Redis). */
+export interface WorkerTarget {
+  databaseUrl: string;
+  redisUrl: string;
+  encryptionKey: string;
+  queuePrefix: string;
+  /** The Redis variables (a cluster's seeds, the shard count); default: `REDIS_URL` only. */
+  redisEnv?: Record<string, string>;
+}
 
 export interface WorkerProcess extends AppProcess {
   port: number;
@@ -7,15 +16,15 @@ export interface WorkerProcess extends AppProcess {
   attemptsCounted(outcome?: string): Promise<number>;
 }
 
-/** Starts `apps/worker/src/main.ts` as its own process against the pipeline's database and queues. */
-export async function spawnWorker(pipeline: Pipeline, env: Record<string, string> = {}): Promise<WorkerProcess> {
+/** Starts `apps/worker/src/main.ts` as its own process against the target's database and queues. */
+export async function spawnWorker(target: WorkerTarget, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const port = await freePort();
   const app = startApp('apps/worker/src/main.ts', {
     PATH: process.env.PATH,
-    DATABASE_URL: pipeline.databaseUrl,
-    ...pipeline.redisEnv,
-    WRENN_ENCRYPTION_KEY: pipeline.encryptionKey,
-    WRENN_QUEUE_PREFIX: pipeline.queuePrefix,
+    DATABASE_URL: target.databaseUrl,
+    ...(target.redisEnv ?? { REDIS_URL: target.redisUrl }),
+    WRENN_ENCRYPTION_KEY: target.encryptionKey,
+    WRENN_QUEUE_PREFIX: target.queuePrefix,
     WRENN_ALLOW_PRIVATE_TARGETS: 'true',
     WRENN_RETRY_DELAYS: '500ms,1s',
     WRENN_JOB_LOCK_MS: '2000',

@@ -1,7 +1,7 @@
 import { MAX_RETRY_AFTER_MS } from '@wrenn/events';
 import { redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
-import { causeForStatus, classifyStatus } from '../outbound/status-class';
+import { causeForStatus, outcomeForStatus } from '../outbound/status-class';
 import type { PermanentCause, SendOutcome } from '../provider';
 
 type DiscordModule = typeof import('discord.js');
@@ -50,9 +50,7 @@ export function outcomeForDiscordError(
   }
   if (err instanceof discord.DiscordAPIError) {
     const reason = clean(`Discord ${err.status} (code ${err.code}): ${err.message.replace(/\s+/g, ' ')}`);
-    return classifyStatus(err.status) === 'permanent'
-      ? { kind: 'permanent', statusCode: err.status, reason, cause: discordCause(err.status, err.code) }
-      : { kind: 'retry', statusCode: err.status, reason };
+    return outcomeForStatus(err.status, reason, { cause: discordCause(err.status, err.code) });
   }
   if (err instanceof discord.HTTPError) {
     return { kind: 'retry', statusCode: err.status, reason: clean(`Discord ${err.status}: ${err.message}`) };

@@ -6,7 +6,7 @@ import { fitEscaped } from '../render/escape-entities';
 import { DIGEST_MAX_STATES, SEVERITY_MARKS } from '../render/rich-text';
 import { escapeDiscordMarkdown } from './escape-markdown';
 
-/** Embed limits (PROVIDERS 1.2). Discord counts them after trimming whitespace. */
+/** Discord's embed limits (title 256, description 4,096, 25 fields…). Discord counts them after trimming whitespace. */
 export const DISCORD_EMBED_LIMITS = {
   title: 256,
   description: 4096,
@@ -41,7 +41,7 @@ export function embedTextLength(embed: APIEmbed): number {
 /**
  * Renders an event as one Discord embed: severity colour, title, the summary
  * as description, one field per fact and the event time. Untrusted text is
- * markdown-escaped, and every limit of PROVIDERS 1.2, the 6,000-character
+ * markdown-escaped, and every embed limit of Discord's, the 6,000-character
  * total included, holds for any input; facts that do not fit are counted in
  * the footer.
  */

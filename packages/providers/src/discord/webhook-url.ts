@@ -1,3 +1,5 @@
+import { parseCredentialUrl } from '../credential-url';
+
 /** Hosts Discord serves webhooks on, including the legacy domain and the test clients. */
 const DISCORD_HOSTS = new Set([
   'discord.com',
@@ -33,25 +35,9 @@ export type DiscordWebhookCheck = ({ ok: true } & DiscordWebhook) | { ok: false;
  * Messages never repeat the token.
  */
 export function parseDiscordWebhookUrl(raw: string): DiscordWebhookCheck {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, message: `webhook_url is not a URL; expected ${EXAMPLE}` };
-  }
-  if (url.protocol === 'http:') {
-    return {
-      ok: false,
-      message: `webhook_url must use https: the URL itself is the credential, so https is required; expected ${EXAMPLE}`,
-    };
-  }
-  if (url.protocol !== 'https:') {
-    return { ok: false, message: `webhook_url must start with https://; expected ${EXAMPLE}` };
-  }
-  if (url.username || url.password) {
-    return { ok: false, message: 'webhook_url must not contain a user name or password' };
-  }
-  const host = url.hostname.toLowerCase();
+  const checked = parseCredentialUrl(raw, `; expected ${EXAMPLE}`);
+  if (!checked.ok) return checked;
+  const { url, host } = checked;
   if (!DISCORD_HOSTS.has(host)) {
     return {
       ok: false,

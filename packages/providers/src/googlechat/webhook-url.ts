@@ -1,3 +1,5 @@
+import { parseCredentialUrl } from '../credential-url';
+
 const CHAT_HOST = 'chat.googleapis.com';
 const MESSAGES_PATH = /^\/v1\/spaces\/([A-Za-z0-9_-]+)\/messages\/?$/;
 
@@ -19,24 +21,9 @@ export type GoogleChatWebhookCheck = ({ ok: true } & GoogleChatWebhook) | { ok: 
  * credentials: returned for redaction, never repeated in a message.
  */
 export function parseGoogleChatWebhookUrl(raw: string): GoogleChatWebhookCheck {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, message: `webhook_url is not a URL; expected ${EXAMPLE}. ${HOW_TO}.` };
-  }
-  if (url.protocol === 'http:') {
-    return {
-      ok: false,
-      message: `webhook_url must use https: the URL itself is the credential, so https is required; expected ${EXAMPLE}`,
-    };
-  }
-  if (url.protocol !== 'https:') {
-    return { ok: false, message: `webhook_url must start with https://; expected ${EXAMPLE}` };
-  }
-  if (url.username || url.password)
-    return { ok: false, message: 'webhook_url must not contain a user name or password' };
-  const host = url.hostname.toLowerCase();
+  const checked = parseCredentialUrl(raw, `; expected ${EXAMPLE}`, `; expected ${EXAMPLE}. ${HOW_TO}.`);
+  if (!checked.ok) return checked;
+  const { url, host } = checked;
   if (host !== CHAT_HOST)
     return { ok: false, message: `webhook_url must be on chat.googleapis.com, not ${host}. ${HOW_TO}.` };
   const match = MESSAGES_PATH.exec(url.pathname);

@@ -1,8 +1,9 @@
 import { redactKnown } from '@wrenn/runtime';
 import { summarizeResponse } from '../outbound/failures';
+import { jsonObject } from '../outbound/json-object';
 import type { OutboundResponse } from '../outbound/outbound-http';
 import { parseRetryAfter, secondsToMs } from '../outbound/retry-after';
-import { causeForStatus } from '../outbound/status-class';
+import { causeForStatus, outcomeForStatus } from '../outbound/status-class';
 import type { PermanentCause, SendOutcome } from '../provider';
 
 /** The client-server API's error body. */
@@ -11,15 +12,6 @@ interface MatrixError {
   error?: unknown;
   retry_after_ms?: unknown;
   soft_logout?: unknown;
-}
-
-function parseError(body: string): MatrixError {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as MatrixError) : {};
-  } catch {
-    return {};
-  }
 }
 
 /** The token is unknown or missing, or the user may not post in the room. */
@@ -45,23 +37,17 @@ function describe(status: number, error: MatrixError, body: string): string {
  * Classifies a homeserver's answer. 429 `M_LIMIT_EXCEEDED` waits for
  * `Retry-After` (spec v1.10+) or else the older `retry_after_ms`; other 4xx
  * (`M_UNKNOWN_TOKEN`, `M_FORBIDDEN`, `M_BAD_JSON`, `M_TOO_LARGE`, a wrong
- * base URL) are permanent; 5xx, 408 and redirects are retried. The access
+ * base URL) are permanent; 5xx, 408, 425 and redirects are retried. The access
  * token is scrubbed from every reason.
  */
 export function classifyMatrixResponse(response: OutboundResponse, accessToken: string): SendOutcome {
   const { status } = response;
   if (status >= 200 && status < 300) return { kind: 'ok', statusCode: status };
-  const error = parseError(response.body);
+  const error = jsonObject<MatrixError>(response.body);
   const reason = redactKnown(describe(status, error, response.body), [accessToken]);
-  if (status === 429) {
-    const fromBody = typeof error.retry_after_ms === 'number' ? secondsToMs(error.retry_after_ms / 1000) : undefined;
-    const retryAfterMs = parseRetryAfter(response.headers['retry-after']) ?? fromBody;
-    return retryAfterMs === undefined
-      ? { kind: 'retry', statusCode: status, reason }
-      : { kind: 'retry', statusCode: status, reason, retryAfterMs };
-  }
-  if (status >= 400 && status < 500 && status !== 408) {
-    return { kind: 'permanent', statusCode: status, reason, cause: matrixCause(status, error.errcode) };
-  }
-  return { kind: 'retry', statusCode: status, reason };
+  const fromBody = typeof error.retry_after_ms === 'number' ? secondsToMs(error.retry_after_ms / 1000) : undefined;
+  return outcomeForStatus(status, reason, {
+    retryAfterMs: parseRetryAfter(response.headers['retry-after']) ?? fromBody,
+    cause: matrixCause(status, error.errcode),
+  });
 }

@@ -1,5 +1,6 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import dns from 'node:dns';
+import { withTimeout } from '@wrenn/runtime';
 import { Agent, request } from 'undici';
 import { blockedAddressReason, ipLiteral } from './address-policy';
 
@@ -83,16 +84,11 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * whole rather than trimmed, so which address is used never depends on order.
  */
 async function resolveAllowed(lookup: HostLookup, hostname: string, timeoutMs: number): Promise<LookupAddress[]> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DnsLookupTimeoutError(hostname, timeoutMs)), timeoutMs);
-  });
-  let addresses: LookupAddress[];
-  try {
-    addresses = await Promise.race([lookup(hostname), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const addresses = await withTimeout(
+    lookup(hostname),
+    timeoutMs,
+    () => new DnsLookupTimeoutError(hostname, timeoutMs),
+  );
   for (const a of addresses) {
     const reason = blockedAddressReason(a.address);
     if (reason) throw new TargetNotAllowedError(a.address, reason);

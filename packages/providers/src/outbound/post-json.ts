@@ -2,7 +2,7 @@ import { redactKnown } from '@wrenn/runtime';
 import type { SendContext, SendOutcome } from '../provider';
 import { outcomeForError } from './failures';
 import { parseRetryAfter } from './retry-after';
-import { causeForStatus, classifyStatus } from './status-class';
+import { outcomeForStatus } from './status-class';
 
 /**
  * The useful part of an error body: Google-style and Azure-style JSON
@@ -64,23 +64,9 @@ export async function postJson(post: JsonPost, { settings, http }: SendContext):
   const { status } = response;
   const detail = describeErrorBody(response.body).replace(/\s+/g, ' ').trim();
   const reason = clean(detail ? `${post.label} ${status}: ${detail}` : `${post.label} ${status}`);
-  switch (classifyStatus(status)) {
-    case 'ok':
-      return { kind: 'ok', statusCode: status };
-    case 'rate_limited': {
-      const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      return retryAfterMs === undefined
-        ? { kind: 'retry', statusCode: status, reason }
-        : { kind: 'retry', statusCode: status, reason, retryAfterMs };
-    }
-    case 'permanent':
-      return {
-        kind: 'permanent',
-        statusCode: status,
-        reason,
-        cause: status === 400 ? 'message' : causeForStatus(status),
-      };
-    default:
-      return { kind: 'retry', statusCode: status, reason };
-  }
+  return outcomeForStatus(status, reason, {
+    retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+    // These APIs answer 400 only for a body they cannot take.
+    ...(status === 400 ? { cause: 'message' as const } : {}),
+  });
 }

@@ -1,6 +1,6 @@
-import type { PermanentCause } from '../provider';
+import type { PermanentCause, SendOutcome } from '../provider';
 
-/** How an HTTP status of a provider's answer is treated (CONTRACT 6). */
+/** How an HTTP status of a provider's answer is treated. */
 export type StatusClass = 'ok' | 'rate_limited' | 'permanent' | 'transient';
 
 /**
@@ -29,4 +29,35 @@ export function causeForStatus(status: number): PermanentCause {
   if (DESTINATION_STATUSES.has(status)) return 'destination';
   if (status === 413) return 'message';
   return 'other';
+}
+
+/** A retried outcome, waiting `retryAfterMs` first when the provider said how long. */
+export function retryOutcome(statusCode: number | null, reason: string, retryAfterMs?: number): SendOutcome {
+  return retryAfterMs === undefined
+    ? { kind: 'retry', statusCode, reason }
+    : { kind: 'retry', statusCode, reason, retryAfterMs };
+}
+
+export interface StatusOutcomeDetails {
+  /** The wait a 429 asked for, read from its headers or body. */
+  retryAfterMs?: number | undefined;
+  /** Whose fault a permanent answer is, when the body says more than the status. */
+  cause?: PermanentCause;
+}
+
+/**
+ * The outcome of a provider's HTTP answer by its status class: 2xx ok, 429
+ * retried after the wait it asked for, other 4xx permanent, the rest retried.
+ */
+export function outcomeForStatus(status: number, reason: string, details: StatusOutcomeDetails = {}): SendOutcome {
+  switch (classifyStatus(status)) {
+    case 'ok':
+      return { kind: 'ok', statusCode: status };
+    case 'rate_limited':
+      return retryOutcome(status, reason, details.retryAfterMs);
+    case 'permanent':
+      return { kind: 'permanent', statusCode: status, reason, cause: details.cause ?? causeForStatus(status) };
+    default:
+      return { kind: 'retry', statusCode: status, reason };
+  }
 }

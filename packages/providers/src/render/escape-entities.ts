@@ -9,6 +9,11 @@ export function escapeEntities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Escapes text for HTML element content and double-quoted attribute values (Telegram, Matrix). */
+export function escapeHtml(text: string): string {
+  return escapeEntities(text).replace(/"/g, '&quot;');
+}
+
 /**
  * Truncates plain text so that its escaped form is at most `max` characters,
  * then escapes it. Cutting the plain text keeps an escape sequence whole.

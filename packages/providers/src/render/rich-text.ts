@@ -1,5 +1,6 @@
 import type { EventDescription, Severity } from './describe-event';
 import { type DigestDescription, lineDetailText, stateText } from './digest';
+import { escapeHtml } from './escape-entities';
 import { truncate } from './truncate';
 
 /**
@@ -14,11 +15,6 @@ export interface Segment {
 }
 
 export type Line = Segment[];
-
-/** Escapes text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 const WORD_JOINER = '\u2060';
 

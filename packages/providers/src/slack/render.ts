@@ -12,7 +12,7 @@ import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { SEVERITY_MARKS } from '../render/rich-text';
 
-/** Block Kit limits (PROVIDERS 2.2). */
+/** Slack's Block Kit limits (header 150, section text 3,000, 50 blocks…): a message over any is refused. */
 export const SLACK_LIMITS = {
   blocks: 50,
   headerText: 150,

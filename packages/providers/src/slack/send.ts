@@ -3,7 +3,7 @@ import { redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
 import { rebaseUrl } from '../outbound/rebase-url';
 import { parseRetryAfter } from '../outbound/retry-after';
-import { causeForStatus, classifyStatus } from '../outbound/status-class';
+import { causeForStatus, outcomeForStatus } from '../outbound/status-class';
 import type { PermanentCause, SendContext, SendOutcome } from '../provider';
 import { outboundFetch } from './outbound-fetch';
 import type { SlackMessage } from './render';
@@ -76,18 +76,10 @@ export async function postSlackMessage(
       const status = err.statusCode;
       const answer = err.body.trim() || err.statusMessage;
       const reason = clean(`Slack ${status}: ${answer}`);
-      switch (classifyStatus(status)) {
-        case 'rate_limited': {
-          const retryAfterMs = parseRetryAfter(lastHeaders?.get('retry-after') ?? undefined);
-          return retryAfterMs === undefined
-            ? { kind: 'retry', statusCode: 429, reason }
-            : { kind: 'retry', statusCode: 429, reason, retryAfterMs };
-        }
-        case 'permanent':
-          return { kind: 'permanent', statusCode: status, reason, cause: slackCause(status, err.body) };
-        default:
-          return { kind: 'retry', statusCode: status, reason };
-      }
+      return outcomeForStatus(status, reason, {
+        retryAfterMs: parseRetryAfter(lastHeaders?.get('retry-after') ?? undefined),
+        cause: slackCause(status, err.body),
+      });
     }
     const cause = err instanceof IncomingWebhookRequestError ? err.original : err;
     const outcome = outcomeForError(cause, settings.timeoutMs);

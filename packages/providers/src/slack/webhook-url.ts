@@ -1,6 +1,8 @@
+import { parseCredentialUrl } from '../credential-url';
+
 const SLACK_HOST = 'hooks.slack.com';
 const WEBHOOK_PATH = /^\/services\/([^/]+)\/([^/]+)\/([^/]+)\/?$/;
-/** `T…/B…/<secret>` (PROVIDERS.md); lengths are Slack's business, the config value limit bounds them. */
+/** `T…/B…/<secret>`, as Slack issues them; lengths are Slack's business, the config value limit bounds them. */
 const TEAM_ID = /^T[A-Z0-9]+$/;
 const HOOK_ID = /^B[A-Z0-9]+$/;
 const SECRET = /^[A-Za-z0-9]+$/;
@@ -14,24 +16,9 @@ export type SlackWebhookCheck = { ok: true; url: string; secret: string } | { ok
  * secret that must never be shown. Messages never repeat the secret.
  */
 export function parseSlackWebhookUrl(raw: string): SlackWebhookCheck {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, message: `webhook_url is not a URL; expected ${EXAMPLE}` };
-  }
-  if (url.protocol === 'http:') {
-    return {
-      ok: false,
-      message: `webhook_url must use https: the URL itself is the credential, so https is required; expected ${EXAMPLE}`,
-    };
-  }
-  if (url.protocol !== 'https:') {
-    return { ok: false, message: `webhook_url must start with https://; expected ${EXAMPLE}` };
-  }
-  if (url.username || url.password)
-    return { ok: false, message: 'webhook_url must not contain a user name or password' };
-  const host = url.hostname.toLowerCase();
+  const checked = parseCredentialUrl(raw, `; expected ${EXAMPLE}`);
+  if (!checked.ok) return checked;
+  const { url, host } = checked;
   if (host !== SLACK_HOST) return { ok: false, message: `webhook_url must be on hooks.slack.com, not ${host}` };
   if (url.pathname.startsWith('/triggers/') || url.pathname.startsWith('/workflows/')) {
     return {

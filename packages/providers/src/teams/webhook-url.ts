@@ -1,3 +1,5 @@
+import { parseCredentialUrl } from '../credential-url';
+
 /** Hosts Power Automate / Logic Apps serve Workflows webhook triggers on. */
 const WORKFLOW_HOST_SUFFIXES = ['.logic.azure.com', '.powerplatform.com', '.powerautomate.com'];
 const WORKFLOW_HOSTS = new Set(['flow.microsoft.com']);
@@ -27,25 +29,10 @@ function isWorkflowHost(host: string): boolean {
  * credential: it is returned for redaction and never repeated in a message.
  */
 export function parseTeamsWebhookUrl(raw: string): TeamsWebhookCheck {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, message: `webhook_url is not a URL. ${HOW_TO}.` };
-  }
-  if (url.protocol === 'http:') {
-    return {
-      ok: false,
-      message: `webhook_url must use https: the URL itself is the credential, so https is required. ${HOW_TO}.`,
-    };
-  }
-  if (url.protocol !== 'https:') {
-    return { ok: false, message: `webhook_url must start with https://. ${HOW_TO}.` };
-  }
-  if (url.username || url.password)
-    return { ok: false, message: 'webhook_url must not contain a user name or password' };
+  const checked = parseCredentialUrl(raw, `. ${HOW_TO}.`);
+  if (!checked.ok) return checked;
+  const { url, host } = checked;
   if (isRetiredConnector(url)) return { ok: false, message: RETIRED_CONNECTOR_MESSAGE };
-  const host = url.hostname.toLowerCase();
   if (!isWorkflowHost(host)) {
     return {
       ok: false,

@@ -1,7 +1,8 @@
 import { redactKnown } from '@wrenn/runtime';
+import { jsonObject } from '../outbound/json-object';
 import type { OutboundResponse } from '../outbound/outbound-http';
 import { parseRetryAfter, secondsToMs } from '../outbound/retry-after';
-import { causeForStatus } from '../outbound/status-class';
+import { causeForStatus, outcomeForStatus } from '../outbound/status-class';
 import type { PermanentCause, SendOutcome } from '../provider';
 
 /** A Bot API answer: `{ok:true,result}` or `{ok:false,error_code,description,parameters}`. */
@@ -14,15 +15,6 @@ interface BotApiAnswer {
 
 /** What one `sendMessage` came to; `migrate` means the group became a supergroup with a new id. */
 export type TelegramResult = SendOutcome | { kind: 'migrate'; chatId: number };
-
-function parseAnswer(body: string): BotApiAnswer {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as BotApiAnswer) : {};
-  } catch {
-    return {};
-  }
-}
 
 /**
  * Descriptions saying the chat, the topic or the bot's place in it is gone:
@@ -56,29 +48,24 @@ function describe(status: number, answer: BotApiAnswer, body: string): string {
 /**
  * Classifies a Bot API answer. 429 waits for `parameters.retry_after`; a
  * migrated group is reported so the caller can resend; other 4xx ("chat not
- * found", "bot was blocked", a revoked token) are permanent; 5xx are retried.
+ * found", "bot was blocked", a revoked token) are permanent; 5xx, 408, 425
+ * and redirects from a misconfigured API base are retried.
  * The bot token is scrubbed from every reason.
  */
 export function classifyTelegramResponse(response: OutboundResponse, botToken: string): TelegramResult {
   const { status } = response;
-  const answer = parseAnswer(response.body);
+  const answer = jsonObject<BotApiAnswer>(response.body);
   if (status >= 200 && status < 300 && answer.ok === true) return { kind: 'ok', statusCode: status };
   const reason = redactKnown(describe(status, answer, response.body), [botToken]);
   const migrateTo = answer.parameters?.migrate_to_chat_id;
   if (status === 400 && typeof migrateTo === 'number' && Number.isSafeInteger(migrateTo)) {
     return { kind: 'migrate', chatId: migrateTo };
   }
-  if (status === 429) {
-    const retryAfterMs =
-      secondsToMs(answer.parameters?.retry_after) ?? parseRetryAfter(response.headers['retry-after']);
-    return retryAfterMs === undefined
-      ? { kind: 'retry', statusCode: status, reason }
-      : { kind: 'retry', statusCode: status, reason, retryAfterMs };
-  }
-  if (status >= 400 && status < 500 && status !== 408) {
-    const description = typeof answer.description === 'string' ? answer.description : response.body;
-    return { kind: 'permanent', statusCode: status, reason, cause: telegramCause(status, description) };
-  }
-  // 5xx, 408, a redirect from a misconfigured API base, or a 2xx that is not `ok:true`.
-  return { kind: 'retry', statusCode: status, reason };
+  // A 2xx that is not `ok:true` says nothing was sent: retried.
+  if (status >= 200 && status < 300) return { kind: 'retry', statusCode: status, reason };
+  const description = typeof answer.description === 'string' ? answer.description : response.body;
+  return outcomeForStatus(status, reason, {
+    retryAfterMs: secondsToMs(answer.parameters?.retry_after) ?? parseRetryAfter(response.headers['retry-after']),
+    cause: telegramCause(status, description),
+  });
 }

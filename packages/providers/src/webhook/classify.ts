@@ -2,6 +2,7 @@ import { redactKnown } from '@wrenn/runtime';
 import { summarizeResponse } from '../outbound/failures';
 import type { OutboundResponse } from '../outbound/outbound-http';
 import { parseRetryAfter } from '../outbound/retry-after';
+import { retryOutcome } from '../outbound/status-class';
 import type { SendOutcome } from '../provider';
 
 /**
@@ -23,8 +24,5 @@ export function classifyWebhookResponse(response: OutboundResponse, secrets: rea
     };
   }
   const reason = status >= 300 && status < 400 ? `${summary} (redirects are not followed)` : summary;
-  const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-  return retryAfterMs === undefined
-    ? { kind: 'retry', statusCode: status, reason }
-    : { kind: 'retry', statusCode: status, reason, retryAfterMs };
+  return retryOutcome(status, reason, parseRetryAfter(response.headers['retry-after']));
 }

@@ -12,6 +12,8 @@ export function validateWebhookConfig(config: ChannelConfig): ConfigCheck {
   } catch {
     return { ok: false, message: 'config.url must be an absolute http or https URL' };
   }
+  // URL parsing would quietly encode a space pasted inside the URL.
+  if (/\s/.test(raw.trim())) return { ok: false, message: 'config.url must not contain spaces or line breaks' };
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, message: 'config.url must use http or https' };
   }

@@ -1,7 +1,7 @@
 import { signWebhook } from '@wrenn/crypto';
 import { type EventPayload, rfc3339 } from '@wrenn/events';
 
-/** The webhook body: the event payload exactly as CONTRACT 5 defines it. */
+/** The webhook body: the event payload itself, byte for byte, nothing added. */
 export function renderWebhookBody(event: EventPayload): string {
   return JSON.stringify(event);
 }
@@ -19,7 +19,7 @@ export interface WebhookHeaderInput {
 
 /**
  * Request headers of a webhook delivery: content type, user agent, and both
- * signature schemes (the seed's `X-WRENN-*` and Standard Webhooks `webhook-*`).
+ * signature schemes (the platform's `X-WRENN-*` and Standard Webhooks `webhook-*`).
  */
 export function webhookHeaders(input: WebhookHeaderInput): Record<string, string> {
   const base = { 'Content-Type': 'application/json', 'User-Agent': input.userAgent };

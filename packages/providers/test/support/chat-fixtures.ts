@@ -16,7 +16,7 @@ const RESOURCES: Record<SubscribableEvent, EventPayload['resource'] & { metadata
   },
 };
 
-/** One fixed event of each subscribable type (CONTRACT 5), with short ids that keep golden payloads readable. */
+/** One fixed event of each subscribable type, with short ids that keep golden payloads readable. */
 export function sampleEvent(event: SubscribableEvent, overrides: Partial<EventPayload> = {}): EventPayload {
   const { metadata, ...resource } = RESOURCES[event];
   const system =

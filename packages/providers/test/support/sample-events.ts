@@ -24,7 +24,7 @@ const SHAPES: Record<
   },
 };
 
-/** A fixed event of each subscribable type (CONTRACT 5). */
+/** A fixed event of each subscribable type. */
 export function sampleEvent(event: SubscribableEvent): EventPayload {
   const shape = SHAPES[event];
   return {

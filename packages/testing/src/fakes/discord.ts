@@ -9,7 +9,7 @@ import {
   retryAfterSeconds,
   slidingWindow,
 } from './rate-limiter';
-import { createResponseScript, type ResponseScript } from './scripted-responses';
+import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 
 /**
  * What Discord enforces on a webhook: the route bucket its `X-RateLimit-*`
@@ -85,7 +85,7 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** Checks the embed limits Discord enforces (PROVIDERS 1.2), returning a 50035 `errors` tree or `null`. */
+/** Checks the embed limits Discord enforces, returning a 50035 `errors` tree or `null`. */
 export function discordEmbedErrors(body: Record<string, unknown>): ErrorTree | null {
   const errors: ErrorTree = {} as ErrorTree;
   const maxLength = (path: Array<string | number>, value: unknown, max: number) => {
@@ -250,9 +250,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const server = await startFakeServer(handle);
   return {
     ...server,
-    failNext: script.failNext,
-    hangNext: script.hangNext,
-    reset: script.reset,
+    ...scriptControls(script),
     apiBase: `${server.origin}/api`,
     messages,
     webhookUrl: (id, token) => `https://discord.com/api/webhooks/${id}/${token}`,

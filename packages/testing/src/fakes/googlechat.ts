@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf, queryOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import { admit, limitersFor, type RateLimitsOption, type RateRule, tokenBucket } from './rate-limiter';
-import { createResponseScript, type ResponseScript } from './scripted-responses';
+import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 
 /** Chat's per-space write quota: 60 per minute, taken as one per second with a little slack for jitter. */
 export const GOOGLE_CHAT_RATE_LIMITS: { perSpace: RateRule } = { perSpace: tokenBucket(1, 2) };
@@ -158,9 +158,7 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
   const server = await startFakeServer(handle);
   return {
     ...server,
-    failNext: script.failNext,
-    hangNext: script.hangNext,
-    reset: script.reset,
+    ...scriptControls(script),
     messages,
     threads() {
       const grouped = new Map<string, FakeGoogleChatMessage[]>();

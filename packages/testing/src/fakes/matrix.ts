@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
-import {
-  admit,
-  limitersFor,
-  type RateLimitsOption,
-  type RateRule,
-  retryAfterSeconds,
-  tokenBucket,
-} from './rate-limiter';
-import { createResponseScript, type ResponseScript, writeScripted } from './scripted-responses';
+import type { RateLimitsOption, RateRule } from './rate-limiter';
+import { admit, limitersFor, retryAfterSeconds, tokenBucket } from './rate-limiter';
+import { createResponseScript, type ResponseScript, scriptControls, writeScripted } from './scripted-responses';
 
 /** Synapse's default `rc_message`: 0.2 messages per second per sender, bursts of 10. */
 export const MATRIX_RATE_LIMITS: { perUser: RateRule } = { perUser: tokenBucket(0.2, 10) };
@@ -119,7 +113,7 @@ function opaque(bytes = 12): string {
 
 /**
  * A loopback Matrix homeserver speaking the client-server API subset the
- * service needs (PROVIDERS.md §6–7): versions, register (with the
+ * service needs: versions, register (with the
  * `m.login.dummy` interactive-auth step), login, whoami, createRoom, join,
  * invite, leave, room directory, `PUT …/send/{type}/{txnId}` with transaction
  * idempotency per access token, `GET …/messages`, and the spec's error shapes.
@@ -488,9 +482,7 @@ export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<
       );
     },
     roomEvents: (roomId) => [...(rooms.get(roomId)?.events ?? [])],
-    failNext: script.failNext,
-    hangNext: script.hangNext,
-    reset: script.reset,
+    ...scriptControls(script),
     close: server.close,
   };
 }

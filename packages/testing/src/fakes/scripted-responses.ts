@@ -22,6 +22,11 @@ export interface ResponseScript {
   take(): ScriptedResponse | undefined;
 }
 
+/** The part of a script a test drives, as a fake exposes it: its `failNext`, `hangNext` and `reset`. */
+export function scriptControls(script: ResponseScript): Pick<ResponseScript, 'failNext' | 'hangNext' | 'reset'> {
+  return { failNext: script.failNext, hangNext: script.hangNext, reset: script.reset };
+}
+
 export function createResponseScript(): ResponseScript {
   const queue: ScriptedResponse[] = [];
   return {

@@ -1,15 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, startFakeServer } from './fake-server';
-import {
-  admit,
-  limitersFor,
-  type RateLimitsOption,
-  type RateRule,
-  retryAfterSeconds,
-  tokenBucket,
-} from './rate-limiter';
-import { createResponseScript, type ResponseScript } from './scripted-responses';
+import type { RateLimitsOption, RateRule } from './rate-limiter';
+import { admit, limitersFor, retryAfterSeconds, tokenBucket } from './rate-limiter';
+import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 
 /** Slack's published limit: about one message per second per webhook, short bursts tolerated. */
 export const SLACK_RATE_LIMITS: { perHook: RateRule } = { perHook: tokenBucket(1, 2) };
@@ -60,7 +54,7 @@ function textLength(value: unknown): number {
   return typeof t === 'string' ? t.length : -1;
 }
 
-/** Why Slack would answer `invalid_blocks` for these blocks (PROVIDERS 2.2), or `null`. */
+/** Why Slack would answer `invalid_blocks` for these blocks (a Block Kit limit exceeded), or `null`. */
 export function slackBlockProblem(blocks: unknown): string | null {
   if (!Array.isArray(blocks)) return 'blocks must be an array';
   if (blocks.length > 50) return 'more than 50 blocks';
@@ -152,9 +146,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const server = await startFakeServer(handle);
   return {
     ...server,
-    failNext: script.failNext,
-    hangNext: script.hangNext,
-    reset: script.reset,
+    ...scriptControls(script),
     messages,
     webhookUrl: (hook = 'T0001/B0001/abcdefghijklmnopqrstuvwx') => `https://hooks.slack.com/services/${hook}`,
     rateLimitNext(retryAfterSeconds = 30, times = 1) {

@@ -1,15 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf, queryOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
-import {
-  admit,
-  limitersFor,
-  type RateLimitsOption,
-  type RateRule,
-  retryAfterSeconds,
-  tokenBucket,
-} from './rate-limiter';
-import { createResponseScript, type ResponseScript } from './scripted-responses';
+import type { RateLimitsOption, RateRule } from './rate-limiter';
+import { admit, limitersFor, retryAfterSeconds, tokenBucket } from './rate-limiter';
+import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 
 /**
  * Power Automate publishes no per-flow rate and throttles with 429 + `Retry-After`;
@@ -134,9 +128,7 @@ export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<Fa
   const server = await startFakeServer(handle);
   return {
     ...server,
-    failNext: script.failNext,
-    hangNext: script.hangNext,
-    reset: script.reset,
+    ...scriptControls(script),
     messages,
     flowRuns,
     workflowUrl: (sig = options.sig ?? 'fake-signature-0123456789') =>

@@ -9,7 +9,7 @@ import {
   slidingWindow,
   tokenBucket,
 } from './rate-limiter';
-import { createResponseScript, type ResponseScript, writeScripted } from './scripted-responses';
+import { createResponseScript, type ResponseScript, scriptControls, writeScripted } from './scripted-responses';
 import { detectMentions, parseTelegramHtml, type TelegramEntity } from './telegram-html';
 
 /** A chat the fake bot can post to. */
@@ -293,9 +293,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         times,
       );
     },
-    failNext: script.failNext,
-    hangNext: script.hangNext,
-    reset: script.reset,
+    ...scriptControls(script),
     close: server.close,
   };
 }

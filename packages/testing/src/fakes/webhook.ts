@@ -1,14 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type ReceivedRequest, startFakeServer } from './fake-server';
+import type { RateLimitsOption, RateRule } from './rate-limiter';
+import { admit, limitersFor, retryAfterSeconds, tokenBucket } from './rate-limiter';
 import {
-  admit,
-  limitersFor,
-  type RateLimitsOption,
-  type RateRule,
-  retryAfterSeconds,
-  tokenBucket,
-} from './rate-limiter';
-import { createResponseScript, type ResponseScript, type ScriptedResponse, writeScripted } from './scripted-responses';
+  createResponseScript,
+  type ResponseScript,
+  type ScriptedResponse,
+  scriptControls,
+  writeScripted,
+} from './scripted-responses';
 
 /** A receiver that takes 20 requests per second (bursts of 20) and answers more with 429 + `Retry-After`. */
 export const WEBHOOK_RATE_LIMITS: { perEndpoint: RateRule } = { perEndpoint: tokenBucket(20, 20) };
@@ -17,7 +17,7 @@ export const WEBHOOK_RATE_LIMITS: { perEndpoint: RateRule } = { perEndpoint: tok
 export interface SignatureCheck {
   /** Standard Webhooks `webhook-signature` (any `v1,` entry matches). */
   standard: boolean;
-  /** The seed's `X-WRENN-SIGNATURE: sha256=<hex>` over `timestamp + "." + body`. */
+  /** The platform's `X-WRENN-SIGNATURE: sha256=<hex>` over `timestamp + "." + body`. */
   wrenn: boolean;
   /** `webhook-timestamp` within 5 minutes of the receiver's clock. */
   timestampFresh: boolean;
@@ -158,9 +158,7 @@ export async function startFakeWebhookReceiver(options: FakeWebhookOptions = {})
     setSecret(next) {
       secret = next;
     },
-    failNext: script.failNext,
-    hangNext: script.hangNext,
-    reset: script.reset,
+    ...scriptControls(script),
     close: server.close,
   };
 }

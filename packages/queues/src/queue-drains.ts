@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { isInQueue } from './job-state';
 import { type DeliveryJob, drainJob, drainJobId } from './jobs';
 
 export type DrainQueueResult = 'queued' | 'already-queued' | 'woken';
@@ -20,8 +21,8 @@ export async function queueDrains(
   const missing: string[] = [];
   await Promise.all(
     ids.map(async (id, i) => {
-      const state = states[i];
-      if (state === 'unknown' || state === 'completed' || state === 'failed') {
+      const state = states[i] ?? 'unknown';
+      if (!isInQueue(state)) {
         // A finished job still stored (kept by an earlier release's settings) blocks the add.
         if (state !== 'unknown') await queue.remove(drainJobId(id));
         missing.push(id);

@@ -33,32 +33,20 @@ export interface LegacyDeliveryJob {
   deliveryId: string;
 }
 
+/**
+ * An event's fan-out job, ready for `Queue.add` / `addBulk`. The job id is the
+ * event id, so the API's enqueue and the outbox relay's repair of the same
+ * event queue it once.
+ */
+export function eventJob(eventId: string) {
+  return { name: 'event', data: { eventId } satisfies EventJob, opts: { jobId: eventId } };
+}
+
 /** Finished jobs kept in Redis; the delivery rows are the history. */
 export const JOB_RETENTION = {
   removeOnComplete: { count: 1000, age: 3600 },
   removeOnFail: { count: 5000, age: 24 * 3600 },
 } as const;
-
-/** Upper bound for any provider-requested wait (CONTRACT section 6). */
-export const MAX_RETRY_AFTER_MS = 15 * 60 * 1000;
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
-
-/**
- * Parses `WRENN_RETRY_DELAYS` (`10s,30s`, units ms/s/m) into milliseconds.
- * Throws with a message naming the bad item. An empty string means one attempt only.
- */
-export function parseRetryDelays(text: string): number[] {
-  const trimmed = text.trim();
-  if (trimmed === '') return [];
-  return trimmed.split(',').map((raw) => {
-    const item = raw.trim();
-    const match = DURATION.exec(item);
-    if (!match) throw new Error(`"${item}" is not a duration like 500ms, 10s or 2m`);
-    return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
-  });
-}
 
 /**
  * Drain jobs leave Redis as soon as they end: the job id is the channel id,

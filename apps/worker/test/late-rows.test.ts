@@ -1,0 +1,48 @@
+import { newId } from '@wrenn/events';
+import { startFakeServer, waitFor } from '@wrenn/testing';
+import { afterEach, expect, it } from 'vitest';
+import { createPipeline, lifecycleEntry } from './support/pipeline';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+it('a row that lands while its channel is being drained is sent once the drain ends, not by the relay', async () => {
+  // The first request is held until the test lets it go; later ones are answered at once.
+  const received: string[] = [];
+  let releaseFirst: () => void = () => {};
+  const destination = await startFakeServer((req, res) => {
+    received.push(String(req.headers['webhook-id']));
+    if (received.length === 1) {
+      releaseFirst = () => res.writeHead(200).end('{}');
+      return;
+    }
+    res.writeHead(200).end('{}');
+  });
+  cleanups.push(() => destination.close());
+  const pipeline = await createPipeline({ retryDelays: [] });
+  cleanups.push(() => pipeline.close());
+  const worker = pipeline.startWorker();
+  const team = newId('team').id;
+  const channel = await pipeline.createChannel({
+    teamId: team,
+    config: { url: `${destination.origin}/hook` },
+    events: ['capsule.created', 'capsule.destroyed'],
+  });
+
+  await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
+  await waitFor(() => received.length === 1);
+  // The drain is busy with the first row: the second event's row finds its job id taken.
+  await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'destroy')]);
+  await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid)).length === 2);
+  expect(await worker.queues.deliveriesFor(channel.id).getJobState(channel.id)).toBe('active');
+
+  releaseFirst();
+  // Well inside the time after which the relay would pick up a forgotten row (25 s here).
+  await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid)).every((d) => d.status === 'succeeded'), {
+    timeoutMs: 5_000,
+  });
+  expect(received).toHaveLength(2);
+  expect(new Set(received).size).toBe(2);
+});
