@@ -80,7 +80,14 @@ export async function startPrivateRedis(): Promise<RedisProcess> {
 function redisServer(port: number, args: string[]): { start(): Promise<void>; stop(): Promise<void> } {
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), ...args], { stdio: 'ignore' });
+    const started = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), ...args], {
+      stdio: 'ignore',
+    });
+    child = started;
+    // A test that times out before its cleanup must not leave the server running.
+    const killOnExit = () => started.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    started.once('exit', () => process.removeListener('exit', killOnExit));
     await waitFor(
       () =>
         new Promise<boolean>((resolve) => {
