@@ -87,14 +87,18 @@ const token = (message: string) => z.string({ message }).min(16, 'must be at lea
  * uses (`envVars.pick({ … })`) and parses them with `parseEnv`.
  */
 export const envVars = z.object({
+  /** The PostgreSQL database: channels, deliveries, the audit log and the outbox. */
   DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
-  /** One Redis server; not needed when `WRENN_REDIS_CLUSTER_NODES` is set (`requireRedis` checks one is). */
+  /**
+   * The Redis holding the BullMQ queues and the shared rate limits; not needed when
+   * `WRENN_REDIS_CLUSTER_NODES` is set (`requireRedis` checks that one of them is).
+   */
   REDIS_URL: z.string().min(1).optional(),
-  /** Seed nodes of a Redis Cluster (`host:port,…`); replaces `REDIS_URL`. */
+  /** Seed nodes of a Redis Cluster (`host:port,…`) that holds them instead; replaces `REDIS_URL`. */
   WRENN_REDIS_CLUSTER_NODES: clusterNodes.optional(),
   /** The cluster's password; wins over the one written in `REDIS_URL`. */
   WRENN_REDIS_PASSWORD: z.string().optional(),
-  /** Deliveries queues the work is split into; the same in the API and every worker. */
+  /** Deliveries queues the work is split into by channel; the same in the API and every worker. */
   WRENN_QUEUE_SHARDS: queueShards.default(1),
   /** The shards a worker drains; unset: all of them. */
   WRENN_WORKER_SHARDS: shardList.optional(),
@@ -102,7 +106,9 @@ export const envVars = z.object({
   WRENN_ENCRYPTION_KEY: encryptionKey,
   /** Set during a key rotation: values sealed under it still open. */
   WRENN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
+  /** HS256 key of the platform's user JWTs (API only). */
   WRENN_JWT_SECRET: token('must be set (HS256 key for user JWTs)'),
+  /** Bearer token the platform presents on /internal routes (API only). */
   WRENN_INTERNAL_TOKEN: token('must be set (bearer token for /internal)'),
   /** No default here: each service listens on its own port (see `serviceEnv`). */
   PORT: port,
@@ -110,12 +116,14 @@ export const envVars = z.object({
   WRENN_METRICS_PORT: port.optional(),
   /** PostgreSQL connections per API process. */
   WRENN_DB_POOL_SIZE: wholeNumberWithin(1, 500).default(10),
+  /** The pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The Redis key prefix of the queues: the API's and the worker's must match, or the two never meet. */
   WRENN_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -')
     .default('wrenn'),
+  /** Channels a team may have. */
   WRENN_MAX_CHANNELS_PER_TEAM: z.coerce.number().int().min(1, 'must be a positive integer').default(100),
   /** The portal page's `frame-ancestors` sources: who may embed it. */
   WRENN_PORTAL_FRAME_ANCESTORS: z
@@ -124,6 +132,7 @@ export const envVars = z.object({
     .min(1, "must list sources, e.g. 'self' https://dashboard.example.com")
     .regex(/^[^;,\r\n]+$/, 'must be a space-separated source list without ";" or ","')
     .default("'self'"),
+  /** The portal's address as browsers reach it, for the links of portal sessions; default: the request's own. */
   WRENN_PORTAL_PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
   /** Delays before the 2nd, 3rd… attempt; the list's length + 1 = attempts. */
   WRENN_RETRY_DELAYS: z

@@ -1,4 +1,5 @@
 import { Alert } from '../app/alert';
+import { DataTable } from '../app/data-table';
 import { messageOf } from '../app/field-errors';
 import { useAuditLog } from './audit-queries';
 
@@ -13,34 +14,21 @@ export function AuditLog() {
       <Alert>{log.isError ? messageOf(log.error) : null}</Alert>
       {log.isSuccess && items.length === 0 ? <p className="muted">Nothing recorded yet.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
-          <table aria-labelledby="audit-title">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((entry) => (
-                <tr key={entry.id}>
-                  <th scope="row">{new Date(entry.created_at).toLocaleString()}</th>
-                  <td>{entry.actor_name || entry.actor_id || entry.actor_type}</td>
-                  <td>
-                    {entry.resource_type} {entry.action}
-                  </td>
-                  <td className="events-cell">
-                    {typeof entry.metadata?.name === 'string' ? entry.metadata.name : (entry.resource_id ?? '')}
-                  </td>
-                  <td>{entry.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['When', 'Who', 'Action', 'Resource', 'Status']} labelledBy="audit-title">
+          {items.map((entry) => (
+            <tr key={entry.id}>
+              <th scope="row">{new Date(entry.created_at).toLocaleString()}</th>
+              <td>{entry.actor_name || entry.actor_id || entry.actor_type}</td>
+              <td>
+                {entry.resource_type} {entry.action}
+              </td>
+              <td className="events-cell">
+                {typeof entry.metadata?.name === 'string' ? entry.metadata.name : (entry.resource_id ?? '')}
+              </td>
+              <td>{entry.status}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {log.hasNextPage ? (
         <button type="button" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>

@@ -1,5 +1,6 @@
 import type { Channel } from '../api/client';
 import { Alert } from '../app/alert';
+import { DataTable } from '../app/data-table';
 import { messageOf } from '../app/field-errors';
 import type { Navigate } from '../app/view';
 import { useChannels } from './channel-queries';
@@ -37,39 +38,22 @@ export function ChannelList({
         <p className="muted">No channel yet. Create one to get notified about capsules, templates and hosts.</p>
       ) : null}
       {channels.data && channels.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Channels</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Events</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {channels.data.map((channel) => (
-                <tr key={channel.id}>
-                  <th scope="row">
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => navigate({ screen: 'channel', id: channel.id })}
-                    >
-                      {channel.name}
-                    </button>
-                  </th>
-                  <td>{providerLabel(channel.provider)}</td>
-                  <td className="events-cell">{channel.events.join(', ')}</td>
-                  <td>
-                    <ChannelState channel={channel} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Name', 'Provider', 'Events', 'State']} caption="Channels">
+          {channels.data.map((channel) => (
+            <tr key={channel.id}>
+              <th scope="row">
+                <button type="button" className="link" onClick={() => navigate({ screen: 'channel', id: channel.id })}>
+                  {channel.name}
+                </button>
+              </th>
+              <td>{providerLabel(channel.provider)}</td>
+              <td className="events-cell">{channel.events.join(', ')}</td>
+              <td>
+                <ChannelState channel={channel} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

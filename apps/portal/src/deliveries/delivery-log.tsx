@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { Delivery } from '../api/client';
 import { Alert } from '../app/alert';
+import { DataTable } from '../app/data-table';
 import { messageOf } from '../app/field-errors';
 import { useDeliveries, useRedeliver, useRetryFailedSince } from './delivery-queries';
 
@@ -79,6 +80,18 @@ function DeliveryRow({ delivery, channelId }: { delivery: Delivery; channelId: s
   );
 }
 
+const DELIVERY_COLUMNS = [
+  'Event',
+  'Status',
+  'Attempts',
+  'Status code',
+  'Error',
+  'Created',
+  <span key="actions" className="visually-hidden">
+    Actions
+  </span>,
+];
+
 /** Per delivery: status, attempts, last status code and error; redelivery one by one or in bulk. */
 export function DeliveryLog({ channelId }: { channelId: string }) {
   const deliveries = useDeliveries(channelId);
@@ -95,28 +108,11 @@ export function DeliveryLog({ channelId }: { channelId: string }) {
       <Alert>{deliveries.isError ? messageOf(deliveries.error) : null}</Alert>
       {deliveries.isSuccess && items.length === 0 ? <p className="muted">No delivery yet.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
-          <table aria-labelledby="deliveries-title">
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Status code</th>
-                <th scope="col">Error</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => (
-                <DeliveryRow key={d.id} delivery={d} channelId={channelId} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={DELIVERY_COLUMNS} labelledBy="deliveries-title">
+          {items.map((d) => (
+            <DeliveryRow key={d.id} delivery={d} channelId={channelId} />
+          ))}
+        </DataTable>
       ) : null}
       {deliveries.hasNextPage ? (
         <button type="button" onClick={() => deliveries.fetchNextPage()} disabled={deliveries.isFetchingNextPage}>
