@@ -1,20 +1,29 @@
 // `npm run bench`: its own PostgreSQL and Redis, the built API and worker(s), a loopback receiver;
 // prints a table and writes bench/results.json. BENCH_WORKERS (default 1) sets the worker count,
 // BENCH_SCALE (default 1) the size of every scenario, BENCH_PROFILE_DIR where API and workers write CPU profiles,
-// BENCH_ONLY=F runs only the bursts to rate-limited destinations.
+// BENCH_ONLY=F runs only the bursts to rate-limited destinations, BENCH_ONLY=G only the comparison of a
+// single Redis with a three-master Redis Cluster (started here too, for every run but BENCH_ONLY=F).
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { log, runCommand, startThrowawayServices } from './lib/services.mjs';
+import { log, runCommand, startRedisCluster, startThrowawayServices } from './lib/services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 let services;
+let cluster;
 let code = 1;
 try {
   services = await startThrowawayServices({ root, label: 'bench', database: 'wrenn', durable: true });
+  if (process.env.BENCH_ONLY !== 'F') {
+    const dir = join(services.work, 'redis-cluster');
+    mkdirSync(dir);
+    cluster = await startRedisCluster({ dir });
+  }
   const env = {
     ...process.env,
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redis.url,
+    ...(cluster ? { BENCH_REDIS_CLUSTER_NODES: cluster.seeds } : {}),
     TURBO_TELEMETRY_DISABLED: '1',
   };
   const [cmd, pre] = services.pnpm;
@@ -26,15 +35,13 @@ try {
   ) {
     throw new Error('build failed');
   }
-  log(
-    process.env.BENCH_ONLY === 'F'
-      ? 'running scenario F (about a minute)…'
-      : 'running the benchmark (about three minutes)…',
-  );
+  const duration = { F: 'scenario F (about a minute)', G: 'scenario G (a couple of minutes)' };
+  log(`running ${duration[process.env.BENCH_ONLY] ?? 'the benchmark (about five minutes)'}…`);
   code = await runCommand(process.execPath, ['--import', 'tsx', 'bench/src/main.ts'], { cwd: root, env });
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
 } finally {
+  await cluster?.stop();
   await services?.stop();
 }
 process.exit(code);

@@ -1,10 +1,10 @@
 // `npm test`: throw-away PostgreSQL and Redis, type checks, then every test of the repo.
 // Ends with "N passed, N failed" and a non-zero exit on any failure.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystemPackages, log, runCommand, startThrowawayServices } from './lib/services.mjs';
+import { ensureSystemPackages, log, runCommand, startRedisCluster, startThrowawayServices } from './lib/services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const extraArgs = process.argv.slice(2);
@@ -24,12 +24,27 @@ function countResults(resultsFile, exitCode) {
 const runsPortalTests =
   extraArgs.filter((a) => !a.startsWith('-')).length === 0 || extraArgs.some((a) => a.includes('apps/portal'));
 
+/**
+ * True when the run includes the Redis Cluster tests (all tests, or a path naming `cluster`):
+ * only they need the three extra Redis nodes (about 2 s to start).
+ */
+const runsClusterTests =
+  extraArgs.filter((a) => !a.startsWith('-')).length === 0 || extraArgs.some((a) => a.includes('cluster'));
+
 let services;
+let cluster;
 let exitCode = 1;
 try {
   if (runsPortalTests) ensureSystemPackages({ postgres: false, redis: false, chromium: true });
   services = await startThrowawayServices({ root, label: 'test', database: 'wrenn_template', durable: false });
   log(`PostgreSQL and Redis (${services.redis.url}) started in ${services.work}`);
+  if (runsClusterTests) {
+    const started = Date.now();
+    const dir = join(services.work, 'redis-cluster');
+    mkdirSync(dir);
+    cluster = await startRedisCluster({ dir });
+    log(`Redis Cluster (${cluster.seeds}) started in ${Date.now() - started} ms`);
+  }
   const env = {
     ...process.env,
     // The migrated template: each test file copies it into a database of its own.
@@ -41,6 +56,7 @@ try {
     WRENN_ALLOW_PRIVATE_TARGETS: 'true',
     WRENN_TEST_REDIS_PORT: String(services.redis.port),
     WRENN_TEST_WORK_DIR: services.work,
+    ...(cluster ? { WRENN_TEST_REDIS_CLUSTER_NODES: cluster.seeds } : {}),
     TURBO_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   };
@@ -87,6 +103,7 @@ try {
   console.log('0 passed, 1 failed');
   exitCode = 1;
 } finally {
+  await cluster?.stop();
   await services?.stop();
 }
 process.exit(exitCode);

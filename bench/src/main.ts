@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BurstResult, MAX_429_PER_BURST, runBursts } from './bursts';
+import { type ClusterRun, runClusterComparison } from './cluster-throughput';
 import { repoRoot } from './processes';
 import { type BenchResults, type BenchScale, FULL_SCALE, runBench } from './run-bench';
 
@@ -32,6 +33,18 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
 const useDist = process.env.BENCH_USE_DIST !== '0';
 
+const clusterNodes = process.env.BENCH_REDIS_CLUSTER_NODES;
+const compareCluster = () =>
+  clusterNodes
+    ? runClusterComparison({ databaseUrl, redisUrl, clusterNodes, scale, useDist, log })
+    : Promise.resolve([] as ClusterRun[]);
+
+// BENCH_ONLY=G runs scenario G alone (a couple of minutes): the single Redis against the cluster.
+if (process.env.BENCH_ONLY === 'G') {
+  console.log(formatCluster(await compareCluster()));
+  process.exit(0);
+}
+
 // BENCH_ONLY=F runs scenario F alone (about a minute), e.g. to compare pacing changes.
 if (process.env.BENCH_ONLY === 'F') {
   const bursts = await runBursts({ databaseUrl, redisUrl, workers, useDist, bursts: scale.bursts, log });
@@ -49,10 +62,12 @@ const results = await runBench({
   log,
 });
 
+const cluster = await compareCluster();
 const out = join(repoRoot, 'bench', 'results.json');
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ ...results, cluster }, null, 2)}\n`);
 console.log(formatTable(results));
 console.log(`\n${formatBursts(results.bursts)}`);
+if (cluster.length > 0) console.log(`\n${formatCluster(cluster)}`);
 console.log(`\nwritten to ${out}`);
 
 function formatTable(r: BenchResults): string {
@@ -106,6 +121,22 @@ function formatBursts(bursts: BurstResult[]): string {
         b.lastEventMs === null ? '-' : `${(b.lastEventMs / 1000).toFixed(1)} s`,
         `all within ${b.windowSeconds} s, ≤ ${MAX_429_PER_BURST} × 429`,
         b.met ? 'met' : 'MISSED',
+      ]),
+    ),
+  ].join('\n');
+}
+
+function formatCluster(runs: ClusterRun[]): string {
+  const row = (values: string[]) => `| ${values.map((v, i) => v.padEnd([36, 14, 60][i] ?? 0)).join(' | ')} |`;
+  return [
+    "G. scenario A's load on 2 worker processes: single Redis vs a Redis Cluster of 3 masters (3 shards)",
+    row(['run', 'deliveries/s', 'per master: share of commands / of keys']),
+    row(['-'.repeat(36), '-'.repeat(14), '-'.repeat(60)]),
+    ...runs.map((r) =>
+      row([
+        r.label,
+        r.perSecond.toFixed(0),
+        r.masters.map((m) => `${m.node.split(':')[1]}: ${m.commandsPct}% / ${m.keysPct}%`).join(', '),
       ]),
     ),
   ].join('\n');

@@ -192,6 +192,69 @@ export async function startRedis({ dir, port, durable = true, detached = false }
   return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopProcess(child, 'SIGTERM'), child };
 }
 
+/** Runs redis-cli against one node and returns its output. */
+function redisCli(port, ...args) {
+  return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * Starts a Redis Cluster of `masters` nodes (no replicas) on free loopback ports,
+ * each with its folder under `dir`, and waits until every slot is served.
+ * `stop()` ends the nodes; `nodes` keeps each node's port, process and a `restart()`
+ * (same port, same cluster identity, data lost as after a crash without persistence).
+ */
+export async function startRedisCluster({ dir, masters = 3, detached = false }) {
+  const nodes = [];
+  const startNode = async (node) => {
+    const args = [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(node.port),
+      '--dir',
+      node.dir,
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      'nodes.conf',
+      '--cluster-node-timeout',
+      '2000',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ];
+    node.child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached });
+    await waitForPort(node.port, 10_000, () => node.child.exitCode === null);
+  };
+  const stop = () => Promise.all(nodes.map((node) => node.child && stopProcess(node.child, 'SIGTERM')));
+  try {
+    for (let i = 0; i < masters; i++) {
+      const node = { port: await freePort(), dir: join(dir, `node-${i}`), child: null };
+      mkdirSync(node.dir, { recursive: true });
+      node.restart = async () => {
+        await stopProcess(node.child, 'SIGKILL');
+        await startNode(node);
+      };
+      nodes.push(node);
+      await startNode(node);
+    }
+    const seeds = nodes.map((n) => `127.0.0.1:${n.port}`);
+    execFileSync('redis-cli', ['--cluster', 'create', ...seeds, '--cluster-yes'], { stdio: 'ignore' });
+    const deadline = Date.now() + 20_000;
+    while (!nodes.every((n) => redisCli(n.port, 'cluster', 'info').includes('cluster_state:ok'))) {
+      if (Date.now() > deadline) throw new Error('the cluster did not reach cluster_state:ok within 20 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch (err) {
+    await stop();
+    throw new Error(`Redis Cluster did not start: ${err.message}`);
+  }
+  return { nodes, seeds: nodes.map((n) => `127.0.0.1:${n.port}`).join(','), stop };
+}
+
 /** Runs SQL with psql against a server and returns its unaligned output. */
 export function psql(url, sql) {
   return execFileSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], {

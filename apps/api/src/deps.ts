@@ -2,10 +2,9 @@ import type { AuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
 import type { OutboundHttp, ProviderSettings } from '@wrenn/providers';
-import type { DeliveryJob, EventJob } from '@wrenn/queues';
+import type { EventJob, Queues, RedisConnection } from '@wrenn/queues';
 import type { Logger, Registry } from '@wrenn/runtime';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { EventPublisher } from './ingest/event-publisher';
 import type { PortalOptions } from './portal/portal-page';
@@ -13,9 +12,10 @@ import type { PortalOptions } from './portal/portal-page';
 /** Everything the API's routes need, built once in main.ts (or by a test). */
 export interface ApiDeps {
   db: Kysely<Database>;
-  redis: Redis;
+  redis: RedisConnection;
   eventsQueue: Queue<EventJob>;
-  deliveriesQueue: Queue<DeliveryJob>;
+  /** Each channel's deliveries queue (its shard's). */
+  deliveryQueues: Pick<Queues, 'deliveriesFor' | 'shardOf'>;
   audit: AuditLogger;
   /** Enqueues events committed by a transaction the audit logger did not own; bounded in time, may fail. */
   publishEvents: EventPublisher;

@@ -1,5 +1,5 @@
 import { providerEnvShape } from '@wrenn/providers';
-import { envVars, metricsPortDiffers, parseEnv, serviceEnv } from '@wrenn/runtime';
+import { envVars, metricsPortDiffers, parseEnv, requireRedis, serviceEnv } from '@wrenn/runtime';
 import type { z } from 'zod';
 
 const schema = serviceEnv(8080).extend({
@@ -18,5 +18,5 @@ export type ApiEnv = z.infer<typeof schema>;
 
 /** The API's configuration; the only place that reads `process.env`. */
 export function loadApiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
-  return parseEnv(schema.superRefine(metricsPortDiffers), env);
+  return parseEnv(schema.superRefine(metricsPortDiffers).superRefine(requireRedis), env);
 }

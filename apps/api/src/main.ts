@@ -2,8 +2,8 @@ import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
-import { createProducerConnection, createQueues } from '@wrenn/queues';
-import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown } from '@wrenn/runtime';
+import { createProducerConnection, createQueues, queueLayout } from '@wrenn/queues';
+import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown, redisTarget } from '@wrenn/runtime';
 import { createApp } from './app';
 import { loadApiEnv } from './env';
 import { createEventPublisher } from './ingest/event-publisher';
@@ -17,11 +17,16 @@ const db = createDb({
   max: env.WRENN_DB_POOL_SIZE,
   onConnectionError: (err) => logger.warn({ err }, 'postgres connection lost'),
 });
-const redis = createProducerConnection(env.REDIS_URL);
+const redisAt = redisTarget(env);
+const redis = createProducerConnection(redisAt);
 redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
-const queues = createQueues(redis, env.WRENN_QUEUE_PREFIX);
-queues.events.on('error', (err) => logger.debug({ err }, 'events queue error'));
-queues.deliveries.on('error', (err) => logger.debug({ err }, 'deliveries queue error'));
+const queues = createQueues(
+  redis,
+  queueLayout(env.WRENN_QUEUE_PREFIX, env.WRENN_QUEUE_SHARDS, redisAt.kind === 'cluster'),
+);
+for (const queue of [queues.events, ...queues.allDeliveries]) {
+  queue.on('error', (err) => logger.debug({ err }, 'queue error'));
+}
 const providerSettings = providerSettingsFromEnv(env);
 const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
 
@@ -33,7 +38,7 @@ const app = createApp({
   db,
   redis,
   eventsQueue: queues.events,
-  deliveriesQueue: queues.deliveries,
+  deliveryQueues: queues,
   audit,
   publishEvents,
   secrets: createSecretBox({

@@ -296,8 +296,8 @@ describe('POST /v1/channels/{id}/deliveries/retry', () => {
       expect(byId.get(id)).toMatchObject({ status: 'pending', generation: 2, attempts: 3 });
     }
     // One drain for the channel takes them all (its job id is the channel id).
-    expect((await api.deps.deliveriesQueue.getJob(channel.id))?.data).toEqual({ channelId: channel.id });
-    expect(await api.deps.deliveriesQueue.getJob(other.id)).toBeUndefined();
+    expect((await api.deliveries.getJob(channel.id))?.data).toEqual({ channelId: channel.id });
+    expect(await api.deliveries.getJob(other.id)).toBeUndefined();
     expect(byId.get(old)).toMatchObject({ status: 'failed', generation: 1 });
     expect(byId.get(succeeded)).toMatchObject({ status: 'succeeded', generation: 1 });
     expect(byId.get(pending)).toMatchObject({ status: 'pending', generation: 1 });

@@ -140,7 +140,7 @@ describe('delivery log and redelivery', () => {
     expect(res.body).toMatchObject({ id: failedId, status: 'pending', attempts: 3 });
     expect(res.body).not.toHaveProperty('generation');
     // One drain per channel: its job id is the channel id and it carries nothing else.
-    const job = await api.deps.deliveriesQueue.getJob(channelId);
+    const job = await api.deliveries.getJob(channelId);
     expect(job?.data).toEqual({ channelId });
     expect(job?.opts).toMatchObject({ removeOnComplete: true, removeOnFail: true });
     const row = await api.deps.db
@@ -176,10 +176,10 @@ describe('delivery log and redelivery', () => {
         status: 'failed',
       })
       .execute();
-    await api.deps.deliveriesQueue.add('drain', { channelId: other.id }, { jobId: other.id, delay: 3_600_000 });
-    expect(await api.deps.deliveriesQueue.getJobState(other.id)).toBe('delayed');
+    await api.deliveries.add('drain', { channelId: other.id }, { jobId: other.id, delay: 3_600_000 });
+    expect(await api.deliveries.getJobState(other.id)).toBe('delayed');
     expect((await retry(dlv.id, other.id)).status).toBe(202);
-    expect(await api.deps.deliveriesQueue.getJobState(other.id)).toBe('waiting');
+    expect(await api.deliveries.getJobState(other.id)).toBe('waiting');
   });
 
   it('refuses redelivery of unknown, foreign and malformed deliveries', async () => {
@@ -203,7 +203,7 @@ describe('delivery log and redelivery', () => {
 
   it("accepts a redelivery while the channel's drain is running; the running drain picks it up", async () => {
     const dlv = deliveryIds[0] as string;
-    await api.deps.deliveriesQueue.add('drain', { channelId }, { jobId: channelId });
+    await api.deliveries.add('drain', { channelId }, { jobId: channelId });
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     let release = () => {};
     const held = new Promise<void>((resolve) => {
@@ -211,11 +211,11 @@ describe('delivery log and redelivery', () => {
     });
     const worker = new Worker(QUEUES.deliveries, () => held, { connection, prefix: api.queuePrefix, concurrency: 10 });
     try {
-      await waitFor(async () => (await api.deps.deliveriesQueue.getJobState(channelId)) === 'active');
+      await waitFor(async () => (await api.deliveries.getJobState(channelId)) === 'active');
       const res = await retry(dlv);
       expect(res.status).toBe(202);
       // Still the one drain of the channel: it loops until its mailbox is empty.
-      expect(await api.deps.deliveriesQueue.getJobState(channelId)).toBe('active');
+      expect(await api.deliveries.getJobState(channelId)).toBe('active');
       // Asking again starts another generation.
       expect((await retry(dlv)).status).toBe(202);
       const row = await api.deps.db

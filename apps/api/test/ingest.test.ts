@@ -248,14 +248,14 @@ describe('POST /internal/v1/audit while a dependency is down', () => {
     redis.on('error', () => {});
     const queues = createQueues(redis, uniqueQueuePrefix());
     queues.events.on('error', () => {});
-    queues.deliveries.on('error', () => {});
+    for (const queue of queues.allDeliveries) queue.on('error', () => {});
     const publishEvents = createEventPublisher({ queue: queues.events });
     const audit = createAuditLogger({ db: api.deps.db, logger: api.deps.logger, publish: publishEvents });
     const app = createApp({
       ...api.deps,
       redis,
       eventsQueue: queues.events,
-      deliveriesQueue: queues.deliveries,
+      deliveryQueues: queues,
       audit,
       publishEvents,
       metrics: createMetricsRegistry('api'),

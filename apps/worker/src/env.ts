@@ -1,5 +1,5 @@
 import { providerEnvShape } from '@wrenn/providers';
-import { envVars, metricsPortDiffers, parseEnv, serviceEnv } from '@wrenn/runtime';
+import { envVars, metricsPortDiffers, parseEnv, requireKnownShards, requireRedis, serviceEnv } from '@wrenn/runtime';
 import type { z } from 'zod';
 
 const schema = serviceEnv(8081).extend({
@@ -15,6 +15,7 @@ const schema = serviceEnv(8081).extend({
     WRENN_RELAY_PAGE_SIZE: true,
     WRENN_RELAY_PAGES_PER_PASS: true,
     WRENN_RELAY_MAX_REQUEUES: true,
+    WRENN_WORKER_SHARDS: true,
   }).shape,
   ...providerEnvShape,
 });
@@ -23,5 +24,8 @@ export type WorkerEnv = z.infer<typeof schema>;
 
 /** The worker's configuration; the only place that reads `process.env`. */
 export function loadWorkerEnv(env: NodeJS.ProcessEnv = process.env): WorkerEnv {
-  return parseEnv(schema.superRefine(metricsPortDiffers), env);
+  return parseEnv(
+    schema.superRefine(metricsPortDiffers).superRefine(requireRedis).superRefine(requireKnownShards),
+    env,
+  );
 }

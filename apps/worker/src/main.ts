@@ -1,7 +1,8 @@
 import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
-import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown } from '@wrenn/runtime';
+import { pingRedis } from '@wrenn/queues';
+import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown, redisTarget } from '@wrenn/runtime';
 import { sql } from 'kysely';
 import { loadWorkerEnv } from './env';
 import { createOpsServer } from './ops/ops-server';
@@ -22,8 +23,10 @@ const metrics = createMetricsRegistry('worker');
 
 const runtime = startWorkerRuntime({
   db,
-  redisUrl: env.REDIS_URL,
+  redis: redisTarget(env),
   queuePrefix: env.WRENN_QUEUE_PREFIX,
+  queueShards: env.WRENN_QUEUE_SHARDS,
+  ...(env.WRENN_WORKER_SHARDS ? { consumeShards: env.WRENN_WORKER_SHARDS } : {}),
   secrets: createSecretBox({
     key: env.WRENN_ENCRYPTION_KEY,
     previousKeys: env.WRENN_ENCRYPTION_KEY_PREVIOUS ? [env.WRENN_ENCRYPTION_KEY_PREVIOUS] : [],
@@ -50,12 +53,17 @@ const ops = createOpsServer({
   metrics: env.WRENN_METRICS_PORT === undefined ? metrics : undefined,
   checks: {
     postgres: () => sql`select 1`.execute(db),
-    redis: () => runtime.redis.ping(),
+    redis: () => pingRedis(runtime.redis),
   },
 });
 ops.listen(env.PORT, () => {
   logger.info(
-    { port: env.PORT, concurrency: env.WRENN_WORKER_CONCURRENCY, retryDelaysMs: env.WRENN_RETRY_DELAYS },
+    {
+      port: env.PORT,
+      concurrency: env.WRENN_WORKER_CONCURRENCY,
+      retryDelaysMs: env.WRENN_RETRY_DELAYS,
+      shards: env.WRENN_WORKER_SHARDS ?? `all ${env.WRENN_QUEUE_SHARDS}`,
+    },
     'worker started',
   );
 });

@@ -27,7 +27,7 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'pr
 
 export function createWorkerMetrics(
   registry: Registry,
-  queues: Pick<Queues, 'events' | 'deliveries'>,
+  queues: Pick<Queues, 'events' | 'allDeliveries'>,
   db: Kysely<Database>,
 ): WorkerMetrics {
   const registers = [registry];
@@ -38,14 +38,15 @@ export function createWorkerMetrics(
     registers,
     async collect() {
       const now = Date.now();
-      for (const [name, queue] of [
-        ['events', queues.events],
-        ['deliveries', queues.deliveries],
+      for (const [name, list] of [
+        ['events', [queues.events]],
+        ['deliveries', queues.allDeliveries],
       ] as const) {
-        const jobs = await oldestWaiting(queue);
-        if (!jobs) continue;
-        const oldest = jobs[0];
-        this.set({ queue: name }, oldest ? Math.max(0, (now - oldest.timestamp) / 1000) : 0);
+        // Over every shard: the oldest waiting job of any of them.
+        const found = await Promise.all(list.map((queue) => oldestWaiting(queue)));
+        if (found.some((jobs) => jobs === null)) continue;
+        const stamps = found.flatMap((jobs) => jobs ?? []).map((job) => job.timestamp);
+        this.set({ queue: name }, stamps.length > 0 ? Math.max(0, (now - Math.min(...stamps)) / 1000) : 0);
       }
     },
   });
@@ -72,14 +73,18 @@ export function createWorkerMetrics(
     async collect() {
       // A scrape must not hang while Redis is away.
       const counts = await withTimeout(
-        Promise.all([queues.events.getJobCounts(...QUEUE_STATES), queues.deliveries.getJobCounts(...QUEUE_STATES)]),
+        Promise.all([queues.events, ...queues.allDeliveries].map((queue) => queue.getJobCounts(...QUEUE_STATES))),
         1_000,
       ).catch(() => null);
       if (!counts) return;
-      const [events, deliveries] = counts;
+      const [events, ...shards] = counts;
       for (const state of QUEUE_STATES) {
-        this.set({ queue: 'events', state }, events[state] ?? 0);
-        this.set({ queue: 'deliveries', state }, deliveries[state] ?? 0);
+        this.set({ queue: 'events', state }, events?.[state] ?? 0);
+        // Summed over the shards: the deliveries queue as a whole.
+        this.set(
+          { queue: 'deliveries', state },
+          shards.reduce((sum, shard) => sum + (shard[state] ?? 0), 0),
+        );
       }
     },
   });

@@ -7,15 +7,18 @@ import {
   createQueues,
   createWorkerConnection,
   type DeliveryJob,
+  deliveriesPrefix,
   drainJob,
   type EventJob,
+  eventsPrefix,
   JOB_RETENTION,
   QUEUES,
   type Queues,
+  queueLayout,
+  type RedisConnection,
 } from '@wrenn/queues';
-import type { Logger, Registry } from '@wrenn/runtime';
+import type { Logger, RedisTarget, Registry } from '@wrenn/runtime';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { createMicroBatcher } from './batch/micro-batcher';
 import { createConfigCache } from './delivery/config-cache';
@@ -31,15 +34,20 @@ import { createWorkerMetrics } from './worker-metrics';
 
 export interface WorkerRuntimeOptions {
   db: Kysely<Database>;
-  redisUrl: string;
+  /** A Redis URL, or a server or cluster from `redisTarget`. */
+  redis: string | RedisTarget;
   /** BullMQ key prefix; the API must use the same. */
   queuePrefix: string;
+  /** `WRENN_QUEUE_SHARDS`, the same as the API's; default 1. */
+  queueShards?: number;
+  /** `WRENN_WORKER_SHARDS`: the shards whose deliveries this process drains; default all. */
+  consumeShards?: readonly number[];
   secrets: SecretBox;
   providerSettings: ProviderSettings;
   http: OutboundHttp;
   /** `WRENN_RETRY_DELAYS` in milliseconds. */
   retryDelays: readonly number[];
-  /** Drain jobs (channels) in flight in this process. */
+  /** Drain jobs (channels) in flight in this process, shared out evenly over its shards. */
   concurrency: number;
   /** `WRENN_MAX_RATE_LIMIT_WAIT`: a delivery ready this long but held back by its destination's rate fails. Default 1 h. */
   maxRateLimitWaitMs?: number;
@@ -64,7 +72,7 @@ export interface WorkerRuntimeOptions {
 export interface WorkerRuntime {
   queues: Queues;
   /** The worker's Redis connection (readiness checks ping it). */
-  redis: Redis;
+  redis: RedisConnection;
   relay: OutboxRelay;
   retention: RetentionPruner;
   /** Stops taking jobs, lets in-flight ones finish, then closes its Redis connections. */
@@ -77,10 +85,12 @@ const FAN_OUT_CONCURRENCY = 32;
 /** Starts consuming both queues and the relay. Tests start several in one process. */
 export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
   const { db, logger } = options;
-  const redis = createWorkerConnection(options.redisUrl);
+  const target = typeof options.redis === 'string' ? ({ kind: 'server', url: options.redis } as const) : options.redis;
+  const redis = createWorkerConnection(target);
   redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
-  const queues = createQueues(redis, options.queuePrefix);
-  for (const queue of [queues.events, queues.deliveries]) {
+  const layout = queueLayout(options.queuePrefix, options.queueShards ?? 1, target.kind === 'cluster');
+  const queues = createQueues(redis, layout);
+  for (const queue of [queues.events, ...queues.allDeliveries]) {
     queue.on('error', (err) => logger.debug({ err }, 'queue error'));
   }
   const schedule = createRetrySchedule(options.retryDelays);
@@ -89,7 +99,6 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   // Stalled jobs (their worker died) return to the queue; a few stalls are tolerated before giving up.
   const common = {
     connection: redis,
-    prefix: options.queuePrefix,
     lockDuration: lockMs,
     stalledInterval: lockMs,
     maxStalledCount: 5,
@@ -99,70 +108,80 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
 
   const fanOutWorker = new Worker<EventJob>(
     QUEUES.events,
-    createFanOutProcessor({ db, deliveriesQueue: queues.deliveries, metrics }),
-    { ...common, concurrency: FAN_OUT_CONCURRENCY },
+    createFanOutProcessor({ db, deliveryQueues: queues, metrics }),
+    { ...common, prefix: eventsPrefix(layout), concurrency: FAN_OUT_CONCURRENCY },
   );
   const audit = createAuditLogger({ db, logger });
   let stopping = false;
-  const deliveryWorker = new Worker<DeliveryJob, DrainResult>(
-    QUEUES.deliveries,
-    createDrainProcessor({
-      db,
-      attempts: createAttemptWriter({ db, audit, logger }),
-      limiter: createRateLimiter({ redis, prefix: options.queuePrefix }),
-      providerSettings: options.providerSettings,
-      http: options.http,
-      secrets: options.secrets,
-      configs: createConfigCache({ secrets: options.secrets }),
-      schedule,
-      metrics,
-      logger,
-      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 3_600_000,
-      // A send lasts at most the provider timeout; a drain whose worker died hands its rows on after this.
-      claimLeaseMs: options.providerSettings.timeoutMs + lockMs + 5_000,
-      pacingRules: options.pacingRules,
-      stopping: () => stopping,
-    }),
-    { ...common, concurrency: options.concurrency },
+  const drainProcessor = createDrainProcessor({
+    db,
+    attempts: createAttemptWriter({ db, audit, logger }),
+    limiter: createRateLimiter({ redis, prefix: options.queuePrefix }),
+    providerSettings: options.providerSettings,
+    http: options.http,
+    secrets: options.secrets,
+    configs: createConfigCache({ secrets: options.secrets }),
+    schedule,
+    metrics,
+    logger,
+    maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 3_600_000,
+    // A send lasts at most the provider timeout; a drain whose worker died hands its rows on after this.
+    claimLeaseMs: options.providerSettings.timeoutMs + lockMs + 5_000,
+    pacingRules: options.pacingRules,
+    stopping: () => stopping,
+  });
+  const shards = options.consumeShards ?? queues.allDeliveries.map((_, shard) => shard);
+  const perShard = Math.max(1, Math.ceil(options.concurrency / Math.max(1, shards.length)));
+  const deliveryWorkers = shards.map(
+    (shard) =>
+      new Worker<DeliveryJob, DrainResult>(QUEUES.deliveries, drainProcessor, {
+        ...common,
+        prefix: deliveriesPrefix(layout, shard),
+        concurrency: perShard,
+      }),
   );
-  for (const worker of [fanOutWorker, deliveryWorker]) {
+  for (const worker of [fanOutWorker, ...deliveryWorkers]) {
     worker.on('error', (err) => logger.warn({ err }, 'worker error'));
   }
   fanOutWorker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) logger.info({ job: job.id, err }, 'job ended failed');
   });
-  // A drain that failed outright (its database was away) comes back after a pause instead of waiting for the relay.
-  deliveryWorker.on('failed', (job, err) => {
-    if (!job) return;
-    logger.warn({ job: job.id, err }, 'drain failed; trying again shortly');
-    if (stopping || !('channelId' in job.data) || !parseId('channel', job.data.channelId)) return;
-    // Without asking the database, which may be what failed: an empty mailbox ends the new drain at once.
-    const drain = drainJob(job.data.channelId, 1_000);
-    queues.deliveries
-      .add(drain.name, drain.data, drain.opts)
-      .catch((addErr: unknown) => logger.debug({ err: addErr }, 'drain not re-added; the relay will'));
-  });
-  // A row that landed after the drain's last look, while its job id was still taken,
-  // was not given a drain of its own: look again now that the id is free.
   // The looks of drains finishing together share one statement.
   const nextReady = createMicroBatcher<string, number | null>({
     maxBatch: 256,
     maxInFlight: 1,
     run: (uuids) => nextReadyInMany(db, uuids),
   });
-  deliveryWorker.on('completed', (job) => {
-    if (stopping || !('channelId' in job.data)) return;
-    const uuid = parseId('channel', job.data.channelId);
-    if (!uuid) return;
-    nextReady
-      .add(uuid)
-      .then(async (wait) => {
-        if (wait === null) return;
-        const drain = drainJob(formatId('channel', uuid), wait);
-        await queues.deliveries.add(drain.name, drain.data, drain.opts);
-      })
-      .catch((err: unknown) => logger.debug({ err, channel: job.data }, 'drain not re-added; the relay will'));
-  });
+  for (const deliveryWorker of deliveryWorkers) {
+    // A drain that failed outright (its database was away) comes back after a pause instead of waiting for the relay.
+    deliveryWorker.on('failed', (job, err) => {
+      if (!job) return;
+      logger.warn({ job: job.id, err }, 'drain failed; trying again shortly');
+      if (stopping || !('channelId' in job.data) || !parseId('channel', job.data.channelId)) return;
+      // Without asking the database, which may be what failed: an empty mailbox ends the new drain at once.
+      const drain = drainJob(job.data.channelId, 1_000);
+      queues
+        .deliveriesFor(job.data.channelId)
+        .add(drain.name, drain.data, drain.opts)
+        .catch((addErr: unknown) => logger.debug({ err: addErr }, 'drain not re-added; the relay will'));
+    });
+    // A row that landed after the drain's last look, while its job id was still taken,
+    // was not given a drain of its own: look again now that the id is free.
+    deliveryWorker.on('completed', (job) => {
+      if (stopping || !('channelId' in job.data)) return;
+      const uuid = parseId('channel', job.data.channelId);
+      if (!uuid) return;
+      nextReady
+        .add(uuid)
+        .then(async (wait) => {
+          if (wait === null) return;
+          const channelId = formatId('channel', uuid);
+          const drain = drainJob(channelId, wait);
+          await queues.deliveriesFor(channelId).add(drain.name, drain.data, drain.opts);
+        })
+        .catch((err: unknown) => logger.debug({ err, channel: job.data }, 'drain not re-added; the relay will'));
+    });
+  }
 
   const relay = startOutboxRelay({
     db,
@@ -194,7 +213,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
         relay.stop(),
         retention.stop(),
         fanOutWorker.close(),
-        deliveryWorker.close(),
+        ...deliveryWorkers.map((worker) => worker.close()),
       ]);
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

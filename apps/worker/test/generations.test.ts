@@ -74,17 +74,19 @@ it('a row redelivered before its drain runs is sent once, in its new generation'
     events: ['capsule.created'],
   });
   const worker = pipeline.startWorker();
-  await worker.queues.deliveries.pause();
+  await worker.queues.deliveriesFor(channel.id).pause();
   await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
   const [row] = await waitFor(async () => {
     const rows = await pipeline.deliveriesOf(channel.uuid);
     return rows.length === 1 ? rows : null;
   });
   if (!row) throw new Error('no delivery');
-  await waitFor(async () => (await worker.queues.deliveries.getJob(channel.id)) !== undefined);
+  await waitFor(async () => (await worker.queues.deliveriesFor(channel.id).getJob(channel.id)) !== undefined);
   await pipeline.db.updateTable('deliveries').set({ generation: 2 }).where('id', '=', row.id).execute();
-  expect(await queueDrains(worker.queues.deliveries, [channel.id], { wake: true })).toEqual(['already-queued']);
-  await worker.queues.deliveries.resume();
+  expect(await queueDrains(worker.queues.deliveriesFor(channel.id), [channel.id], { wake: true })).toEqual([
+    'already-queued',
+  ]);
+  await worker.queues.deliveriesFor(channel.id).resume();
 
   await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid))[0]?.status === 'succeeded');
   await sleep(300);

@@ -36,7 +36,7 @@ it('a row that lands while its channel is being drained is sent once the drain e
   // The drain is busy with the first row: the second event's row finds its job id taken.
   await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'destroy')]);
   await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid)).length === 2);
-  expect(await worker.queues.deliveries.getJobState(channel.id)).toBe('active');
+  expect(await worker.queues.deliveriesFor(channel.id).getJobState(channel.id)).toBe('active');
 
   releaseFirst();
   // Well inside the time after which the relay would pick up a forgotten row (25 s here).

@@ -29,7 +29,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await sql`TRUNCATE events CASCADE`.execute(pipeline.db);
   await pipeline.producerQueues.events.obliterate({ force: true });
-  await pipeline.producerQueues.deliveries.obliterate({ force: true });
+  for (const queue of pipeline.producerQueues.allDeliveries) await queue.obliterate({ force: true });
   const keys = await redis.keys(`${pipeline.queuePrefix}:wrenn:relay*`);
   if (keys.length > 0) await redis.del(...keys);
 });
@@ -184,7 +184,7 @@ describe('outbox relay over a long backlog', () => {
       .execute();
     expect(eventId).toBeDefined();
     const r = relay();
-    const { deliveries } = pipeline.producerQueues;
+    const deliveries = pipeline.producerQueues.deliveriesFor(channel.id);
 
     for (let i = 1; i <= 5; i++) {
       expect(await r.runOnce()).toMatchObject({ deliveries: 1, gaveUp: 0 });

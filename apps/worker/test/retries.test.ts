@@ -279,7 +279,7 @@ describe('delivery details', () => {
       .where('id', '=', failed.id)
       .execute();
     // The channel's drain may still be finishing its last look: then it, or its successor, sends it.
-    const [queued] = await queueDrains(worker.queues.deliveries, [channel.id]);
+    const [queued] = await queueDrains(worker.queues.deliveriesFor(channel.id), [channel.id]);
     expect(['queued', 'already-queued']).toContain(queued);
 
     const redelivered = await waitFor(async () => {
@@ -303,7 +303,7 @@ describe('delivery details', () => {
     });
     // Fanned out while enabled, disabled before the delivery job runs.
     const fanOutOnly = pipeline.startWorker({ concurrency: 1 });
-    await fanOutOnly.queues.deliveries.pause();
+    await fanOutOnly.queues.deliveriesFor(channel.id).pause();
     await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
     await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid)).length === 1);
     await pipeline.db
@@ -311,7 +311,7 @@ describe('delivery details', () => {
       .set({ enabled: false, disabled_reason: 'test' })
       .where('id', '=', channel.uuid)
       .execute();
-    await fanOutOnly.queues.deliveries.resume();
+    await fanOutOnly.queues.deliveriesFor(channel.id).resume();
 
     const delivery = await waitFor(async () => {
       const [row] = await pipeline.deliveriesOf(channel.uuid);

@@ -17,6 +17,8 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test?: string[] | string };
   profiles?: string[];
+  hostname?: string;
+  volumes?: string[];
   stop_grace_period?: string;
   restart?: string;
 }
@@ -25,6 +27,11 @@ function resolvedCompose(): Record<string, ComposeService> {
   const result = composeConfig(composeText, exampleEnv);
   if (!result.ok) expect.fail(result.errors.join('\n'));
   return (result.config as { services: Record<string, ComposeService> }).services;
+}
+
+/** The services `docker compose up` starts without `--profile`. */
+function defaultServices(): Record<string, ComposeService> {
+  return Object.fromEntries(Object.entries(resolvedCompose()).filter(([, service]) => !service.profiles));
 }
 
 function seconds(duration: string | undefined): number {
@@ -47,7 +54,7 @@ describe('infra/compose.yaml', () => {
   });
 
   it('runs postgres, redis, a one-shot migrate, the api and scalable workers', () => {
-    const services = resolvedCompose();
+    const services = defaultServices();
     expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'redis', 'worker']);
 
     const { migrate, api, worker, redis } = services as Record<string, ComposeService>;
@@ -71,19 +78,30 @@ describe('infra/compose.yaml', () => {
 
   it('gives each app the environment it is configured by', () => {
     const { api, worker } = resolvedCompose();
-    const shared = ['DATABASE_URL', 'REDIS_URL', 'WRENN_ENCRYPTION_KEY', 'WRENN_QUEUE_PREFIX', 'PORT'];
+    const shared = [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'WRENN_REDIS_CLUSTER_NODES',
+      'WRENN_REDIS_PASSWORD',
+      'WRENN_QUEUE_SHARDS',
+      'WRENN_ENCRYPTION_KEY',
+      'WRENN_QUEUE_PREFIX',
+      'PORT',
+    ];
     for (const name of [...shared, 'WRENN_JWT_SECRET', 'WRENN_INTERNAL_TOKEN'])
       expect(api?.environment).toHaveProperty(name);
     for (const name of [...shared, 'WRENN_RETRY_DELAYS', 'WRENN_WORKER_CONCURRENCY']) {
       expect(worker?.environment).toHaveProperty(name);
     }
     expect(api?.environment?.WRENN_QUEUE_PREFIX).toBe(worker?.environment?.WRENN_QUEUE_PREFIX);
+    // One shard count for all: a channel must land in the same shard whoever queues its drain.
+    expect(api?.environment?.WRENN_QUEUE_SHARDS).toBe(worker?.environment?.WRENN_QUEUE_SHARDS);
   });
 
-  it('health-checks every service another waits on as healthy, and starts everything without a profile', () => {
+  it('health-checks every service another waits on as healthy; only the cluster is behind a profile', () => {
     const services = resolvedCompose();
     for (const [name, service] of Object.entries(services)) {
-      expect(service.profiles, `${name} is behind a profile`).toBeUndefined();
+      if (service.profiles) expect(service.profiles, name).toEqual(['cluster']);
       for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {
         if (condition === 'service_healthy') expect(services[target]?.healthcheck?.test, target).toBeDefined();
       }
@@ -91,9 +109,65 @@ describe('infra/compose.yaml', () => {
   });
 });
 
+describe('the cluster profile', () => {
+  const cluster = () =>
+    Object.entries(resolvedCompose()).filter(([, service]) => service.profiles?.includes('cluster'));
+
+  it('adds three Redis Cluster masters and a one-shot job that joins them', () => {
+    const services = Object.fromEntries(cluster());
+    expect(Object.keys(services).sort()).toEqual([
+      'redis-cluster-create',
+      'redis-node-0',
+      'redis-node-1',
+      'redis-node-2',
+    ]);
+    const nodes = ['redis-node-0', 'redis-node-1', 'redis-node-2'];
+    for (const name of nodes) {
+      const node = services[name];
+      const command = ([] as string[]).concat(node?.command ?? []).join(' ');
+      expect(command).toMatch(/--cluster-enabled yes/);
+      expect(command).toMatch(/--appendonly yes/);
+      expect(command).toMatch(/--maxmemory-policy noeviction/);
+      // Announced by name; `$$` reaches the shell as one `$`.
+      expect(command).toContain('--cluster-announce-hostname "$(hostname)"');
+      expect(node?.hostname).toBe(name);
+      expect(node?.healthcheck?.test).toBeDefined();
+      expect(node?.volumes?.[0]).toBe(`${name}-data:/data`);
+    }
+    const create = services['redis-cluster-create'];
+    expect(create?.restart).toBe('no');
+    expect(Object.keys(create?.depends_on ?? {}).sort()).toEqual(nodes);
+    expect(([] as string[]).concat(create?.command ?? []).join(' ')).toMatch(
+      /cluster_state:ok \|\| redis-cli --cluster create redis-node-0:6379 redis-node-1:6379 redis-node-2:6379 --cluster-yes/,
+    );
+  });
+
+  it('points the apps at the cluster when infra/.env names its nodes', () => {
+    const nodes = 'redis-node-0:6379,redis-node-1:6379,redis-node-2:6379';
+    const result = composeConfig(composeText, {
+      ...exampleEnv,
+      WRENN_REDIS_CLUSTER_NODES: nodes,
+      WRENN_QUEUE_SHARDS: '3',
+    });
+    if (!result.ok) expect.fail(result.errors.join('\n'));
+    const { api, worker } = (result.config as { services: Record<string, ComposeService> }).services;
+    for (const app of [api, worker]) {
+      expect(app?.environment).toMatchObject({ WRENN_REDIS_CLUSTER_NODES: nodes, WRENN_QUEUE_SHARDS: '3' });
+    }
+  });
+});
+
 describe('the in-process compose check', () => {
   const valid = () =>
-    structuredClone({ services: resolvedCompose(), volumes: { 'postgres-data': null, 'redis-data': null } });
+    structuredClone({
+      services: resolvedCompose(),
+      volumes: Object.fromEntries(
+        ['postgres-data', 'redis-data', 'redis-node-0-data', 'redis-node-1-data', 'redis-node-2-data'].map((v) => [
+          v,
+          null,
+        ]),
+      ),
+    });
 
   it('accepts the resolved file written back out', () => {
     expect(composeConfig(stringify(valid()), {})).toMatchObject({ ok: true });

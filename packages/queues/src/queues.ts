@@ -1,52 +1,46 @@
 import { Queue } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
 import { type DeliveryJob, type EventJob, JOB_RETENTION, QUEUES } from './jobs';
-
-/** How long a producer command may wait for Redis's answer before it fails. */
-export const PRODUCER_COMMAND_TIMEOUT_MS = 1_000;
+import { deliveriesPrefix, eventsPrefix, type QueueLayout, queueLayout, shardOf } from './queue-shards';
+import type { RedisConnection } from './redis-connection';
 
 /**
- * A Redis connection for producers: commands fail fast while Redis is away
- * instead of queueing in memory, and give up after a second when Redis accepts
- * them but never answers (a hung server), so a caller is never held hostage;
- * the outbox relay repairs what was not enqueued.
+ * The events queue and the deliveries queue of every shard. Callers ask for a
+ * channel's queue instead of computing prefixes: a channel always lands in the
+ * same shard, which keeps its order and its drain job in one place.
  */
-export function createProducerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    connectTimeout: 2_000,
-    commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-    ...options,
-  });
-}
-
-/** A Redis connection for BullMQ workers, which must wait out outages (`maxRetriesPerRequest: null`). */
-export function createWorkerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(times * 200, 2_000),
-    ...options,
-  });
-}
-
 export interface Queues {
   events: Queue<EventJob>;
-  deliveries: Queue<DeliveryJob>;
+  /** The deliveries queue of the channel's shard (`ch-…` id). */
+  deliveriesFor(channelId: string): Queue<DeliveryJob>;
+  /** The channel's shard index. */
+  shardOf(channelId: string): number;
+  /** Every shard's deliveries queue, indexed by shard. */
+  allDeliveries: readonly Queue<DeliveryJob>[];
+  layout: QueueLayout;
   close(): Promise<void>;
 }
 
-/** Both queues on one connection, under a key prefix (tests use one each). */
-export function createQueues(connection: Redis, prefix: string): Queues {
-  const options = { connection, prefix, defaultJobOptions: { ...JOB_RETENTION } };
-  const events = new Queue<EventJob>(QUEUES.events, options);
-  const deliveries = new Queue<DeliveryJob>(QUEUES.deliveries, options);
+/**
+ * All queues on one connection. A bare prefix (tests use one each) means one
+ * shard on one server, keyed as in earlier releases.
+ */
+export function createQueues(connection: RedisConnection, layout: QueueLayout | string): Queues {
+  const resolved = typeof layout === 'string' ? queueLayout(layout) : layout;
+  const options = { connection, defaultJobOptions: { ...JOB_RETENTION } };
+  const events = new Queue<EventJob>(QUEUES.events, { ...options, prefix: eventsPrefix(resolved) });
+  const allDeliveries = Array.from(
+    { length: resolved.shards },
+    (_, shard) => new Queue<DeliveryJob>(QUEUES.deliveries, { ...options, prefix: deliveriesPrefix(resolved, shard) }),
+  );
+  const shardFor = (channelId: string) => shardOf(channelId, resolved.shards);
   return {
     events,
-    deliveries,
+    deliveriesFor: (channelId) => allDeliveries[shardFor(channelId)] as Queue<DeliveryJob>,
+    shardOf: shardFor,
+    allDeliveries,
+    layout: resolved,
     async close() {
-      await Promise.allSettled([events.close(), deliveries.close()]);
+      await Promise.allSettled([events, ...allDeliveries].map((queue) => queue.close()));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { isEncryptionKey } from '@wrenn/crypto';
 import { z } from 'zod';
+import { clusterNodes, queueShards, shardList } from './redis-env';
 import { parseRetryDelays } from './retry-delays';
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -88,8 +89,19 @@ const token = (message: string) => z.string({ message }).min(16, 'must be at lea
 export const envVars = z.object({
   /** The PostgreSQL database: channels, deliveries, the audit log and the outbox. */
   DATABASE_URL: z.string({ message: 'must be set to a PostgreSQL connection string' }).min(1),
-  /** The Redis holding the BullMQ queues and the shared rate limits. */
-  REDIS_URL: z.string({ message: 'must be set to a Redis connection string' }).min(1),
+  /**
+   * The Redis holding the BullMQ queues and the shared rate limits; not needed when
+   * `WRENN_REDIS_CLUSTER_NODES` is set (`requireRedis` checks that one of them is).
+   */
+  REDIS_URL: z.string().min(1).optional(),
+  /** Seed nodes of a Redis Cluster (`host:port,…`) that holds them instead; replaces `REDIS_URL`. */
+  WRENN_REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  /** The cluster's password; wins over the one written in `REDIS_URL`. */
+  WRENN_REDIS_PASSWORD: z.string().optional(),
+  /** Deliveries queues the work is split into by channel; the same in the API and every worker. */
+  WRENN_QUEUE_SHARDS: queueShards.default(1),
+  /** The shards a worker drains; unset: all of them. */
+  WRENN_WORKER_SHARDS: shardList.optional(),
   /** Seals channel secrets at rest (AES-256-GCM). */
   WRENN_ENCRYPTION_KEY: encryptionKey,
   /** Set during a key rotation: values sealed under it still open. */
@@ -185,14 +197,18 @@ export const envVars = z.object({
 
 /**
  * The variables both long-running services read (the stores, the secrets key,
- * their ports, the queue prefix, the log level), PORT defaulting to
- * `defaultPort`: each service listens on its own.
+ * their ports, the queue prefix and shards, the log level), PORT defaulting to
+ * `defaultPort`: each service listens on its own. Apply `requireRedis` to the
+ * final schema: one of `REDIS_URL` and `WRENN_REDIS_CLUSTER_NODES` must be set.
  */
 export function serviceEnv(defaultPort: number) {
   return envVars
     .pick({
       DATABASE_URL: true,
       REDIS_URL: true,
+      WRENN_REDIS_CLUSTER_NODES: true,
+      WRENN_REDIS_PASSWORD: true,
+      WRENN_QUEUE_SHARDS: true,
       WRENN_ENCRYPTION_KEY: true,
       WRENN_ENCRYPTION_KEY_PREVIOUS: true,
       PORT: true,

@@ -5,6 +5,7 @@ export * from './metrics';
 export * from './metrics-server';
 export * from './readiness';
 export * from './redact';
+export * from './redis-env';
 export * from './retry-delays';
 export * from './shutdown';
 export * from './version';

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,13 +71,23 @@ export interface RedisProcess {
 export async function startPrivateRedis(): Promise<RedisProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'wrenn-redis-'));
+  const server = redisServer(port, ['--dir', dir, '--save', '', '--appendonly', 'yes']);
+  await server.start();
+  return { url: `redis://127.0.0.1:${port}`, port, stop: server.stop, start: server.start };
+}
+
+/** One redis-server process on a loopback port, started and SIGKILLed on demand. */
+function redisServer(port: number, args: string[]): { start(): Promise<void>; stop(): Promise<void> } {
   let child: ChildProcess | null = null;
   const start = async () => {
-    child = spawn(
-      'redis-server',
-      ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes'],
-      { stdio: 'ignore' },
-    );
+    const started = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), ...args], {
+      stdio: 'ignore',
+    });
+    child = started;
+    // A test that times out before its cleanup must not leave the server running.
+    const killOnExit = () => started.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    started.once('exit', () => process.removeListener('exit', killOnExit));
     await waitFor(
       () =>
         new Promise<boolean>((resolve) => {
@@ -100,6 +110,59 @@ export async function startPrivateRedis(): Promise<RedisProcess> {
       c.kill('SIGKILL');
     });
   };
-  await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
+  return { start, stop };
+}
+
+export interface RedisClusterProcess {
+  /** `host:port,…` of every master, for `WRENN_REDIS_CLUSTER_NODES`. */
+  seeds: string;
+  /** Each master: `stop()` kills it (SIGKILL), `start()` brings it back into the cluster with its data gone. */
+  nodes: Array<{ port: number; stop(): Promise<void>; start(): Promise<void> }>;
+  /** Stops every node. */
+  close(): Promise<void>;
+}
+
+/**
+ * A Redis Cluster of the test's own: `masters` nodes without replicas or
+ * persistence (a killed master comes back empty, as after a crash), their slots
+ * split evenly, ready once every node reports `cluster_state:ok`.
+ */
+export async function startPrivateRedisCluster(masters = 3): Promise<RedisClusterProcess> {
+  const root = mkdtempSync(join(tmpdir(), 'wrenn-redis-cluster-'));
+  const nodes: RedisClusterProcess['nodes'] = [];
+  for (let i = 0; i < masters; i++) {
+    const port = await freePort();
+    const dir = join(root, String(i));
+    mkdirSync(dir);
+    // nodes.conf keeps the node's identity and slots across a restart; the data is not kept.
+    const flags = ['--cluster-enabled', 'yes', '--cluster-node-timeout', '2000', '--appendonly', 'no'];
+    const server = redisServer(port, ['--dir', dir, '--save', '', ...flags]);
+    nodes.push({ port, ...server });
+  }
+  const close = async () => {
+    await Promise.all(nodes.map((node) => node.stop()));
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all(nodes.map((node) => node.start()));
+    const seeds = nodes.map((node) => `127.0.0.1:${node.port}`);
+    execFileSync('redis-cli', ['--cluster', 'create', ...seeds, '--cluster-yes'], { stdio: 'ignore' });
+    await waitFor(() => nodes.every((node) => clusterInfo(node.port).includes('cluster_state:ok')), {
+      timeoutMs: 20_000,
+      message: 'the cluster did not reach cluster_state:ok',
+    });
+    return { seeds: seeds.join(','), nodes, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** `CLUSTER INFO` of one node ('' when it does not answer). */
+export function clusterInfo(port: number): string {
+  try {
+    return execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
 }

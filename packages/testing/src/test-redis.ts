@@ -10,3 +10,10 @@ export function testRedisUrl(): string {
   if (!url) throw new Error('REDIS_URL must be set (run through npm test)');
   return url;
 }
+
+/** The seed nodes of the test command's Redis Cluster (`host:port,…`). */
+export function testRedisClusterNodes(): string {
+  const nodes = process.env.WRENN_TEST_REDIS_CLUSTER_NODES;
+  if (!nodes) throw new Error('WRENN_TEST_REDIS_CLUSTER_NODES must be set (run through npm test)');
+  return nodes;
+}

@@ -1,6 +1,6 @@
 import type { Delivery as DeliveryRow } from '@wrenn/db';
 import { formatId } from '@wrenn/events';
-import { queueDrains } from '@wrenn/queues';
+import { queueShardedDrains } from '@wrenn/queues';
 import type { ApiDeps } from '../deps';
 
 /**
@@ -11,13 +11,13 @@ import type { ApiDeps } from '../deps';
  * the rows stay pending and the worker's relay gives their channels a drain.
  */
 export async function queueRedeliveries(
-  deps: Pick<ApiDeps, 'deliveriesQueue' | 'logger'>,
+  deps: Pick<ApiDeps, 'deliveryQueues' | 'logger'>,
   rows: ReadonlyArray<Pick<DeliveryRow, 'id' | 'channel_id'>>,
 ): Promise<void> {
   if (rows.length === 0) return;
   const channels = [...new Set(rows.map((r) => formatId('channel', r.channel_id)))];
   try {
-    await queueDrains(deps.deliveriesQueue, channels, { wake: true });
+    await queueShardedDrains(deps.deliveryQueues, channels, { wake: true });
   } catch (err) {
     deps.logger.warn({ err, channels: channels.length }, 'redelivery not queued; the relay will queue it');
   }

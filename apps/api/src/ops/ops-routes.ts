@@ -1,3 +1,4 @@
+import { pingRedis } from '@wrenn/queues';
 import { checkReadiness, Histogram, SERVICE_VERSION } from '@wrenn/runtime';
 import { type RequestHandler, Router } from 'express';
 import { sql } from 'kysely';
@@ -13,7 +14,7 @@ export function opsRouter(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics' | 'serv
   router.get('/ready', async (_req, res) => {
     const readiness = await checkReadiness({
       postgres: () => sql`select 1`.execute(deps.db),
-      redis: () => deps.redis.ping(),
+      redis: () => pingRedis(deps.redis),
     });
     if (!readiness.ok) {
       const down = Object.keys(readiness.checks).filter((name) => readiness.checks[name] !== 'ok');

@@ -3,9 +3,10 @@ import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
 import { newId } from '@wrenn/events';
 import { createOutboundHttp, type OutboundHttpOptions, type ProviderSettings } from '@wrenn/providers';
-import { createProducerConnection, createQueues } from '@wrenn/queues';
+import { createProducerConnection, createQueues, type DeliveryJob } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry, type DestinationStream } from '@wrenn/runtime';
 import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
+import type { Queue } from 'bullmq';
 import { SignJWT } from 'jose';
 import { createApp } from '../../src/app';
 import type { ApiDeps } from '../../src/deps';
@@ -15,6 +16,8 @@ export interface TestApi {
   app: ReturnType<typeof createApp>;
   deps: ApiDeps;
   queuePrefix: string;
+  /** The deliveries queue: one shard, keyed under `queuePrefix` as on a single Redis. */
+  deliveries: Queue<DeliveryJob>;
   databaseUrl: string;
   encryptionKey: string;
   /** A valid user JWT for the given team (a new team when omitted). */
@@ -73,7 +76,8 @@ export async function createTestApi(
   const queuePrefix = uniqueQueuePrefix();
   const queues = createQueues(redis, queuePrefix);
   queues.events.on('error', () => {});
-  queues.deliveries.on('error', () => {});
+  const deliveries = queues.allDeliveries[0] as Queue<DeliveryJob>;
+  deliveries.on('error', () => {});
   const logger = createLogger({
     name: 'wrenn-api-test',
     level: options.logLevel ?? process.env.LOG_LEVEL ?? 'silent',
@@ -96,7 +100,7 @@ export async function createTestApi(
     db: database.db,
     redis,
     eventsQueue: queues.events,
-    deliveriesQueue: queues.deliveries,
+    deliveryQueues: queues,
     audit,
     publishEvents,
     secrets: createSecretBox({ key: encryptionKey }),
@@ -112,12 +116,13 @@ export async function createTestApi(
     app: createApp(deps),
     deps,
     queuePrefix,
+    deliveries,
     databaseUrl: database.url,
     encryptionKey,
     token: (claims) => signToken(jwtSecret, claims),
     async close() {
       // A queue still connecting when its connection goes away rejects unhandled: let it finish first.
-      await Promise.allSettled([queues.events.waitUntilReady(), queues.deliveries.waitUntilReady()]);
+      await Promise.allSettled([queues.events.waitUntilReady(), deliveries.waitUntilReady()]);
       await queues.close();
       redis.disconnect();
       await http.close();

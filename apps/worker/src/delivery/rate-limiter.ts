@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { MAX_RETRY_AFTER_MS } from '@wrenn/events';
 import type { Destination, RateHint } from '@wrenn/providers';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@wrenn/queues';
 
 /**
  * Takes up to ARGV[1] slots in every window of a destination, one after the
@@ -112,7 +112,7 @@ export interface RateLimiter {
 }
 
 export interface RateLimiterOptions {
-  redis: Redis;
+  redis: RedisConnection;
   /** The queues' key prefix. */
   prefix: string;
   /**

@@ -1,6 +1,6 @@
 import type { Database } from '@wrenn/db';
 import { formatId, parseId } from '@wrenn/events';
-import { type DeliveryJob, drainJob, type EventJob } from '@wrenn/queues';
+import { type DeliveryJob, drainJob, type EventJob, type Queues } from '@wrenn/queues';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
@@ -8,7 +8,8 @@ import type { WorkerMetrics } from '../worker-metrics';
 
 export interface FanOutDeps {
   db: Kysely<Database>;
-  deliveriesQueue: Queue<DeliveryJob>;
+  /** Each channel's drain goes to its shard's deliveries queue. */
+  deliveryQueues: Pick<Queues, 'deliveriesFor'>;
   metrics: WorkerMetrics;
   /** Events fanned out together at most; default 64. */
   maxBatch?: number;
@@ -76,12 +77,19 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
     event.deliveries++;
     channels.add(row.channel_id);
   }
-  const jobs = [...channels].map((uuid) => drainJob(formatId('channel', uuid)));
-  // In chunks: each `addBulk` is one MULTI, and the first deliveries of a large
-  // fan-out start while the rest are still being added.
-  const chunks: Array<typeof jobs> = [];
-  for (let i = 0; i < jobs.length; i += ADD_CHUNK) chunks.push(jobs.slice(i, i + ADD_CHUNK));
-  await Promise.all(chunks.map((chunk) => deps.deliveriesQueue.addBulk(chunk)));
+  const byQueue = new Map<Queue<DeliveryJob>, Array<ReturnType<typeof drainJob>>>();
+  for (const uuid of channels) {
+    const channelId = formatId('channel', uuid);
+    const queue = deps.deliveryQueues.deliveriesFor(channelId);
+    byQueue.set(queue, [...(byQueue.get(queue) ?? []), drainJob(channelId)]);
+  }
+  // In chunks: each `addBulk` is one MULTI (within one shard's slot), and the first
+  // deliveries of a large fan-out start while the rest are still being added.
+  const adds: Array<Promise<unknown>> = [];
+  for (const [queue, jobs] of byQueue) {
+    for (let i = 0; i < jobs.length; i += ADD_CHUNK) adds.push(queue.addBulk(jobs.slice(i, i + ADD_CHUNK)));
+  }
+  await Promise.all(adds);
   return eventUuids.map((uuid): FanOutResult => {
     const event = events.get(uuid);
     if (!event) return { kind: 'event-gone' };

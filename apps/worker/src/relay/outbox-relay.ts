@@ -1,8 +1,7 @@
 import type { Database } from '@wrenn/db';
 import { formatId } from '@wrenn/events';
-import { drainJob, drainJobId, isInQueue, type Queues, queueEvents } from '@wrenn/queues';
+import { drainJob, drainJobId, isInQueue, type Queues, queueEvents, type RedisConnection } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
-import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 import { repeatPasses } from '../repeat-passes';
 import type { WorkerMetrics } from '../worker-metrics';
@@ -10,9 +9,9 @@ import { createPassLock } from './pass-lock';
 
 export interface OutboxRelayOptions {
   db: Kysely<Database>;
-  queues: Pick<Queues, 'events' | 'deliveries'>;
+  queues: Pick<Queues, 'events' | 'deliveriesFor'>;
   /** For the lock that keeps relays of several workers from running the same pass. */
-  redis: Redis;
+  redis: RedisConnection;
   /** The key prefix of the queues: one relay pass at a time across all workers. */
   prefix: string;
   /**
@@ -191,7 +190,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           rows.map(async ({ id, requeues }) => {
             const channelId = formatId('channel', id);
             // As for events: an unfinished job in its hash means it is still queued (or waiting on its rate).
-            const job = await queues.deliveries.getJob(drainJobId(channelId));
+            // The channel's own shard: its drain lives nowhere else.
+            const shardQueue = queues.deliveriesFor(channelId);
+            const job = await shardQueue.getJob(drainJobId(channelId));
             if (job && !job.finishedOn) return;
             if (requeues >= maxRequeues) {
               const failed = await db
@@ -209,9 +210,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
                 return;
               }
             }
-            if (job) await queues.deliveries.remove(drainJobId(channelId));
+            if (job) await shardQueue.remove(drainJobId(channelId));
             const drain = drainJob(channelId);
-            await queues.deliveries.add(drain.name, drain.data, drain.opts);
+            await shardQueue.add(drain.name, drain.data, drain.opts);
             deliveries++;
             await db
               .updateTable('deliveries')

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@wrenn/queues';
 
 export interface PassLockOptions {
-  redis: Redis;
+  redis: RedisConnection;
   key: string;
   /** Lifetime without renewal: a process that dies mid-pass frees the lock after this long. */
   ttlMs: number;

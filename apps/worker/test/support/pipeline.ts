@@ -10,8 +10,8 @@ import {
   type ProviderName,
   type ProviderSettings,
 } from '@wrenn/providers';
-import { createProducerConnection, createQueues, queueDrains, queueEvents } from '@wrenn/queues';
-import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
+import { createProducerConnection, createQueues, queueDrains, queueEvents, queueLayout } from '@wrenn/queues';
+import { createLogger, createMetricsRegistry, type RedisTarget } from '@wrenn/runtime';
 import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker-runtime';
 
@@ -53,12 +53,18 @@ export interface WorkerOverrides {
   /** Replaces some providers' published rates. */
   pacing?: Partial<Record<ProviderName, PacingRule>>;
   maxRateLimitWaitMs?: number;
+  /** `WRENN_WORKER_SHARDS`; default all. */
+  consumeShards?: number[];
 }
 
 export interface PipelineOptions {
   retryDelays?: number[];
   providerSettings?: Partial<ProviderSettings>;
   redisUrl?: string;
+  /** Seed nodes of a Redis Cluster (`host:port,…`); replaces `redisUrl`. */
+  clusterNodes?: string;
+  /** `WRENN_QUEUE_SHARDS`; default 1. */
+  queueShards?: number;
   lockMs?: number;
 }
 
@@ -75,11 +81,25 @@ export async function createPipeline(options: PipelineOptions = {}) {
   const encryptionKey = randomBytes(32).toString('hex');
   const secrets = createSecretBox({ key: encryptionKey });
   const logger = createLogger({ name: 'worker-test', level: process.env.LOG_LEVEL ?? 'silent' });
-  const producer = createProducerConnection(redisUrl);
+  const redis: RedisTarget = options.clusterNodes
+    ? {
+        kind: 'cluster',
+        tls: false,
+        seeds: options.clusterNodes.split(',').map((seed) => {
+          const [host, port] = seed.split(':');
+          return { host: host as string, port: Number(port) };
+        }),
+      }
+    : { kind: 'server', url: redisUrl };
+  const queueShards = options.queueShards ?? 1;
+  const producer = createProducerConnection(redis);
   producer.on('error', () => {});
-  const producerQueues = createQueues(producer, queuePrefix);
-  producerQueues.events.on('error', () => {});
-  producerQueues.deliveries.on('error', () => {});
+  const producerQueues = createQueues(producer, queueLayout(queuePrefix, queueShards, redis.kind === 'cluster'));
+  for (const queue of [producerQueues.events, ...producerQueues.allDeliveries]) queue.on('error', () => {});
+  // What a worker process is given to reach the same queues.
+  const redisEnv: Record<string, string> = options.clusterNodes
+    ? { WRENN_REDIS_CLUSTER_NODES: options.clusterNodes, WRENN_QUEUE_SHARDS: String(queueShards) }
+    : { REDIS_URL: redisUrl, WRENN_QUEUE_SHARDS: String(queueShards) };
   const audit = createAuditLogger({
     db,
     logger,
@@ -100,6 +120,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
     db,
     databaseUrl: database.url,
     redisUrl,
+    redisEnv,
     queuePrefix,
     encryptionKey,
     secrets,
@@ -110,8 +131,10 @@ export async function createPipeline(options: PipelineOptions = {}) {
     startWorker(overrides: WorkerOverrides = {}): WorkerRuntime {
       const runtime = startWorkerRuntime({
         db,
-        redisUrl,
+        redis,
         queuePrefix,
+        queueShards,
+        ...(overrides.consumeShards ? { consumeShards: overrides.consumeShards } : {}),
         secrets,
         providerSettings,
         http,
@@ -173,7 +196,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
         .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
         .where('id', '=', deliveryUuid)
         .execute();
-      await queueDrains(producerQueues.deliveries, [channelId], { wake: true });
+      await queueDrains(producerQueues.deliveriesFor(channelId), [channelId], { wake: true });
     },
 
     channel(uuid: string) {

@@ -6,6 +6,8 @@ export interface WorkerTarget {
   redisUrl: string;
   encryptionKey: string;
   queuePrefix: string;
+  /** The Redis variables (a cluster's seeds, the shard count); default: `REDIS_URL` only. */
+  redisEnv?: Record<string, string>;
 }
 
 export interface WorkerProcess extends AppProcess {
@@ -20,7 +22,7 @@ export async function spawnWorker(target: WorkerTarget, env: Record<string, stri
   const app = startApp('apps/worker/src/main.ts', {
     PATH: process.env.PATH,
     DATABASE_URL: target.databaseUrl,
-    REDIS_URL: target.redisUrl,
+    ...(target.redisEnv ?? { REDIS_URL: target.redisUrl }),
     WRENN_ENCRYPTION_KEY: target.encryptionKey,
     WRENN_QUEUE_PREFIX: target.queuePrefix,
     WRENN_ALLOW_PRIVATE_TARGETS: 'true',
