@@ -3,7 +3,7 @@ import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
 import { createProducerConnection, createQueues, queueLayout } from '@wrenn/queues';
-import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown, redisTarget } from '@wrenn/runtime';
+import { createLogger, createMetricsRegistry, handleShutdown, redisTarget, serveMetricsPort } from '@wrenn/runtime';
 import { createApp } from './app';
 import { loadApiEnv } from './env';
 import { createEventPublisher } from './ingest/event-publisher';
@@ -64,10 +64,7 @@ const server = app.listen(env.PORT, () => {
   logger.info({ port: env.PORT }, 'api listening');
 });
 server.keepAliveTimeout = 65_000;
-const metricsServer = env.WRENN_METRICS_PORT === undefined ? null : createMetricsServer(metrics);
-metricsServer?.listen(env.WRENN_METRICS_PORT, () => {
-  logger.info({ port: env.WRENN_METRICS_PORT }, 'metrics listening');
-});
+const stopMetricsServer = serveMetricsPort(metrics, env.WRENN_METRICS_PORT, logger);
 
 handleShutdown({
   logger,
@@ -77,10 +74,7 @@ handleShutdown({
       'http server',
       () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
     ],
-    [
-      'metrics server',
-      () => new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())),
-    ],
+    ['metrics server', stopMetricsServer],
     ['queues', () => queues.close()],
     ['redis', () => redis.quit()],
     ['outbound http', () => http.close()],

@@ -2,7 +2,7 @@ import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
 import { pingRedis } from '@wrenn/queues';
-import { createLogger, createMetricsRegistry, createMetricsServer, handleShutdown, redisTarget } from '@wrenn/runtime';
+import { createLogger, createMetricsRegistry, handleShutdown, redisTarget, serveMetricsPort } from '@wrenn/runtime';
 import { sql } from 'kysely';
 import { loadWorkerEnv } from './env';
 import { createOpsServer } from './ops/ops-server';
@@ -68,10 +68,7 @@ ops.listen(env.PORT, () => {
   );
 });
 
-const metricsServer = env.WRENN_METRICS_PORT === undefined ? null : createMetricsServer(metrics);
-metricsServer?.listen(env.WRENN_METRICS_PORT, () => {
-  logger.info({ port: env.WRENN_METRICS_PORT }, 'metrics listening');
-});
+const stopMetricsServer = serveMetricsPort(metrics, env.WRENN_METRICS_PORT, logger);
 
 handleShutdown({
   logger,
@@ -80,10 +77,7 @@ handleShutdown({
     // their drains hand the channels back to the queue for another worker.
     ['workers', () => runtime.close()],
     ['ops server', () => new Promise<void>((resolve) => ops.close(() => resolve()))],
-    [
-      'metrics server',
-      () => new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())),
-    ],
+    ['metrics server', stopMetricsServer],
     ['outbound http', () => http.close()],
     ['database', () => db.destroy()],
   ],

@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -27,4 +28,15 @@ export function createMetricsServer(registry: Registry): Server {
     if ((req.method === 'GET' || req.method === 'HEAD') && path === '/metrics') return writeMetrics(registry, res);
     json(res, 404, { error: { code: 'not_found', message: `no route for ${req.method} ${path}` } });
   });
+}
+
+/**
+ * Serves the metrics on `port` when one is set (`WRENN_METRICS_PORT`); returns
+ * what stops that server at shutdown (nothing to stop without a port).
+ */
+export function serveMetricsPort(registry: Registry, port: number | undefined, logger: Logger): () => Promise<void> {
+  if (port === undefined) return async () => {};
+  const server = createMetricsServer(registry);
+  server.listen(port, () => logger.info({ port }, 'metrics listening'));
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
