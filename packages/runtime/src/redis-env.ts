@@ -21,6 +21,14 @@ export const clusterNodes = z.string().transform((text, ctx) => {
     const item = raw.trim();
     const match = SEED.exec(item);
     const port = Number(match?.[3]);
+    // A seed with userinfo would put its password into the start-up error: never quote it.
+    if (item.includes('@')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must list host:port only; put the password in WRENN_REDIS_PASSWORD',
+      });
+      return z.NEVER;
+    }
     if (!match || port < 1 || port > 65535) {
       ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of host:port, "${item}" is not one` });
       return z.NEVER;

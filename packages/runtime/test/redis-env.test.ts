@@ -61,6 +61,12 @@ describe('Redis variables', () => {
       'WRENN_REDIS_CLUSTER_NODES must be a comma-separated list of host:port, "b:99999" is not one\n',
     );
     vi.restoreAllMocks();
+    const withPassword = refusal({ WRENN_REDIS_CLUSTER_NODES: 'a:1,rediss://admin:hunter2-secret@b:2' });
+    expect(withPassword).toBe(
+      'WRENN_REDIS_CLUSTER_NODES must list host:port only; put the password in WRENN_REDIS_PASSWORD\n',
+    );
+    expect(withPassword).not.toContain('hunter2');
+    vi.restoreAllMocks();
     expect(refusal({ WRENN_REDIS_CLUSTER_NODES: 'rediss://a:1,redis://b:2' })).toBe(
       'WRENN_REDIS_CLUSTER_NODES must use rediss:// for every node or for none\n',
     );
