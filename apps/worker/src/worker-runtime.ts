@@ -6,10 +6,10 @@ import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@
 import {
   createQueues,
   createWorkerConnection,
-  type DeliveryJob,
+  type DrainJob,
   deliveriesPrefix,
-  drainJob,
   type EventJob,
+  ensureDrains,
   eventsPrefix,
   JOB_RETENTION,
   QUEUES,
@@ -21,11 +21,12 @@ import type { Logger, RedisTarget, Registry } from '@wrenn/runtime';
 import { Worker } from 'bullmq';
 import type { Kysely } from 'kysely';
 import { createMicroBatcher } from './batch/micro-batcher';
+import { createAttemptWriter } from './delivery/attempt-writer';
 import { createConfigCache } from './delivery/config-cache';
 import { createDrainProcessor, type DrainResult } from './delivery/drain-processor';
+import { createLanes } from './delivery/lanes';
 import { nextReadyInMany } from './delivery/mailbox';
 import { createRateLimiter } from './delivery/rate-limiter';
-import { createAttemptWriter } from './delivery/record-attempt';
 import { createFanOutProcessor } from './fan-out/fan-out-processor';
 import { type OutboxRelay, type OutboxRelayOptions, startOutboxRelay } from './relay/outbox-relay';
 import { type RetentionPolicy, type RetentionPruner, startRetentionPruner } from './retention/retention-pruner';
@@ -106,17 +107,30 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     removeOnFail: JOB_RETENTION.removeOnFail,
   };
 
-  const fanOutWorker = new Worker<EventJob>(
-    QUEUES.events,
-    createFanOutProcessor({ db, deliveryQueues: queues, metrics }),
-    { ...common, prefix: eventsPrefix(layout), concurrency: FAN_OUT_CONCURRENCY },
-  );
+  const ensureDrain = (channelId: string, delayMs: number) => ensureDrains(queues, [channelId], { delayMs });
+  // The looks after drains that end together share one statement.
+  const nextReady = createMicroBatcher<string, number | null>({
+    maxBatch: 256,
+    maxInFlight: 1,
+    run: (uuids) => nextReadyInMany(db, uuids),
+  });
+  /** Gives the channel a new drain when its mailbox holds a row, ready now or later. */
+  async function lookAfter(channelUuid: string): Promise<void> {
+    const wait = await nextReady.add(channelUuid);
+    if (wait !== null) await ensureDrain(formatId('channel', channelUuid), wait);
+  }
+
   const audit = createAuditLogger({ db, logger });
   let stopping = false;
-  const drainProcessor = createDrainProcessor({
+  const drains = createDrainProcessor({
     db,
     attempts: createAttemptWriter({ db, audit, logger }),
-    limiter: createRateLimiter({ redis, prefix: options.queuePrefix }),
+    limiter: createRateLimiter({
+      redis,
+      prefix: options.queuePrefix,
+      probeTtlMs: options.providerSettings.timeoutMs + 5_000,
+    }),
+    lanes: createLanes(),
     providerSettings: options.providerSettings,
     http: options.http,
     secrets: options.secrets,
@@ -129,12 +143,26 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     claimLeaseMs: options.providerSettings.timeoutMs + lockMs + 5_000,
     pacingRules: options.pacingRules,
     stopping: () => stopping,
+    ensureDrain,
+    lookAfter,
   });
+
+  const fanOutWorker = new Worker<EventJob>(
+    QUEUES.events,
+    createFanOutProcessor({
+      db,
+      deliveryQueues: queues,
+      metrics,
+      // A drain running here for one of these channels looks at its mailbox now.
+      landed: (channelUuids) => drains.wake(channelUuids),
+    }),
+    { ...common, prefix: eventsPrefix(layout), concurrency: FAN_OUT_CONCURRENCY },
+  );
   const shards = options.consumeShards ?? queues.allDeliveries.map((_, shard) => shard);
   const perShard = Math.max(1, Math.ceil(options.concurrency / Math.max(1, shards.length)));
   const deliveryWorkers = shards.map(
     (shard) =>
-      new Worker<DeliveryJob, DrainResult>(QUEUES.deliveries, drainProcessor, {
+      new Worker<DrainJob, DrainResult>(QUEUES.deliveries, (job, token) => drains.process(job, token), {
         ...common,
         prefix: deliveriesPrefix(layout, shard),
         concurrency: perShard,
@@ -146,40 +174,26 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   fanOutWorker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) logger.info({ job: job.id, err }, 'job ended failed');
   });
-  // The looks of drains finishing together share one statement.
-  const nextReady = createMicroBatcher<string, number | null>({
-    maxBatch: 256,
-    maxInFlight: 1,
-    run: (uuids) => nextReadyInMany(db, uuids),
-  });
   for (const deliveryWorker of deliveryWorkers) {
     // A drain that failed outright (its database was away) comes back after a pause instead of waiting for the relay.
     deliveryWorker.on('failed', (job, err) => {
       if (!job) return;
       logger.warn({ job: job.id, err }, 'drain failed; trying again shortly');
-      if (stopping || !('channelId' in job.data) || !parseId('channel', job.data.channelId)) return;
+      if (stopping || !parseId('channel', job.data.channelId)) return;
       // Without asking the database, which may be what failed: an empty mailbox ends the new drain at once.
-      const drain = drainJob(job.data.channelId, 1_000);
-      queues
-        .deliveriesFor(job.data.channelId)
-        .add(drain.name, drain.data, drain.opts)
-        .catch((addErr: unknown) => logger.debug({ err: addErr }, 'drain not re-added; the relay will'));
+      ensureDrain(job.data.channelId, 1_000).catch((addErr: unknown) =>
+        logger.debug({ err: addErr }, 'drain not re-added; the relay will'),
+      );
     });
     // A row that landed after the drain's last look, while its job id was still taken,
     // was not given a drain of its own: look again now that the id is free.
-    deliveryWorker.on('completed', (job) => {
-      if (stopping || !('channelId' in job.data)) return;
+    deliveryWorker.on('completed', (job, result) => {
+      if (stopping || result !== 'drained') return;
       const uuid = parseId('channel', job.data.channelId);
       if (!uuid) return;
-      nextReady
-        .add(uuid)
-        .then(async (wait) => {
-          if (wait === null) return;
-          const channelId = formatId('channel', uuid);
-          const drain = drainJob(channelId, wait);
-          await queues.deliveriesFor(channelId).add(drain.name, drain.data, drain.opts);
-        })
-        .catch((err: unknown) => logger.debug({ err, channel: job.data }, 'drain not re-added; the relay will'));
+      lookAfter(uuid).catch((err: unknown) =>
+        logger.debug({ err, channel: job.data.channelId }, 'drain not re-added; the relay will'),
+      );
     });
   }
 
@@ -214,6 +228,8 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
         retention.stop(),
         fanOutWorker.close(),
         ...deliveryWorkers.map((worker) => worker.close()),
+        // Parked drains hold no job: their requests are answered and recorded before Redis closes.
+        drains.idle(),
       ]);
       await queues.close();
       await redis.quit().catch(() => redis.disconnect());

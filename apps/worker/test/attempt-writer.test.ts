@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMicroBatcher } from '../src/batch/micro-batcher';
 import {
   type AttemptInput,
-  AUTO_DISABLE_AFTER,
   createAttemptWriter,
   type RecordedAttempt,
   recordUnrecordable,
   UNRECORDABLE_ATTEMPT,
-} from '../src/delivery/record-attempt';
+} from '../src/delivery/attempt-writer';
+import { AUTO_DISABLE_AFTER } from '../src/delivery/auto-disable';
 import { reportAttempt } from '../src/delivery/report-attempt';
 import { createWorkerMetrics } from '../src/worker-metrics';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
@@ -60,7 +60,8 @@ async function channelWithDeliveries(count: number) {
 }
 
 function attempt(deliveryUuid: string, channelUuid: string, outcome: SendOutcome, final = true): AttemptInput {
-  return { deliveryUuid, generation: 1, channelUuid, outcome, final, latencyMs: 12 };
+  const decision = { final, scheduled: false, retryInMs: null, rateLimited: false };
+  return { deliveryUuid, generation: 1, channelUuid, outcome, decision, readyAt: null, latencyMs: 12 };
 }
 
 const destination = (statusCode = 403): SendOutcome => ({

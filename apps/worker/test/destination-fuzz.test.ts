@@ -134,7 +134,7 @@ beforeAll(async () => {
   // answering 429 is given up on after the rate-limit wait.
   // Rounds follow each other faster than the chat providers' published rates: pacing is left
   // out here (it has its own tests), so a round never waits on an earlier round's messages.
-  const unpaced = Object.fromEntries(ROUTES.map(([provider]) => [provider, { windows: [], inFlight: 1 }]));
+  const unpaced = Object.fromEntries(ROUTES.map(([provider]) => [provider, { windows: [] }]));
   pipeline.startWorker({ concurrency: 32, maxRateLimitWaitMs: 1_000, pacing: unpaced });
 }, 30_000);
 

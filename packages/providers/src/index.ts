@@ -2,6 +2,7 @@ export * from './form-fields';
 export * from './outbound/address-policy';
 export * from './outbound/failures';
 export * from './outbound/outbound-http';
+export * from './outbound/rate-headers';
 export * from './outbound/retry-after';
 export * from './pacing';
 export * from './printable-reason';

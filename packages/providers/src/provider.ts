@@ -51,7 +51,15 @@ export interface SendContext {
  */
 export type SendOutcome =
   | { kind: 'ok'; statusCode: number | null; configUpdate?: ChannelConfig; rateHint?: RateHint }
-  | { kind: 'retry'; statusCode: number | null; reason: string; retryAfterMs?: number; rateHint?: RateHint }
+  | {
+      kind: 'retry';
+      statusCode: number | null;
+      reason: string;
+      retryAfterMs?: number;
+      rateHint?: RateHint;
+      /** No answer came at all (a timeout or a network error): what a circuit breaker counts. */
+      unanswered?: boolean;
+    }
   | {
       kind: 'permanent';
       statusCode: number | null;
@@ -69,12 +77,17 @@ export type SendOutcome =
 
 export type PermanentCause = 'destination' | 'message' | 'other';
 
-/** What a destination said about its rate in an answer (Discord's `X-RateLimit-*` headers). */
+/** An outcome that is not a success. */
+export type FailedOutcome = Exclude<SendOutcome, { kind: 'ok' }>;
+
+/** What a destination said about its rate in an answer (`X-RateLimit-*`, `RateLimit` headers). */
 export interface RateHint {
   /** Requests left in the current window. */
   remaining: number;
   /** Milliseconds until the window resets. */
   resetAfterMs: number;
+  /** Requests the window allows in all, when the answer said. */
+  limit?: number;
 }
 
 /** Several events to one destination sent as one request. */

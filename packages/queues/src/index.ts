@@ -1,6 +1,6 @@
+export * from './ensure-drains';
 export * from './job-state';
 export * from './jobs';
-export * from './queue-drains';
 export * from './queue-events';
 export * from './queue-shards';
 export * from './queues';

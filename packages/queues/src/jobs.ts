@@ -16,21 +16,10 @@ export interface EventJob {
   eventId: string;
 }
 
-/**
- * A job of the deliveries queue: drain one channel's mailbox. Jobs queued by an
- * earlier release carry a delivery id instead; the worker drains that
- * delivery's channel.
- */
-export type DeliveryJob = DrainJob | LegacyDeliveryJob;
-
+/** A job of the deliveries queue: drain one channel's mailbox. */
 export interface DrainJob {
   /** `ch-…` */
   channelId: string;
-}
-
-/** A per-delivery job of an earlier release, still in Redis during an upgrade. */
-export interface LegacyDeliveryJob {
-  deliveryId: string;
 }
 
 /**

@@ -1,6 +1,3 @@
-import { type DrainQueueResult, queueDrains } from './queue-drains';
-import type { Queues } from './queues';
-
 /** How the queues' keys are laid out in Redis. */
 export interface QueueLayout {
   /** `WRENN_QUEUE_PREFIX`. */
@@ -78,26 +75,4 @@ export function shardOf(channelId: string, shards: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < channelId.length; i++) hash = Math.imul(hash ^ channelId.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % shards;
-}
-
-/** `queueDrains` for channels of any shards: each shard's channels go to its own queue. */
-export async function queueShardedDrains(
-  queues: Pick<Queues, 'deliveriesFor' | 'shardOf'>,
-  channelIds: readonly string[],
-  options: { wake?: boolean } = {},
-): Promise<DrainQueueResult[]> {
-  const byShard = new Map<number, string[]>();
-  for (const id of channelIds) {
-    const shard = queues.shardOf(id);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), id]);
-  }
-  const results = new Map<string, DrainQueueResult>();
-  await Promise.all(
-    [...byShard.values()].map(async (ids) => {
-      const queue = queues.deliveriesFor(ids[0] as string);
-      const answers = await queueDrains(queue, ids, options);
-      for (const [i, id] of ids.entries()) results.set(id, answers[i] ?? 'already-queued');
-    }),
-  );
-  return channelIds.map((id) => results.get(id) ?? 'already-queued');
 }

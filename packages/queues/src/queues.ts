@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { type DeliveryJob, type EventJob, JOB_RETENTION, QUEUES } from './jobs';
+import { type DrainJob, type EventJob, JOB_RETENTION, QUEUES } from './jobs';
 import { deliveriesPrefix, eventsPrefix, type QueueLayout, queueLayout, shardOf } from './queue-shards';
 import type { RedisConnection } from './redis-connection';
 
@@ -11,11 +11,11 @@ import type { RedisConnection } from './redis-connection';
 export interface Queues {
   events: Queue<EventJob>;
   /** The deliveries queue of the channel's shard (`ch-…` id). */
-  deliveriesFor(channelId: string): Queue<DeliveryJob>;
+  deliveriesFor(channelId: string): Queue<DrainJob>;
   /** The channel's shard index. */
   shardOf(channelId: string): number;
   /** Every shard's deliveries queue, indexed by shard. */
-  allDeliveries: readonly Queue<DeliveryJob>[];
+  allDeliveries: readonly Queue<DrainJob>[];
   layout: QueueLayout;
   close(): Promise<void>;
 }
@@ -30,12 +30,12 @@ export function createQueues(connection: RedisConnection, layout: QueueLayout | 
   const events = new Queue<EventJob>(QUEUES.events, { ...options, prefix: eventsPrefix(resolved) });
   const allDeliveries = Array.from(
     { length: resolved.shards },
-    (_, shard) => new Queue<DeliveryJob>(QUEUES.deliveries, { ...options, prefix: deliveriesPrefix(resolved, shard) }),
+    (_, shard) => new Queue<DrainJob>(QUEUES.deliveries, { ...options, prefix: deliveriesPrefix(resolved, shard) }),
   );
   const shardFor = (channelId: string) => shardOf(channelId, resolved.shards);
   return {
     events,
-    deliveriesFor: (channelId) => allDeliveries[shardFor(channelId)] as Queue<DeliveryJob>,
+    deliveriesFor: (channelId) => allDeliveries[shardFor(channelId)] as Queue<DrainJob>,
     shardOf: shardFor,
     allDeliveries,
     layout: resolved,

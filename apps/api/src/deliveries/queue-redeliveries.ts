@@ -1,6 +1,6 @@
 import type { Delivery as DeliveryRow } from '@wrenn/db';
 import { formatId } from '@wrenn/events';
-import { queueShardedDrains } from '@wrenn/queues';
+import { ensureDrains } from '@wrenn/queues';
 import type { ApiDeps } from '../deps';
 
 /**
@@ -17,7 +17,7 @@ export async function queueRedeliveries(
   if (rows.length === 0) return;
   const channels = [...new Set(rows.map((r) => formatId('channel', r.channel_id)))];
   try {
-    await queueShardedDrains(deps.deliveryQueues, channels, { wake: true });
+    await ensureDrains(deps.deliveryQueues, channels, { wake: true });
   } catch (err) {
     deps.logger.warn({ err, channels: channels.length }, 'redelivery not queued; the relay will queue it');
   }

@@ -3,7 +3,7 @@ import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
 import { newId } from '@wrenn/events';
 import { createOutboundHttp, type OutboundHttpOptions, type ProviderSettings } from '@wrenn/providers';
-import { createProducerConnection, createQueues, type DeliveryJob } from '@wrenn/queues';
+import { createProducerConnection, createQueues, type DrainJob } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry, type DestinationStream } from '@wrenn/runtime';
 import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import type { Queue } from 'bullmq';
@@ -17,7 +17,7 @@ export interface TestApi {
   deps: ApiDeps;
   queuePrefix: string;
   /** The deliveries queue: one shard, keyed under `queuePrefix` as on a single Redis. */
-  deliveries: Queue<DeliveryJob>;
+  deliveries: Queue<DrainJob>;
   databaseUrl: string;
   encryptionKey: string;
   /** A valid user JWT for the given team (a new team when omitted). */
@@ -76,7 +76,7 @@ export async function createTestApi(
   const queuePrefix = uniqueQueuePrefix();
   const queues = createQueues(redis, queuePrefix);
   queues.events.on('error', () => {});
-  const deliveries = queues.allDeliveries[0] as Queue<DeliveryJob>;
+  const deliveries = queues.allDeliveries[0] as Queue<DrainJob>;
   deliveries.on('error', () => {});
   const logger = createLogger({
     name: 'wrenn-api-test',

@@ -13,26 +13,26 @@ import {
   type SendOutcome,
   sendEvents,
 } from '@wrenn/providers';
-import type { DeliveryJob } from '@wrenn/queues';
+import type { DrainJob } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
-import { isLastAttempt, type RetrySchedule } from '../retry-schedule';
+import { decideAttempt, type RetrySchedule, scheduledDelay } from '../retry-schedule';
 import type { WorkerMetrics } from '../worker-metrics';
+import type { AttemptInput, AttemptWriter } from './attempt-writer';
 import type { ConfigCache } from './config-cache';
 import { type DrainChannel, loadDrainChannels } from './drain-channel';
+import type { Lane, LaneSignal, Lanes, LaneTicket } from './lanes';
 import {
   type ClaimedDelivery,
   type ClaimOptions,
   claimDeliveries,
   failOverdue,
   failPending,
-  nextReadyIn,
   releaseDeliveries,
 } from './mailbox';
 import type { RateLimiter, Slots } from './rate-limiter';
-import type { AttemptInput, AttemptWriter } from './record-attempt';
 import { reportAttempt } from './report-attempt';
 import { storableOutcome } from './storable-outcome';
 
@@ -41,6 +41,8 @@ export interface DrainDeps {
   /** Batched (group-committed) attempt records. */
   attempts: AttemptWriter;
   limiter: RateLimiter;
+  /** This process's lanes: requests in flight per destination. */
+  lanes: Lanes;
   providerSettings: ProviderSettings;
   http: OutboundHttp;
   secrets: SecretBox;
@@ -56,17 +58,26 @@ export interface DrainDeps {
   pacingRules?: Readonly<Record<ProviderName, PacingRule>> | undefined;
   /** Rows a chat drain offers the provider per request; default 50. */
   chatBatch?: number;
-  /** True once the worker is shutting down: a drain hands its channel back after the request in flight. */
+  /** True once the worker is shutting down: drains hand their channel back once their requests are answered. */
   stopping(): boolean;
+  /** Makes sure the channel (`ch-…`) has a drain job, ready in `delayMs`. */
+  ensureDrain(channelId: string, delayMs: number): Promise<void>;
+  /** The look after a drain that ended without its job: a new drain for anything that arrived meanwhile. */
+  lookAfter(channelUuid: string): Promise<void>;
 }
 
 /**
- * `drained`: the drain took every row that could go when it last looked (a
- * claim short of its limit). Rows that arrive later, or wait on a retry, are
- * picked up by the look that follows every finished drain (see the worker
- * runtime), since their own drain job could not be added while this one ran.
+ * How a drain job ended:
+ * - `drained`: its channel's mailbox had nothing ready when it last looked; the
+ *   worker then looks once more, now that the job id is free (rows may have
+ *   landed while the drain ran, and their own drain job could not be added).
+ * - `parked`: its destination is slow to answer, so the drain went on without
+ *   holding a job slot; it looks again itself when it ends.
+ * - `joined`: the channel's drain was already running in this process and was
+ *   told to look at its mailbox again.
+ * - `gone`: the channel was deleted.
  */
-export type DrainResult = 'drained' | 'gone';
+export type DrainResult = 'drained' | 'parked' | 'joined' | 'gone';
 
 /** Waits for the rate up to this long are waited inside the drain, longer ones as a delayed job. */
 const INLINE_WAIT_MS = 2_500;
@@ -74,17 +85,121 @@ const INLINE_WAIT_MS = 2_500;
 /** A header-less 429 with no schedule to read a delay from still pauses for this long. */
 const MIN_RATE_LIMIT_PAUSE_MS = 500;
 
+/** A drain that sent rows more than once lingers this long after its mailbox ran empty: a stream keeps its drain. */
+const LINGER_MS = 1_000;
+
+/**
+ * While lingering, the mailbox is looked at this often. A row fanned out in
+ * this process wakes the drain at once; this bounds the wait for rows fanned
+ * out by another worker.
+ */
+const LINGER_LOOK_MS = 50;
+
+/** The channel's settings are read again after this long, so a drain that lingers sees a changed config. */
+const CHANNEL_FRESH_MS = 1_000;
+
+/** How long a drain waits for its requests before it parks, when its destination's speed is not known yet. */
+const UNKNOWN_PATIENCE_MS = 50;
+
+/** A destination answering slower than this on average is slow: its drain parks as soon as it waits. */
+const SLOW_DESTINATION_MS = 250;
+
+/** Why a pump stopped, and what comes next for its channel. */
+type PumpEnd =
+  | { kind: 'drained' }
+  | { kind: 'gone' }
+  /** The destination's rate, a 429's pause or an open breaker holds it back this long. */
+  | { kind: 'wait'; ms: number }
+  /** The worker is shutting down: another worker takes the channel. */
+  | { kind: 'hand-back' };
+
+/** A resolvable wait: `notify` ends the current `wait` early. */
+interface Signal {
+  wait(ms: number): Promise<boolean>;
+  notify(): void;
+}
+
+function createSignal(): Signal {
+  let wake: (() => void) | null = null;
+  return {
+    wait(ms) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          wake = null;
+          resolve(false);
+        }, ms);
+        wake = () => {
+          clearTimeout(timer);
+          wake = null;
+          resolve(true);
+        };
+      });
+    },
+    notify: () => wake?.(),
+  };
+}
+
+/**
+ * The work on one channel in this process. It starts with a drain job, and
+ * keeps that job while it is busy on a destination that answers quickly; when
+ * it would only wait on a slow one, it parks: the job completes, and the pump
+ * goes on without it, woken by its requests' answers. A pump ends only once
+ * its own requests have been answered and recorded.
+ */
+interface Pump {
+  channelUuid: string;
+  /** The mailbox may hold new rows (a fan-out, a redelivery, another drain job). */
+  woken: boolean;
+  /** Requests this pump has in flight. */
+  inFlight: number;
+  /** A send or record that threw (the database went away): the pump stops with it. */
+  failure: unknown;
+  /** The destination answered 429: rows claimed ahead go back. */
+  refused: boolean;
+  signal: Signal;
+  /** The job the pump started from, until it parks. */
+  job: { resolve(): void } | null;
+}
+
+/** What a pump knows of its channel, read at most every `CHANNEL_FRESH_MS`. */
+interface ChannelState {
+  channel: DrainChannel;
+  provider: ProviderName;
+  config: Record<string, string> | null;
+  destination: Destination;
+  lane: Lane;
+  /** Chat: the leading rows in order, one request at a time. Webhooks: any ready row, as many as the window allows. */
+  ordered: boolean;
+  readAt: number;
+}
+
+export interface DrainProcessor {
+  /** The BullMQ processor of drain jobs. */
+  process(job: Job<DrainJob>, token?: string): Promise<DrainResult>;
+  /** Rows landed for these channels: their drains in this process look again now. */
+  wake(channelUuids: readonly string[]): void;
+  /** Resolves once every pump of this process has ended (after `stopping()` turned true). */
+  idle(): Promise<void>;
+}
+
 /**
  * Drain job → send the channel's ready deliveries under its destination's
- * rate, recording each attempt before going on, until the mailbox is empty.
- * Chat channels: in ingest order, each request carrying as many leading rows
- * as the provider fits in one message; a row still retrying holds back the
- * rows behind it. Webhooks: one event per request, a few in flight, around rows
- * that wait. Waiting (a retry delay, the rate, a 429's pause) moves the job to
- * delayed without using a BullMQ attempt; retries are row state.
+ * rate, recording each attempt, until the mailbox is empty. Chat channels: in
+ * ingest order, each request carrying as many leading rows as the provider
+ * fits in one message, one request at a time; a row still retrying holds back
+ * the rows behind it. Webhooks: one event per request, as many in flight as
+ * the destination's window allows, around rows that wait; the next rows are
+ * claimed as soon as the window has room, not after a whole batch. Waiting on
+ * a slow destination holds no job slot (the drain parks); waiting on the rate
+ * for long moves the job to delayed. Retries are row state.
  */
-export function createDrainProcessor(deps: DrainDeps) {
+export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   const chatBatch = deps.chatBatch ?? 50;
+  const pumps = new Map<string, Pump>();
+  let idleWaiters: Array<() => void> = [];
+  /** Destinations that went unanswered, or were probed, since their breaker last closed (this process's view). */
+  const suspect = new Set<string>();
+
   // Concurrent drains read their channels and claim their rows together: one
   // statement each for every drain at that step, not one per drain.
   const channels = createMicroBatcher<string, DrainChannel | undefined>({
@@ -95,67 +210,43 @@ export function createDrainProcessor(deps: DrainDeps) {
   const claims = createMicroBatcher<ClaimOptions, ClaimedDelivery[]>({
     maxBatch: 64,
     maxInFlight: 2,
-    // A stalled duplicate drain of the same channel claims in a statement of its own.
+    // Two claims of one channel (a pump elsewhere) never share a statement.
     keyOf: (claim) => claim.channelUuid,
     run: (batch) => claimDeliveries(deps.db, batch),
   });
 
-  /** Puts the job back until `waitMs` from now; never returns. */
-  async function waitThen(job: Job<DeliveryJob>, token: string | undefined, waitMs: number): Promise<never> {
-    await job.moveToDelayed(Date.now() + Math.max(0, Math.ceil(waitMs)), token);
-    throw new DelayedError();
-  }
-
-  /** Schedule delay before the next attempt of a row that has used `failures` attempts. */
-  function scheduledDelay(failures: number): number {
-    const { delays } = deps.schedule;
-    return delays[Math.min(failures, delays.length - 1)] ?? 0;
-  }
-
   async function record(
-    channel: DrainChannel,
-    provider: ProviderName,
-    destination: Destination,
+    state: ChannelState,
     rows: readonly ClaimedDelivery[],
     outcome: SendOutcome,
     latencyMs: number,
   ): Promise<void> {
+    const { channel, provider, destination } = state;
     const now = Date.now();
-    const rateLimited = outcome.kind === 'retry' && outcome.statusCode === 429;
     const sealedConfigUpdate =
       outcome.kind === 'ok' && outcome.configUpdate ? sealConfig(deps.secrets, outcome.configUpdate) : undefined;
     const inputs = rows.map((row, i): AttemptInput => {
-      // A 429 uses no attempt of the schedule: the destination is paused instead.
-      const scheduled = outcome.kind === 'retry' && !rateLimited;
-      const final = outcome.kind === 'permanent' || (scheduled && isLastAttempt(deps.schedule, row.failures));
-      let readyAt: Date | null = null;
-      if (scheduled && !final) {
-        const asked = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
-        const delay = Math.max(scheduledDelay(row.failures), Math.min(asked ?? 0, MAX_RETRY_AFTER_MS));
-        readyAt = new Date(now + delay);
-      }
+      const decision = decideAttempt(deps.schedule, row.failures, outcome);
       return {
         deliveryUuid: row.id,
         generation: row.generation,
         channelUuid: channel.id,
         outcome,
-        final,
-        scheduled,
-        readyAt,
+        decision,
+        readyAt: decision.retryInMs === null ? null : new Date(now + decision.retryInMs),
         latencyMs,
         sealedConfigUpdate: i === 0 ? sealedConfigUpdate : undefined,
       };
     });
     // The pause first: every other request to the destination must stop as soon as possible.
-    if (rateLimited) {
-      const asked = outcome.kind === 'retry' ? outcome.retryAfterMs : undefined;
-      const least = Math.min(...rows.map((r) => r.failures));
-      const pauseMs = Math.max(
-        MIN_RATE_LIMIT_PAUSE_MS,
-        scheduledDelay(least),
-        Math.min(asked ?? 0, MAX_RETRY_AFTER_MS),
-      );
-      await deps.limiter.pause(destination, pauseMs);
+    if (outcome.kind === 'retry' && outcome.statusCode === 429) {
+      const asked = outcome.retryAfterMs ?? 0;
+      // The destination said how long: that is its pause. Without a usable wait, the schedule's.
+      const pauseMs =
+        asked > 0
+          ? Math.max(MIN_RATE_LIMIT_PAUSE_MS, asked)
+          : Math.max(MIN_RATE_LIMIT_PAUSE_MS, scheduledDelay(deps.schedule, Math.min(...rows.map((r) => r.failures))));
+      await deps.limiter.pause(destination, Math.min(pauseMs, MAX_RETRY_AFTER_MS), state.lane.inFlight());
       deps.metrics.rateLimited.inc({ provider });
       deps.logger.info({ channel: formatId('channel', channel.id), provider, pauseMs }, 'destination paused by a 429');
     }
@@ -170,7 +261,7 @@ export function createDrainProcessor(deps: DrainDeps) {
         channelId: formatId('channel', channel.id),
         deliveryId: formatId('delivery', input.deliveryUuid),
         outcome,
-        final: input.final,
+        final: input.decision.final,
         latencyMs,
         recorded,
       });
@@ -179,12 +270,11 @@ export function createDrainProcessor(deps: DrainDeps) {
   }
 
   async function send(
-    provider: ProviderName,
+    state: ChannelState,
     rows: readonly ClaimedDelivery[],
-    config: Record<string, string> | null,
   ): Promise<{ outcome: SendOutcome; carried: number; latencyMs: number }> {
     const started = performance.now();
-    if (!config) {
+    if (!state.config) {
       // Our keys do not open the stored config: an operator problem, not the destination's.
       const outcome: SendOutcome = {
         kind: 'permanent',
@@ -194,12 +284,13 @@ export function createDrainProcessor(deps: DrainDeps) {
       };
       return { outcome, carried: rows.length, latencyMs: 0 };
     }
+    const config = state.config;
     const inputs: SendInput[] = rows.map((row) => ({
       deliveryId: formatId('delivery', row.id),
       event: row.payload as unknown as EventPayload,
       config,
     }));
-    const sent = await sendEvents(provider, inputs, { settings: deps.providerSettings, http: deps.http });
+    const sent = await sendEvents(state.provider, inputs, { settings: deps.providerSettings, http: deps.http });
     return {
       outcome: storableOutcome(sent.outcome),
       carried: sent.carried,
@@ -207,121 +298,353 @@ export function createDrainProcessor(deps: DrainDeps) {
     };
   }
 
-  async function channelOf(data: DeliveryJob): Promise<string | null> {
-    if ('channelId' in data) return parseId('channel', data.channelId);
-    // A per-delivery job of an earlier release: drain that delivery's channel.
-    const uuid = parseId('delivery', data.deliveryId);
-    if (!uuid) return null;
-    const row = await deps.db.selectFrom('deliveries').select('channel_id').where('id', '=', uuid).executeTakeFirst();
-    return row?.channel_id ?? null;
+  /** What a request's outcome says about its destination's strain. */
+  function laneSignal(outcome: SendOutcome, latencyMs: number): LaneSignal {
+    if (outcome.kind !== 'retry') return { kind: 'answered', latencyMs };
+    const strained = outcome.unanswered === true || outcome.statusCode === 429 || (outcome.statusCode ?? 0) >= 500;
+    return strained ? { kind: 'strained' } : { kind: 'answered', latencyMs };
   }
 
-  return async function drain(job: Job<DeliveryJob>, token?: string): Promise<DrainResult> {
-    const channelUuid = await channelOf(job.data);
-    if (!channelUuid) {
-      if ('channelId' in job.data) throw new UnrecoverableError(`malformed channel id ${job.data.channelId}`);
-      return 'gone';
+  /** Keeps the destination's breaker informed: unanswered requests open it, any answer after them closes it. */
+  async function informBreaker(state: ChannelState, outcome: SendOutcome, probe: boolean): Promise<void> {
+    const { key } = state.destination;
+    if (outcome.kind === 'retry' && outcome.unanswered) {
+      suspect.add(key);
+      const openMs = await deps.limiter.unanswered(state.destination);
+      if (openMs > 0) {
+        deps.logger.warn(
+          { channel: formatId('channel', state.channel.id), provider: state.provider, openMs },
+          'destination does not answer; its breaker is open',
+        );
+      }
+      return;
     }
-    const channelId = formatId('channel', channelUuid);
-    // Until when no row of the channel can pass its rate-limit deadline (0: not looked yet).
-    let overdueCheckedUntil = 0;
-    for (;;) {
-      // Shutting down: the channel goes back to the queue for another worker.
-      if (deps.stopping()) await waitThen(job, token, 0);
-      const channel = await channels.add(channelUuid);
-      // Deleted: its deliveries went with it.
-      if (!channel) return 'gone';
-      if (!channel.enabled) {
-        await failPending(deps.db, channelUuid, 'the channel is disabled');
-        return 'drained';
-      }
-      const provider = channel.provider;
-      if (!isProviderName(provider)) {
-        await failPending(deps.db, channelUuid, `unknown provider ${provider}`);
-        return 'drained';
-      }
-      let config: Record<string, string> | null = null;
-      try {
-        config = deps.configs.open(channel.id, channel.updated_at, channel.config);
-      } catch (err) {
-        deps.logger.error({ err, channel: channelId }, 'stored channel config does not open');
-      }
-      const destination = destinationOf(provider, config ?? {}, deps.pacingRules);
-      const ordered = provider !== 'webhook';
-      const limit = ordered ? chatBatch : destination.rule.inFlight;
-      const rows = await claims.add({ channelUuid, ordered, limit, leaseMs: deps.claimLeaseMs });
-      if (rows.length === 0) {
-        const wait = await nextReadyIn(deps.db, channelUuid, ordered);
-        if (wait === null) return 'drained';
-        // A row being recorded right now shows up on the next look; never spin.
-        await waitThen(job, token, Math.max(wait, 20));
-      }
+    if (probe || suspect.has(key)) {
+      suspect.delete(key);
+      await deps.limiter.answered(state.destination);
+    }
+  }
 
-      /**
-       * Takes slots for up to `count` requests. A short wait for the first is
-       * waited here, holding the claimed rows (cheaper than handing the job
-       * back and claiming again); no slot comes back with the wait left when it
-       * is long, when shutting down, or when a row's rate-limit deadline comes
-       * first (the caller then lets it fail).
-       */
-      const slots = async (count: number): Promise<Slots> => {
-        if (!config) return { taken: count, waitMs: 0 };
-        let got = await deps.limiter.take(destination, count);
-        while (got.taken === 0 && got.waitMs <= INLINE_WAIT_MS && !deps.stopping()) {
-          if (Date.now() >= overdueCheckedUntil) {
-            if (overdueCheckedUntil !== 0) return got;
-            const next = await checkOverdue(channelUuid, provider);
-            overdueCheckedUntil = Date.now() + Math.min(next, deps.maxRateLimitWaitMs);
-            if (next < got.waitMs) return got;
+  /**
+   * Sends claimed rows that have their slots, without waiting for the
+   * answers: each answer is recorded as it comes, frees its place in the lane
+   * and wakes the pump.
+   */
+  function dispatch(pump: Pump, state: ChannelState, rows: readonly ClaimedDelivery[], probe: boolean): void {
+    const requests = state.ordered ? [rows] : rows.map((row) => [row]);
+    for (const carried of requests) {
+      const ticket: LaneTicket = state.lane.start();
+      pump.inFlight += 1;
+      (async () => {
+        let signal: LaneSignal = { kind: 'strained' };
+        try {
+          const sent = await send(state, carried);
+          signal = laneSignal(sent.outcome, sent.latencyMs);
+          if (sent.outcome.kind === 'retry' && sent.outcome.statusCode === 429) pump.refused = true;
+          await record(state, carried.slice(0, sent.carried), sent.outcome, sent.latencyMs);
+          // What did not fit in the message goes back for the next request.
+          const left = carried.slice(sent.carried);
+          if (left.length > 0) {
+            await releaseDeliveries(
+              deps.db,
+              left.map((r) => r.id),
+            );
+            pump.woken = true;
           }
-          await new Promise((resolve) => setTimeout(resolve, got.waitMs));
-          got = await deps.limiter.take(destination, count);
+          await informBreaker(state, sent.outcome, probe).catch((err: unknown) =>
+            deps.logger.debug({ err }, 'breaker state not updated'),
+          );
+        } catch (err) {
+          pump.failure ??= err;
+        } finally {
+          state.lane.finish(ticket, signal);
+          pump.inFlight -= 1;
+          pump.signal.notify();
         }
-        return got;
-      };
+      })();
+    }
+  }
 
-      const granted = await slots(ordered ? 1 : rows.length);
-      if (granted.taken === 0) {
+  /** Takes slots for up to `count` requests, waiting out a short wait for the first (rows are held meanwhile). */
+  async function slots(pump: Pump, state: ChannelState, count: number): Promise<Slots> {
+    if (!state.config) return { taken: count, waitMs: 0, probe: false };
+    let got = await deps.limiter.take(state.destination, count);
+    let overdueChecked = false;
+    while (got.taken === 0 && got.waitMs <= INLINE_WAIT_MS && !deps.stopping()) {
+      // A row must not outlive its rate-limit deadline while it is held here.
+      if (!overdueChecked) {
+        overdueChecked = true;
+        if ((await checkOverdue(state.channel.id, state.provider)) < got.waitMs) return got;
+      }
+      await pause(pump, got.waitMs);
+      got = await deps.limiter.take(state.destination, count);
+    }
+    return got;
+  }
+
+  /** Waits `ms` for the rate; a wait longer than a moment parks the pump first. */
+  async function pause(pump: Pump, ms: number): Promise<void> {
+    if (ms > UNKNOWN_PATIENCE_MS) park(pump);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** The pump goes on without its job: the job completes and its slot is free for other channels. */
+  function park(pump: Pump): void {
+    const job = pump.job;
+    if (!job) return;
+    pump.job = null;
+    job.resolve();
+  }
+
+  /** How long to wait for an answer before parking: none for a slow destination, a little for an unknown one. */
+  function patience(lane: Lane): number {
+    const latency = lane.latencyMs();
+    if (latency === null) return UNKNOWN_PATIENCE_MS;
+    if (latency > SLOW_DESTINATION_MS) return 0;
+    return Math.min(SLOW_DESTINATION_MS, 2 * latency + 20);
+  }
+
+  async function readChannel(pump: Pump): Promise<ChannelState | PumpEnd> {
+    const channel = await channels.add(pump.channelUuid);
+    // Deleted: its deliveries went with it.
+    if (!channel) return { kind: 'gone' };
+    const channelId = formatId('channel', channel.id);
+    if (!channel.enabled) {
+      await failPending(deps.db, channel.id, 'the channel is disabled');
+      return { kind: 'drained' };
+    }
+    const provider = channel.provider;
+    if (!isProviderName(provider)) {
+      await failPending(deps.db, channel.id, `unknown provider ${provider}`);
+      return { kind: 'drained' };
+    }
+    let config: Record<string, string> | null = null;
+    try {
+      config = deps.configs.open(channel.id, channel.updated_at, channel.config);
+    } catch (err) {
+      deps.logger.error({ err, channel: channelId }, 'stored channel config does not open');
+    }
+    const destination = destinationOf(provider, config ?? {}, deps.pacingRules);
+    const ordered = provider !== 'webhook';
+    const lane = deps.lanes.laneFor(destination.key, !ordered);
+    return { channel, provider, config, destination, lane, ordered, readAt: Date.now() };
+  }
+
+  /** Waits until the pump's own requests are answered (a pump never ends before). */
+  async function settle(pump: Pump): Promise<void> {
+    while (pump.inFlight > 0) await pump.signal.wait(1_000);
+    if (pump.failure) throw pump.failure;
+  }
+
+  async function run(pump: Pump): Promise<PumpEnd> {
+    let state: ChannelState | null = null;
+    /** Claimed rows with their slots taken, waiting for room in the lane (webhooks keep a window's worth ahead). */
+    let ready: ClaimedDelivery[] = [];
+    let probe = false;
+    /** The last claim came back short: nothing more was ready. */
+    let empty = false;
+    let claimsWithRows = 0;
+    let lastRowsAt = 0;
+    /** Gives back the rows claimed ahead, and settles the pump's own requests: a pump ends only after both. */
+    const end = async (result: PumpEnd): Promise<PumpEnd> => {
+      const unsent = ready;
+      ready = [];
+      await releaseDeliveries(
+        deps.db,
+        unsent.map((r) => r.id),
+      );
+      await settle(pump);
+      return result;
+    };
+    for (;;) {
+      if (pump.failure) throw pump.failure;
+      if (deps.stopping()) return end({ kind: 'hand-back' });
+      if (!state || Date.now() - state.readAt > CHANNEL_FRESH_MS) {
+        const read = await readChannel(pump);
+        if ('kind' in read) return end(read);
+        state = read;
+      }
+      if (pump.woken) {
+        pump.woken = false;
+        empty = false;
+      }
+      // Once the destination said 429, what was claimed ahead goes back untouched and waits out the pause.
+      if (pump.refused) {
+        pump.refused = false;
+        const unsent = ready;
+        ready = [];
         await releaseDeliveries(
           deps.db,
-          rows.map((r) => r.id),
+          unsent.map((r) => r.id),
         );
-        await waitThen(job, token, await rateWait(channelUuid, provider, granted.waitMs));
+        empty = false;
+      }
+      const { lane } = state;
+
+      // Send what the window has room for: chat rows as one request, webhook rows one each.
+      if (ready.length > 0 && lane.room() > 0) {
+        const going = state.ordered ? ready : ready.slice(0, lane.room());
+        ready = ready.slice(going.length);
+        dispatch(pump, state, going, probe);
+        probe = false;
       }
 
-      if (ordered) {
-        const sent = await send(provider, rows, config);
-        const carried = rows.slice(0, sent.carried);
-        await record(channel, provider, destination, carried, sent.outcome, sent.latencyMs);
+      // Keep rows at hand: a webhook's next window is claimed while this one is out.
+      const want = state.ordered
+        ? ready.length === 0 && pump.inFlight === 0 && lane.room() > 0
+          ? chatBatch
+          : 0
+        : ready.length < lane.window()
+          ? 2 * lane.window() - lane.inFlight() - ready.length
+          : 0;
+      if (!empty && want > 0) {
+        const rows = await claims.add({
+          channelUuid: pump.channelUuid,
+          ordered: state.ordered,
+          limit: want,
+          leaseMs: deps.claimLeaseMs,
+        });
+        empty = rows.length < want;
+        if (rows.length === 0) continue;
+        claimsWithRows += 1;
+        lastRowsAt = Date.now();
+        const granted = await slots(pump, state, state.ordered ? 1 : rows.length);
+        const taken = granted.taken === 0 ? [] : state.ordered ? rows : rows.slice(0, granted.taken);
+        const held = rows.slice(taken.length);
+        ready.push(...taken);
+        probe ||= granted.probe;
         await releaseDeliveries(
           deps.db,
-          rows.slice(sent.carried).map((r) => r.id),
+          held.map((r) => r.id),
         );
-        if (rows.length < limit && sent.carried === rows.length) return 'drained';
+        if (held.length > 0) {
+          empty = false;
+          const waitMs = await rateWait(state, granted.waitMs);
+          if (ready.length === 0 && pump.inFlight === 0 && (waitMs > INLINE_WAIT_MS || deps.stopping())) {
+            return end({ kind: 'wait', ms: waitMs });
+          }
+          // The rest goes once the rate allows; some rows went, so the wait is short.
+          if (ready.length === 0) await pause(pump, Math.min(waitMs, INLINE_WAIT_MS));
+        }
         continue;
       }
 
-      // Webhooks: one event per request, `inFlight` at a time through the rows given a slot.
-      const queue = rows.slice(0, granted.taken);
-      const unsent = rows.slice(granted.taken).map((r) => r.id);
-      let refused = false;
-      const lane = async () => {
-        for (let row = queue.shift(); row; row = queue.shift()) {
-          // Once the destination says wait, the rest goes back untouched.
-          if (refused) {
-            unsent.push(row.id);
-            continue;
-          }
-          const sent = await send(provider, [row], config);
-          if (sent.outcome.kind === 'retry' && sent.outcome.statusCode === 429) refused = true;
-          await record(channel, provider, destination, [row], sent.outcome, sent.latencyMs);
+      // Nothing to start now: wait for an answer, a wake, or the end of the linger.
+      if (pump.inFlight === 0 && ready.length === 0 && (empty || lane.room() > 0)) {
+        const lingering = claimsWithRows >= 2 && pump.job !== null && Date.now() - lastRowsAt < LINGER_MS;
+        if (!lingering) {
+          // A wake that came while the last claim ran is looked at before ending.
+          if (pump.woken) continue;
+          return end({ kind: 'drained' });
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(destination.rule.inFlight, queue.length) }, lane));
-      await releaseDeliveries(deps.db, unsent);
-      // The next pass waits out the pause a refusal set, or sends what had no slot.
-      if (rows.length < limit && unsent.length === 0) return 'drained';
+        if (!(await pump.signal.wait(LINGER_LOOK_MS))) empty = false;
+        continue;
+      }
+      // Requests are out: ours, or other channels' to the same destination that fill its window.
+      const waitMs = pump.job ? patience(lane) : LINGER_MS;
+      const answered = await Promise.race([lane.settled(waitMs), pump.signal.wait(waitMs)]);
+      // A destination that keeps the drain waiting does not keep a job slot too.
+      if (!answered) park(pump);
     }
+  }
+
+  /**
+   * A pump has ended: it leaves the map (a drain job arriving from now on
+   * starts a new one), and, when it had parked, queues what comes next itself.
+   * Returns whether it still had its job, which then carries the end.
+   */
+  function finish(pump: Pump, end: PumpEnd | { kind: 'failed'; err: unknown }): boolean {
+    if (pumps.get(pump.channelUuid) === pump) pumps.delete(pump.channelUuid);
+    if (pumps.size === 0) {
+      const waiters = idleWaiters;
+      idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (pump.job) return true;
+    const channelId = formatId('channel', pump.channelUuid);
+    const next = (): Promise<void> => {
+      switch (end.kind) {
+        case 'drained':
+          return deps.lookAfter(pump.channelUuid);
+        case 'wait':
+          return deps.ensureDrain(channelId, end.ms);
+        case 'hand-back':
+          return deps.ensureDrain(channelId, 0);
+        case 'failed':
+          deps.logger.warn({ channel: channelId, err: end.err }, 'drain failed; trying again shortly');
+          return deps.ensureDrain(channelId, 1_000);
+        case 'gone':
+          return Promise.resolve();
+      }
+    };
+    next().catch((err: unknown) =>
+      deps.logger.debug({ err, channel: channelId }, 'drain not re-added; the relay will'),
+    );
+    return false;
+  }
+
+  return {
+    async process(job, token) {
+      const channelUuid = parseId('channel', job.data.channelId);
+      if (!channelUuid) throw new UnrecoverableError(`malformed channel id ${job.data.channelId}`);
+      // Shutting down: the channel goes back to the queue for another worker.
+      if (deps.stopping()) await waitThen(job, token, 0);
+      const running = pumps.get(channelUuid);
+      if (running) {
+        running.woken = true;
+        running.signal.notify();
+        return 'joined';
+      }
+      const pump: Pump = {
+        channelUuid,
+        woken: false,
+        inFlight: 0,
+        failure: null,
+        refused: false,
+        signal: createSignal(),
+        job: null,
+      };
+      pumps.set(channelUuid, pump);
+      const parked = new Promise<'parked'>((resolve) => {
+        pump.job = { resolve: () => resolve('parked') };
+      });
+      const ended = run(pump).then(
+        (end): PumpEnd | { kind: 'failed'; err: unknown } => end,
+        (err: unknown) => ({ kind: 'failed' as const, err }),
+      );
+      const first = await Promise.race([parked, ended]);
+      if (first === 'parked') {
+        void ended.then((end) => finish(pump, end));
+        return 'parked';
+      }
+      // The pump ended while it still had its job: the job carries what comes next.
+      finish(pump, first);
+      pump.job = null;
+      switch (first.kind) {
+        case 'drained':
+          return 'drained';
+        case 'gone':
+          return 'gone';
+        case 'wait':
+          return waitThen(job, token, first.ms);
+        case 'hand-back':
+          return waitThen(job, token, 0);
+        case 'failed':
+          throw first.err;
+      }
+    },
+    wake(channelUuids) {
+      for (const uuid of channelUuids) {
+        const pump = pumps.get(uuid);
+        if (!pump) continue;
+        pump.woken = true;
+        pump.signal.notify();
+      }
+    },
+    idle() {
+      if (pumps.size === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
   };
 
   /**
@@ -329,8 +652,8 @@ export function createDrainProcessor(deps: DrainDeps) {
    * waited `WRENN_MAX_RATE_LIMIT_WAIT` fail, and the drain wakes no later than
    * the next row's deadline.
    */
-  async function rateWait(channelUuid: string, provider: string, waitMs: number): Promise<number> {
-    return Math.min(waitMs, (await checkOverdue(channelUuid, provider)) + 1);
+  async function rateWait(state: ChannelState, waitMs: number): Promise<number> {
+    return Math.min(waitMs, (await checkOverdue(state.channel.id, state.provider)) + 1);
   }
 
   /** Fails the rows past their rate-limit deadline; milliseconds until the next one's (Infinity: none ready). */
@@ -345,4 +668,10 @@ export function createDrainProcessor(deps: DrainDeps) {
     }
     return nextInMs ?? Number.POSITIVE_INFINITY;
   }
+}
+
+/** Puts the job back until `waitMs` from now; never returns. */
+async function waitThen(job: Job<DrainJob>, token: string | undefined, waitMs: number): Promise<never> {
+  await job.moveToDelayed(Date.now() + Math.max(0, Math.ceil(waitMs)), token);
+  throw new DelayedError();
 }

@@ -1,7 +1,8 @@
 import type { SendOutcome } from '@wrenn/providers';
 import type { Logger } from '@wrenn/runtime';
 import type { WorkerMetrics } from '../worker-metrics';
-import { permanentCause, type RecordedAttempt } from './record-attempt';
+import type { RecordedAttempt } from './attempt-writer';
+import { permanentCause } from './auto-disable';
 
 export interface AttemptReport {
   provider: string;

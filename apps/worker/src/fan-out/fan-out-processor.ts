@@ -1,7 +1,7 @@
 import type { Database } from '@wrenn/db';
 import { formatId, parseId } from '@wrenn/events';
-import { type DeliveryJob, drainJob, type EventJob, type Queues } from '@wrenn/queues';
-import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { type EventJob, ensureDrains, type Queues } from '@wrenn/queues';
+import { type Job, UnrecoverableError } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
 import type { WorkerMetrics } from '../worker-metrics';
@@ -13,6 +13,8 @@ export interface FanOutDeps {
   metrics: WorkerMetrics;
   /** Events fanned out together at most; default 64. */
   maxBatch?: number;
+  /** Rows landed in these channels' mailboxes (after their drains were ensured). */
+  landed?: (channelUuids: readonly string[]) => void;
 }
 
 export type FanOutResult =
@@ -20,15 +22,12 @@ export type FanOutResult =
   | { kind: 'already-done' }
   | { kind: 'event-gone' };
 
-/** Drain jobs per `addBulk`. */
-const ADD_CHUNK = 100;
-
 /**
  * Fans out several events in two round trips whatever their number (bar very
  * large fan-outs): one statement inserts the missing delivery rows and returns
- * every pending one, one `addBulk` adds a drain job for each channel touched
- * (a channel whose drain is already queued or running keeps it: the job id is
- * the channel id). Taking the events out of the outbox is left to the caller,
+ * every pending one, then `ensureDrains` gives each channel touched its drain
+ * (a channel whose drain is already queued or running keeps it, and a drain
+ * running in this process is woken). Taking the events out of the outbox is left to the caller,
  * once this has returned.
  */
 async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanOutResult[]> {
@@ -77,19 +76,11 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
     event.deliveries++;
     channels.add(row.channel_id);
   }
-  const byQueue = new Map<Queue<DeliveryJob>, Array<ReturnType<typeof drainJob>>>();
-  for (const uuid of channels) {
-    const channelId = formatId('channel', uuid);
-    const queue = deps.deliveryQueues.deliveriesFor(channelId);
-    byQueue.set(queue, [...(byQueue.get(queue) ?? []), drainJob(channelId)]);
-  }
-  // In chunks: each `addBulk` is one MULTI (within one shard's slot), and the first
-  // deliveries of a large fan-out start while the rest are still being added.
-  const adds: Array<Promise<unknown>> = [];
-  for (const [queue, jobs] of byQueue) {
-    for (let i = 0; i < jobs.length; i += ADD_CHUNK) adds.push(queue.addBulk(jobs.slice(i, i + ADD_CHUNK)));
-  }
-  await Promise.all(adds);
+  await ensureDrains(
+    deps.deliveryQueues,
+    [...channels].map((uuid) => formatId('channel', uuid)),
+  );
+  deps.landed?.([...channels]);
   return eventUuids.map((uuid): FanOutResult => {
     const event = events.get(uuid);
     if (!event) return { kind: 'event-gone' };

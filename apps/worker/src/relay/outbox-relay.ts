@@ -1,6 +1,6 @@
 import type { Database } from '@wrenn/db';
 import { formatId } from '@wrenn/events';
-import { drainJob, drainJobId, isInQueue, type Queues, queueEvents, type RedisConnection } from '@wrenn/queues';
+import { drainJobId, ensureDrains, isInQueue, type Queues, queueEvents, type RedisConnection } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import { type Kysely, sql } from 'kysely';
 import { repeatPasses } from '../repeat-passes';
@@ -189,11 +189,9 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         await Promise.all(
           rows.map(async ({ id, requeues }) => {
             const channelId = formatId('channel', id);
-            // As for events: an unfinished job in its hash means it is still queued (or waiting on its rate).
-            // The channel's own shard: its drain lives nowhere else.
-            const shardQueue = queues.deliveriesFor(channelId);
-            const job = await shardQueue.getJob(drainJobId(channelId));
-            if (job && !job.finishedOn) return;
+            // A drain job in the channel's shard (finished ones are removed at once) is
+            // still queued, running or waiting on its rate.
+            if (await queues.deliveriesFor(channelId).getJob(drainJobId(channelId))) return;
             if (requeues >= maxRequeues) {
               const failed = await db
                 .updateTable('deliveries')
@@ -210,9 +208,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
                 return;
               }
             }
-            if (job) await shardQueue.remove(drainJobId(channelId));
-            const drain = drainJob(channelId);
-            await shardQueue.add(drain.name, drain.data, drain.opts);
+            await ensureDrains(queues, [channelId]);
             deliveries++;
             await db
               .updateTable('deliveries')

@@ -10,7 +10,7 @@ import {
   type ProviderName,
   type ProviderSettings,
 } from '@wrenn/providers';
-import { createProducerConnection, createQueues, queueDrains, queueEvents, queueLayout } from '@wrenn/queues';
+import { createProducerConnection, createQueues, ensureDrains, queueEvents, queueLayout } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry, type RedisTarget } from '@wrenn/runtime';
 import { createTestDatabase, type TestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/worker-runtime';
@@ -196,7 +196,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
         .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
         .where('id', '=', deliveryUuid)
         .execute();
-      await queueDrains(producerQueues.deliveriesFor(channelId), [channelId], { wake: true });
+      await ensureDrains(producerQueues, [channelId], { wake: true });
     },
 
     channel(uuid: string) {

@@ -56,5 +56,5 @@ export function outcomeForDiscordError(
     return { kind: 'retry', statusCode: err.status, reason: clean(`Discord ${err.status}: ${err.message}`) };
   }
   const outcome = outcomeForError(err, secrets.timeoutMs);
-  return outcome.kind === 'ok' ? outcome : { ...outcome, reason: clean(outcome.reason) };
+  return { ...outcome, reason: clean(outcome.reason) };
 }

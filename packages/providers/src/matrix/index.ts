@@ -21,7 +21,7 @@ async function call(
     return { response };
   } catch (err) {
     const outcome = outcomeForError(err, context.settings.timeoutMs);
-    return { failed: outcome.kind === 'ok' ? outcome : { ...outcome, reason: redactKnown(outcome.reason, [token]) } };
+    return { failed: { ...outcome, reason: redactKnown(outcome.reason, [token]) } };
   }
 }
 

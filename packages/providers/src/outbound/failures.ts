@@ -1,5 +1,5 @@
 import { redactText } from '@wrenn/runtime';
-import type { SendOutcome } from '../provider';
+import type { FailedOutcome } from '../provider';
 import { DnsLookupTimeoutError, TargetNotAllowedError } from './outbound-http';
 
 /** The error itself or the first of its causes that `match` accepts (fetch wraps connect errors). */
@@ -12,23 +12,36 @@ function findInChain<T>(err: unknown, match: (e: unknown) => e is T): T | undefi
   return undefined;
 }
 
+/** Connection failures that mean the destination could not be reached at all. */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
 /**
  * The outcome of a request that got no HTTP answer: a refused target is
  * permanent (the destination is refused), a timeout, a slow resolver or a
  * network error is retried. The reason is redacted.
  */
-export function outcomeForError(err: unknown, timeoutMs: number): SendOutcome {
+export function outcomeForError(err: unknown, timeoutMs: number): FailedOutcome {
   const refused = findInChain(err, (e): e is TargetNotAllowedError => e instanceof TargetNotAllowedError);
   if (refused) return { kind: 'permanent', statusCode: null, reason: refused.message, cause: 'destination' };
   const slowDns = findInChain(err, (e): e is DnsLookupTimeoutError => e instanceof DnsLookupTimeoutError);
-  if (slowDns) return { kind: 'retry', statusCode: null, reason: slowDns.message };
+  if (slowDns) return { kind: 'retry', statusCode: null, reason: slowDns.message, unanswered: true };
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return { kind: 'retry', statusCode: null, reason: `no answer within ${timeoutMs / 1000} s` };
+    return { kind: 'retry', statusCode: null, reason: `no answer within ${timeoutMs / 1000} s`, unanswered: true };
   }
   const code = e?.code ?? e?.cause?.code;
   const text = code ? `network error ${code}` : `network error: ${e?.message ?? String(err)}`;
-  return { kind: 'retry', statusCode: null, reason: redactText(text) };
+  // A malformed answer is still an answer; only a destination that cannot be reached is unanswered.
+  const unanswered = code !== undefined && UNREACHABLE.has(code);
+  return { kind: 'retry', statusCode: null, reason: redactText(text), ...(unanswered ? { unanswered } : {}) };
 }
 
 /**

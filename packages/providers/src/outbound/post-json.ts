@@ -59,7 +59,7 @@ export async function postJson(post: JsonPost, { settings, http }: SendContext):
     });
   } catch (err) {
     const outcome = outcomeForError(err, settings.timeoutMs);
-    return outcome.kind === 'ok' ? outcome : { ...outcome, reason: clean(outcome.reason) };
+    return { ...outcome, reason: clean(outcome.reason) };
   }
   const { status } = response;
   const detail = describeErrorBody(response.body).replace(/\s+/g, ' ').trim();

@@ -83,6 +83,6 @@ export async function postSlackMessage(
     }
     const cause = err instanceof IncomingWebhookRequestError ? err.original : err;
     const outcome = outcomeForError(cause, settings.timeoutMs);
-    return outcome.kind === 'ok' ? outcome : { ...outcome, reason: clean(outcome.reason) };
+    return { ...outcome, reason: clean(outcome.reason) };
   }
 }

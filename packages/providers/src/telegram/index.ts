@@ -23,7 +23,7 @@ async function sendMessage(
     return classifyTelegramResponse(response, botToken);
   } catch (err) {
     const outcome = outcomeForError(err, settings.timeoutMs);
-    return outcome.kind === 'ok' ? outcome : { ...outcome, reason: redactKnown(outcome.reason, [botToken]) };
+    return { ...outcome, reason: redactKnown(outcome.reason, [botToken]) };
   }
 }
 

@@ -38,7 +38,7 @@ export const webhookProvider: Provider = {
       });
     } catch (err) {
       const outcome = outcomeForError(err, settings.timeoutMs);
-      return outcome.kind === 'ok' ? outcome : { ...outcome, reason: redactKnown(outcome.reason, secrets) };
+      return { ...outcome, reason: redactKnown(outcome.reason, secrets) };
     }
     return classifyWebhookResponse(response, secrets);
   },

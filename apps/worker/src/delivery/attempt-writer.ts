@@ -1,13 +1,18 @@
 import type { AuditLogger } from '@wrenn/audit';
-import type { Database, DeliveryStatus } from '@wrenn/db';
+import type { AttemptOutcome, Database, DeliveryStatus } from '@wrenn/db';
 import { formatId } from '@wrenn/events';
-import type { PermanentCause, SendOutcome } from '@wrenn/providers';
+import type { SendOutcome } from '@wrenn/providers';
 import type { Logger } from '@wrenn/runtime';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
-
-/** Destination failures in a row after which a channel is disabled. */
-export const AUTO_DISABLE_AFTER = 5;
+import type { AttemptDecision } from '../retry-schedule';
+import {
+  applyChannelChanges,
+  channelChanges,
+  type DisabledChannel,
+  permanentCause,
+  touchesChannel,
+} from './auto-disable';
 
 /** What is stored when an attempt's own values cannot be written (never the provider's text). */
 export const UNRECORDABLE_ATTEMPT = 'the attempt could not be recorded';
@@ -18,22 +23,13 @@ export interface AttemptInput {
   generation: number;
   channelUuid: string;
   outcome: SendOutcome;
-  /** No attempt follows this one (permanent failure or the schedule's last). */
-  final: boolean;
-  /** Uses up an attempt of the retry schedule (any failure but a 429). */
-  scheduled?: boolean;
-  /** When the row may be tried again, for a scheduled retry; otherwise `ready_at` stays. */
-  readyAt?: Date | null;
+  /** What the outcome means for the delivery (`decideAttempt`). */
+  decision: AttemptDecision;
+  /** When the row may be tried again; `null`: `ready_at` stays. */
+  readyAt: Date | null;
   latencyMs: number;
   /** The new config, sealed, when the provider asked to store one. */
   sealedConfigUpdate?: Record<string, string> | undefined;
-}
-
-export interface DisabledChannel {
-  reason: string;
-  teamUuid: string;
-  name: string;
-  provider: string;
 }
 
 export type RecordedAttempt =
@@ -56,69 +52,14 @@ export type RecordedAttempt =
   /** The delivery moved on (a newer generation, already settled, or deleted): nothing was changed. */
   | { kind: 'stale' };
 
-/** Whose fault a permanent failure is; `null` for anything else. */
-export function permanentCause(outcome: SendOutcome): PermanentCause | null {
-  if (outcome.kind !== 'permanent') return null;
-  // A destination that says it is gone for good is the destination's fault whatever else it says.
-  if (outcome.disableNow) return 'destination';
-  return outcome.cause;
+/** The attempt row's `outcome`. */
+function attemptOutcome(input: AttemptInput): AttemptOutcome {
+  return input.outcome.kind === 'ok' ? 'succeeded' : input.outcome.kind;
 }
 
 function statusAfter(input: AttemptInput): DeliveryStatus {
-  if (input.outcome.kind === 'ok') return 'succeeded';
-  return input.outcome.kind === 'permanent' || input.final ? 'failed' : 'pending';
-}
-
-/** Whether the attempt may change its channel beyond resetting the failure count. */
-function touchesChannel(input: AttemptInput): boolean {
-  return Boolean(input.sealedConfigUpdate) || permanentCause(input.outcome) === 'destination';
-}
-
-interface ChannelChange {
-  channelUuid: string;
-  /** Destination failures counted after the batch's last success (which already reset the count). */
-  failures: number;
-  disableNow: boolean;
-  lastReason: string;
-  config: Record<string, string> | null;
-}
-
-/**
- * Folds the recorded attempts of a batch into one change per channel, in input
- * order: a success resets the count, so only the failures after it add up.
- */
-function channelChanges(applied: readonly AttemptInput[]): ChannelChange[] {
-  const changes = new Map<string, ChannelChange>();
-  for (const input of applied) {
-    const { outcome } = input;
-    const cause = permanentCause(outcome);
-    if (outcome.kind !== 'ok' && cause !== 'destination') continue;
-    let change = changes.get(input.channelUuid);
-    if (!change) {
-      change = { channelUuid: input.channelUuid, failures: 0, disableNow: false, lastReason: '', config: null };
-      changes.set(input.channelUuid, change);
-    }
-    if (outcome.kind === 'ok') {
-      change.failures = 0;
-      change.disableNow = false;
-      if (input.sealedConfigUpdate) change.config = input.sealedConfigUpdate;
-    } else if (outcome.kind === 'permanent') {
-      change.failures += 1;
-      change.disableNow ||= outcome.disableNow === true;
-      change.lastReason = outcome.reason;
-    }
-  }
-  // A stable order keeps concurrent batches from locking the same channels in opposite orders.
-  return [...changes.values()]
-    .filter((c) => c.failures > 0 || c.config)
-    .sort((a, b) => (a.channelUuid < b.channelUuid ? -1 : 1));
-}
-
-function disableReason(change: ChannelChange, failures: number): string | null {
-  if (change.failures === 0) return null;
-  if (change.disableNow) return `the destination is gone: ${change.lastReason}`;
-  if (failures >= AUTO_DISABLE_AFTER) return `${failures} consecutive permanent failures; last: ${change.lastReason}`;
-  return null;
+  if (!input.decision.final) return 'pending';
+  return input.outcome.kind === 'ok' ? 'succeeded' : 'failed';
 }
 
 export interface RecordAttemptsDeps {
@@ -186,11 +127,11 @@ async function writeAttempts(
         ${column((r) => r.status)}::text[],
         ${column((r) => r.input.outcome.statusCode)}::int[],
         ${column((r) => r.error)}::text[],
-        ${column((r) => (r.ok ? 'succeeded' : r.input.outcome.kind))}::text[],
+        ${column((r) => attemptOutcome(r.input))}::text[],
         ${column((r) => r.input.latencyMs)}::int[],
         ${column((r) => r.ok)}::boolean[],
-        ${column((r) => r.input.scheduled === true)}::boolean[],
-        ${column((r) => r.input.readyAt ?? null)}::timestamptz[]
+        ${column((r) => r.input.decision.scheduled)}::boolean[],
+        ${column((r) => r.input.readyAt)}::timestamptz[]
       ) AS i(id, generation, status, status_code, error, outcome, latency_ms, ok, scheduled, ready_at)
     ),
     -- Successes only: whether the row was ever delivered before, and when its event was ingested.
@@ -237,59 +178,6 @@ async function writeAttempts(
 }
 
 /**
- * Counts failures, stores configs and disables channels. A disable is
- * conditional on the channel still being enabled, under its row lock: of
- * several workers seeing the fifth failure at once, one disables and writes
- * the audit entry, the others find it disabled.
- */
-async function applyChannelChanges(
-  trx: Transaction<Database>,
-  audit: Pick<AuditLogger, 'within'>,
-  changes: readonly ChannelChange[],
-): Promise<Map<string, DisabledChannel>> {
-  const disabled = new Map<string, DisabledChannel>();
-  if (changes.length === 0) return disabled;
-  const now = new Date();
-  const { rows } = await sql<{ id: string; consecutive_failures: number; enabled: boolean }>`
-    WITH input AS (
-      SELECT * FROM unnest(
-        ${changes.map((c) => c.channelUuid)}::uuid[],
-        ${changes.map((c) => c.failures)}::int[],
-        ${changes.map((c) => (c.config ? JSON.stringify(c.config) : null))}::text[]
-      ) AS i(id, failures, config)
-    )
-    UPDATE channels c
-    SET consecutive_failures = c.consecutive_failures + i.failures,
-        config = COALESCE(i.config::jsonb, c.config),
-        updated_at = CASE WHEN i.config IS NULL THEN c.updated_at ELSE ${now}::timestamptz END
-    FROM input i
-    WHERE c.id = i.id
-    RETURNING c.id, c.consecutive_failures, c.enabled
-  `.execute(trx);
-  const logger = audit.within(trx);
-  for (const row of rows) {
-    const change = changes.find((c) => c.channelUuid === row.id);
-    const reason = change && row.enabled ? disableReason(change, row.consecutive_failures) : null;
-    if (!reason) continue;
-    const channel = await trx
-      .updateTable('channels')
-      .set({ enabled: false, disabled_reason: reason, updated_at: now })
-      .where('id', '=', row.id)
-      .where('enabled', '=', true)
-      .returning(['team_id', 'name', 'provider'])
-      .executeTakeFirst();
-    if (!channel) continue;
-    await logger.channelAutoDisable(
-      formatId('team', channel.team_id),
-      { id: formatId('channel', row.id), name: channel.name, provider: channel.provider },
-      reason,
-    );
-    disabled.set(row.id, { reason, teamUuid: channel.team_id, name: channel.name, provider: channel.provider });
-  }
-  return disabled;
-}
-
-/**
  * The last resort for an attempt whose values the database refused: the same
  * status change with a fixed text instead of the provider's answer, so the
  * delivery still settles. Leaves the channel alone. Throws only when the
@@ -315,13 +203,13 @@ export async function recordUnrecordable(db: Kysely<Database>, input: AttemptInp
       UPDATE deliveries
       SET attempts = attempts + 1, status = ${status}, last_status_code = ${statusCode}::int, last_error = ${error}::text,
           updated_at = ${now}::timestamptz, delivered_at = CASE WHEN ${ok} THEN ${now}::timestamptz ELSE delivered_at END,
-          failures = failures + ${input.scheduled === true ? 1 : 0}::int,
-          ready_at = COALESCE(${input.readyAt ?? null}::timestamptz, ready_at), claimed_until = NULL
+          failures = failures + ${input.decision.scheduled ? 1 : 0}::int,
+          ready_at = COALESCE(${input.readyAt}::timestamptz, ready_at), claimed_until = NULL
       WHERE id = ${input.deliveryUuid}::uuid AND generation = ${input.generation}::int AND status = 'pending'
       RETURNING id, attempts
     )
     INSERT INTO delivery_attempts (delivery_id, attempt, outcome, status_code, error, latency_ms, created_at)
-    SELECT id, attempts, ${ok ? 'succeeded' : outcome.kind}, ${statusCode}::int, ${error}::text, ${latencyMs}::int,
+    SELECT id, attempts, ${attemptOutcome(input)}, ${statusCode}::int, ${error}::text, ${latencyMs}::int,
            ${now}::timestamptz
     FROM updated
     RETURNING attempt,
