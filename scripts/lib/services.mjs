@@ -5,6 +5,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keepOutput, serverFailure } from './server-output.mjs';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -95,8 +96,9 @@ function stopProcess(child, signal) {
 /**
  * PostgreSQL refuses to run as root: as root, run it as the Debian `postgres`
  * user directly (uid/gid on spawn, not through runuser, so signals reach it).
+ * Empty when not root: the server runs as this process's user.
  */
-function postgresUser() {
+export function postgresUser() {
   if (!isRoot) return {};
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -104,8 +106,32 @@ function postgresUser() {
 }
 
 /**
+ * Calls `onFailure(error)` once if `child` exits before `stop` was called, with the server's own
+ * last lines and `advice`: a server that dies under a running `npm start` must not go unnoticed.
+ */
+function watchServer(child, output, headline, advice) {
+  let stopping = false;
+  let onFailure = () => {};
+  child.once('exit', async (code, signal) => {
+    if (stopping) return;
+    await output.ended;
+    onFailure(serverFailure(`${headline} (${signal ?? `exit code ${code}`})`, output.text(), advice));
+  });
+  return {
+    stopping: () => {
+      stopping = true;
+    },
+    onFailure: (callback) => {
+      onFailure = callback;
+    },
+  };
+}
+
+/**
  * Starts PostgreSQL with data in `dataDir` (created by initdb when empty),
- * listening on loopback only. Resolves once it accepts connections.
+ * listening on loopback only. Resolves once it accepts connections. When initdb or the
+ * server fails, the error carries their own last lines and what to do; `onFailure(callback)`
+ * reports a server that exits later without being stopped.
  */
 export async function startPostgres({ dataDir, port, durable = true, detached = false }) {
   const bin = postgresBinDir();
@@ -120,7 +146,13 @@ export async function startPostgres({ dataDir, port, durable = true, detached = 
   }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     const args = ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'];
-    execFileSync(join(bin, 'initdb'), args, { stdio: 'ignore', cwd: dataDir, ...user });
+    const initdb = spawnSync(join(bin, 'initdb'), args, { encoding: 'utf8', cwd: dataDir, ...user });
+    if (initdb.status !== 0)
+      throw serverFailure(
+        `initdb could not create PostgreSQL's cluster in ${dataDir}`,
+        initdb.error?.message ?? (initdb.stderr || initdb.stdout),
+        `Fix what initdb says above, or remove ${dataDir} so that it starts afresh.`,
+      );
   }
   const settings = [
     '-D',
@@ -136,26 +168,31 @@ export async function startPostgres({ dataDir, port, durable = true, detached = 
     ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
   const child = spawn(join(bin, 'postgres'), settings, {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     cwd: dataDir,
     detached,
     ...user,
   });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr = (stderr + d).slice(-4000);
-  });
+  const output = keepOutput(child);
+  const advice = `Fix what PostgreSQL says above; its data is in ${dataDir} (moving that folder aside starts an empty database).`;
+  const watch = watchServer(child, output, 'PostgreSQL stopped', advice);
   try {
     await waitForPort(port, 15_000, () => child.exitCode === null);
   } catch (err) {
+    watch.stopping();
     child.kill('SIGKILL');
-    throw new Error(`PostgreSQL did not start: ${err.message}\n${stderr}`);
+    await output.ended;
+    throw serverFailure(`PostgreSQL did not start (${err.message})`, output.text(), advice);
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     // SIGINT = fast shutdown: in-flight transactions are rolled back, data is kept.
-    stop: () => stopProcess(child, 'SIGINT'),
+    stop: () => {
+      watch.stopping();
+      return stopProcess(child, 'SIGINT');
+    },
+    onFailure: watch.onFailure,
   };
 }
 
@@ -182,14 +219,28 @@ export async function startRedis({ dir, port, durable = true, detached = false }
     '--appendonly',
     durable ? 'yes' : 'no',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached });
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached });
+  const output = keepOutput(child);
+  const advice = `Fix what Redis says above; its data is in ${dir} (moving that folder aside starts an empty Redis).`;
+  const watch = watchServer(child, output, 'Redis stopped', advice);
   try {
     await waitForPort(port, 10_000, () => child.exitCode === null);
   } catch (err) {
+    watch.stopping();
     child.kill('SIGKILL');
-    throw new Error(`Redis did not start: ${err.message}`);
+    await output.ended;
+    throw serverFailure(`Redis did not start (${err.message})`, output.text(), advice);
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopProcess(child, 'SIGTERM'), child };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () => {
+      watch.stopping();
+      return stopProcess(child, 'SIGTERM');
+    },
+    onFailure: watch.onFailure,
+    child,
+  };
 }
 
 /** Runs redis-cli against one node and returns its output. */
