@@ -3,12 +3,12 @@
 // both mode 700): a cluster inside a clone there is out of its reach.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { postgresUser } from './services.mjs';
 
 /** The system's state folder for services; reachable by every user, writable by root. */
-export const SHARED_CLUSTERS_DIR = '/var/lib/wrenn';
+const SHARED_CLUSTERS_DIR = '/var/lib/wrenn';
 
 /** True when the user `{uid, gid}` can enter `dir`. */
 function canEnter(dir, user) {
@@ -29,7 +29,8 @@ export function postgresClusterDir({ dataDir, label }) {
   // Not root: the server runs as this user, who made `dataDir`.
   if (user.uid === undefined || canEnter(dataDir, user)) return { dir: local, reason: null };
 
-  const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  // The real path: a clone reached through a symbolic link must find the same cluster.
+  const hash = createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 12);
   const home = join(SHARED_CLUSTERS_DIR, `${label.replace(/[^\w.-]/g, '_')}-${hash}`);
   if (!existsSync(SHARED_CLUSTERS_DIR)) {
     mkdirSync(SHARED_CLUSTERS_DIR, { recursive: true });
