@@ -1,6 +1,6 @@
 // Project-local PostgreSQL and Redis for `npm start`, `npm test` and `npm run bench`.
 // Plain Node (no dependencies): this runs before anything is installed.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -79,6 +79,21 @@ function waitForPort(port, timeoutMs, isAlive) {
     };
     attempt();
   });
+}
+
+/**
+ * Resolves once PostgreSQL accepts sessions. Its port opens before it has finished starting up
+ * (a fresh cluster, a recovery), and a query then fails with "the database system is starting up".
+ */
+async function waitForPostgres(bin, port, timeoutMs, isAlive) {
+  const deadline = Date.now() + timeoutMs;
+  const args = ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-t', '2'];
+  const accepts = () => new Promise((resolve) => execFile(join(bin, 'pg_isready'), args, (err) => resolve(!err)));
+  while (!(await accepts())) {
+    if (!isAlive()) throw new Error(`process exited before accepting connections on ${port}`);
+    if (Date.now() > deadline) throw new Error(`no connections accepted on ${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function stopProcess(child, signal) {
@@ -177,7 +192,7 @@ export async function startPostgres({ dataDir, port, durable = true, detached = 
   const advice = `Fix what PostgreSQL says above; its data is in ${dataDir} (moving that folder aside starts an empty database).`;
   const watch = watchServer(child, output, 'PostgreSQL stopped', advice);
   try {
-    await waitForPort(port, 15_000, () => child.exitCode === null);
+    await waitForPostgres(bin, port, 15_000, () => child.exitCode === null);
   } catch (err) {
     watch.stopping();
     child.kill('SIGKILL');
