@@ -121,20 +121,34 @@ export function postgresUser() {
 }
 
 /**
- * Calls `onFailure(error)` once if `child` exits before `stop` was called, with the server's own
- * last lines and `advice`: a server that dies under a running `npm start` must not go unnoticed.
+ * A local server whose failures are never silent: each one ends with the server's own last
+ * lines and `advice`, one sentence on what to do. `started(waitUntilReady)` throws such an error
+ * when the server does not get ready (and kills it); `onFailure(callback)` hears of a server
+ * that exits later without `stop()`, which a running `npm start` must not miss.
  */
-function watchServer(child, output, headline, advice) {
+function superviseServer(child, { name, advice, stopSignal }) {
+  const output = keepOutput(child);
   let stopping = false;
   let onFailure = () => {};
   child.once('exit', async (code, signal) => {
     if (stopping) return;
     await output.ended;
-    onFailure(serverFailure(`${headline} (${signal ?? `exit code ${code}`})`, output.text(), advice));
+    onFailure(serverFailure(`${name} stopped (${signal ?? `exit code ${code}`})`, output.text(), advice));
   });
   return {
-    stopping: () => {
+    async started(waitUntilReady) {
+      try {
+        await waitUntilReady(() => child.exitCode === null);
+      } catch (err) {
+        stopping = true;
+        child.kill('SIGKILL');
+        await output.ended;
+        throw serverFailure(`${name} did not start (${err.message})`, output.text(), advice);
+      }
+    },
+    stop: () => {
       stopping = true;
+      return stopProcess(child, stopSignal);
     },
     onFailure: (callback) => {
       onFailure = callback;
@@ -146,7 +160,7 @@ function watchServer(child, output, headline, advice) {
  * Starts PostgreSQL with data in `dataDir` (created by initdb when empty),
  * listening on loopback only. Resolves once it accepts connections. When initdb or the
  * server fails, the error carries their own last lines and what to do; `onFailure(callback)`
- * reports a server that exits later without being stopped.
+ * hears of a server that exits later without being stopped.
  */
 export async function startPostgres({ dataDir, port, durable = true, detached = false }) {
   const bin = postgresBinDir();
@@ -188,26 +202,18 @@ export async function startPostgres({ dataDir, port, durable = true, detached = 
     detached,
     ...user,
   });
-  const output = keepOutput(child);
-  const advice = `Fix what PostgreSQL says above; its data is in ${dataDir} (moving that folder aside starts an empty database).`;
-  const watch = watchServer(child, output, 'PostgreSQL stopped', advice);
-  try {
-    await waitForPostgres(bin, port, 15_000, () => child.exitCode === null);
-  } catch (err) {
-    watch.stopping();
-    child.kill('SIGKILL');
-    await output.ended;
-    throw serverFailure(`PostgreSQL did not start (${err.message})`, output.text(), advice);
-  }
+  const server = superviseServer(child, {
+    name: 'PostgreSQL',
+    advice: `Fix what PostgreSQL says above; its data is in ${dataDir} (moving that folder aside starts an empty database).`,
+    // SIGINT = fast shutdown: in-flight transactions are rolled back, data is kept.
+    stopSignal: 'SIGINT',
+  });
+  await server.started((isAlive) => waitForPostgres(bin, port, 15_000, isAlive));
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    // SIGINT = fast shutdown: in-flight transactions are rolled back, data is kept.
-    stop: () => {
-      watch.stopping();
-      return stopProcess(child, 'SIGINT');
-    },
-    onFailure: watch.onFailure,
+    stop: server.stop,
+    onFailure: server.onFailure,
   };
 }
 
@@ -235,27 +241,13 @@ export async function startRedis({ dir, port, durable = true, detached = false }
     durable ? 'yes' : 'no',
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached });
-  const output = keepOutput(child);
-  const advice = `Fix what Redis says above; its data is in ${dir} (moving that folder aside starts an empty Redis).`;
-  const watch = watchServer(child, output, 'Redis stopped', advice);
-  try {
-    await waitForPort(port, 10_000, () => child.exitCode === null);
-  } catch (err) {
-    watch.stopping();
-    child.kill('SIGKILL');
-    await output.ended;
-    throw serverFailure(`Redis did not start (${err.message})`, output.text(), advice);
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    stop: () => {
-      watch.stopping();
-      return stopProcess(child, 'SIGTERM');
-    },
-    onFailure: watch.onFailure,
-    child,
-  };
+  const server = superviseServer(child, {
+    name: 'Redis',
+    advice: `Fix what Redis says above; its data is in ${dir} (moving that folder aside starts an empty Redis).`,
+    stopSignal: 'SIGTERM',
+  });
+  await server.started((isAlive) => waitForPort(port, 10_000, isAlive));
+  return { url: `redis://127.0.0.1:${port}`, port, stop: server.stop, onFailure: server.onFailure, child };
 }
 
 /** Runs redis-cli against one node and returns its output. */
