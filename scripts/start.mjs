@@ -4,9 +4,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevInbox } from './lib/dev-inbox.mjs';
+import { postgresClusterDir } from './lib/postgres-cluster-dir.mjs';
 import {
   ensurePnpm,
   ensureSystemPackages,
@@ -206,18 +207,30 @@ async function stopAll(code) {
 // script, which stops the apps first (they drain) and the databases last.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stopAll(0));
 
+/** A local server that dies while everything runs takes the rest down, saying why. */
+function stopOnFailure(server) {
+  server.onFailure((err) => {
+    if (stopping) return;
+    console.error(err.message);
+    void stopAll(1);
+  });
+}
+
 try {
   if (!env.DATABASE_URL) {
-    const pg = await startPostgres({ dataDir: join(dataDir, 'pg'), port: await freePort(5432), detached: true });
+    const cluster = postgresClusterDir({ dataDir, label: basename(root) });
+    const pg = await startPostgres({ dataDir: cluster.dir, port: await freePort(5432), detached: true });
     started.push(pg);
+    stopOnFailure(pg);
     if (psql(pg.url, "SELECT 1 FROM pg_database WHERE datname = 'wrenn'") !== '1')
       psql(pg.url, 'CREATE DATABASE wrenn');
     env.DATABASE_URL = pg.url.replace(/\/postgres$/, '/wrenn');
-    log(`PostgreSQL on 127.0.0.1:${pg.port} (data in ${join(dataDir, 'pg')})`);
+    log(`PostgreSQL on 127.0.0.1:${pg.port} (data in ${cluster.dir}${cluster.reason ? `: ${cluster.reason}` : ''})`);
   }
   if (!env.REDIS_URL) {
     const redis = await startRedis({ dir: join(dataDir, 'redis'), port: await freePort(6379), detached: true });
     started.push(redis);
+    stopOnFailure(redis);
     env.REDIS_URL = redis.url;
     log(`Redis on 127.0.0.1:${redis.port} (data in ${join(dataDir, 'redis')})`);
   }

@@ -1,10 +1,11 @@
 // Project-local PostgreSQL and Redis for `npm start`, `npm test` and `npm run bench`.
 // Plain Node (no dependencies): this runs before anything is installed.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keepOutput, serverFailure } from './server-output.mjs';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -80,6 +81,21 @@ function waitForPort(port, timeoutMs, isAlive) {
   });
 }
 
+/**
+ * Resolves once PostgreSQL accepts sessions. Its port opens before it has finished starting up
+ * (a fresh cluster, a recovery), and a query then fails with "the database system is starting up".
+ */
+async function waitForPostgres(bin, port, timeoutMs, isAlive) {
+  const deadline = Date.now() + timeoutMs;
+  const args = ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-t', '2'];
+  const accepts = () => new Promise((resolve) => execFile(join(bin, 'pg_isready'), args, (err) => resolve(!err)));
+  while (!(await accepts())) {
+    if (!isAlive()) throw new Error(`process exited before accepting connections on ${port}`);
+    if (Date.now() > deadline) throw new Error(`no connections accepted on ${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function stopProcess(child, signal) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -95,8 +111,9 @@ function stopProcess(child, signal) {
 /**
  * PostgreSQL refuses to run as root: as root, run it as the Debian `postgres`
  * user directly (uid/gid on spawn, not through runuser, so signals reach it).
+ * Empty when not root: the server runs as this process's user.
  */
-function postgresUser() {
+export function postgresUser() {
   if (!isRoot) return {};
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -104,8 +121,46 @@ function postgresUser() {
 }
 
 /**
+ * A local server whose failures are never silent: each one ends with the server's own last
+ * lines and `advice`, one sentence on what to do. `started(waitUntilReady)` throws such an error
+ * when the server does not get ready (and kills it); `onFailure(callback)` hears of a server
+ * that exits later without `stop()`, which a running `npm start` must not miss.
+ */
+function superviseServer(child, { name, advice, stopSignal }) {
+  const output = keepOutput(child);
+  let stopping = false;
+  let onFailure = () => {};
+  child.once('exit', async (code, signal) => {
+    if (stopping) return;
+    await output.ended;
+    onFailure(serverFailure(`${name} stopped (${signal ?? `exit code ${code}`})`, output.text(), advice));
+  });
+  return {
+    async started(waitUntilReady) {
+      try {
+        await waitUntilReady(() => child.exitCode === null);
+      } catch (err) {
+        stopping = true;
+        child.kill('SIGKILL');
+        await output.ended;
+        throw serverFailure(`${name} did not start (${err.message})`, output.text(), advice);
+      }
+    },
+    stop: () => {
+      stopping = true;
+      return stopProcess(child, stopSignal);
+    },
+    onFailure: (callback) => {
+      onFailure = callback;
+    },
+  };
+}
+
+/**
  * Starts PostgreSQL with data in `dataDir` (created by initdb when empty),
- * listening on loopback only. Resolves once it accepts connections.
+ * listening on loopback only. Resolves once it accepts connections. When initdb or the
+ * server fails, the error carries their own last lines and what to do; `onFailure(callback)`
+ * hears of a server that exits later without being stopped.
  */
 export async function startPostgres({ dataDir, port, durable = true, detached = false }) {
   const bin = postgresBinDir();
@@ -120,7 +175,13 @@ export async function startPostgres({ dataDir, port, durable = true, detached = 
   }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     const args = ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync'];
-    execFileSync(join(bin, 'initdb'), args, { stdio: 'ignore', cwd: dataDir, ...user });
+    const initdb = spawnSync(join(bin, 'initdb'), args, { encoding: 'utf8', cwd: dataDir, ...user });
+    if (initdb.status !== 0)
+      throw serverFailure(
+        `initdb could not create PostgreSQL's cluster in ${dataDir}`,
+        initdb.error?.message ?? (initdb.stderr || initdb.stdout),
+        `Fix what initdb says above, or remove ${dataDir} so that it starts afresh.`,
+      );
   }
   const settings = [
     '-D',
@@ -136,26 +197,23 @@ export async function startPostgres({ dataDir, port, durable = true, detached = 
     ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
   const child = spawn(join(bin, 'postgres'), settings, {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     cwd: dataDir,
     detached,
     ...user,
   });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr = (stderr + d).slice(-4000);
+  const server = superviseServer(child, {
+    name: 'PostgreSQL',
+    advice: `Fix what PostgreSQL says above; its data is in ${dataDir} (moving that folder aside starts an empty database).`,
+    // SIGINT = fast shutdown: in-flight transactions are rolled back, data is kept.
+    stopSignal: 'SIGINT',
   });
-  try {
-    await waitForPort(port, 15_000, () => child.exitCode === null);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`PostgreSQL did not start: ${err.message}\n${stderr}`);
-  }
+  await server.started((isAlive) => waitForPostgres(bin, port, 15_000, isAlive));
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    // SIGINT = fast shutdown: in-flight transactions are rolled back, data is kept.
-    stop: () => stopProcess(child, 'SIGINT'),
+    stop: server.stop,
+    onFailure: server.onFailure,
   };
 }
 
@@ -182,14 +240,14 @@ export async function startRedis({ dir, port, durable = true, detached = false }
     '--appendonly',
     durable ? 'yes' : 'no',
   ];
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached });
-  try {
-    await waitForPort(port, 10_000, () => child.exitCode === null);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`Redis did not start: ${err.message}`);
-  }
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopProcess(child, 'SIGTERM'), child };
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'], detached });
+  const server = superviseServer(child, {
+    name: 'Redis',
+    advice: `Fix what Redis says above; its data is in ${dir} (moving that folder aside starts an empty Redis).`,
+    stopSignal: 'SIGTERM',
+  });
+  await server.started((isAlive) => waitForPort(port, 10_000, isAlive));
+  return { url: `redis://127.0.0.1:${port}`, port, stop: server.stop, onFailure: server.onFailure, child };
 }
 
 /** Runs redis-cli against one node and returns its output. */

@@ -15,6 +15,7 @@ import {
 } from '@wrenn/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstNotificationCommands, npmStart, shell } from './support/npm-start';
 
 const run = promisify(execFile);
 let database: TestDatabase;
@@ -130,44 +131,6 @@ function spawnDist(entry: string, env: NodeJS.ProcessEnv) {
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   return { child, exited };
-}
-
-/**
- * `npm start` as a terminal runs it: in a process group of its own, so `ctrlC()` signals the
- * whole group at once, as the terminal's Ctrl-C does. `closed` waits for every process that
- * holds its output (npm, the script, the API, the worker), not only for npm, which dies of the
- * signal itself while the script is still stopping what it started.
- */
-function npmStart(env: NodeJS.ProcessEnv) {
-  const child = spawn('npm', ['start'], { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (d: Buffer) => {
-    output += d.toString('utf8');
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  return {
-    output: () => output,
-    closed,
-    ctrlC: () => child.pid && process.kill(-child.pid, 'SIGINT'),
-    ready: () =>
-      waitFor(() => output.includes('Press Ctrl-C to stop.'), {
-        timeoutMs: 90_000,
-        message: `npm start did not come up:\n${output.slice(-2000)}`,
-      }),
-  };
-}
-
-/** The commands printed under "Your first notification", in order. */
-function firstNotificationCommands(output: string): string[] {
-  const section = output.slice(output.indexOf('Your first notification'));
-  return [...section.matchAll(/^ {2}(curl .*)$/gm)].map((m) => m[1] as string).slice(0, 3);
-}
-
-async function shell(command: string): Promise<unknown> {
-  const { stdout } = await run('sh', ['-c', command], { cwd: tmpdir() });
-  return JSON.parse(stdout);
 }
 
 async function nothingListens(ports: number[]): Promise<void> {
