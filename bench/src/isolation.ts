@@ -105,8 +105,8 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
  * Scenario I: a healthy team's events while many other channels' endpoints are slow (I1: they
  * answer after 8 s) or hang (I2: they never answer; the worker's timeout ends each request).
  * Every slow channel has an origin of its own and an event every second for the whole run. Each
- * run has fresh API and worker processes, and deletes its slow channels (with their backlog)
- * before they stop, so nothing it leaves behind slows a later scenario.
+ * run has fresh API and worker processes, and deletes its channels (with their backlog) before
+ * they stop, so nothing it leaves behind slows a later scenario.
  */
 export async function runIsolation(options: IsolationOptions, run: IsolationRunName): Promise<IsolationRun> {
   const { scale, log } = options;
@@ -133,13 +133,15 @@ export async function runIsolation(options: IsolationOptions, run: IsolationRunN
     service = svc;
 
     const healthyTeam = newId('team').id;
+    const healthyChannels: Array<{ teamId: string; id: string }> = [];
     for (let k = 0; k < scale.healthyChannels; k++) {
-      await svc.createChannel(healthyTeam, {
+      const { id } = await svc.createChannel(healthyTeam, {
         name: `healthy-${k}`,
         provider: 'webhook',
         config: { url: `${healthyReceiver.origin}/hook/healthy/${k}` },
         events: ['capsule.created'],
       });
+      healthyChannels.push({ teamId: healthyTeam, id });
     }
     const slowTeams = Array.from({ length: scale.slowTeams }, () => newId('team').id);
     const slowChannels: Array<{ teamId: string; id: string }> = [];
@@ -223,7 +225,8 @@ export async function runIsolation(options: IsolationOptions, run: IsolationRunN
       max: latencies.at(-1) ?? Number.NaN,
     };
 
-    await mapLimit(slowChannels, 8, (c) => svc.deleteChannel(c.teamId, c.id));
+    // Deliveries still pending would otherwise reach the next processes, which hold other keys.
+    await mapLimit([...healthyChannels, ...slowChannels], 8, (c) => svc.deleteChannel(c.teamId, c.id));
     await svc.stop();
     service = undefined;
     closed = await slowReceiver.close();
