@@ -40,7 +40,7 @@ try {
   ) {
     throw new Error('build failed');
   }
-  log(only ? `running scenario(s) ${only.join(', ')}…` : 'running the benchmark (about eight minutes)…');
+  log(only ? `running scenario(s) ${only.join(', ')}…` : 'running the benchmark (ten minutes or more)…');
   code = await runCommand(process.execPath, ['--import', 'tsx', 'bench/src/main.ts'], { cwd: root, env });
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);

@@ -259,7 +259,8 @@ export function formatIsolationLine(r: IsolationRun): string {
   const s = r.slow;
   return (
     `${r.run}: ${r.slowDestinations} destinations ${r.slowBehaviour}: healthy p50 ${h.p50} ms, p95 ${h.p95} ms, ` +
-    `p99 ${h.p99} ms, max ${h.max} ms (${h.arrived}/${h.deliveries} arrived); slow: ${s.events} events, ` +
+    `p99 ${h.p99} ms, max ${h.max} ms (${h.arrived}/${h.deliveries} arrived` +
+    `${h.arrived < h.deliveries ? '; the rest counted at what they had waited: lower bounds' : ''}); slow: ${s.events} events, ` +
     `${s.requests} requests to ${s.destinationsReached} destinations, ${s.answered} answered, ` +
     `peak ${s.peakOpenSockets} connections, ${s.openSocketsAfterClose} left open; worker peak RSS ${r.peakWorkerRssMb} MB`
   );
