@@ -1,8 +1,8 @@
 // `npm run bench`: its own PostgreSQL and Redis, the built API and worker(s), a loopback receiver;
 // prints a table and writes bench/results.json. BENCH_WORKERS (default 1) sets the worker count,
 // BENCH_SCALE (default 1) the size of every scenario, BENCH_PROFILE_DIR where API and workers write CPU profiles,
-// BENCH_ONLY=F runs only the bursts to rate-limited destinations, BENCH_ONLY=G only the comparison of a
-// single Redis with a three-master Redis Cluster (started here too, for every run but BENCH_ONLY=F).
+// BENCH_ONLY runs only the scenarios it names, comma-separated (e.g. C, H, I, I1, I2, F, or G: the comparison
+// of a single Redis with a three-master Redis Cluster, started here only for a run that includes G).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,12 @@ let cluster;
 let code = 1;
 try {
   services = await startThrowawayServices({ root, label: 'bench', database: 'wrenn', durable: true });
-  if (process.env.BENCH_ONLY !== 'F') {
+  const only = process.env.BENCH_ONLY
+    ? process.env.BENCH_ONLY.toUpperCase()
+        .split(',')
+        .map((name) => name.trim())
+    : undefined;
+  if (!only || only.includes('G')) {
     const dir = join(services.work, 'redis-cluster');
     mkdirSync(dir);
     cluster = await startRedisCluster({ dir });
@@ -35,8 +40,7 @@ try {
   ) {
     throw new Error('build failed');
   }
-  const duration = { F: 'scenario F (about a minute)', G: 'scenario G (a couple of minutes)' };
-  log(`running ${duration[process.env.BENCH_ONLY] ?? 'the benchmark (about five minutes)'}…`);
+  log(only ? `running scenario(s) ${only.join(', ')}…` : 'running the benchmark (ten minutes or more)…');
   code = await runCommand(process.execPath, ['--import', 'tsx', 'bench/src/main.ts'], { cwd: root, env });
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);

@@ -27,6 +27,8 @@ export interface Service {
   workers: ChildProcess[];
   /** Creates a channel as a team owner; returns the API's answer (with the generated `secret`, if any). */
   createChannel(teamId: string, body: Record<string, unknown>): Promise<{ id: string; secret?: string }>;
+  /** Deletes a channel with its delivery log, so its pending deliveries leave with it. */
+  deleteChannel(teamId: string, id: string): Promise<void>;
   /** Posts audit entries to the internal ingest route, as the platform does. */
   ingest(entries: unknown[]): Promise<void>;
   stop(): Promise<void>;
@@ -112,6 +114,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         });
         if (res.status !== 201) throw new Error(`channel create: ${res.status} ${await res.text()}`);
         return (await res.json()) as { id: string; secret?: string };
+      },
+      async deleteChannel(teamId, id) {
+        const res = await request(`${base}/v1/channels/${id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${await ownerToken(teamId)}` },
+          dispatcher: ingestAgent,
+        });
+        const text = await res.body.text();
+        if (res.statusCode !== 204) throw new Error(`channel delete: ${res.statusCode} ${text}`);
       },
       // undici's keep-alive `request`, not `fetch`: the load generator shares the two cores with
       // what it measures, and fetch costs several times more CPU per request.

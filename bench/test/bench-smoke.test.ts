@@ -1,7 +1,8 @@
 import { createTestDatabase, type TestDatabase, testRedisUrl } from '@wrenn/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_429_PER_BURST } from '../src/bursts';
-import { type BenchScale, runBench } from '../src/run-bench';
+import { formatIsolationLine, ISOLATION_P99_TARGET_MS } from '../src/isolation';
+import { type BenchScale, formatBusyEndpointLine, runBench } from '../src/run-bench';
 
 // A tiny run of every scenario so the benchmark cannot rot. Speed is not judged here; the shape of
 // what it prints and reports, and whether each number is possible at all, are.
@@ -14,9 +15,24 @@ const SCALE: BenchScale = {
   httpPosts: 500,
   latencyRate: 50,
   latencySeconds: 2,
+  busyEvents: 200,
+  busyBatch: 100,
   fanoutChannels: 50,
   // Short windows keep the run short; how much arrives in them is not judged.
   bursts: { chatEvents: 3, webhookEvents: 6, chatSeconds: 3, webhookSeconds: 3 },
+  // A few slow destinations, slow for a second or two, and a healthy team sending for a second.
+  isolation: {
+    slowTeams: 2,
+    slowChannelsPerTeam: 3,
+    slowEventIntervalMs: 500,
+    slowAnswerMs: 1500,
+    providerTimeoutMs: 1000,
+    healthyChannels: 2,
+    healthyIntervalMs: 100,
+    healthySeconds: 1,
+    warmupSeconds: 1,
+    waitSeconds: 20,
+  },
 };
 
 const NUMBER = String.raw`\d+(?:\.\d+)?`;
@@ -104,6 +120,18 @@ describe('benchmark smoke run', () => {
     expect(latency.max).toBeLessThan(120_000);
     expectCpuSeconds(results.cpuSecondsC as unknown as Record<string, number>);
 
+    // H. Every event reached the one busy channel; both rates are counts over their own spans.
+    const busy = results.busyEndpoint;
+    expect(busy.events).toBe(SCALE.busyEvents);
+    expect(busy.arrived).toBe(SCALE.busyEvents);
+    expect(busy.seconds).toBeGreaterThan(0);
+    expect(busy.seconds).toBeLessThan(300);
+    expect(busy.perSecond).toBeCloseTo(busy.arrived / busy.seconds, 6);
+    expect(busy.ingestSeconds).toBeGreaterThan(0);
+    expect(busy.ingestSeconds).toBeLessThan(300);
+    expect(busy.ingestPerSecond).toBeCloseTo(busy.events / busy.ingestSeconds, 6);
+    expectCpuSeconds(busy.cpuSeconds as unknown as Record<string, number>);
+
     // D. One event reached all channels, the last some time after it was sent.
     expect(results.fanout.channels).toBe(SCALE.fanoutChannels);
     expect(results.fanout.lastReceiptMs).toBeGreaterThan(0);
@@ -136,6 +164,41 @@ describe('benchmark smoke run', () => {
       expect(burst.met).toBe(burst.arrived === burst.total && burst.tooManyRequests <= MAX_429_PER_BURST);
     }
 
+    // I. Both runs: the healthy team's deliveries measured, every slow destination on its own origin
+    // reached, the hanging ones never answered, and no connection left open afterwards.
+    const iso = SCALE.isolation;
+    const healthyDeliveries = ((iso.healthySeconds * 1000) / iso.healthyIntervalMs) * iso.healthyChannels;
+    expect(results.isolation.map((i) => [i.run, i.slowDestinations])).toEqual([
+      ['I1', iso.slowTeams * iso.slowChannelsPerTeam],
+      ['I2', iso.slowTeams * iso.slowChannelsPerTeam],
+    ]);
+    for (const i of results.isolation) {
+      const { healthy, slow } = i;
+      expect(healthy.deliveries, i.run).toBe(healthyDeliveries);
+      expect(healthy.arrived, i.run).toBeGreaterThan(0);
+      expect(healthy.arrived, i.run).toBeLessThanOrEqual(healthy.deliveries);
+      expect(healthy.p50, i.run).toBeGreaterThanOrEqual(0);
+      expect(healthy.p50, i.run).toBeLessThanOrEqual(healthy.p95);
+      expect(healthy.p95, i.run).toBeLessThanOrEqual(healthy.p99);
+      expect(healthy.p99, i.run).toBeLessThanOrEqual(healthy.max);
+      expect(healthy.max, i.run).toBeLessThan((iso.healthySeconds + iso.waitSeconds + 5) * 1000);
+      // Each tick sends one event per slow team; each reaches every channel of its team.
+      expect(slow.events, i.run).toBeGreaterThanOrEqual(iso.slowTeams);
+      expect(slow.events % iso.slowTeams, i.run).toBe(0);
+      expect(slow.destinationsReached, i.run).toBeGreaterThan(0);
+      expect(slow.destinationsReached, i.run).toBeLessThanOrEqual(i.slowDestinations);
+      expect(slow.requests, i.run).toBeGreaterThanOrEqual(slow.destinationsReached);
+      expect(slow.answered, i.run).toBeLessThanOrEqual(slow.requests);
+      expect(slow.peakOpenSockets, i.run).toBeGreaterThan(0);
+      expect(slow.openSocketsAfterClose, i.run).toBe(0);
+      expect(i.peakWorkerRssMb, i.run).toBeGreaterThan(20);
+      expect(i.peakWorkerRssMb, i.run).toBeLessThan(4_096);
+      expect(i.met, i.run).toBe(healthy.arrived === healthy.deliveries && healthy.p99 <= ISOLATION_P99_TARGET_MS);
+    }
+    expect(results.isolation[0]?.slowBehaviour).toBe(`answer after ${iso.slowAnswerMs / 1000} s`);
+    expect(results.isolation[1]?.slowBehaviour).toBe(`never answer (${iso.providerTimeoutMs / 1000} s timeout)`);
+    expect(results.isolation[1]?.slow.answered).toBe(0);
+
     // What it printed, line by line, says the same as what it returned.
     const r = results;
     expect(printed).toEqual([
@@ -143,7 +206,8 @@ describe('benchmark smoke run', () => {
       `A: per delivery ${JSON.stringify(r.serverWorkA)}`,
       `A: ${r.throughput.perSecond.toFixed(0)} deliveries/s in ${r.throughput.seconds} s; CPU s: ${JSON.stringify(r.cpuSecondsA)}`,
       `B: bare BullMQ ${r.ceilings.bareBullmqPerSecond.toFixed(0)} jobs/s, raw HTTP ${r.ceilings.rawHttpPerSecond.toFixed(0)}/s`,
-      `C: p50 ${r.latency.p50} ms, p95 ${r.latency.p95} ms, p99 ${r.latency.p99} ms; CPU s: ${JSON.stringify(r.cpuSecondsC)}`,
+      `C: p50 ${r.latency.p50} ms, p95 ${r.latency.p95} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; CPU s: ${JSON.stringify(r.cpuSecondsC)}`,
+      formatBusyEndpointLine(r.busyEndpoint),
       `D: ${r.fanout.lastReceiptMs} ms until the last of ${SCALE.fanoutChannels} receipts`,
       ...r.bursts.map((b) =>
         expect.stringMatching(
@@ -152,8 +216,25 @@ describe('benchmark smoke run', () => {
           ),
         ),
       ),
+      ...r.isolation.map(formatIsolationLine),
     ]);
     expect(printed[2]).toMatch(new RegExp(`^A: \\d+ deliveries/s in ${NUMBER} s; CPU s: ${CPU.source}$`));
-    expect(printed[4]).toMatch(new RegExp(`^C: p50 \\d+ ms, p95 \\d+ ms, p99 \\d+ ms; CPU s: ${CPU.source}$`));
+    expect(printed[4]).toMatch(
+      new RegExp(`^C: p50 \\d+ ms, p95 \\d+ ms, p99 \\d+ ms, max \\d+ ms; CPU s: ${CPU.source}$`),
+    );
+    expect(printed[5]).toMatch(
+      new RegExp(
+        `^H: \\d+ deliveries/s to one channel \\(${SCALE.busyEvents}/${SCALE.busyEvents} in ${NUMBER} s\\); ingest \\d+ events/s \\(${NUMBER} s\\); CPU s: ${CPU.source}$`,
+      ),
+    );
+    const isolationLine = (run: string, behaviour: string) =>
+      new RegExp(
+        `^${run}: ${iso.slowTeams * iso.slowChannelsPerTeam} destinations ${behaviour.replace(/[()]/g, '\\$&')}: ` +
+          `healthy p50 \\d+ ms, p95 \\d+ ms, p99 \\d+ ms, max \\d+ ms \\(\\d+/${healthyDeliveries} arrived(?:; [^)]+)?\\); ` +
+          `slow: \\d+ events, \\d+ requests to \\d+ destinations, \\d+ answered, peak \\d+ connections, 0 left open; ` +
+          `worker peak RSS \\d+ MB$`,
+      );
+    expect(printed.at(-2)).toMatch(isolationLine('I1', `answer after ${iso.slowAnswerMs / 1000} s`));
+    expect(printed.at(-1)).toMatch(isolationLine('I2', `never answer (${iso.providerTimeoutMs / 1000} s timeout)`));
   });
 });
