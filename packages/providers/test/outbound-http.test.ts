@@ -202,6 +202,7 @@ describe('outbound http with an injected resolver', () => {
         kind: 'retry',
         statusCode: null,
         reason: 'DNS lookup of slow-dns.example.com gave no answer within 0.1 s',
+        unanswered: true,
       });
       const moved = { url: 'https://private.example.com/hook' };
       expect(await sendEvent('webhook', { deliveryId: 'dlv-2', event, config: moved }, privateContext)).toEqual({

@@ -278,6 +278,8 @@ describe('webhook send', () => {
       kind: 'retry',
       statusCode: null,
       reason: 'no answer within 0.5 s',
+      // What a destination's breaker counts.
+      unanswered: true,
     });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -290,6 +292,7 @@ describe('webhook send', () => {
       kind: 'retry',
       statusCode: null,
       reason: 'network error ECONNREFUSED',
+      unanswered: true,
     });
   });
 

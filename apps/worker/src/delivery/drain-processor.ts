@@ -104,8 +104,8 @@ const UNKNOWN_PATIENCE_MS = 50;
 /** A destination answering slower than this on average is slow: its drain parks as soon as it waits. */
 const SLOW_DESTINATION_MS = 250;
 
-/** Why a pump stopped, and what comes next for its channel. */
-type PumpEnd =
+/** Why a drain stopped, and what comes next for its channel. */
+type DrainEnd =
   | { kind: 'drained' }
   | { kind: 'gone' }
   /** The destination's rate, a 429's pause or an open breaker holds it back this long. */
@@ -113,55 +113,59 @@ type PumpEnd =
   /** The worker is shutting down: another worker takes the channel. */
   | { kind: 'hand-back' };
 
-/** A resolvable wait: `notify` ends the current `wait` early. */
+/** A wait that `notify`, or an answer in the lane it is given, ends early. */
 interface Signal {
-  wait(ms: number): Promise<boolean>;
+  /** Resolves after `ms`, or sooner (true) on `notify` or when a request of `lane` finishes. */
+  wait(ms: number, lane?: Lane): Promise<boolean>;
   notify(): void;
 }
 
 function createSignal(): Signal {
-  let wake: (() => void) | null = null;
+  const waiters = new Set<() => void>();
   return {
-    wait(ms) {
+    wait(ms, lane) {
       return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          wake = null;
-          resolve(false);
-        }, ms);
-        wake = () => {
+        const done = (woken: boolean) => {
           clearTimeout(timer);
-          wake = null;
-          resolve(true);
+          waiters.delete(wake);
+          unsubscribe();
+          resolve(woken);
         };
+        const wake = () => done(true);
+        const timer = setTimeout(() => done(false), ms);
+        waiters.add(wake);
+        const unsubscribe = lane ? lane.onSettle(wake) : () => {};
       });
     },
-    notify: () => wake?.(),
+    notify() {
+      for (const wake of [...waiters]) wake();
+    },
   };
 }
 
 /**
  * The work on one channel in this process. It starts with a drain job, and
  * keeps that job while it is busy on a destination that answers quickly; when
- * it would only wait on a slow one, it parks: the job completes, and the pump
- * goes on without it, woken by its requests' answers. A pump ends only once
+ * it would only wait on a slow one, it parks: the job completes, and the drain
+ * goes on without it, woken by its requests' answers. A drain ends only once
  * its own requests have been answered and recorded.
  */
-interface Pump {
+interface Drain {
   channelUuid: string;
   /** The mailbox may hold new rows (a fan-out, a redelivery, another drain job). */
   woken: boolean;
-  /** Requests this pump has in flight. */
+  /** Requests this drain has in flight. */
   inFlight: number;
-  /** A send or record that threw (the database went away): the pump stops with it. */
+  /** A send or record that threw (the database went away): the drain stops with it. */
   failure: unknown;
-  /** The destination answered 429: rows claimed ahead go back. */
-  refused: boolean;
+  /** The destination said 429, or gave no answer: rows claimed ahead go back and wait for the limiter. */
+  heldBack: boolean;
   signal: Signal;
-  /** The job the pump started from, until it parks. */
+  /** The job the drain started from, until it parks. */
   job: { resolve(): void } | null;
 }
 
-/** What a pump knows of its channel, read at most every `CHANNEL_FRESH_MS`. */
+/** What a drain knows of its channel, read at most every `CHANNEL_FRESH_MS`. */
 interface ChannelState {
   channel: DrainChannel;
   provider: ProviderName;
@@ -176,9 +180,9 @@ interface ChannelState {
 export interface DrainProcessor {
   /** The BullMQ processor of drain jobs. */
   process(job: Job<DrainJob>, token?: string): Promise<DrainResult>;
-  /** Rows landed for these channels: their drains in this process look again now. */
-  wake(channelUuids: readonly string[]): void;
-  /** Resolves once every pump of this process has ended (after `stopping()` turned true). */
+  /** Rows landed for these channels: their drains in this process look again now. Returns the channels woken. */
+  wake(channelUuids: readonly string[]): string[];
+  /** Resolves once every drain of this process has ended (after `stopping()` turned true). */
   idle(): Promise<void>;
 }
 
@@ -195,7 +199,7 @@ export interface DrainProcessor {
  */
 export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   const chatBatch = deps.chatBatch ?? 50;
-  const pumps = new Map<string, Pump>();
+  const drains = new Map<string, Drain>();
   let idleWaiters: Array<() => void> = [];
   /** Destinations that went unanswered, or were probed, since their breaker last closed (this process's view). */
   const suspect = new Set<string>();
@@ -210,7 +214,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   const claims = createMicroBatcher<ClaimOptions, ClaimedDelivery[]>({
     maxBatch: 64,
     maxInFlight: 2,
-    // Two claims of one channel (a pump elsewhere) never share a statement.
+    // Two claims of one channel (a drain elsewhere) never share a statement.
     keyOf: (claim) => claim.channelUuid,
     run: (batch) => claimDeliveries(deps.db, batch),
   });
@@ -299,7 +303,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   }
 
   /** What a request's outcome says about its destination's strain. */
-  function laneSignal(outcome: SendOutcome, latencyMs: number): LaneSignal {
+  function signalOf(outcome: SendOutcome, latencyMs: number): LaneSignal {
     if (outcome.kind !== 'retry') return { kind: 'answered', latencyMs };
     const strained = outcome.unanswered === true || outcome.statusCode === 429 || (outcome.statusCode ?? 0) >= 500;
     return strained ? { kind: 'strained' } : { kind: 'answered', latencyMs };
@@ -328,19 +332,27 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   /**
    * Sends claimed rows that have their slots, without waiting for the
    * answers: each answer is recorded as it comes, frees its place in the lane
-   * and wakes the pump.
+   * and wakes the drain.
    */
-  function dispatch(pump: Pump, state: ChannelState, rows: readonly ClaimedDelivery[], probe: boolean): void {
+  function dispatch(drain: Drain, state: ChannelState, rows: readonly ClaimedDelivery[], probe: boolean): void {
     const requests = state.ordered ? [rows] : rows.map((row) => [row]);
     for (const carried of requests) {
       const ticket: LaneTicket = state.lane.start();
-      pump.inFlight += 1;
+      let laneSignal: LaneSignal | null = { kind: 'strained' };
+      const leaveLane = () => {
+        if (laneSignal) state.lane.finish(ticket, laneSignal);
+        laneSignal = null;
+      };
+      drain.inFlight += 1;
       (async () => {
-        let signal: LaneSignal = { kind: 'strained' };
         try {
           const sent = await send(state, carried);
-          signal = laneSignal(sent.outcome, sent.latencyMs);
-          if (sent.outcome.kind === 'retry' && sent.outcome.statusCode === 429) pump.refused = true;
+          laneSignal = signalOf(sent.outcome, sent.latencyMs);
+          const refused = sent.outcome.kind === 'retry' && sent.outcome.statusCode === 429;
+          if (refused || (sent.outcome.kind === 'retry' && sent.outcome.unanswered)) drain.heldBack = true;
+          // A webhook's answer frees its place at once; a chat request's place waits for its record
+          // (what follows must see which rows it carried), and a 429's for the pause it sets.
+          if (!state.ordered && !refused) leaveLane();
           await record(state, carried.slice(0, sent.carried), sent.outcome, sent.latencyMs);
           // What did not fit in the message goes back for the next request.
           const left = carried.slice(sent.carried);
@@ -349,24 +361,24 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
               deps.db,
               left.map((r) => r.id),
             );
-            pump.woken = true;
+            drain.woken = true;
           }
           await informBreaker(state, sent.outcome, probe).catch((err: unknown) =>
             deps.logger.debug({ err }, 'breaker state not updated'),
           );
         } catch (err) {
-          pump.failure ??= err;
+          drain.failure ??= err;
         } finally {
-          state.lane.finish(ticket, signal);
-          pump.inFlight -= 1;
-          pump.signal.notify();
+          leaveLane();
+          drain.inFlight -= 1;
+          drain.signal.notify();
         }
       })();
     }
   }
 
   /** Takes slots for up to `count` requests, waiting out a short wait for the first (rows are held meanwhile). */
-  async function slots(pump: Pump, state: ChannelState, count: number): Promise<Slots> {
+  async function slots(drain: Drain, state: ChannelState, count: number): Promise<Slots> {
     if (!state.config) return { taken: count, waitMs: 0, probe: false };
     let got = await deps.limiter.take(state.destination, count);
     let overdueChecked = false;
@@ -376,23 +388,23 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         overdueChecked = true;
         if ((await checkOverdue(state.channel.id, state.provider)) < got.waitMs) return got;
       }
-      await pause(pump, got.waitMs);
+      await pause(drain, got.waitMs);
       got = await deps.limiter.take(state.destination, count);
     }
     return got;
   }
 
-  /** Waits `ms` for the rate; a wait longer than a moment parks the pump first. */
-  async function pause(pump: Pump, ms: number): Promise<void> {
-    if (ms > UNKNOWN_PATIENCE_MS) park(pump);
+  /** Waits `ms` for the rate; a wait longer than a moment parks the drain first. */
+  async function pause(drain: Drain, ms: number): Promise<void> {
+    if (ms > UNKNOWN_PATIENCE_MS) park(drain);
     await new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  /** The pump goes on without its job: the job completes and its slot is free for other channels. */
-  function park(pump: Pump): void {
-    const job = pump.job;
+  /** The drain goes on without its job: the job completes and its slot is free for other channels. */
+  function park(drain: Drain): void {
+    const job = drain.job;
     if (!job) return;
-    pump.job = null;
+    drain.job = null;
     job.resolve();
   }
 
@@ -404,8 +416,8 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
     return Math.min(SLOW_DESTINATION_MS, 2 * latency + 20);
   }
 
-  async function readChannel(pump: Pump): Promise<ChannelState | PumpEnd> {
-    const channel = await channels.add(pump.channelUuid);
+  async function readChannel(drain: Drain): Promise<ChannelState | DrainEnd> {
+    const channel = await channels.add(drain.channelUuid);
     // Deleted: its deliveries went with it.
     if (!channel) return { kind: 'gone' };
     const channelId = formatId('channel', channel.id);
@@ -430,13 +442,13 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
     return { channel, provider, config, destination, lane, ordered, readAt: Date.now() };
   }
 
-  /** Waits until the pump's own requests are answered (a pump never ends before). */
-  async function settle(pump: Pump): Promise<void> {
-    while (pump.inFlight > 0) await pump.signal.wait(1_000);
-    if (pump.failure) throw pump.failure;
+  /** Waits until the drain's own requests are answered (a drain never ends before). */
+  async function settle(drain: Drain): Promise<void> {
+    while (drain.inFlight > 0) await drain.signal.wait(1_000);
+    if (drain.failure) throw drain.failure;
   }
 
-  async function run(pump: Pump): Promise<PumpEnd> {
+  async function run(drain: Drain): Promise<DrainEnd> {
     let state: ChannelState | null = null;
     /** Claimed rows with their slots taken, waiting for room in the lane (webhooks keep a window's worth ahead). */
     let ready: ClaimedDelivery[] = [];
@@ -445,32 +457,33 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
     let empty = false;
     let claimsWithRows = 0;
     let lastRowsAt = 0;
-    /** Gives back the rows claimed ahead, and settles the pump's own requests: a pump ends only after both. */
-    const end = async (result: PumpEnd): Promise<PumpEnd> => {
+    /** Gives back the rows claimed ahead, and settles the drain's own requests: a drain ends only after both. */
+    const end = async (result: DrainEnd): Promise<DrainEnd> => {
       const unsent = ready;
       ready = [];
       await releaseDeliveries(
         deps.db,
         unsent.map((r) => r.id),
       );
-      await settle(pump);
+      await settle(drain);
       return result;
     };
     for (;;) {
-      if (pump.failure) throw pump.failure;
+      if (drain.failure) throw drain.failure;
       if (deps.stopping()) return end({ kind: 'hand-back' });
       if (!state || Date.now() - state.readAt > CHANNEL_FRESH_MS) {
-        const read = await readChannel(pump);
+        const read = await readChannel(drain);
         if ('kind' in read) return end(read);
         state = read;
       }
-      if (pump.woken) {
-        pump.woken = false;
+      if (drain.woken) {
+        drain.woken = false;
         empty = false;
       }
-      // Once the destination said 429, what was claimed ahead goes back untouched and waits out the pause.
-      if (pump.refused) {
-        pump.refused = false;
+      // Once the destination said 429 or did not answer, what was claimed ahead goes back untouched:
+      // it waits for the pause or the breaker.
+      if (drain.heldBack) {
+        drain.heldBack = false;
         const unsent = ready;
         ready = [];
         await releaseDeliveries(
@@ -485,21 +498,21 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
       if (ready.length > 0 && lane.room() > 0) {
         const going = state.ordered ? ready : ready.slice(0, lane.room());
         ready = ready.slice(going.length);
-        dispatch(pump, state, going, probe);
+        dispatch(drain, state, going, probe);
         probe = false;
       }
 
-      // Keep rows at hand: a webhook's next window is claimed while this one is out.
+      // Keep rows at hand: a webhook's next window is claimed, whole, while this one is out.
       const want = state.ordered
-        ? ready.length === 0 && pump.inFlight === 0 && lane.room() > 0
+        ? ready.length === 0 && drain.inFlight === 0 && lane.room() > 0
           ? chatBatch
           : 0
-        : ready.length < lane.window()
-          ? 2 * lane.window() - lane.inFlight() - ready.length
+        : ready.length === 0 || ready.length < lane.window() / 2
+          ? 2 * lane.window() - ready.length
           : 0;
       if (!empty && want > 0) {
         const rows = await claims.add({
-          channelUuid: pump.channelUuid,
+          channelUuid: drain.channelUuid,
           ordered: state.ordered,
           limit: want,
           leaseMs: deps.claimLeaseMs,
@@ -508,7 +521,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         if (rows.length === 0) continue;
         claimsWithRows += 1;
         lastRowsAt = Date.now();
-        const granted = await slots(pump, state, state.ordered ? 1 : rows.length);
+        const granted = await slots(drain, state, state.ordered ? 1 : rows.length);
         const taken = granted.taken === 0 ? [] : state.ordered ? rows : rows.slice(0, granted.taken);
         const held = rows.slice(taken.length);
         ready.push(...taken);
@@ -520,52 +533,52 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         if (held.length > 0) {
           empty = false;
           const waitMs = await rateWait(state, granted.waitMs);
-          if (ready.length === 0 && pump.inFlight === 0 && (waitMs > INLINE_WAIT_MS || deps.stopping())) {
+          if (ready.length === 0 && drain.inFlight === 0 && (waitMs > INLINE_WAIT_MS || deps.stopping())) {
             return end({ kind: 'wait', ms: waitMs });
           }
           // The rest goes once the rate allows; some rows went, so the wait is short.
-          if (ready.length === 0) await pause(pump, Math.min(waitMs, INLINE_WAIT_MS));
+          if (ready.length === 0) await pause(drain, Math.min(waitMs, INLINE_WAIT_MS));
         }
         continue;
       }
 
       // Nothing to start now: wait for an answer, a wake, or the end of the linger.
-      if (pump.inFlight === 0 && ready.length === 0 && (empty || lane.room() > 0)) {
-        const lingering = claimsWithRows >= 2 && pump.job !== null && Date.now() - lastRowsAt < LINGER_MS;
+      if (drain.inFlight === 0 && ready.length === 0 && (empty || lane.room() > 0)) {
+        const lingering = claimsWithRows >= 2 && drain.job !== null && Date.now() - lastRowsAt < LINGER_MS;
         if (!lingering) {
           // A wake that came while the last claim ran is looked at before ending.
-          if (pump.woken) continue;
+          if (drain.woken) continue;
           return end({ kind: 'drained' });
         }
-        if (!(await pump.signal.wait(LINGER_LOOK_MS))) empty = false;
+        if (!(await drain.signal.wait(LINGER_LOOK_MS))) empty = false;
         continue;
       }
       // Requests are out: ours, or other channels' to the same destination that fill its window.
-      const waitMs = pump.job ? patience(lane) : LINGER_MS;
-      const answered = await Promise.race([lane.settled(waitMs), pump.signal.wait(waitMs)]);
+      const waitMs = drain.job ? patience(lane) : LINGER_MS;
+      const answered = await drain.signal.wait(waitMs, lane);
       // A destination that keeps the drain waiting does not keep a job slot too.
-      if (!answered) park(pump);
+      if (!answered) park(drain);
     }
   }
 
   /**
-   * A pump has ended: it leaves the map (a drain job arriving from now on
+   * A drain has ended: it leaves the map (a drain job arriving from now on
    * starts a new one), and, when it had parked, queues what comes next itself.
    * Returns whether it still had its job, which then carries the end.
    */
-  function finish(pump: Pump, end: PumpEnd | { kind: 'failed'; err: unknown }): boolean {
-    if (pumps.get(pump.channelUuid) === pump) pumps.delete(pump.channelUuid);
-    if (pumps.size === 0) {
+  function finish(drain: Drain, end: DrainEnd | { kind: 'failed'; err: unknown }): boolean {
+    if (drains.get(drain.channelUuid) === drain) drains.delete(drain.channelUuid);
+    if (drains.size === 0) {
       const waiters = idleWaiters;
       idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
-    if (pump.job) return true;
-    const channelId = formatId('channel', pump.channelUuid);
+    if (drain.job) return true;
+    const channelId = formatId('channel', drain.channelUuid);
     const next = (): Promise<void> => {
       switch (end.kind) {
         case 'drained':
-          return deps.lookAfter(pump.channelUuid);
+          return deps.lookAfter(drain.channelUuid);
         case 'wait':
           return deps.ensureDrain(channelId, end.ms);
         case 'hand-back':
@@ -589,37 +602,37 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
       if (!channelUuid) throw new UnrecoverableError(`malformed channel id ${job.data.channelId}`);
       // Shutting down: the channel goes back to the queue for another worker.
       if (deps.stopping()) await waitThen(job, token, 0);
-      const running = pumps.get(channelUuid);
+      const running = drains.get(channelUuid);
       if (running) {
         running.woken = true;
         running.signal.notify();
         return 'joined';
       }
-      const pump: Pump = {
+      const drain: Drain = {
         channelUuid,
         woken: false,
         inFlight: 0,
         failure: null,
-        refused: false,
+        heldBack: false,
         signal: createSignal(),
         job: null,
       };
-      pumps.set(channelUuid, pump);
+      drains.set(channelUuid, drain);
       const parked = new Promise<'parked'>((resolve) => {
-        pump.job = { resolve: () => resolve('parked') };
+        drain.job = { resolve: () => resolve('parked') };
       });
-      const ended = run(pump).then(
-        (end): PumpEnd | { kind: 'failed'; err: unknown } => end,
+      const ended = run(drain).then(
+        (end): DrainEnd | { kind: 'failed'; err: unknown } => end,
         (err: unknown) => ({ kind: 'failed' as const, err }),
       );
       const first = await Promise.race([parked, ended]);
       if (first === 'parked') {
-        void ended.then((end) => finish(pump, end));
+        void ended.then((end) => finish(drain, end));
         return 'parked';
       }
-      // The pump ended while it still had its job: the job carries what comes next.
-      finish(pump, first);
-      pump.job = null;
+      // The drain ended while it still had its job: the job carries what comes next.
+      finish(drain, first);
+      drain.job = null;
       switch (first.kind) {
         case 'drained':
           return 'drained';
@@ -634,15 +647,19 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
       }
     },
     wake(channelUuids) {
+      const woken: string[] = [];
       for (const uuid of channelUuids) {
-        const pump = pumps.get(uuid);
-        if (!pump) continue;
-        pump.woken = true;
-        pump.signal.notify();
+        const drain = drains.get(uuid);
+        // A drain that is handing its channel back to the queue is not woken: the channel needs its job.
+        if (!drain || deps.stopping()) continue;
+        drain.woken = true;
+        drain.signal.notify();
+        woken.push(uuid);
       }
+      return woken;
     },
     idle() {
-      if (pumps.size === 0) return Promise.resolve();
+      if (drains.size === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };

@@ -27,8 +27,8 @@ export interface Lane {
   room(): number;
   start(): LaneTicket;
   finish(ticket: LaneTicket, signal: LaneSignal): void;
-  /** Resolves when a request of the lane finishes, or after `ms`; true when one finished. */
-  settled(ms: number): Promise<boolean>;
+  /** Calls `listener` each time a request of the lane finishes, until the returned function is called. */
+  onSettle(listener: () => void): () => void;
   /** The current window (rounded down). */
   window(): number;
   inFlight(): number;
@@ -57,9 +57,9 @@ export interface Lanes {
 /** An answer this much slower than the destination's fastest recent one (and 100 ms more) counts as a strain. */
 const SLOW_FACTOR = 3;
 const SLOW_MARGIN_MS = 100;
-/** Only an answer about as fast as the fastest recent one (within half again and 20 ms) lets the window grow. */
-const FAST_FACTOR = 1.5;
-const FAST_MARGIN_MS = 20;
+/** Only an answer about as fast as the fastest recent one (within twice it and 50 ms) lets the window grow. */
+const FAST_FACTOR = 2;
+const FAST_MARGIN_MS = 50;
 /**
  * How fast the fastest-answer baseline forgets (per answer): a destination
  * that slowed for good is taken at its new speed after a couple of hundred answers.
@@ -91,7 +91,7 @@ export function createLanes(options: LanesOptions = {}): Lanes {
     let shrunkAt = -1;
     let average: number | null = null;
     let baseline = Number.POSITIVE_INFINITY;
-    let waiters: Array<() => void> = [];
+    const listeners = new Set<() => void>();
 
     function shrink(ticket: LaneTicket): void {
       // Requests already out when the window last shrank reported the same strain.
@@ -131,22 +131,11 @@ export function createLanes(options: LanesOptions = {}): Lanes {
         } else if (adaptive) {
           shrink(ticket);
         }
-        const woken = waiters;
-        waiters = [];
-        for (const wake of woken) wake();
+        for (const listener of [...listeners]) listener();
       },
-      settled(ms) {
-        return new Promise((resolve) => {
-          const timer = setTimeout(() => {
-            waiters = waiters.filter((w) => w !== done);
-            resolve(false);
-          }, ms);
-          const done = () => {
-            clearTimeout(timer);
-            resolve(true);
-          };
-          waiters.push(done);
-        });
+      onSettle(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
       },
       window: () => Math.floor(window),
       inFlight: () => inFlight,

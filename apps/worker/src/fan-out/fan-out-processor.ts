@@ -13,8 +13,11 @@ export interface FanOutDeps {
   metrics: WorkerMetrics;
   /** Events fanned out together at most; default 64. */
   maxBatch?: number;
-  /** Rows landed in these channels' mailboxes (after their drains were ensured). */
-  landed?: (channelUuids: readonly string[]) => void;
+  /**
+   * Rows landed in these channels' mailboxes: drains running in this process
+   * look again, and their channels (returned) need no drain job.
+   */
+  landed?: (channelUuids: readonly string[]) => readonly string[];
 }
 
 export type FanOutResult =
@@ -25,9 +28,9 @@ export type FanOutResult =
 /**
  * Fans out several events in two round trips whatever their number (bar very
  * large fan-outs): one statement inserts the missing delivery rows and returns
- * every pending one, then `ensureDrains` gives each channel touched its drain
- * (a channel whose drain is already queued or running keeps it, and a drain
- * running in this process is woken). Taking the events out of the outbox is left to the caller,
+ * every pending one; a drain running in this process for a channel touched
+ * is woken, and `ensureDrains` gives every other channel touched its drain (a
+ * channel whose drain is already queued or running keeps it). Taking the events out of the outbox is left to the caller,
  * once this has returned.
  */
 async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanOutResult[]> {
@@ -76,11 +79,11 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
     event.deliveries++;
     channels.add(row.channel_id);
   }
+  const woken = new Set(deps.landed?.([...channels]) ?? []);
   await ensureDrains(
     deps.deliveryQueues,
-    [...channels].map((uuid) => formatId('channel', uuid)),
+    [...channels].filter((uuid) => !woken.has(uuid)).map((uuid) => formatId('channel', uuid)),
   );
-  deps.landed?.([...channels]);
   return eventUuids.map((uuid): FanOutResult => {
     const event = events.get(uuid);
     if (!event) return { kind: 'event-gone' };

@@ -14,8 +14,8 @@ const MAX_RESET_MS = 15 * 60_000;
  * `RateLimit-Policy: "name";q=…;w=…`), which that library does not read yet.
  * `undefined` when the answer carries none of them.
  */
-export function rateHintOfHeaders(headers: OutboundResponse['headers'], now = Date.now()): RateHint | undefined {
-  return structuredHint(headers) ?? classicHint(headers, now);
+export function rateHintOfHeaders(headers: OutboundResponse['headers']): RateHint | undefined {
+  return structuredHint(headers) ?? classicHint(headers, Date.now());
 }
 
 function classicHint(headers: OutboundResponse['headers'], now: number): RateHint | undefined {
