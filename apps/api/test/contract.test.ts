@@ -660,7 +660,7 @@ describe('4.3 channel object and CRUD', () => {
       ['telegram', { ...CONFIGS.telegram, message_thread_id: '42' }, ['bot_token', 'chat_id', 'message_thread_id']],
       ['matrix', CONFIGS.matrix, ['access_token', 'homeserver_url', 'room_id']],
       ['webhook', { url: 'https://hooks.example.com/a' }, ['secret', 'url']],
-      ['webhook', { url: 'https://hooks.example.com/a', secret: 'mine' }, ['secret', 'url']],
+      ['webhook', { url: 'https://hooks.example.com/a', secret: 'mine-and-long-enough' }, ['secret', 'url']],
       ['slack', CONFIGS.slack, ['webhook_url']],
       ['teams', CONFIGS.teams, ['webhook_url']],
       ['googlechat', CONFIGS.googlechat, ['webhook_url']],
