@@ -830,8 +830,9 @@ describe('4.3 URL and token shapes', () => {
   async function rejects(provider: string, config: Record<string, string>) {
     const res = await postChannel(team, { name: uniqueName(), provider, config, events: ['host.up'] });
     expectError(res, 400, 'invalid_request');
-    // The test route validates the same way.
-    const test = await request(api.app).post('/v1/channels/test').set(auth(team.token)).send({ provider, config });
+    // The test route validates the same way (each probe from a team of its own: 10 test sends per team and minute).
+    const tester = await newTeam();
+    const test = await request(api.app).post('/v1/channels/test').set(auth(tester.token)).send({ provider, config });
     expectError(test, 400, 'invalid_request');
     return res;
   }
