@@ -86,15 +86,18 @@ async function findInboxChannel(base, token) {
 function banner({ base, workerPort, token, inbox, existing, portalLink }) {
   const auth = `-H "Authorization: Bearer ${token}"`;
   const json = `-H "Content-Type: application/json"`;
-  const config = { url: inbox.url, secret: secrets.devWebhookSecret };
+  // The inbox's signing secret is not printed: the command reads it from the private secrets file.
+  const withSecret = (body) =>
+    `"$(node -p 'const body = ${JSON.stringify(body)}; body.config.secret = require(${JSON.stringify(join(dataDir, 'secrets.json'))}).devWebhookSecret; JSON.stringify(body)')"`;
+  const config = { url: inbox.url };
   const step1 = existing
-    ? `curl -s -X PUT ${base}/v1/channels/${existing.id}/config ${auth} ${json} -d '${JSON.stringify({ config })}'`
-    : `curl -s -X POST ${base}/v1/channels ${auth} ${json} -d '${JSON.stringify({
+    ? `curl -s -X PUT ${base}/v1/channels/${existing.id}/config ${auth} ${json} -d ${withSecret({ config })}`
+    : `curl -s -X POST ${base}/v1/channels ${auth} ${json} -d ${withSecret({
         name: INBOX_CHANNEL,
         provider: 'webhook',
         config,
         events: ['capsule.created', 'capsule.running', 'capsule.paused', 'capsule.destroyed'],
-      })}'`;
+      })}`;
   const entry = {
     team_id: secrets.devTeamId,
     actor: { type: 'user', id: secrets.devUserId, name: 'Developer' },

@@ -28,7 +28,15 @@ export interface ApiDeps {
   serveMetrics?: boolean;
   jwtSecret: string;
   internalToken: string;
-  limits: { maxChannelsPerTeam: number };
+  limits: {
+    maxChannelsPerTeam: number;
+    /** `WRENN_API_RATE_LIMIT`: `/v1/*` requests per team and minute (test sends have their own budget). */
+    apiRequestsPerMinute: number;
+    /** Test sends per team and minute; 10 (CONTRACT 4) unless a test needs more. */
+    testSendsPerMinute?: number;
+    /** Prefix of the rate-limit keys in Redis (`WRENN_QUEUE_PREFIX`): deployments sharing a Redis count apart. */
+    rateLimitKeyPrefix?: string;
+  };
   /** The built portal and its embedding policy; without it `/portal/` explains how to build it. */
   portal?: PortalOptions;
 }

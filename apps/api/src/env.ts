@@ -1,5 +1,5 @@
 import { providerEnvShape } from '@wrenn/providers';
-import { envVars, metricsPortDiffers, parseEnv, requireRedis, serviceEnv } from '@wrenn/runtime';
+import { envVars, internalPortDiffers, metricsPortDiffers, parseEnv, requireRedis, serviceEnv } from '@wrenn/runtime';
 import type { z } from 'zod';
 
 const schema = serviceEnv(8080).extend({
@@ -10,6 +10,8 @@ const schema = serviceEnv(8080).extend({
     WRENN_PORTAL_FRAME_ANCESTORS: true,
     WRENN_PORTAL_PUBLIC_URL: true,
     WRENN_DB_POOL_SIZE: true,
+    WRENN_API_RATE_LIMIT: true,
+    WRENN_INTERNAL_PORT: true,
   }).shape,
   ...providerEnvShape,
 });
@@ -18,5 +20,8 @@ export type ApiEnv = z.infer<typeof schema>;
 
 /** The API's configuration; the only place that reads `process.env`. */
 export function loadApiEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
-  return parseEnv(schema.superRefine(metricsPortDiffers).superRefine(requireRedis), env);
+  return parseEnv(
+    schema.superRefine(metricsPortDiffers).superRefine(internalPortDiffers).superRefine(requireRedis),
+    env,
+  );
 }

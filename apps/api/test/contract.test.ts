@@ -660,7 +660,7 @@ describe('4.3 channel object and CRUD', () => {
       ['telegram', { ...CONFIGS.telegram, message_thread_id: '42' }, ['bot_token', 'chat_id', 'message_thread_id']],
       ['matrix', CONFIGS.matrix, ['access_token', 'homeserver_url', 'room_id']],
       ['webhook', { url: 'https://hooks.example.com/a' }, ['secret', 'url']],
-      ['webhook', { url: 'https://hooks.example.com/a', secret: 'mine' }, ['secret', 'url']],
+      ['webhook', { url: 'https://hooks.example.com/a', secret: 'mine-and-long-enough' }, ['secret', 'url']],
       ['slack', CONFIGS.slack, ['webhook_url']],
       ['teams', CONFIGS.teams, ['webhook_url']],
       ['googlechat', CONFIGS.googlechat, ['webhook_url']],
@@ -830,8 +830,9 @@ describe('4.3 URL and token shapes', () => {
   async function rejects(provider: string, config: Record<string, string>) {
     const res = await postChannel(team, { name: uniqueName(), provider, config, events: ['host.up'] });
     expectError(res, 400, 'invalid_request');
-    // The test route validates the same way.
-    const test = await request(api.app).post('/v1/channels/test').set(auth(team.token)).send({ provider, config });
+    // The test route validates the same way (each probe from a team of its own: 10 test sends per team and minute).
+    const tester = await newTeam();
+    const test = await request(api.app).post('/v1/channels/test').set(auth(tester.token)).send({ provider, config });
     expectError(test, 400, 'invalid_request');
     return res;
   }

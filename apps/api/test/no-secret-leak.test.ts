@@ -96,7 +96,9 @@ beforeAll(async () => {
     level: 'debug',
     destination: { write: (line: string) => void logLines.push(line) },
   });
-  app = createApp({ ...api.deps, logger, metrics: createMetricsRegistry('api') });
+  // Every route twice for every provider: more test sends than a team may make in a minute.
+  const limits = { ...api.deps.limits, testSendsPerMinute: 100 };
+  app = createApp({ ...api.deps, logger, limits, metrics: createMetricsRegistry('api') });
 });
 afterAll(async () => {
   if (worker && worker.child.exitCode === null && worker.child.signalCode === null) {

@@ -22,7 +22,6 @@ import { createTestApi, type TestApi } from './support/test-api';
 // loopback fake through the same provider code the worker uses.
 
 let api: TestApi;
-let token: string;
 let discord: FakeDiscord;
 let slack: FakeSlack;
 let teams: FakeTeams;
@@ -49,7 +48,6 @@ beforeAll(async () => {
       timeoutMs: 2_000,
     },
   });
-  token = await api.token();
 });
 afterAll(async () => {
   await api.close();
@@ -79,6 +77,8 @@ const cases = () =>
 describe('test sends to the chat providers', () => {
   it('delivers a channel.test message to each provider, unsaved and stored', async () => {
     for (const [provider, config, delivered] of cases()) {
+      // A team per provider: each may make 10 test sends a minute.
+      const token = await api.token();
       const before = delivered();
       const unsaved = await request(api.app).post('/v1/channels/test').set(bearer(token)).send({ provider, config });
       expect(unsaved.status, `${provider}: ${unsaved.text}`).toBe(200);
@@ -93,6 +93,7 @@ describe('test sends to the chat providers', () => {
   });
 
   it('answers 502 with a summary when the provider refuses, without the credential', async () => {
+    const token = await api.token();
     telegram.revokeToken(FAKE_TELEGRAM_TOKEN);
     const res = await request(api.app)
       .post('/v1/channels/test')

@@ -28,6 +28,33 @@ export function webhookSigningKey(secret: string): Buffer {
   return Buffer.from(secret, 'utf8');
 }
 
+/** Shortest webhook secret a user may choose: a shorter HMAC key is a guess away. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+/** The key sizes a `whsec_` secret may decode to (Standard Webhooks: 24 to 64 bytes). */
+export const WHSEC_KEY_BYTES = { min: 24, max: 64 } as const;
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * What is wrong with a user-supplied webhook secret, or null when it makes a
+ * good key: a `whsec_` secret must be base64 of 24–64 bytes (it is used as
+ * those bytes), any other one at least 16 characters. The message never quotes the secret.
+ */
+export function webhookSecretProblem(secret: string): string | null {
+  if (secret.startsWith(WHSEC)) {
+    const encoded = secret.slice(WHSEC.length);
+    const bytes = BASE64.test(encoded) ? Buffer.from(encoded, 'base64').length : -1;
+    if (bytes < WHSEC_KEY_BYTES.min || bytes > WHSEC_KEY_BYTES.max) {
+      return `must be whsec_ followed by the base64 of ${WHSEC_KEY_BYTES.min} to ${WHSEC_KEY_BYTES.max} random bytes`;
+    }
+    return null;
+  }
+  if ([...secret].length < MIN_WEBHOOK_SECRET_LENGTH) {
+    return `must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters (leave it out to have a strong one generated)`;
+  }
+  return null;
+}
+
 export interface WebhookSignatureInput {
   secret: string;
   /**

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -166,6 +166,9 @@ describe('npm start', () => {
         const token = /Development token[^\n]*\n\s+(\S+)/.exec(banner)?.[1];
         expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
         expect(banner).toContain(`curl -s ${base}/v1/channels`);
+        // The inbox's signing secret stays in the private secrets file; the commands read it from there.
+        const { devWebhookSecret } = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'));
+        expect(banner).not.toContain(devWebhookSecret);
         // A ready portal link for the development team: the page, with a portal token in its fragment.
         const portalLink = /Team portal[^\n]*\n\s+(\S+)/.exec(banner)?.[1] ?? '';
         expect(portalLink).toMatch(new RegExp(`^${base}/portal/#token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));

@@ -4,6 +4,9 @@ import { providers } from './registry';
 /** Longest accepted config value; long enough for any real URL or token. */
 export const MAX_CONFIG_VALUE_LENGTH = 2048;
 
+/** In a `u` pattern a surrogate pair is one code point: only a lone surrogate matches. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
 /**
  * Validates a channel config for a provider: a flat object of strings, every
  * required key present, no unknown key, then the provider's own shape rules
@@ -27,6 +30,10 @@ export function validateChannelConfig(
     if (typeof value !== 'string') return { ok: false, message: `config.${key} must be a string` };
     if (value.length > MAX_CONFIG_VALUE_LENGTH) {
       return { ok: false, message: `config.${key} is longer than ${MAX_CONFIG_VALUE_LENGTH} characters` };
+    }
+    // JSON can carry a lone surrogate ("\ud800"), which no UTF-8 encoder (nor the sealing of configs) accepts.
+    if (LONE_SURROGATE.test(value)) {
+      return { ok: false, message: `config.${key} is not well-formed Unicode (it contains a lone surrogate)` };
     }
   }
   const trimmed: ChannelConfig = {};

@@ -25,8 +25,9 @@ describe('blockedAddressReason', () => {
     ['::ffff:7f00:1', 'loopback'],
     ['::ffff:169.254.169.254', 'linkLocal'],
     ['::ffff:10.0.0.1', 'private'],
-    ['64:ff9b::7f00:1', 'rfc6052'],
-    ['2002:7f00:1::', '6to4'],
+    ['64:ff9b::7f00:1', 'loopback, IPv4 127.0.0.1 inside NAT64 64:ff9b::/96'],
+    ['2002:7f00:1::', 'loopback, IPv4 127.0.0.1 inside 6to4 2002::/16'],
+    ['::7f00:1', 'loopback, IPv4 127.0.0.1 inside IPv4-compatible ::/96'],
   ])('refuses %s (%s)', (address, range) => {
     expect(blockedAddressReason(address)).toBe(range);
   });

@@ -30,9 +30,10 @@ function wrennSignatureMatches(req: ReceivedRequest, key: Buffer): boolean {
 
 describe('webhook config', () => {
   it('accepts http and https URLs and keeps the secret as typed', () => {
-    expect(webhookProvider.validateConfig({ url: 'https://example.com/hook?x=1', secret: 'abc' }, SETTINGS)).toEqual({
+    const secret = 'a secret as typed, 32 characters';
+    expect(webhookProvider.validateConfig({ url: 'https://example.com/hook?x=1', secret }, SETTINGS)).toEqual({
       ok: true,
-      config: { url: 'https://example.com/hook?x=1', secret: 'abc' },
+      config: { url: 'https://example.com/hook?x=1', secret },
     });
     expect(webhookProvider.validateConfig({ url: 'http://example.com' }, SETTINGS).ok).toBe(true);
     // Outer whitespace is what a paste brings along; URL parsing drops it.

@@ -134,6 +134,10 @@ export const envVars = z.object({
     .default("'self'"),
   /** The portal's address as browsers reach it, for the links of portal sessions; default: the request's own. */
   WRENN_PORTAL_PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  /** `/v1/*` requests per team and minute before `429 rate_limited` (test sends: 10); shared through Redis. */
+  WRENN_API_RATE_LIMIT: wholeNumberWithin(1, 1_000_000).default(1200),
+  /** Serves `/internal/*` on this port only (not on PORT), for a network policy to open to the platform alone. */
+  WRENN_INTERNAL_PORT: port.optional(),
   /** Delays before the 2nd, 3rd… attempt; the list's length + 1 = attempts. */
   WRENN_RETRY_DELAYS: z
     .string()
@@ -226,5 +230,21 @@ export function metricsPortDiffers(
 ): void {
   if (env.WRENN_METRICS_PORT !== undefined && env.WRENN_METRICS_PORT !== 0 && env.WRENN_METRICS_PORT === env.PORT) {
     ctx.addIssue({ code: 'custom', path: ['WRENN_METRICS_PORT'], message: 'must differ from PORT' });
+  }
+}
+
+/** `WRENN_INTERNAL_PORT` must be a port of its own: not `PORT`, not `WRENN_METRICS_PORT`. */
+export function internalPortDiffers(
+  env: { PORT: number; WRENN_METRICS_PORT?: number | undefined; WRENN_INTERNAL_PORT?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const internal = env.WRENN_INTERNAL_PORT;
+  if (internal === undefined || internal === 0) return;
+  if (internal === env.PORT || internal === env.WRENN_METRICS_PORT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WRENN_INTERNAL_PORT'],
+      message: 'must differ from PORT and WRENN_METRICS_PORT',
+    });
   }
 }

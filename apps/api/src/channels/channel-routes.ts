@@ -150,6 +150,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     summary: 'Send a channel.test event to an unsaved config',
     tag: TAG,
     auth: 'user',
+    rateLimit: 'test_sends',
     body: testSendBody(deps.providerSettings),
     responses: {
       200: { description: 'The provider accepted the test event', schema: TestSendResult },
@@ -323,6 +324,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     summary: 'Send a channel.test event with the stored config',
     tag: TAG,
     auth: 'user',
+    rateLimit: 'test_sends',
     params: ChannelPathParams,
     responses: {
       200: { description: 'The provider accepted the test event', schema: TestSendResult },

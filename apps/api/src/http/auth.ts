@@ -23,6 +23,18 @@ export interface AuthContext {
 /** Longest lifetime a portal token may claim (its `exp` minus `iat`). */
 const PORTAL_TOKEN_MAX_LIFETIME_S = 3600;
 
+/**
+ * How far in the future an `iat` may lie (clock skew between the issuer and
+ * us). A token "issued" later than that was not issued by a sane issuer, and
+ * would stretch the portal token's `exp − iat` limit to any length.
+ */
+const MAX_IAT_SKEW_S = 60;
+
+/** `typ` is case-insensitive (RFC 7515 4.1.9): `"PORTAL"` is a portal token, `"Host"` a host token. */
+function tokenType(value: unknown): string | null {
+  return typeof value === 'string' ? value.toLowerCase() : null;
+}
+
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 function bearer(req: Request): string | null {
@@ -55,9 +67,13 @@ export function createUserAuthenticator(secret: string) {
       if (err instanceof joseErrors.JWTExpired) throw unauthorized('token expired');
       throw unauthorized('invalid token');
     }
-    if (payload.typ === 'host' || headerType === 'host') throw unauthorized('host tokens are not accepted here');
+    const types = [tokenType(payload.typ), tokenType(headerType)];
+    if (types.includes('host')) throw unauthorized('host tokens are not accepted here');
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + MAX_IAT_SKEW_S) {
+      throw unauthorized('token issued in the future');
+    }
     // A portal token is a user token of one team with a short life; a longer one was not issued here.
-    const isPortal = payload.typ === 'portal' || headerType === 'portal';
+    const isPortal = types.includes('portal');
     if (isPortal) {
       const { iat, exp } = payload;
       if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > PORTAL_TOKEN_MAX_LIFETIME_S) {

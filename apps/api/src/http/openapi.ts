@@ -1,7 +1,8 @@
 import { SERVICE_VERSION } from '@wrenn/runtime';
 import { z } from 'zod';
 import { ERROR_STATUS } from './app-error';
-import type { AnyRouteSpec } from './route';
+import { TEST_SENDS_PER_MINUTE } from './rate-limits';
+import { type AnyRouteSpec, type RateLimitName, rateLimitOf } from './route';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -40,6 +41,36 @@ const text = (description: string, type: string) => ({
   description,
   content: { [type]: { schema: { type: 'string' } } },
 });
+
+const RATE_LIMIT_HEADERS = {
+  'Retry-After': {
+    description: 'Seconds until the window ends and requests are accepted again.',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  RateLimit: {
+    description:
+      'IETF draft (httpapi-ratelimit-headers) form: `"<policy>"; r=<remaining>; t=<seconds until the window ends>`.',
+    schema: { type: 'string' },
+  },
+  'RateLimit-Policy': {
+    description: 'IETF draft form: `"<policy>"; q=<requests per window>; w=60; pk=:<partition key>:`.',
+    schema: { type: 'string' },
+  },
+};
+
+const RATE_LIMITED: Record<RateLimitName, string> = {
+  test_sends: `The team made ${TEST_SENDS_PER_MINUTE} test sends (both test routes together) in the current one-minute window (\`rate_limited\`, policy \`test_sends\`)`,
+  api: 'The team made `WRENN_API_RATE_LIMIT` (default 1200) requests to `/v1/*`, test sends aside, in the current one-minute window (`rate_limited`, policy `api`)',
+};
+
+/** A route's 429, with the headers that say when to come back. */
+function rateLimitedResponse(limit: RateLimitName) {
+  return {
+    description: RATE_LIMITED[limit],
+    headers: RATE_LIMIT_HEADERS,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  };
+}
 
 /** The operations routes (health, readiness, metrics), served outside the route registry. */
 const OPERATIONS_PATHS: Record<string, Record<string, unknown>> = {
@@ -113,6 +144,8 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[]): Record<string, un
           : {}),
       };
     }
+    const limit = rateLimitOf(route);
+    if (limit) responses[429] = rateLimitedResponse(limit);
     responses.default = {
       description: 'Error',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -144,7 +177,8 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[]): Record<string, un
       title: 'Wrenn Channels',
       version: SERVICE_VERSION,
       description:
-        'Notification channels for Wrenn teams: Discord, Slack, Microsoft Teams, Google Chat, Telegram, Matrix and signed webhooks.',
+        'Notification channels for Wrenn teams: Discord, Slack, Microsoft Teams, Google Chat, Telegram, Matrix and signed webhooks. ' +
+        'Requests to `/v1/*` are rate-limited per team (see the 429 answers); every answer to them carries the IETF draft `RateLimit` and `RateLimit-Policy` headers.',
     },
     paths: { ...paths, ...OPERATIONS_PATHS },
     components: {

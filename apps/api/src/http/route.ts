@@ -1,11 +1,14 @@
-import { type Request, type Response, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { z } from 'zod';
 import { AppError } from './app-error';
 import type { AuthContext } from './auth';
 import { describeIssue } from './describe-issue';
+import { jsonBody } from './json-body';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type AuthKind = 'user' | 'internal' | 'none';
+/** The per-team budget a user route spends: test sends have their own, every other route shares `api`. */
+export type RateLimitName = 'test_sends' | 'api';
 
 export interface RouteResponse {
   description: string;
@@ -40,6 +43,8 @@ export interface RouteSpec<
   summary: string;
   tag: string;
   auth: AuthKind;
+  /** User routes only: the budget a request spends (default `api`). */
+  rateLimit?: RateLimitName;
   params?: P;
   query?: Q;
   body?: B;
@@ -81,6 +86,38 @@ export interface Authenticators {
   internal: (req: Request) => void;
 }
 
+/** What every route runs before its handler, in this order. */
+export interface RoutePipeline {
+  auth: Authenticators;
+  /**
+   * Spends one request of the calling team's budget; may answer 429 (`rate_limited`).
+   * Required when user routes are mounted.
+   */
+  rateLimits?: Record<RateLimitName, RequestHandler>;
+}
+
+/** The budget a route's requests spend, or null for routes without a team. */
+export function rateLimitOf(spec: Pick<AnyRouteSpec, 'auth' | 'rateLimit'>): RateLimitName | null {
+  return spec.auth === 'user' ? (spec.rateLimit ?? 'api') : null;
+}
+
+/** Bodies up to 1 MB on `/internal/*` (batches of audit entries), 64 KB elsewhere. */
+const bodyParsers: Record<AuthKind, RequestHandler> = {
+  internal: jsonBody('1mb'),
+  user: jsonBody('64kb'),
+  none: jsonBody('64kb'),
+};
+
+/** Where the caller, once authenticated, is kept for the steps after it. */
+function authOf(res: Response): AuthContext {
+  return res.locals.auth as AuthContext;
+}
+
+/** The calling team of an authenticated user request: what rate limits are keyed by. */
+export function teamOf(res: Response): string {
+  return authOf(res).teamId;
+}
+
 /** Keeps every route spec; mounts them on a router and describes them in OpenAPI. */
 export class RouteRegistry {
   readonly routes: AnyRouteSpec[] = [];
@@ -92,22 +129,37 @@ export class RouteRegistry {
     return this;
   }
 
-  router(auth: Authenticators): Router {
+  /**
+   * Mounts the routes `include` selects. Each request is authenticated first,
+   * then spends its team's rate limit, and only then is its body read: a caller
+   * without a valid token or over its limit costs no parsing at all.
+   */
+  router(pipeline: RoutePipeline, include: (spec: AnyRouteSpec) => boolean = () => true): Router {
     const router = Router();
-    for (const spec of this.routes) {
+    for (const spec of this.routes.filter(include)) {
       const headerNames = spec.headers ? Object.keys(spec.headers.shape) : [];
-      router[spec.method](spec.path, async (req, res, next) => {
+      const authenticate: RequestHandler = async (req, res, next) => {
         try {
-          let context: AuthContext | undefined;
-          if (spec.auth === 'user') context = await auth.user(req);
-          if (spec.auth === 'internal') auth.internal(req);
+          if (spec.auth === 'user') res.locals.auth = await pipeline.auth.user(req);
+          if (spec.auth === 'internal') pipeline.auth.internal(req);
+          next();
+        } catch (err) {
+          next(err);
+        }
+      };
+      const limit = rateLimitOf(spec);
+      const limiter = limit ? pipeline.rateLimits?.[limit] : undefined;
+      if (limit && !limiter) throw new Error(`${spec.method} ${spec.path} needs the ${limit} rate limit`);
+      const steps = [authenticate, ...(limiter ? [limiter] : []), bodyParsers[spec.auth]];
+      router[spec.method](spec.path, ...steps, async (req, res, next) => {
+        try {
           const params = parsePart(spec.params, req.params, 'path');
           const query = parsePart(spec.query, req.query, 'query');
           const sent = req.body === undefined && spec.bodyOptional ? {} : req.body;
           if (spec.body && sent === undefined) throw new AppError('invalid_request', 'request body is required');
           const headers = parsePart(spec.headers, declaredHeaders(req, headerNames), 'header');
           const body = parsePart(spec.body, sent, 'body');
-          await spec.handler({ params, query, body, headers, auth: context as AuthContext, req, res });
+          await spec.handler({ params, query, body, headers, auth: authOf(res), req, res });
         } catch (err) {
           next(err);
         }

@@ -33,13 +33,17 @@ export function opsRouter(deps: Pick<ApiDeps, 'db' | 'redis' | 'metrics' | 'serv
 
 /** Request count and latency by route pattern (never by raw path: ids would explode cardinality). */
 export function httpMetrics(deps: Pick<ApiDeps, 'metrics'>): RequestHandler {
-  const duration = new Histogram({
-    name: 'wrenn_http_request_duration_seconds',
-    help: 'HTTP request latency by method, route and status',
-    labelNames: ['method', 'route', 'status'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [deps.metrics],
-  });
+  const name = 'wrenn_http_request_duration_seconds';
+  // With WRENN_INTERNAL_PORT a second app counts its requests in the same histogram.
+  const duration =
+    (deps.metrics.getSingleMetric(name) as Histogram<'method' | 'route' | 'status'> | undefined) ??
+    new Histogram({
+      name,
+      help: 'HTTP request latency by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [deps.metrics],
+    });
   return (req, res, next) => {
     const end = duration.startTimer();
     res.on('finish', () => {

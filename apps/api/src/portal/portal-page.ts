@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 
 export interface PortalOptions {
   /** The built portal (`apps/portal/dist`); null when it was not built. */
@@ -31,6 +31,21 @@ export function portalCsp(frameAncestors: string): string {
   ].join('; ');
 }
 
+/**
+ * The headers of a page we serve (the portal, `/docs`): its CSP, no referrer
+ * leaving it, and a browsing context of its own.
+ */
+export function pageHeaders(frameAncestors: string): RequestHandler {
+  const csp = portalCsp(frameAncestors);
+  return (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', csp);
+    // The portal's token lives in the fragment, which browsers never send; no referrer leaves either.
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    next();
+  };
+}
+
 /** The first built portal folder among the usual places, relative to the running API. */
 export function findPortalDir(apiDir: string): string | null {
   const candidates = [join(apiDir, '..', '..', 'portal', 'dist'), join(apiDir, '..', '..', '..', 'portal', 'dist')];
@@ -40,14 +55,7 @@ export function findPortalDir(apiDir: string): string | null {
 /** Serves the built portal under `/portal/` with its CSP; a clear 503 page when it was not built. */
 export function portalPage(options: PortalOptions): Router {
   const router = express.Router();
-  const csp = portalCsp(options.frameAncestors);
-  router.use((_req, res, next) => {
-    res.setHeader('Content-Security-Policy', csp);
-    // The token lives in the fragment, which browsers never send; no referrer leaves either.
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    next();
-  });
+  router.use(pageHeaders(options.frameAncestors));
   const dir = options.dir;
   if (!dir) {
     router.use((_req, res) => {

@@ -1,8 +1,10 @@
 import { rfc3339 } from '@wrenn/events';
 import { PROVIDER_NAMES, providerForms } from '@wrenn/providers';
+import type { Request } from 'express';
 import type { ApiDeps } from '../deps';
 import { errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
+import { listeningOrigin } from './listening-origin';
 import { PortalSession, PortalSessionBody, ProviderList } from './portal-schemas';
 import { signPortalToken } from './portal-token';
 
@@ -15,14 +17,15 @@ const PROVIDER_LIST: ProviderList = {
 };
 
 /**
- * Where the portal lives for the browser: `WRENN_PORTAL_PUBLIC_URL` when the
- * API is reached through another address than the platform's backend uses,
- * else the address the request came to.
+ * Where the portal lives for the browser: `WRENN_PORTAL_PUBLIC_URL`, else the
+ * address this request reached the API on (its socket's, never the `Host`
+ * header, which whoever sends or forwards the request chooses: a rewritten
+ * one would hand the token to another origin).
  */
-function portalBase(deps: ApiDeps, host: string | undefined, protocol: string): string {
+function portalBase(deps: ApiDeps, req: Request): string {
   const configured = deps.portal?.publicUrl;
   if (configured) return configured.replace(/\/+$/, '');
-  return `${protocol}://${host ?? 'localhost'}/portal`;
+  return `${listeningOrigin(req.socket)}/portal`;
 }
 
 /** `GET /v1/providers` and `POST /internal/v1/portal-sessions`. */
@@ -70,7 +73,7 @@ export function registerPortalRoutes(registry: RouteRegistry, deps: ApiDeps): vo
         role: body.role,
       });
       const session: PortalSession = {
-        url: `${portalBase(deps, req.get('host'), req.protocol)}/#token=${token}`,
+        url: `${portalBase(deps, req)}/#token=${token}`,
         expires_at: rfc3339(expiresAt),
       };
       res.status(201).json(session);

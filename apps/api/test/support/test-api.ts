@@ -65,6 +65,8 @@ export async function createTestApi(
     providerSettings?: Partial<ProviderSettings>;
     outbound?: Omit<OutboundHttpOptions, 'allowPrivateTargets'>;
     maxChannelsPerTeam?: number;
+    /** `WRENN_API_RATE_LIMIT` (default 1200, as in production). */
+    apiRequestsPerMinute?: number;
     logLevel?: string;
     /** Where log lines go (default: standard output). */
     logDestination?: DestinationStream;
@@ -110,7 +112,11 @@ export async function createTestApi(
     metrics: createMetricsRegistry('api'),
     jwtSecret,
     internalToken: randomBytes(24).toString('hex'),
-    limits: { maxChannelsPerTeam: options.maxChannelsPerTeam ?? 100 },
+    limits: {
+      maxChannelsPerTeam: options.maxChannelsPerTeam ?? 100,
+      apiRequestsPerMinute: options.apiRequestsPerMinute ?? 1200,
+      rateLimitKeyPrefix: queuePrefix,
+    },
   };
   return {
     app: createApp(deps),

@@ -1,8 +1,9 @@
+import { webhookSecretProblem } from '@wrenn/crypto';
 import type { ChannelConfig, ConfigCheck } from '../provider';
 
 /**
  * Checks a webhook config: `url` is an absolute http(s) URL without
- * credentials; `secret`, when given, is kept exactly as typed (it is an HMAC key).
+ * credentials; `secret`, when given, must make a strong HMAC key (see `webhookSecretProblem`).
  */
 export function validateWebhookConfig(config: ChannelConfig): ConfigCheck {
   const raw = config.url ?? '';
@@ -22,6 +23,10 @@ export function validateWebhookConfig(config: ChannelConfig): ConfigCheck {
   }
   if (!url.hostname) return { ok: false, message: 'config.url must name a host' };
   const out: ChannelConfig = { url: raw };
-  if (config.secret !== undefined) out.secret = config.secret;
+  if (config.secret !== undefined) {
+    const problem = webhookSecretProblem(config.secret);
+    if (problem) return { ok: false, message: `config.secret ${problem}` };
+    out.secret = config.secret;
+  }
   return { ok: true, config: out };
 }
