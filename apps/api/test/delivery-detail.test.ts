@@ -342,7 +342,7 @@ describe('delivery log query plans', () => {
     `.execute(db);
     await sql`
       INSERT INTO audit_logs (id, team_id, actor_type, resource_type, action, metadata)
-      VALUES (${newId('log').uuid}, ${team}, 'system', 'host', 'marked_down', '{}')
+      VALUES (${newId('auditLog').uuid}, ${team}, 'system', 'host', 'marked_down', '{}')
     `.execute(db);
     await sql`
       INSERT INTO events (id, team_id, audit_log_id, event_type, payload, created_at)

@@ -2413,6 +2413,8 @@ export interface paths {
                         user_id: string;
                         /** @enum {string} */
                         role: "owner" | "admin" | "member";
+                        /** @description Shown as `actor_name` of the audit entries the portal causes (e.g. "Ada"). */
+                        user_name?: string;
                     };
                 };
             };
@@ -2431,7 +2433,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid `team_id`, `user_id` or `role` (`invalid_request`) */
+                /** @description Invalid `team_id`, `user_id`, `role` or `user_name` (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
