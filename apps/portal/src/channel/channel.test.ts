@@ -61,7 +61,7 @@ describe('the channel screen', () => {
     await page.getByRole('checkbox', { name: 'Enabled' }).uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'settings-renamed', level: 1 }).waitFor();
-    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    await page.getByRole('link', { name: 'Channels', exact: true }).click();
     const row = page.getByRole('row', { name: /^settings-renamed / });
     const text = await row.textContent();
     expect(text).toContain('host.down');
@@ -72,7 +72,7 @@ describe('the channel screen', () => {
   it('shows an API error next to the field on save', async () => {
     const page = await harness.openPortal(newId('team').id);
     await createWebhookChannel(page, 'taken');
-    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    await page.getByRole('link', { name: 'Channels', exact: true }).click();
     await createWebhookChannel(page, 'other');
     await page.getByRole('textbox', { name: 'Name' }).fill('taken');
     await page.getByRole('button', { name: 'Save' }).click();
