@@ -98,6 +98,10 @@ export function App({ expiresAt }: { expiresAt: number | null }) {
   const providers = useProviders();
   const expired = useSessionExpired(expiresAt);
   const main = useFocusOnMove(hash.split('?')[0] ?? '');
+  // Any move away from the channel the secret belongs to forgets it: Back does not bring it back.
+  useEffect(() => {
+    if (oneTimeSecret && !(view?.screen === 'channel' && view.id === oneTimeSecret.channelId)) oneTimeSecret = null;
+  });
   useEffect(() => {
     document.title = `${titleOf(view)} · Wrenn Channels`;
   });

@@ -20,7 +20,11 @@ const OUTCOME_BADGE: Record<DeliveryDetail['attempts'][number]['outcome'], strin
 function Attempts({ delivery }: { delivery: DeliveryDetail }) {
   if (delivery.attempts.length === 0) return <p className="muted">No attempt yet.</p>;
   return (
-    <DataTable columns={['Attempt', 'When', 'Outcome', 'Status code', 'Latency', 'Error']} labelledBy="attempts-title">
+    <DataTable
+      columns={['Attempt', 'When', 'Outcome', 'Status code', 'Latency', 'Error']}
+      labelledBy="attempts-title"
+      focusable
+    >
       {delivery.attempts.map((a) => (
         <tr key={a.attempt}>
           <th scope="row">{a.attempt}</th>
@@ -99,9 +103,7 @@ export function DeliveryPage({ channelId, id }: { channelId: string; id: string 
       <h2 id="attempts-title">Attempts</h2>
       <Attempts delivery={d} />
       <h2 id="payload-title">Payload</h2>
-      <pre className="payload">
-        {JSON.stringify(d.payload, null, 2)}
-      </pre>
+      <pre className="payload">{JSON.stringify(d.payload, null, 2)}</pre>
     </section>
   );
 }
