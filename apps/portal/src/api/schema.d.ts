@@ -2122,6 +2122,8 @@ export interface paths {
                 header?: {
                     /** @description Makes retries safe: a request repeating a key seen in the last 24 hours gets the first answer (`202`, the same `ids`) whatever its body, and stores nothing new. 1–255 visible ASCII characters; a UUID per logical request is a good choice. */
                     "Idempotency-Key"?: string;
+                    /** @description W3C Trace Context of the caller. Kept with each event: the ingest, fan-out and delivery spans join this trace, and every webhook request carries a `traceparent` of it. An invalid value is ignored, as the specification asks. */
+                    traceparent?: string;
                 };
                 path?: never;
                 cookie?: never;
