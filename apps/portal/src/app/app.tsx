@@ -76,7 +76,10 @@ function titleOf(view: View | null): string {
   }
 }
 
-/** Moves focus to the new screen's heading after a move, as a page load would put it at the top. */
+/**
+ * After a move (a link, Back, Forward), focus goes to the new screen's container, so keyboard and
+ * screen-reader users start at its top as after a page load; the first screen keeps the browser's focus.
+ */
 function useFocusOnMove(hash: string) {
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -85,6 +88,7 @@ function useFocusOnMove(hash: string) {
       first.current = false;
       return;
     }
+    // `hash` is the trigger: a new screen, not a new filter (the caller passes the path only).
     void hash;
     main.current?.focus({ preventScroll: true });
   }, [hash]);
