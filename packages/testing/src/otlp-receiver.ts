@@ -22,8 +22,8 @@ export interface ReceivedSpan {
 }
 
 type OtlpValue = { stringValue?: string; intValue?: string | number; arrayValue?: { values: OtlpValue[] } };
-const valueOf = (v: OtlpValue): unknown =>
-  v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : v.arrayValue?.values.map(valueOf));
+const attributeValue = (v: OtlpValue): unknown =>
+  v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : v.arrayValue?.values.map(attributeValue));
 
 /** An OTLP/HTTP receiver (JSON encoding) keeping every span it is sent. */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
@@ -43,7 +43,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         };
         for (const rs of doc.resourceSpans) {
           const service = String(
-            valueOf(rs.resource.attributes.find((a) => a.key === 'service.name')?.value ?? {}) ?? '',
+            attributeValue(rs.resource.attributes.find((a) => a.key === 'service.name')?.value ?? {}) ?? '',
           );
           for (const ss of rs.scopeSpans) {
             for (const s of ss.spans) {
@@ -54,7 +54,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
                 traceId: s.traceId as string,
                 spanId: s.spanId as string,
                 parentSpanId: (s.parentSpanId as string) ?? '',
-                attributes: Object.fromEntries(attrs.map((a) => [a.key, valueOf(a.value)])),
+                attributes: Object.fromEntries(attrs.map((a) => [a.key, attributeValue(a.value)])),
                 status: (s.status ?? {}) as { code?: number },
                 links: ((s.links ?? []) as Array<{ traceId: string; spanId: string }>).map((l) => ({
                   traceId: l.traceId,
