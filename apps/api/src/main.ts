@@ -4,7 +4,15 @@ import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
 import { createProducerConnection, createQueues, queueLayout } from '@wrenn/queues';
-import { createLogger, createMetricsRegistry, handleShutdown, redisTarget, serveMetricsPort } from '@wrenn/runtime';
+import {
+  createLogger,
+  createMetricsRegistry,
+  handleShutdown,
+  redisTarget,
+  serveMetricsPort,
+  startTracing,
+  tracingFromEnv,
+} from '@wrenn/runtime';
 import { createApp, createInternalApp } from './app';
 import type { ApiDeps } from './deps';
 import { loadApiEnv } from './env';
@@ -13,6 +21,8 @@ import { findPortalDir } from './portal/portal-page';
 
 const env = loadApiEnv();
 const logger = createLogger({ name: 'wrenn-api', level: env.LOG_LEVEL });
+// Before anything starts a span; with no OTLP endpoint this loads nothing.
+const tracing = await startTracing({ ...tracingFromEnv(env, 'wrenn-api'), logger });
 const db = createDb({
   connectionString: env.DATABASE_URL,
   applicationName: 'wrenn-api',
@@ -95,5 +105,7 @@ handleShutdown({
     ['redis', () => redis.quit()],
     ['outbound http', () => http.close()],
     ['database', () => db.destroy()],
+    // Last: the spans of the work finished above are exported before the process exits.
+    ['tracing', () => tracing.shutdown()],
   ],
 });

@@ -70,6 +70,26 @@ describe('POST /internal/v1/portal-sessions', () => {
     expect((await request(api.app).get(`/v1/channels/${own.id}`).set(auth)).status).toBe(200);
   });
 
+  it('carries user_name into the token, so the audit log shows who acted through the portal', async () => {
+    const teamId = newTeamId();
+    const userId = newUserId();
+    const res = await openSession({ team_id: teamId, user_id: userId, role: 'owner', user_name: '  Ada Lovelace ' });
+    expect(res.status).toBe(201);
+    const token = tokenOf(res.body.url);
+    expect(decodeJwt(token)).toMatchObject({ name: 'Ada Lovelace' });
+    const created = await createChannel(api, token);
+    const log = await request(api.app).get('/v1/audit-logs?resource_type=channel').set(bearer(token));
+    expect(log.body.items).toEqual([
+      expect.objectContaining({
+        actor_type: 'user',
+        actor_id: userId,
+        actor_name: 'Ada Lovelace',
+        resource_id: created.id,
+        action: 'create',
+      }),
+    ]);
+  });
+
   it('refuses a missing or wrong internal token, and a user token', async () => {
     const body = { team_id: newTeamId(), user_id: newUserId(), role: 'owner' };
     expect((await request(api.app).post('/internal/v1/portal-sessions').send(body)).status).toBe(401);
@@ -91,6 +111,10 @@ describe('POST /internal/v1/portal-sessions', () => {
     [{ team_id: newTeamId(), user_id: newUserId(), role: 'root' }, /role/],
     [{ team_id: newTeamId(), user_id: newUserId() }, /role/],
     [{ team_id: newTeamId(), user_id: newUserId(), role: 'owner', scope: 'all' }, /unknown field scope/],
+    [{ team_id: newTeamId(), user_id: newUserId(), role: 'owner', user_name: 42 }, /user_name/],
+    [{ team_id: newTeamId(), user_id: newUserId(), role: 'owner', user_name: '   ' }, /user_name/],
+    [{ team_id: newTeamId(), user_id: newUserId(), role: 'owner', user_name: 'A'.repeat(201) }, /user_name/],
+    [{ team_id: newTeamId(), user_id: newUserId(), role: 'owner', user_name: 'Ada \ud800' }, /user_name/],
   ])('answers 400 for %j', async (body, message) => {
     const res = await openSession(body);
     expect(res.status).toBe(400);

@@ -4,10 +4,10 @@ import { createRoot } from 'react-dom/client';
 import { ApiError, createApi } from './api/client';
 import { ApiProvider } from './app/api-context';
 import { App, SessionMessage } from './app/app';
-import { takeSessionFromLocation } from './app/session';
+import { tabStorage, takeSession } from './app/session';
 import './styles.css';
 
-const session = takeSessionFromLocation(window.location, window.history);
+const session = takeSession(window.location, window.history, tabStorage());
 const root = createRoot(document.getElementById('root') as HTMLElement);
 
 if (!session) {

@@ -2,7 +2,15 @@ import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
 import { pingRedis } from '@wrenn/queues';
-import { createLogger, createMetricsRegistry, handleShutdown, redisTarget, serveMetricsPort } from '@wrenn/runtime';
+import {
+  createLogger,
+  createMetricsRegistry,
+  handleShutdown,
+  redisTarget,
+  serveMetricsPort,
+  startTracing,
+  tracingFromEnv,
+} from '@wrenn/runtime';
 import { sql } from 'kysely';
 import { loadWorkerEnv } from './env';
 import { createOpsServer } from './ops/ops-server';
@@ -10,6 +18,8 @@ import { startWorkerRuntime } from './worker-runtime';
 
 const env = loadWorkerEnv();
 const logger = createLogger({ name: 'wrenn-worker', level: env.LOG_LEVEL });
+// Before anything starts a span; with no OTLP endpoint this loads nothing.
+const tracing = await startTracing({ ...tracingFromEnv(env, 'wrenn-worker'), logger });
 // Each delivery holds a connection only for its short queries; a fraction of the concurrency suffices.
 const db = createDb({
   connectionString: env.DATABASE_URL,
@@ -80,5 +90,7 @@ handleShutdown({
     ['metrics server', stopMetricsServer],
     ['outbound http', () => http.close()],
     ['database', () => db.destroy()],
+    // Last: the spans of the work finished above are exported before the process exits.
+    ['tracing', () => tracing.shutdown()],
   ],
 });

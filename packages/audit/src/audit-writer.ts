@@ -35,7 +35,14 @@ export interface AuditLoggerOptions {
 export function createAuditWriter(options: AuditLoggerOptions) {
   const { db, logger, publish, strict = false } = options;
 
-  async function record(entries: readonly AuditEntry[]): Promise<RecordResult> {
+  /**
+   * `traceparent`: the W3C trace context of the request that reported the
+   * entries, kept with each event so its delivery joins that trace.
+   */
+  async function record(
+    entries: readonly AuditEntry[],
+    options: { traceparent?: string | null } = {},
+  ): Promise<RecordResult> {
     const createdAt = new Date();
     const timestamp = rfc3339(createdAt);
     const logs = entries.map((entry) => {
@@ -66,6 +73,7 @@ export function createAuditWriter(options: AuditLoggerOptions) {
           event_type: type,
           channel_id: channelId,
           payload,
+          traceparent: options.traceparent ?? null,
           created_at: createdAt,
         },
       ];

@@ -54,6 +54,8 @@ export interface EventTable {
   channel_id: string | null;
   /** The webhook body (EventPayload). */
   payload: Json;
+  /** The W3C `traceparent` of the ingest request, when it carried one. */
+  traceparent: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

@@ -36,6 +36,12 @@ export interface SendInput {
   deliveryId: string;
   event: EventPayload;
   config: ChannelConfig;
+  /**
+   * W3C `traceparent` of the attempt (see the worker's attempt span): the
+   * webhook provider sends it as the `traceparent` header, so the receiver's
+   * spans join the event's trace; chat providers ignore it.
+   */
+  traceparent?: string | null | undefined;
 }
 
 export interface SendContext {

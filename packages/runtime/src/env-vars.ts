@@ -116,6 +116,14 @@ export const envVars = z.object({
   WRENN_METRICS_PORT: port.optional(),
   /** PostgreSQL connections per API process. */
   WRENN_DB_POOL_SIZE: wholeNumberWithin(1, 500).default(10),
+  /**
+   * Where spans go (OTLP). Set (or its traces-only form): the tracing SDK starts and
+   * reads every other standard `OTEL_*` variable itself; unset: no SDK is loaded.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().min(1).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().min(1).optional(),
+  /** The service name on spans; each service has its default (`wrenn-api`, `wrenn-worker`). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   /** The pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The Redis key prefix of the queues: the API's and the worker's must match, or the two never meet. */
@@ -219,6 +227,9 @@ export function serviceEnv(defaultPort: number) {
       WRENN_METRICS_PORT: true,
       WRENN_QUEUE_PREFIX: true,
       LOG_LEVEL: true,
+      OTEL_EXPORTER_OTLP_ENDPOINT: true,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: true,
+      OTEL_SERVICE_NAME: true,
     })
     .extend({ PORT: envVars.shape.PORT.default(defaultPort) });
 }

@@ -8,5 +8,7 @@ export * from './redact';
 export * from './redis-env';
 export * from './retry-delays';
 export * from './shutdown';
+export * from './trace-context';
+export * from './tracing';
 export * from './version';
 export * from './with-timeout';

@@ -8,6 +8,7 @@ export * from './fakes/slack';
 export * from './fakes/teams';
 export * from './fakes/telegram';
 export * from './fakes/webhook';
+export * from './otlp-receiver';
 export * from './processes';
 export * from './test-database';
 export * from './test-redis';

@@ -1,4 +1,5 @@
-import type { Database, Delivery as DeliveryRow } from '@wrenn/db';
+import type { DeliveryAttempt as AttemptRow, Database, Delivery as DeliveryRow, DeliveryStatus } from '@wrenn/db';
+import { eventTypesMatching } from '@wrenn/events';
 import { type Kysely, sql } from 'kysely';
 import { newestFirst } from '../http/page';
 
@@ -15,21 +16,84 @@ export async function findTeamChannel(db: Db, teamId: string, channelId: string)
   return row ?? null;
 }
 
+/** What the delivery log may be narrowed to; every filter is optional. */
+export interface DeliveryFilters {
+  status?: DeliveryStatus | undefined;
+  /** An event type or a pattern (`host.*`, `*`). */
+  event?: string | undefined;
+  /** Created at or after. */
+  since?: Date | undefined;
+  /** Created before. */
+  until?: Date | undefined;
+}
+
 /**
- * One page of a channel's deliveries, newest first by (created_at, id).
- * Returns up to `limit + 1` rows: the extra one says there is more.
+ * One page of a channel's deliveries, newest first by (created_at, id),
+ * narrowed by `filters`. Each filter keeps an index on (channel_id, …,
+ * created_at, id) usable (see the `2026-12-04_020` migration), so a page
+ * reads about `limit` rows however long the history. Returns up to
+ * `limit + 1` rows: the extra one says there is more.
  */
-export function listDeliveries(
-  db: Db,
-  page: { channelId: string; before?: string | undefined; limit: number },
-): Promise<DeliveryRow[]> {
-  const query = db.selectFrom('deliveries').selectAll().where('channel_id', '=', page.channelId);
+export function listDeliveries(db: Db, page: DeliveryLogPage): Promise<DeliveryRow[]> {
+  return deliveryLogQuery(db, page).execute();
+}
+
+export type DeliveryLogPage = { channelId: string; before?: string | undefined; limit: number } & DeliveryFilters;
+
+/** The statement of {@link listDeliveries}, unexecuted (its plan is checked in a test). */
+export function deliveryLogQuery(db: Db, page: DeliveryLogPage) {
+  let query = db.selectFrom('deliveries').selectAll().where('channel_id', '=', page.channelId);
+  if (page.status) query = query.where('status', '=', page.status);
+  // `*` covers every type: no condition at all rather than a list of all of them.
+  if (page.event && page.event !== '*') {
+    const types: string[] = page.event.endsWith('.*') ? eventTypesMatching(page.event) : [page.event];
+    query = query.where('event_type', 'in', types);
+  }
+  if (page.since) query = query.where('created_at', '>=', page.since);
+  if (page.until) query = query.where('created_at', '<', page.until);
   return newestFirst(query, {
     table: 'deliveries',
     owner: { column: 'channel_id', id: page.channelId },
     before: page.before,
     limit: page.limit,
-  }).execute();
+  });
+}
+
+export interface DeliveryWithAttempts {
+  row: DeliveryRow;
+  payload: Record<string, unknown>;
+  attempts: AttemptRow[];
+}
+
+/**
+ * A delivery of the channel with its event's payload and every attempt,
+ * oldest first; `null` when it is not the channel's. Each delivery a combined
+ * chat message carried has its own attempt row, so it shows here too.
+ */
+export async function findDelivery(
+  db: Db,
+  channelId: string,
+  deliveryId: string,
+): Promise<DeliveryWithAttempts | null> {
+  const found = await db
+    .selectFrom('deliveries as d')
+    .leftJoin('events as e', 'e.id', 'd.event_id')
+    .selectAll('d')
+    .select('e.payload')
+    .where('d.id', '=', deliveryId)
+    .where('d.channel_id', '=', channelId)
+    .executeTakeFirst();
+  if (!found) return null;
+  const { payload, ...row } = found;
+  const attempts = await db
+    .selectFrom('delivery_attempts')
+    .selectAll()
+    .where('delivery_id', '=', deliveryId)
+    .orderBy('attempt')
+    .orderBy('id')
+    .execute();
+  // The foreign key keeps a delivery's event; `{}` only guards a row restored without it.
+  return { row, payload: payload ?? {}, attempts };
 }
 
 /**

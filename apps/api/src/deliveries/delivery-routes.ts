@@ -4,6 +4,7 @@ import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/err
 import { toPage } from '../http/page';
 import type { RouteRegistry } from '../http/route';
 import {
+  findDelivery,
   findTeamChannel,
   listDeliveries,
   markFailedSinceForRedelivery,
@@ -14,11 +15,12 @@ import {
   BulkRetryResult,
   ChannelDeliveriesParams,
   Delivery,
+  DeliveryDetail,
   DeliveryListQuery,
   DeliveryPage,
   DeliveryParams,
 } from './delivery-schemas';
-import { serializeDelivery } from './delivery-serializer';
+import { serializeDelivery, serializeDeliveryDetail } from './delivery-serializer';
 import { queueRedeliveries } from './queue-redeliveries';
 
 /** A channel's delivery log (newest first, paged) and redelivery of failed deliveries. */
@@ -33,15 +35,40 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
     query: DeliveryListQuery,
     responses: {
       200: { description: 'One page of deliveries', schema: DeliveryPage },
-      400: errorResponse('Malformed channel id, `limit` or `before` (`invalid_request`)'),
+      400: errorResponse(
+        'Malformed channel id, `limit`, `before`, `status`, `event`, `since` or `until`, or `until` not after `since` (`invalid_request`)',
+      ),
       404: errorResponse('No such channel in your team (`not_found`)'),
       ...USER_ROUTE_ERRORS,
     },
     async handler({ params, query, auth, res }) {
       const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
       if (!channel) throw notFound('channel');
-      const rows = await listDeliveries(deps.db, { channelId: channel.id, before: query.before, limit: query.limit });
+      const rows = await listDeliveries(deps.db, { channelId: channel.id, ...query });
       const body: DeliveryPage = toPage(rows, query.limit, serializeDelivery);
+      res.json(body);
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/v1/channels/:id/deliveries/:dlv',
+    summary: 'One delivery with its payload and every attempt',
+    tag: 'deliveries',
+    auth: 'user',
+    params: DeliveryParams,
+    responses: {
+      200: { description: 'The delivery, the event it carries and its attempts, oldest first', schema: DeliveryDetail },
+      400: errorResponse('Malformed channel or delivery id (`invalid_request`)'),
+      404: errorResponse('No such channel in your team, or no such delivery of it (`not_found`)'),
+      ...USER_ROUTE_ERRORS,
+    },
+    async handler({ params, auth, res }) {
+      const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
+      if (!channel) throw notFound('channel');
+      const found = await findDelivery(deps.db, channel.id, params.dlv);
+      if (!found) throw notFound('delivery');
+      const body: DeliveryDetail = serializeDeliveryDetail(found);
       res.json(body);
     },
   });

@@ -38,6 +38,7 @@ export async function idempotentRecord(
   deps: Pick<ApiDeps, 'db' | 'audit'>,
   key: string,
   entries: readonly AuditEntry[],
+  traceparent: string | null = null,
 ): Promise<IdempotentRecordResult> {
   return deps.db.transaction().execute(async (trx) => {
     // A key past the window is taken over as new (and its time renewed); a
@@ -62,7 +63,7 @@ export async function idempotentRecord(
       return { ids: IngestAccepted.parse(stored.response).ids, eventIds: [] };
     }
     // Strict: a failed write throws and takes the key row down with it.
-    const { logIds, eventIds } = await deps.audit.within(trx).record(entries);
+    const { logIds, eventIds } = await deps.audit.within(trx).record(entries, { traceparent });
     await trx
       .updateTable('idempotency_keys')
       .set({ response: JSON.stringify({ ids: logIds }) })

@@ -5,6 +5,7 @@ import { errorResponse } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
 import { findIdempotentAnswer, idempotentRecord } from './idempotent-record';
 import { IngestAccepted, IngestBodyDoc, IngestHeaders, parseIngestBody } from './ingest-schemas';
+import { withIngestSpan } from './ingest-span';
 
 /**
  * Documents the body; the handler validates it with `parseIngestBody` so a
@@ -37,34 +38,38 @@ export function registerIngestRoutes(registry: RouteRegistry, deps: ApiDeps): vo
       415: errorResponse('The body is not `application/json` (`unsupported_media_type`)'),
       503: errorResponse('PostgreSQL is unreachable; nothing was stored, retry shortly (`unavailable`)'),
     },
-    async handler({ req, headers, res }) {
-      const key = headers['Idempotency-Key'];
-      // A repeated key answers the first answer whatever the body, even one that would not validate.
-      const earlier = key === undefined ? null : await findIdempotentAnswer(deps.db, key);
-      if (earlier) {
-        res.status(202).json(earlier);
-        return;
-      }
-      const parsed = parseIngestBody(req.body);
-      if (!parsed.ok) throw new AppError('invalid_request', parsed.message);
-      if (key === undefined) {
-        // One statement, published after commit by the logger itself.
-        const { logIds } = await deps.audit.record(parsed.entries);
-        res.status(202).json({ ids: logIds });
-        return;
-      }
-      const { ids, eventIds } = await idempotentRecord(deps, key, parsed.entries);
-      if (eventIds.length > 0) {
-        try {
-          await deps.publishEvents(eventIds);
-        } catch (err) {
-          deps.logger.warn(
-            { err, events: eventIds.length },
-            'enqueue after commit failed; the outbox relay will deliver',
-          );
+    handler: ({ req, headers, res }) =>
+      withIngestSpan(req.get('traceparent'), async (traceparent, span) => {
+        const key = headers['Idempotency-Key'];
+        // A repeated key answers the first answer whatever the body, even one that would not validate.
+        const earlier = key === undefined ? null : await findIdempotentAnswer(deps.db, key);
+        if (earlier) {
+          res.status(202).json(earlier);
+          return;
         }
-      }
-      res.status(202).json({ ids });
-    },
+        const parsed = parseIngestBody(req.body);
+        if (!parsed.ok) throw new AppError('invalid_request', parsed.message);
+        span.setAttribute('wrenn.ingest.entries', parsed.entries.length);
+        if (key === undefined) {
+          // One statement, published after commit by the logger itself.
+          const { logIds, eventIds } = await deps.audit.record(parsed.entries, { traceparent });
+          span.setAttribute('wrenn.ingest.events', eventIds.length);
+          res.status(202).json({ ids: logIds });
+          return;
+        }
+        const { ids, eventIds } = await idempotentRecord(deps, key, parsed.entries, traceparent);
+        span.setAttribute('wrenn.ingest.events', eventIds.length);
+        if (eventIds.length > 0) {
+          try {
+            await deps.publishEvents(eventIds);
+          } catch (err) {
+            deps.logger.warn(
+              { err, events: eventIds.length },
+              'enqueue after commit failed; the outbox relay will deliver',
+            );
+          }
+        }
+        res.status(202).json({ ids });
+      }),
   });
 }

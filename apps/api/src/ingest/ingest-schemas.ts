@@ -114,6 +114,14 @@ export const IngestHeaders = z.object({
         'Makes retries safe: a request repeating a key seen in the last 24 hours gets the first answer (`202`, the same `ids`) whatever its body, and stores nothing new. 1–255 visible ASCII characters; a UUID per logical request is a good choice.',
       examples: ['5f0c2a4e-8d1b-4c7e-9a3f-2b6d8e1f4a90'],
     }),
+  traceparent: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'W3C Trace Context of the caller. Kept with each event: the ingest, fan-out and delivery spans join this trace, and every webhook request carries a `traceparent` of it. An invalid value is ignored, as the specification asks.',
+      examples: ['00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'],
+    }),
 });
 
 export type IngestParse = { ok: true; entries: AuditEntryInput[] } | { ok: false; message: string };

@@ -62,7 +62,7 @@ export function registerPortalRoutes(registry: RouteRegistry, deps: ApiDeps): vo
           'The portal link. Its `#token=` fragment is a JWT with `"typ":"portal"`, valid one hour, accepted by `/v1/*` for that team only.',
         schema: PortalSession,
       },
-      400: errorResponse('Invalid `team_id`, `user_id` or `role` (`invalid_request`)'),
+      400: errorResponse('Invalid `team_id`, `user_id`, `role` or `user_name` (`invalid_request`)'),
       401: errorResponse('Missing or wrong internal token (`unauthorized`)'),
       415: errorResponse('The body is not `application/json` (`unsupported_media_type`)'),
     },
@@ -71,6 +71,7 @@ export function registerPortalRoutes(registry: RouteRegistry, deps: ApiDeps): vo
         teamId: body.team_id,
         userId: body.user_id,
         role: body.role,
+        userName: body.user_name,
       });
       const session: PortalSession = {
         url: `${portalBase(deps, req)}/#token=${token}`,

@@ -10,6 +10,14 @@ export const PortalSessionBody = z.strictObject(
       .string({ error: 'is required and must be a user id (usr-…)' })
       .refine((v) => isId('user', v), 'must be a user id (usr- followed by 25 base-36 characters)'),
     role: z.enum(['owner', 'admin', 'member'], { error: 'must be owner, admin or member' }),
+    user_name: z
+      .string({ error: 'must be a string (the name shown as the actor of audit entries)' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .refine((v) => !/\p{Cs}/u.test(v), 'must be well-formed Unicode (no unpaired surrogate)')
+      .optional()
+      .meta({ description: 'Shown as `actor_name` of the audit entries the portal causes (e.g. "Ada").' }),
   },
   {
     error: (issue) =>

@@ -8,6 +8,8 @@ export interface PortalTokenClaims {
   teamId: string;
   userId: string;
   role: Role;
+  /** The user's display name: the `name` claim, which audit entries show as their actor. */
+  userName?: string | undefined;
 }
 
 /**
@@ -23,7 +25,8 @@ export async function signPortalToken(
 ): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + PORTAL_TOKEN_TTL_S;
-  const token = await new SignJWT({ typ: 'portal', team_id: claims.teamId, role: claims.role })
+  const name = claims.userName === undefined ? {} : { name: claims.userName };
+  const token = await new SignJWT({ typ: 'portal', team_id: claims.teamId, role: claims.role, ...name })
     .setProtectedHeader({ alg: 'HS256', typ: 'portal' })
     .setSubject(claims.userId)
     .setIssuedAt(iat)

@@ -1409,8 +1409,16 @@ export interface paths {
                 query?: {
                     /** @description Page size, 1–100 (default 50). */
                     limit?: number;
-                    /** @description Cursor: the `next_before` of the previous page (the id of its oldest delivery). Returns older deliveries; an id that is not one of this channel's yields an empty page. */
+                    /** @description Cursor: the `next_before` of the previous page (the id of its oldest delivery). Returns older deliveries; an id that is not one of this channel's yields an empty page. Pass the same filters again. */
                     before?: string;
+                    /** @description Only deliveries in this status. */
+                    status?: "pending" | "succeeded" | "failed";
+                    /** @description Only deliveries of this event type, or of the types a pattern (`host.*`, `*`) covers. */
+                    event?: string;
+                    /** @description Only deliveries created at or after this moment (RFC 3339). */
+                    since?: string;
+                    /** @description Only deliveries created before this moment (RFC 3339). */
+                    until?: string;
                 };
                 header?: never;
                 path: {
@@ -1461,7 +1469,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Malformed channel id, `limit` or `before` (`invalid_request`) */
+                /** @description Malformed channel id, `limit`, `before`, `status`, `event`, `since` or `until`, or `until` not after `since` (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1531,6 +1539,163 @@ export interface paths {
                             error: {
                                 /** @enum {string} */
                                 code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/deliveries/{dlv}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery with its payload and every attempt */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    dlv: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The delivery, the event it carries and its attempts, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Stable across retries and redeliveries.
+                             * @example dlv-0a1b2c3d4e5f6g7h8i9j0k1l2
+                             */
+                            id: string;
+                            /** @example evt-0a1b2c3d4e5f6g7h8i9j0k1l2 */
+                            event_id: string;
+                            /** @example capsule.created */
+                            event: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            /** @description HTTP status of the last attempt; null without an answer. */
+                            last_status_code: number | null;
+                            /** @description The last failure, summarised; never contains a secret. */
+                            last_error: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /**
+                             * Format: date-time
+                             * @description When an attempt last succeeded.
+                             */
+                            delivered_at: string | null;
+                            /** @description The event as a webhook receives it (the JSON body, before any per-send additions). */
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Every attempt, oldest first. A chat message that carried several deliveries shows as an attempt of each. */
+                            attempts: {
+                                /** @description Its number over the delivery’s whole life, from 1. */
+                                attempt: number;
+                                /**
+                                 * Format: date-time
+                                 * @description When the answer (or its absence) was recorded.
+                                 */
+                                at: string;
+                                /**
+                                 * @description `retry`: failed, another attempt follows; `rate_limited`: a 429, the destination is paused and no attempt of the schedule is used; `failed`: the delivery’s last attempt of its run, or a permanent failure.
+                                 * @enum {string}
+                                 */
+                                outcome: "succeeded" | "retry" | "rate_limited" | "failed";
+                                /** @description HTTP status; null without an answer. */
+                                status_code: number | null;
+                                latency_ms: number;
+                                /** @description The failure, as printable text without secrets. */
+                                error: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Malformed channel or delivery id (`invalid_request`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise rejected token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description No such channel in your team, or no such delivery of it (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
@@ -2167,6 +2332,8 @@ export interface paths {
                 header?: {
                     /** @description Makes retries safe: a request repeating a key seen in the last 24 hours gets the first answer (`202`, the same `ids`) whatever its body, and stores nothing new. 1–255 visible ASCII characters; a UUID per logical request is a good choice. */
                     "Idempotency-Key"?: string;
+                    /** @description W3C Trace Context of the caller. Kept with each event: the ingest, fan-out and delivery spans join this trace, and every webhook request carries a `traceparent` of it. An invalid value is ignored, as the specification asks. */
+                    traceparent?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -2473,6 +2640,8 @@ export interface paths {
                         user_id: string;
                         /** @enum {string} */
                         role: "owner" | "admin" | "member";
+                        /** @description Shown as `actor_name` of the audit entries the portal causes (e.g. "Ada"). */
+                        user_name?: string;
                     };
                 };
             };
@@ -2491,7 +2660,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid `team_id`, `user_id` or `role` (`invalid_request`) */
+                /** @description Invalid `team_id`, `user_id`, `role` or `user_name` (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;

@@ -8,12 +8,18 @@ interface DataTableProps {
   caption?: string;
   /** The rows (`<tr>`s). */
   children: ReactNode;
+  /**
+   * A table with nothing focusable in it: its sideways-scrolling wrapper takes
+   * a keyboard stop of its own, so keyboard users can scroll it too.
+   */
+  focusable?: boolean;
 }
 
 /** A table of records that scrolls sideways on narrow screens, its columns announced as such. */
-export function DataTable({ columns, labelledBy, caption, children }: DataTableProps) {
+export function DataTable({ columns, labelledBy, caption, children, focusable = false }: DataTableProps) {
+  const region = focusable ? { role: 'region', tabIndex: 0, 'aria-labelledby': labelledBy } : {};
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" {...region}>
       <table aria-labelledby={labelledBy}>
         {caption ? <caption className="visually-hidden">{caption}</caption> : null}
         <thead>

@@ -30,7 +30,7 @@ describe('the audit log screen', () => {
     await page.getByRole('heading', { name: 'audited', level: 1 }).waitFor();
     await harness.reportEvent(team, 'sandbox', 'pause');
 
-    await page.getByRole('button', { name: 'Audit log' }).click();
+    await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const rows = page.getByRole('table', { name: 'Audit log' }).getByRole('row');
     await rows.filter({ hasText: 'sandbox pause' }).waitFor();
@@ -49,7 +49,7 @@ describe('the audit log screen', () => {
     const context = await harness.browser.newContext({ colorScheme: 'dark' });
     const page = await context.newPage();
     await page.goto(await harness.portalLink(newId('team').id));
-    await page.getByRole('button', { name: 'Audit log' }).click();
+    await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(await background()).toBe('rgb(21, 24, 28)');

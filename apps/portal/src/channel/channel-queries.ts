@@ -49,7 +49,8 @@ export function useRotateSecret(id: string) {
   const { api } = useApi();
   const refresh = useRefresh(id);
   return useMutation({
-    mutationFn: () => unwrap(api.POST('/v1/channels/{id}/rotate-secret', { ...path(id), body: {} })),
+    mutationFn: (gracePeriodS: number) =>
+      unwrap(api.POST('/v1/channels/{id}/rotate-secret', { ...path(id), body: { grace_period_s: gracePeriodS } })),
     onSuccess: refresh,
   });
 }

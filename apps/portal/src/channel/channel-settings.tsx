@@ -6,7 +6,7 @@ import { OneTimeSecret } from '../app/copy-button';
 import { EventPicker, joinEvents, splitEvents, useEventTypes } from '../app/event-picker';
 import { Field } from '../app/field';
 import { errorFor, formError, messageOf } from '../app/field-errors';
-import type { Navigate } from '../app/view';
+import type { LogFilters, Navigate } from '../app/view';
 import { DeliveryLog } from '../deliveries/delivery-log';
 import {
   useChannel,
@@ -117,29 +117,50 @@ function ReplaceConfigForm({ channel }: { channel: Channel }) {
   );
 }
 
+const DAY_S = 86_400;
+
+/** Rotation asks how long the old secret keeps signing: receivers need that long to switch. */
 function RotateSecret({ channel }: { channel: Channel }) {
   const rotate = useRotateSecret(channel.id);
+  const [hours, setHours] = useState('24');
+  const valid = /^\d+$/.test(hours) && Number(hours) <= 168;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (valid) rotate.mutate(Math.min(Number(hours) * 3600, 7 * DAY_S));
+  };
   return (
-    <section aria-labelledby="rotate-title">
+    <form onSubmit={submit} noValidate aria-labelledby="rotate-title">
       <h2 id="rotate-title">Secret rotation</h2>
       <p className="muted">
-        A new secret signs every request; the old one keeps signing for a day, so receivers can switch.
+        A new secret signs every request; the old one keeps signing for the grace period, so receivers can switch.
       </p>
-      <button type="button" onClick={() => rotate.mutate()} disabled={rotate.isPending}>
+      <Field
+        id="rotate-grace"
+        label="Grace period (hours)"
+        type="number"
+        inputMode="numeric"
+        min={0}
+        max={168}
+        value={hours}
+        error={valid ? undefined : 'Enter a whole number of hours from 0 to 168 (one week).'}
+        hint="0 stops the old secret at once; at most 168 (one week)."
+        onChange={(e) => setHours(e.target.value)}
+      />
+      <button type="submit" disabled={rotate.isPending || !valid}>
         Rotate secret
       </button>
       <Alert>{rotate.error ? messageOf(rotate.error) : null}</Alert>
       {rotate.data ? (
         <>
           <OneTimeSecret secret={rotate.data.secret} title="New signing secret" />
-          {rotate.data.previous_secret_expires_at ? (
-            <p className="muted">
-              The previous secret stops signing at {new Date(rotate.data.previous_secret_expires_at).toLocaleString()}.
-            </p>
-          ) : null}
+          <p className="muted">
+            {rotate.data.previous_secret_expires_at
+              ? `The previous secret stops signing at ${new Date(rotate.data.previous_secret_expires_at).toLocaleString()}.`
+              : 'The previous secret no longer signs.'}
+          </p>
         </>
       ) : null}
-    </section>
+    </form>
   );
 }
 
@@ -195,10 +216,13 @@ function DeleteChannel({ channel, navigate }: { channel: Channel; navigate: Navi
 export function ChannelSettings({
   id,
   secret,
+  filters,
   navigate,
 }: {
   id: string;
   secret?: string | undefined;
+  /** The delivery log's filters, from the address. */
+  filters: LogFilters;
   navigate: Navigate;
 }) {
   const channel = useChannel(id);
@@ -223,7 +247,7 @@ export function ChannelSettings({
         {c.provider === 'webhook' ? <RotateSecret channel={c} /> : null}
         <DeleteChannel channel={c} navigate={navigate} />
       </div>
-      <DeliveryLog channelId={c.id} />
+      <DeliveryLog channelId={c.id} filters={filters} navigate={navigate} />
     </section>
   );
 }

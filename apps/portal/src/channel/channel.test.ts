@@ -61,7 +61,7 @@ describe('the channel screen', () => {
     await page.getByRole('checkbox', { name: 'Enabled' }).uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'settings-renamed', level: 1 }).waitFor();
-    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    await page.getByRole('link', { name: 'Channels', exact: true }).click();
     const row = page.getByRole('row', { name: /^settings-renamed / });
     const text = await row.textContent();
     expect(text).toContain('host.down');
@@ -72,7 +72,7 @@ describe('the channel screen', () => {
   it('shows an API error next to the field on save', async () => {
     const page = await harness.openPortal(newId('team').id);
     await createWebhookChannel(page, 'taken');
-    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    await page.getByRole('link', { name: 'Channels', exact: true }).click();
     await createWebhookChannel(page, 'other');
     await page.getByRole('textbox', { name: 'Name' }).fill('taken');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -96,6 +96,28 @@ describe('the channel screen', () => {
     await page.getByText('Config replaced').waitFor();
     // A secret the user typed is never echoed back.
     expect(await page.getByText('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw').count()).toBe(0);
+  });
+
+  it('asks for the grace period of a rotation', async () => {
+    const page = await harness.openPortal(newId('team').id);
+    await createWebhookChannel(page, 'graceful');
+    const grace = page.getByLabel('Grace period (hours)');
+    expect(await grace.inputValue()).toBe('24');
+    await grace.fill('200');
+    expect(await page.getByRole('button', { name: 'Rotate secret' }).isDisabled()).toBe(true);
+    await page.getByText('Enter a whole number of hours from 0 to 168 (one week).').waitFor();
+    await grace.fill('48');
+    const before = Date.now();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const shown = (await page.getByText(/The previous secret stops signing at/).textContent()) ?? '';
+    // The page shows the local time; the browser and this test share the machine's zone.
+    const at = Date.parse(shown.replace(/^.*stops signing at /, '').replace(/\.$/, ''));
+    expect(at - before).toBeGreaterThan(47 * 3_600_000);
+    expect(at - before).toBeLessThan(49 * 3_600_000);
+    await grace.fill('0');
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByText('The previous secret no longer signs.').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('rotates a webhook secret, shows the new one once and copies it', async () => {

@@ -78,15 +78,15 @@ async function fillChannelForm(page: Page, name: string, provider: ProviderName,
 }
 
 describe('the channels screens', () => {
-  it('moves the token out of the address bar', async () => {
+  it('moves the token out of the address bar and keeps it for this tab only', async () => {
     const page = await harness.openPortal(newId('team').id);
     await page.getByRole('heading', { name: 'Channels' }).waitFor();
     expect(page.url()).not.toContain('token');
-    expect(page.url()).toMatch(/\/portal\/$/);
-    const stored = await page.evaluate(
-      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
-    );
-    expect(stored).not.toContain('ey');
+    expect(page.url()).toMatch(/\/portal\/#\/channels$/);
+    // sessionStorage (this tab, until it closes) holds the token and nothing else; localStorage nothing.
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual(['wrenn-portal-session']);
+    expect(await page.evaluate(() => history.state)).toBeNull();
   });
 
   it('creates a channel of each provider after a successful test send, and lists them', async () => {
@@ -110,7 +110,7 @@ describe('the channels screens', () => {
         // A webhook channel created without a secret shows the generated one, once.
         await page.getByText(/^whsec_/).waitFor();
       }
-      await page.getByRole('button', { name: 'Channels', exact: true }).click();
+      await page.getByRole('link', { name: 'Channels', exact: true }).click();
     }
     const table = page.getByRole('table', { name: 'Channels' });
     for (const provider of providers) {
@@ -149,7 +149,7 @@ describe('the channels screens', () => {
     await url.fill(configFor('discord', harness.fakes).webhook_url as string);
     await page.getByRole('button', { name: 'Create channel' }).click();
     await page.getByRole('heading', { name: 'tg' }).waitFor();
-    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    await page.getByRole('link', { name: 'Channels', exact: true }).click();
     await page.getByRole('button', { name: 'New channel' }).click();
     await fillChannelForm(page, 'TG', 'webhook', { url: harness.fakes.webhook.url });
     await page.getByLabel('host.up', { exact: true }).check();
@@ -186,8 +186,8 @@ describe('the channels screens', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'keyboard-hook' }).waitFor();
     const res = await page.evaluate(() => document.title);
-    expect(res).toBe('Wrenn Channels');
-    await tabTo(page.getByRole('button', { name: 'Channels', exact: true }));
+    expect(res).toBe('Channel · Wrenn Channels');
+    await tabTo(page.getByRole('link', { name: 'Channels', exact: true }));
     await page.keyboard.press('Enter');
     const row = page.getByRole('table', { name: 'Channels' }).getByRole('row', { name: /^keyboard-hook / });
     expect(await row.textContent()).toContain('host.down, capsule.*');
@@ -204,7 +204,7 @@ describe('the channels screens', () => {
     await page.getByRole('button', { name: 'Create channel' }).click();
     await page.getByRole('heading', { name: 'narrow' }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await page.getByRole('button', { name: 'Channels', exact: true }).click();
+    await page.getByRole('link', { name: 'Channels', exact: true }).click();
     await page.getByRole('row', { name: /^narrow / }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     expect(await seriousViolations(page)).toEqual([]);

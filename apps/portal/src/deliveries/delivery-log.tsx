@@ -2,15 +2,118 @@ import { type FormEvent, useState } from 'react';
 import type { Delivery } from '../api/client';
 import { Alert } from '../app/alert';
 import { DataTable } from '../app/data-table';
+import { useEventTypes } from '../app/event-picker';
 import { messageOf } from '../app/field-errors';
+import { hrefOf } from '../app/route';
+import type { LogFilters, Navigate } from '../app/view';
 import { useDeliveries, useRedeliver, useRetryFailedSince } from './delivery-queries';
 
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
 /** `datetime-local` gives local wall time; the API wants RFC 3339. */
 function localInputToIso(value: string): string | null {
+  if (!value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** An RFC 3339 time as `datetime-local` shows it (local wall time, to the minute). */
+function isoToLocalInput(iso: string | undefined): string {
+  const date = new Date(iso ?? '');
+  if (Number.isNaN(date.getTime())) return '';
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** Every `prefix.*` pattern over the event names (`capsule.*`, `template.snapshot.*`…). */
+function patternsOf(names: readonly string[]): string[] {
+  const patterns = new Set<string>();
+  for (const name of names) {
+    const parts = name.split('.');
+    for (let n = 1; n < parts.length; n += 1) patterns.add(`${parts.slice(0, n).join('.')}.*`);
+  }
+  return [...patterns].sort();
+}
+
+/** Status, event and period of the log; applying them changes the address, so a reload or a copied link keeps them. */
+function LogFilterForm({
+  channelId,
+  filters,
+  navigate,
+}: {
+  channelId: string;
+  filters: LogFilters;
+  navigate: Navigate;
+}) {
+  const eventTypes = useEventTypes();
+  const names = (eventTypes.data ?? []).map((e) => e.name);
+  const [status, setStatus] = useState(filters.status ?? '');
+  const [event, setEvent] = useState(filters.event ?? '');
+  const [since, setSince] = useState(isoToLocalInput(filters.since));
+  const [until, setUntil] = useState(isoToLocalInput(filters.until));
+  const apply = (next: LogFilters) => navigate({ screen: 'channel', id: channelId, filters: next }, { replace: true });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const next: LogFilters = {};
+    if (status) next.status = status as NonNullable<LogFilters['status']>;
+    if (event) next.event = event;
+    const from = localInputToIso(since);
+    const to = localInputToIso(until);
+    if (from) next.since = from;
+    if (to) next.until = to;
+    apply(next);
+  };
+  const clear = () => {
+    setStatus('');
+    setEvent('');
+    setSince('');
+    setUntil('');
+    apply({});
+  };
+  return (
+    <form className="inline-form filters" onSubmit={submit} aria-label="Filter deliveries">
+      <div className="field">
+        <label htmlFor="filter-status">Status</label>
+        <select id="filter-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">Any status</option>
+          <option value="pending">pending</option>
+          <option value="succeeded">succeeded</option>
+          <option value="failed">failed</option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-event">Event</label>
+        <select id="filter-event" value={event} onChange={(e) => setEvent(e.target.value)}>
+          <option value="">Any event</option>
+          {/* A filter from the address shows even before the list of event types has arrived. */}
+          {event && !names.includes(event) && !patternsOf(names).includes(event) ? (
+            <option value={event}>{event}</option>
+          ) : null}
+          {names.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+          {patternsOf(names).map((pattern) => (
+            <option key={pattern} value={pattern}>
+              {pattern}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-since">From</label>
+        <input id="filter-since" type="datetime-local" value={since} onChange={(e) => setSince(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="filter-until">Until</label>
+        <input id="filter-until" type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />
+      </div>
+      <button type="submit">Apply filters</button>
+      <button type="button" onClick={clear}>
+        Clear filters
+      </button>
+    </form>
+  );
 }
 
 function RetryFailedSince({ channelId }: { channelId: string }) {
@@ -48,7 +151,11 @@ function DeliveryRow({ delivery, channelId }: { delivery: Delivery; channelId: s
   const redeliver = useRedeliver(channelId);
   return (
     <tr>
-      <th scope="row">{delivery.event}</th>
+      <th scope="row">
+        <a href={hrefOf({ screen: 'delivery', channelId, id: delivery.id })} aria-describedby={`dlv-${delivery.id}`}>
+          {delivery.event}
+        </a>
+      </th>
       <td>
         <span className={`badge ${delivery.status === 'succeeded' ? 'ok' : delivery.status === 'failed' ? 'bad' : ''}`}>
           {delivery.status}
@@ -59,20 +166,18 @@ function DeliveryRow({ delivery, channelId }: { delivery: Delivery; channelId: s
       <td className="error-cell">{delivery.last_error ?? ''}</td>
       <td>{when(delivery.created_at)}</td>
       <td>
+        <span id={`dlv-${delivery.id}`} className="visually-hidden">
+          {delivery.event} of {when(delivery.created_at)}
+        </span>
         {delivery.status === 'failed' ? (
-          <>
-            <button
-              type="button"
-              aria-describedby={`dlv-${delivery.id}`}
-              disabled={redeliver.isPending}
-              onClick={() => redeliver.mutate(delivery.id)}
-            >
-              Redeliver
-            </button>
-            <span id={`dlv-${delivery.id}`} className="visually-hidden">
-              {delivery.event} of {when(delivery.created_at)}
-            </span>
-          </>
+          <button
+            type="button"
+            aria-describedby={`dlv-${delivery.id}`}
+            disabled={redeliver.isPending}
+            onClick={() => redeliver.mutate(delivery.id)}
+          >
+            Redeliver
+          </button>
         ) : null}
         <Alert inline>{redeliver.error ? messageOf(redeliver.error) : null}</Alert>
       </td>
@@ -92,9 +197,21 @@ const DELIVERY_COLUMNS = [
   </span>,
 ];
 
-/** Per delivery: status, attempts, last status code and error; redelivery one by one or in bulk. */
-export function DeliveryLog({ channelId }: { channelId: string }) {
-  const deliveries = useDeliveries(channelId);
+/**
+ * Per delivery: status, attempts, last status code and error, and a link to
+ * its page; filters; redelivery one by one or in bulk.
+ */
+export function DeliveryLog({
+  channelId,
+  filters,
+  navigate,
+}: {
+  channelId: string;
+  filters: LogFilters;
+  navigate: Navigate;
+}) {
+  const deliveries = useDeliveries(channelId, filters);
+  const filtered = Object.keys(filters).length > 0;
   const items = deliveries.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="deliveries-title">
@@ -105,8 +222,11 @@ export function DeliveryLog({ channelId }: { channelId: string }) {
         </button>
       </div>
       <RetryFailedSince channelId={channelId} />
+      <LogFilterForm key={JSON.stringify(filters)} channelId={channelId} filters={filters} navigate={navigate} />
       <Alert>{deliveries.isError ? messageOf(deliveries.error) : null}</Alert>
-      {deliveries.isSuccess && items.length === 0 ? <p className="muted">No delivery yet.</p> : null}
+      {deliveries.isSuccess && items.length === 0 ? (
+        <p className="muted">{filtered ? 'No delivery matches these filters.' : 'No delivery yet.'}</p>
+      ) : null}
       {items.length > 0 ? (
         <DataTable columns={DELIVERY_COLUMNS} labelledBy="deliveries-title">
           {items.map((d) => (

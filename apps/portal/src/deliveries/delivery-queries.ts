@@ -1,21 +1,22 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { unwrap } from '../api/client';
 import { useApi } from '../app/api-context';
+import type { LogFilters } from '../app/view';
 
 const PAGE = 25;
 
-/** The delivery log, newest first, page by page; refreshed every 2 s while a delivery is pending. */
-export function useDeliveries(channelId: string) {
+/** The delivery log, newest first, page by page, narrowed by `filters`; refreshed every 2 s while a delivery is pending. */
+export function useDeliveries(channelId: string, filters: LogFilters = {}) {
   const { api } = useApi();
   return useInfiniteQuery({
-    queryKey: ['deliveries', channelId],
+    queryKey: ['deliveries', channelId, 'log', filters],
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
       unwrap(
         api.GET('/v1/channels/{id}/deliveries', {
           params: {
             path: { id: channelId },
-            query: { limit: PAGE, ...(pageParam ? { before: pageParam } : {}) } as never,
+            query: { limit: PAGE, ...filters, ...(pageParam ? { before: pageParam } : {}) } as never,
           },
         }),
       ),
@@ -51,5 +52,16 @@ export function useRetryFailedSince(channelId: string) {
         }),
       ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['deliveries', channelId] }),
+  });
+}
+
+/** One delivery with its payload and attempts; refreshed every 2 s while it is pending. */
+export function useDelivery(channelId: string, id: string) {
+  const { api } = useApi();
+  return useQuery({
+    queryKey: ['deliveries', channelId, 'one', id],
+    queryFn: () =>
+      unwrap(api.GET('/v1/channels/{id}/deliveries/{dlv}', { params: { path: { id: channelId, dlv: id } } })),
+    refetchInterval: (query) => (query.state.data?.status === 'pending' ? 2000 : false),
   });
 }

@@ -4,6 +4,7 @@ import { type EventJob, ensureDrains, type Queues } from '@wrenn/queues';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
+import { recordFanOutSpan } from '../tracing/fan-out-span';
 import type { WorkerMetrics } from '../worker-metrics';
 
 export interface FanOutDeps {
@@ -25,6 +26,12 @@ export type FanOutResult =
   | { kind: 'already-done' }
   | { kind: 'event-gone' };
 
+/** A batch's answer for one event, with the trace context stored with it (for its fan-out span). */
+interface BatchResult {
+  result: FanOutResult;
+  traceparent: string | null;
+}
+
 /**
  * Fans out several events in two round trips whatever their number (bar very
  * large fan-outs): one statement inserts the missing delivery rows and returns
@@ -33,7 +40,7 @@ export type FanOutResult =
  * channel whose drain is already queued or running keeps it). Taking the events out of the outbox is left to the caller,
  * once this has returned.
  */
-async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanOutResult[]> {
+async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<BatchResult[]> {
   const ids = [...new Set(eventUuids)];
   // The statement's parts share one snapshot: rows inserted here are returned by
   // `ins` only, rows left pending by an earlier, interrupted run by the last part.
@@ -42,9 +49,10 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
     done: boolean;
     delivery_id: string | null;
     channel_id: string | null;
+    traceparent: string | null;
   }>`
     WITH e AS (
-      SELECT ev.id, ev.team_id, ev.event_type, ev.channel_id, o.event_id IS NULL AS done
+      SELECT ev.id, ev.team_id, ev.event_type, ev.channel_id, ev.traceparent, o.event_id IS NULL AS done
       FROM events ev LEFT JOIN outbox o ON o.event_id = ev.id
       WHERE ev.id = any(${ids}::uuid[])
     ),
@@ -62,16 +70,20 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
       ON CONFLICT (event_id, channel_id) DO NOTHING
       RETURNING id, event_id, channel_id
     )
-    SELECT id AS event_id, done, NULL::uuid AS delivery_id, NULL::uuid AS channel_id FROM e
+    SELECT id AS event_id, done, NULL::uuid AS delivery_id, NULL::uuid AS channel_id, traceparent FROM e
     UNION ALL
-    SELECT event_id, false, id, channel_id FROM ins
+    SELECT event_id, false, id, channel_id, NULL FROM ins
     UNION ALL
-    SELECT d.event_id, false, d.id, d.channel_id FROM deliveries d JOIN e ON d.event_id = e.id
+    SELECT d.event_id, false, d.id, d.channel_id, NULL FROM deliveries d JOIN e ON d.event_id = e.id
     WHERE NOT e.done AND d.status = 'pending'
   `.execute(deps.db);
 
-  const events = new Map<string, { done: boolean; deliveries: number }>();
-  for (const row of rows) if (row.delivery_id === null) events.set(row.event_id, { done: row.done, deliveries: 0 });
+  const events = new Map<string, { done: boolean; deliveries: number; traceparent: string | null }>();
+  for (const row of rows) {
+    if (row.delivery_id === null) {
+      events.set(row.event_id, { done: row.done, deliveries: 0, traceparent: row.traceparent });
+    }
+  }
   const channels = new Set<string>();
   for (const row of rows) {
     const event = events.get(row.event_id);
@@ -84,11 +96,11 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
     deps.deliveryQueues,
     [...channels].filter((uuid) => !woken.has(uuid)).map((uuid) => formatId('channel', uuid)),
   );
-  return eventUuids.map((uuid): FanOutResult => {
+  return eventUuids.map((uuid): BatchResult => {
     const event = events.get(uuid);
-    if (!event) return { kind: 'event-gone' };
-    if (event.done) return { kind: 'already-done' };
-    return { kind: 'fanned-out', deliveries: event.deliveries };
+    if (!event) return { result: { kind: 'event-gone' }, traceparent: null };
+    if (event.done) return { result: { kind: 'already-done' }, traceparent: event.traceparent };
+    return { result: { kind: 'fanned-out', deliveries: event.deliveries }, traceparent: event.traceparent };
   });
 }
 
@@ -101,7 +113,7 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<FanO
  * outbox only once every drain is queued.
  */
 export function createFanOutProcessor(deps: FanOutDeps) {
-  const batcher = createMicroBatcher<string, FanOutResult>({
+  const batcher = createMicroBatcher<string, BatchResult>({
     maxBatch: deps.maxBatch ?? 64,
     maxInFlight: 2,
     run: (eventUuids) => fanOutBatch(deps, eventUuids),
@@ -121,11 +133,13 @@ export function createFanOutProcessor(deps: FanOutDeps) {
   return async function fanOut(job: Job<EventJob>): Promise<FanOutResult> {
     const eventUuid = parseId('event', job.data.eventId);
     if (!eventUuid) throw new UnrecoverableError(`malformed event id ${job.data.eventId}`);
-    const result = await batcher.add(eventUuid);
+    const startedAt = Date.now();
+    const { result, traceparent } = await batcher.add(eventUuid);
     // Only once every job is queued does the event leave the outbox.
     if (result.kind === 'fanned-out') {
       await outbox.add(eventUuid);
       deps.metrics.eventsFannedOut.inc();
+      recordFanOutSpan({ eventId: job.data.eventId, traceparent, startedAt, deliveries: result.deliveries });
     }
     return result;
   };

@@ -1,6 +1,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import dns from 'node:dns';
-import { withTimeout } from '@wrenn/runtime';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { activeTraceparent, withTimeout } from '@wrenn/runtime';
 import { Agent, request } from 'undici';
 import { blockedAddressReason, ipLiteral } from './address-policy';
 
@@ -72,6 +73,8 @@ export interface OutboundHttpOptions {
 }
 
 const MAX_BODY = 64 * 1024;
+
+const tracer = trace.getTracer('wrenn-outbound');
 const DEFAULT_DNS_TIMEOUT_MS = 5_000;
 
 const systemLookup: HostLookup = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
@@ -149,20 +152,42 @@ export function createOutboundHttp(options: OutboundHttpOptions): OutboundHttp {
   }
 
   return {
-    async request(url, init) {
-      const target = new URL(url);
-      const isGuarded = (init.guarded ?? true) && !options.allowPrivateTargets;
-      if (isGuarded) checkLiteral(target);
-      const response = await request(target, {
-        method: init.method,
-        headers: init.headers,
-        body: init.body,
-        dispatcher: isGuarded ? guarded : open,
-        signal: AbortSignal.timeout(init.timeoutMs),
-      });
-      const body = await readCapped(response.body);
-      return { status: response.statusCode, headers: response.headers, body };
-    },
+    // A client span per request, child of the caller's (an attempt's) span. The
+    // URL is not recorded: user-supplied URLs carry credentials in their paths.
+    request: (url, init) =>
+      tracer.startActiveSpan(
+        `${init.method}`,
+        { kind: SpanKind.CLIENT, attributes: { 'http.request.method': init.method } },
+        async (span) => {
+          try {
+            const target = new URL(url);
+            span.setAttribute('server.address', target.hostname);
+            const isGuarded = (init.guarded ?? true) && !options.allowPrivateTargets;
+            if (isGuarded) checkLiteral(target);
+            // A propagated trace context names this request's span, so the receiver's spans nest under it.
+            const headers =
+              init.headers.traceparent === undefined
+                ? init.headers
+                : { ...init.headers, traceparent: activeTraceparent(init.headers.traceparent) ?? '' };
+            const response = await request(target, {
+              method: init.method,
+              headers,
+              body: init.body,
+              dispatcher: isGuarded ? guarded : open,
+              signal: AbortSignal.timeout(init.timeoutMs),
+            });
+            const body = await readCapped(response.body);
+            span.setAttribute('http.response.status_code', response.statusCode);
+            if (response.statusCode >= 400) span.setStatus({ code: SpanStatusCode.ERROR });
+            return { status: response.statusCode, headers: response.headers, body };
+          } catch (err) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.name ?? 'error' });
+            throw err;
+          } finally {
+            span.end();
+          }
+        },
+      ),
 
     async checkTarget(url) {
       if (options.allowPrivateTargets) return;

@@ -1,5 +1,5 @@
 import { PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
-import { redactKnown } from '@wrenn/runtime';
+import { parseTraceparent, redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
 import type { OutboundResponse } from '../outbound/outbound-http';
 import type { Provider, SendOutcome } from '../provider';
@@ -14,7 +14,7 @@ export const webhookProvider: Provider = {
   validateConfig: validateWebhookConfig,
   userTargets: (config) => (config.url ? [config.url] : []),
 
-  async send({ deliveryId, event, config }, { settings, http }): Promise<SendOutcome> {
+  async send({ deliveryId, event, config, traceparent }, { settings, http }): Promise<SendOutcome> {
     const url = config.url ?? '';
     const previousSecret = config[PREVIOUS_SECRET_KEY];
     const secrets = [config.secret ?? '', previousSecret ?? '', url];
@@ -27,6 +27,8 @@ export const webhookProvider: Provider = {
       at: new Date(),
       userAgent: settings.userAgent,
     });
+    // Only a well-formed context is passed on: the receiver's tracing must not trip on ours.
+    if (traceparent && parseTraceparent(traceparent)) headers.traceparent = traceparent;
     let response: OutboundResponse;
     try {
       response = await http.request(url, {
