@@ -123,10 +123,8 @@ describe('tracing with OpenTelemetry', () => {
     expect(new Set(inTrace().map((s) => s.service))).toEqual(new Set(['wrenn-api', 'wrenn-worker']));
   });
 
-  // Passes once the delivery drain runs each attempt through `withAttemptSpan`
-  // (apps/worker/src/tracing/attempt-span.ts) and hands its traceparent to the
-  // provider; until then it is expected to fail. Turn `it.fails` into `it` with that change.
-  it.fails("sends the webhook a traceparent of the event's trace, under an attempt span with the contract's attributes", async () => {
+  // The drain runs each attempt through `withAttemptSpan` and hands its traceparent to the provider.
+  it("sends the webhook a traceparent of the event's trace, under an attempt span with the contract's attributes", async () => {
     const received = webhook.delivered()[0]?.request.headers.traceparent;
     expect(received).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     await waitFor(() => inTrace().some((s) => s.name === 'deliver webhook'), {

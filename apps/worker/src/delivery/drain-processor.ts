@@ -19,6 +19,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
 import { decideAttempt, type RetrySchedule, scheduledDelay } from '../retry-schedule';
+import { withAttemptSpan } from '../tracing/attempt-span';
 import type { WorkerMetrics } from '../worker-metrics';
 import type { AttemptInput, AttemptWriter } from './attempt-writer';
 import type { ConfigCache } from './config-cache';
@@ -289,17 +290,27 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
       return { outcome, carried: rows.length, latencyMs: 0 };
     }
     const config = state.config;
-    const inputs: SendInput[] = rows.map((row) => ({
-      deliveryId: formatId('delivery', row.id),
-      event: row.payload as unknown as EventPayload,
-      config,
-    }));
-    const sent = await sendEvents(state.provider, inputs, { settings: deps.providerSettings, http: deps.http });
-    return {
-      outcome: storableOutcome(sent.outcome),
-      carried: sent.carried,
-      latencyMs: Math.round(performance.now() - started),
-    };
+    return withAttemptSpan(
+      {
+        channelId: formatId('channel', state.channel.id),
+        provider: state.provider,
+        deliveries: rows.map((row) => ({ deliveryId: formatId('delivery', row.id), traceparent: row.traceparent })),
+      },
+      async (traceparent) => {
+        const inputs: SendInput[] = rows.map((row) => ({
+          deliveryId: formatId('delivery', row.id),
+          event: row.payload as unknown as EventPayload,
+          config,
+          ...(traceparent ? { traceparent } : {}),
+        }));
+        const sent = await sendEvents(state.provider, inputs, { settings: deps.providerSettings, http: deps.http });
+        return {
+          outcome: storableOutcome(sent.outcome),
+          carried: sent.carried,
+          latencyMs: Math.round(performance.now() - started),
+        };
+      },
+    );
   }
 
   /** What a request's outcome says about its destination's strain. */

@@ -9,6 +9,8 @@ export interface ClaimedDelivery {
   failures: number;
   eventId: string;
   payload: Record<string, unknown>;
+  /** The W3C trace context the event was ingested with, if any. */
+  traceparent: string | null;
 }
 
 export interface ClaimOptions {
@@ -45,6 +47,7 @@ export async function claimDeliveries(
     failures: number;
     event_id: string;
     payload: Record<string, unknown>;
+    traceparent: string | null;
   }>`
     WITH claim AS (
       SELECT * FROM unnest(
@@ -83,13 +86,18 @@ export async function claimDeliveries(
     UPDATE deliveries d SET claimed_until = now() + claim.lease_ms * interval '1 millisecond'
     FROM picked p, events e, claim
     WHERE d.id = p.id AND e.id = d.event_id AND claim.channel_id = d.channel_id
-    RETURNING d.id, d.channel_id, d.generation, d.failures, d.event_id, e.payload
+    RETURNING d.id, d.channel_id, d.generation, d.failures, d.event_id, e.payload, e.traceparent
   `.execute(db);
   const byChannel = new Map<string, ClaimedDelivery[]>(claims.map((c) => [c.channelUuid, []]));
   for (const r of rows) {
-    byChannel
-      .get(r.channel_id)
-      ?.push({ id: r.id, generation: r.generation, failures: r.failures, eventId: r.event_id, payload: r.payload });
+    byChannel.get(r.channel_id)?.push({
+      id: r.id,
+      generation: r.generation,
+      failures: r.failures,
+      eventId: r.event_id,
+      payload: r.payload,
+      traceparent: r.traceparent,
+    });
   }
   return claims.map((c) =>
     (byChannel.get(c.channelUuid) ?? []).sort((a, b) =>
