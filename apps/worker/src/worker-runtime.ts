@@ -14,6 +14,7 @@ import {
   JOB_RETENTION,
   QUEUES,
   type Queues,
+  queueEvents,
   queueLayout,
   type RedisConnection,
 } from '@wrenn/queues';
@@ -124,7 +125,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
   let stopping = false;
   const drains = createDrainProcessor({
     db,
-    attempts: createAttemptWriter({ db, audit, logger }),
+    attempts: createAttemptWriter({ db, audit, logger, publish: (eventIds) => queueEvents(queues.events, eventIds) }),
     limiter: createRateLimiter({
       redis,
       prefix: options.queuePrefix,

@@ -244,4 +244,27 @@ describe('channel.disabled, event patterns and rotated secrets in the worker', (
     expect(Object.keys(liveRow.config).sort()).toEqual(['previous_secret', 'secret', 'url']);
     expect(formatId('channel', liveRow.id)).toBe(live.id);
   });
+
+  it('publishes channel.disabled as the channel is disabled, without waiting for the relay', async () => {
+    const quiet = await createPipeline({ retryDelays: [] });
+    try {
+      // A relay that would not pass again within the test.
+      quiet.startWorker({ relayIntervalMs: 600_000 });
+      const team = newId('team').id;
+      await quiet.createChannel({ teamId: team, config: { url: url('gone') }, events: ['capsule.*'] });
+      await quiet.createChannel({ teamId: team, config: { url: url('told') }, events: ['channel.disabled'] });
+      await quiet.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
+      const gone = await waitFor(() => receiver.received.find((r) => r.url === '/gone' && r.body.includes(team)));
+      const told = await waitFor(
+        () =>
+          receiver.received.find(
+            (r) => r.url === '/told' && r.body.includes('channel.disabled') && r.body.includes(team),
+          ),
+        { timeoutMs: 5_000 },
+      );
+      expect(told.receivedAt - gone.receivedAt).toBeLessThan(3_000);
+    } finally {
+      await quiet.close();
+    }
+  });
 });

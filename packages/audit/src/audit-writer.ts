@@ -124,15 +124,17 @@ export function createAuditWriter(options: AuditLoggerOptions) {
     return { logIds: logs.map((l) => l.log.id), eventIds };
   }
 
-  async function log(entry: AuditEntry): Promise<void> {
+  /** Records one entry; returns what was written (`undefined` when it failed and was logged). */
+  async function log(entry: AuditEntry): Promise<{ logIds: string[]; eventIds: string[] } | undefined> {
     try {
-      await record([entry]);
+      return await record([entry]);
     } catch (err) {
       if (strict) throw err;
       logger.warn(
         { err, action: entry.action, resource_type: entry.resource_type },
         'audit: failed to write log entry',
       );
+      return undefined;
     }
   }
 

@@ -37,7 +37,7 @@ type Expected = {
 };
 
 // What the platform's Go logger writes for each method (its internal/audit/logger.go).
-const CASES: Array<[string, (a: Logger) => Promise<void>, Expected]> = [
+const CASES: Array<[string, (a: Logger) => Promise<unknown>, Expected]> = [
   [
     'sandboxCreate',
     (a) => a.sandboxCreate(user, team, sandbox, 'python-3.12'),

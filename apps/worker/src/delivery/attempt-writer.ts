@@ -65,6 +65,11 @@ function statusAfter(input: AttemptInput): DeliveryStatus {
 export interface RecordAttemptsDeps {
   db: Kysely<Database>;
   audit: Pick<AuditLogger, 'within'>;
+  /**
+   * Enqueues the `channel.disabled` events of channels disabled by a batch, once
+   * it has committed. It may fail: the events stay in the outbox for the relay.
+   */
+  publish?: (eventIds: string[]) => Promise<void>;
 }
 
 /**
@@ -84,7 +89,7 @@ export async function recordAttempts(
   // The common batch (successes and retries) is one statement; a transaction
   // only when an attempt may change its channel beyond the reset.
   if (!inputs.some(touchesChannel)) return writeAttempts(deps.db, inputs);
-  return deps.db.transaction().execute(async (trx) => {
+  const recorded = await deps.db.transaction().execute(async (trx) => {
     const results = await writeAttempts(trx, inputs);
     const applied = inputs.filter((_, i) => results[i]?.kind === 'recorded');
     const disabled = await applyChannelChanges(trx, deps.audit, channelChanges(applied));
@@ -102,6 +107,10 @@ export async function recordAttempts(
       return { ...result, disabled: channel };
     });
   });
+  // The team hears of a disable as it happens, not at the relay's next pass.
+  const eventIds = recorded.flatMap((r) => (r.kind === 'recorded' && r.disabled ? r.disabled.eventIds : []));
+  if (eventIds.length > 0) await deps.publish?.(eventIds).catch(() => {});
+  return recorded;
 }
 
 async function writeAttempts(
@@ -235,6 +244,7 @@ export interface AttemptWriter {
 export interface AttemptWriterOptions {
   db: Kysely<Database>;
   audit: Pick<AuditLogger, 'within'>;
+  publish?: RecordAttemptsDeps['publish'];
   logger: Logger;
   maxBatch?: number;
 }
@@ -249,7 +259,7 @@ export interface AttemptWriterOptions {
  * leaves its delivery pending.
  */
 export function createAttemptWriter(options: AttemptWriterOptions): AttemptWriter {
-  const deps = { db: options.db, audit: options.audit };
+  const deps = { db: options.db, audit: options.audit, publish: options.publish };
   const batcher = createMicroBatcher<AttemptInput, RecordedAttempt>({
     maxBatch: options.maxBatch ?? 256,
     maxInFlight: 2,

@@ -10,6 +10,8 @@ export const AUTO_DISABLE_AFTER = 5;
 
 export interface DisabledChannel {
   reason: string;
+  /** The `channel.disabled` event its audit entry created, to publish once the transaction commits. */
+  eventIds: string[];
   teamUuid: string;
   name: string;
   provider: string;
@@ -118,12 +120,18 @@ export async function applyChannelChanges(
       .returning(['team_id', 'name', 'provider'])
       .executeTakeFirst();
     if (!channel) continue;
-    await logger.channelAutoDisable(
+    const written = await logger.channelAutoDisable(
       formatId('team', channel.team_id),
       { id: formatId('channel', row.id), name: channel.name, provider: channel.provider },
       reason,
     );
-    disabled.set(row.id, { reason, teamUuid: channel.team_id, name: channel.name, provider: channel.provider });
+    disabled.set(row.id, {
+      reason,
+      eventIds: written?.eventIds ?? [],
+      teamUuid: channel.team_id,
+      name: channel.name,
+      provider: channel.provider,
+    });
   }
   return disabled;
 }

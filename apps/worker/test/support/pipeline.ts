@@ -55,6 +55,8 @@ export interface WorkerOverrides {
   maxRateLimitWaitMs?: number;
   /** `WRENN_WORKER_SHARDS`; default all. */
   consumeShards?: number[];
+  /** How often the relay looks for lost work; default every 500 ms. */
+  relayIntervalMs?: number;
 }
 
 export interface PipelineOptions {
@@ -145,7 +147,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
         lockMs: options.lockMs ?? 5_000,
         logger,
         metrics: createMetricsRegistry('worker'),
-        relay: { intervalMs: 500, eventStaleAfterMs: 1_000 },
+        relay: { intervalMs: overrides.relayIntervalMs ?? 500, eventStaleAfterMs: 1_000 },
       });
       runtimes.push(runtime);
       return runtime;
