@@ -201,7 +201,8 @@ export interface DrainProcessor {
 export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   const chatBatch = deps.chatBatch ?? 50;
   const drains = new Map<string, Drain>();
-  let idleWaiters: Array<() => void> = [];
+  /** What parked drains that ended are queuing for their channels (a shutdown waits for it). */
+  const queuing = new Set<Promise<void>>();
   /** Destinations that went unanswered, or were probed, since their breaker last closed (this process's view). */
   const suspect = new Set<string>();
 
@@ -579,11 +580,6 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
    */
   function finish(drain: Drain, end: DrainEnd | { kind: 'failed'; err: unknown }): boolean {
     if (drains.get(drain.channelUuid) === drain) drains.delete(drain.channelUuid);
-    if (drains.size === 0) {
-      const waiters = idleWaiters;
-      idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
     if (drain.job) return true;
     const channelId = formatId('channel', drain.channelUuid);
     const next = (): Promise<void> => {
@@ -601,9 +597,10 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
           return Promise.resolve();
       }
     };
-    next().catch((err: unknown) =>
-      deps.logger.debug({ err, channel: channelId }, 'drain not re-added; the relay will'),
-    );
+    const queued = next()
+      .catch((err: unknown) => deps.logger.debug({ err, channel: channelId }, 'drain not re-added; the relay will'))
+      .finally(() => queuing.delete(queued));
+    queuing.add(queued);
     return false;
   }
 
@@ -669,9 +666,11 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
       }
       return woken;
     },
-    idle() {
-      if (drains.size === 0) return Promise.resolve();
-      return new Promise((resolve) => idleWaiters.push(resolve));
+    async idle() {
+      while (drains.size > 0 || queuing.size > 0) {
+        await Promise.all(queuing);
+        if (drains.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
   };
 
