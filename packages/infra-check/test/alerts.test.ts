@@ -27,7 +27,7 @@ function sourceText(dir: string): string {
 /** Metric names the apps define, with the process metrics of prom-client under the `wrenn_` prefix. */
 function definedMetrics(): Set<string> {
   const sources = ['apps/api/src', 'apps/worker/src'].map((dir) => sourceText(join(repoRoot, dir))).join('\n');
-  return new Set([...sources.matchAll(/name: '(wrenn_[a-z0-9_]+)'/g)].map((m) => m[1] as string));
+  return new Set([...sources.matchAll(/name(?::|\s*=)\s*'(wrenn_[a-z0-9_]+)'/g)].map((m) => m[1] as string));
 }
 
 describe('the example alert rules in docs/operations.md', () => {
