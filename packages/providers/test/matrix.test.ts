@@ -383,7 +383,12 @@ describe('matrix send', () => {
 
   it('retries when the homeserver does not answer in time', async () => {
     fake.hangNext();
-    expect(await send()).toEqual({ kind: 'retry', statusCode: null, reason: 'no answer within 0.5 s' });
+    expect(await send()).toEqual({
+      kind: 'retry',
+      statusCode: null,
+      reason: 'no answer within 0.5 s',
+      unanswered: true,
+    });
   });
 
   it('refuses a loopback homeserver when private targets are not allowed', async () => {

@@ -366,7 +366,12 @@ describe('telegram send', () => {
 
   it('retries when the API does not answer in time', async () => {
     fake.hangNext();
-    expect(await send()).toEqual({ kind: 'retry', statusCode: null, reason: 'no answer within 0.5 s' });
+    expect(await send()).toEqual({
+      kind: 'retry',
+      statusCode: null,
+      reason: 'no answer within 0.5 s',
+      unanswered: true,
+    });
   });
 
   it('retries when the API base is down, without the token in the reason', async () => {
@@ -376,7 +381,12 @@ describe('telegram send', () => {
         { deliveryId: DELIVERY, event: sampleEvent('host.up'), config },
         down,
       );
-      expect(outcome).toEqual({ kind: 'retry', statusCode: null, reason: 'network error ECONNREFUSED' });
+      expect(outcome).toEqual({
+        kind: 'retry',
+        statusCode: null,
+        reason: 'network error ECONNREFUSED',
+        unanswered: true,
+      });
     } finally {
       await down.close();
     }

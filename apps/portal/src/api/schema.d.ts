@@ -1650,7 +1650,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
@@ -1665,7 +1665,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
@@ -1680,10 +1680,25 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
+                    };
+                };
+                /** @description The team made `WRENN_API_RATE_LIMIT` (default 1200) requests to `/v1/*`, test sends aside, in the current one-minute window (`rate_limited`, policy `api`) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the window ends and requests are accepted again. */
+                        "Retry-After"?: number;
+                        /** @description IETF draft (httpapi-ratelimit-headers) form: `"<policy>"; r=<remaining>; t=<seconds until the window ends>`. */
+                        RateLimit?: string;
+                        /** @description IETF draft form: `"<policy>"; q=<requests per window>; w=60; pk=:<partition key>:`. */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
@@ -1695,7 +1710,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
