@@ -161,6 +161,8 @@ interface Drain {
   failure: unknown;
   /** The destination said 429, or gave no answer: rows claimed ahead go back and wait for the limiter. */
   heldBack: boolean;
+  /** Claimed rows with their slots taken, waiting for room in the lane (webhooks keep a window's worth ahead). */
+  ahead: ClaimedDelivery[];
   signal: Signal;
   /** The job the drain started from, until it parks. */
   job: { resolve(): void } | null;
@@ -222,6 +224,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   });
 
   async function record(
+    drain: Drain,
     state: ChannelState,
     rows: readonly ClaimedDelivery[],
     outcome: SendOutcome,
@@ -252,7 +255,9 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         asked > 0
           ? Math.max(MIN_RATE_LIMIT_PAUSE_MS, asked)
           : Math.max(MIN_RATE_LIMIT_PAUSE_MS, scheduledDelay(deps.schedule, Math.min(...rows.map((r) => r.failures))));
-      await deps.limiter.pause(destination, Math.min(pauseMs, MAX_RETRY_AFTER_MS), state.lane.inFlight());
+      // What the destination accepted is what it was sent less the slots still out or held ahead.
+      const unanswered = state.lane.inFlight() + drain.ahead.length;
+      await deps.limiter.pause(destination, Math.min(pauseMs, MAX_RETRY_AFTER_MS), unanswered);
       deps.metrics.rateLimited.inc({ provider });
       deps.logger.info({ channel: formatId('channel', channel.id), provider, pauseMs }, 'destination paused by a 429');
     }
@@ -365,7 +370,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
           // A webhook's answer frees its place at once; a chat request's place waits for its record
           // (what follows must see which rows it carried), and a 429's for the pause it sets.
           if (!state.ordered && !refused) leaveLane();
-          await record(state, carried.slice(0, sent.carried), sent.outcome, sent.latencyMs);
+          await record(drain, state, carried.slice(0, sent.carried), sent.outcome, sent.latencyMs);
           // What did not fit in the message goes back for the next request.
           const left = carried.slice(sent.carried);
           if (left.length > 0) {
@@ -462,8 +467,6 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
 
   async function run(drain: Drain): Promise<DrainEnd> {
     let state: ChannelState | null = null;
-    /** Claimed rows with their slots taken, waiting for room in the lane (webhooks keep a window's worth ahead). */
-    let ready: ClaimedDelivery[] = [];
     let probe = false;
     /** The last claim came back short: nothing more was ready. */
     let empty = false;
@@ -471,8 +474,8 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
     let lastRowsAt = 0;
     /** Gives back the rows claimed ahead, and settles the drain's own requests: a drain ends only after both. */
     const end = async (result: DrainEnd): Promise<DrainEnd> => {
-      const unsent = ready;
-      ready = [];
+      const unsent = drain.ahead;
+      drain.ahead = [];
       await releaseDeliveries(
         deps.db,
         unsent.map((r) => r.id),
@@ -496,8 +499,8 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
       // it waits for the pause or the breaker.
       if (drain.heldBack) {
         drain.heldBack = false;
-        const unsent = ready;
-        ready = [];
+        const unsent = drain.ahead;
+        drain.ahead = [];
         await releaseDeliveries(
           deps.db,
           unsent.map((r) => r.id),
@@ -507,20 +510,20 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
       const { lane } = state;
 
       // Send what the window has room for: chat rows as one request, webhook rows one each.
-      if (ready.length > 0 && lane.room() > 0) {
-        const going = state.ordered ? ready : ready.slice(0, lane.room());
-        ready = ready.slice(going.length);
+      if (drain.ahead.length > 0 && lane.room() > 0) {
+        const going = state.ordered ? drain.ahead : drain.ahead.slice(0, lane.room());
+        drain.ahead = drain.ahead.slice(going.length);
         dispatch(drain, state, going, probe);
         probe = false;
       }
 
       // Keep rows at hand: a webhook's next window is claimed, whole, while this one is out.
       const want = state.ordered
-        ? ready.length === 0 && drain.inFlight === 0 && lane.room() > 0
+        ? drain.ahead.length === 0 && drain.inFlight === 0 && lane.room() > 0
           ? chatBatch
           : 0
-        : ready.length === 0 || ready.length < lane.window() / 2
-          ? 2 * lane.window() - ready.length
+        : drain.ahead.length === 0 || drain.ahead.length < lane.window() / 2
+          ? 2 * lane.window() - drain.ahead.length
           : 0;
       if (!empty && want > 0) {
         const rows = await claims.add({
@@ -536,7 +539,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         const granted = await slots(drain, state, state.ordered ? 1 : rows.length);
         const taken = granted.taken === 0 ? [] : state.ordered ? rows : rows.slice(0, granted.taken);
         const held = rows.slice(taken.length);
-        ready.push(...taken);
+        drain.ahead.push(...taken);
         probe ||= granted.probe;
         await releaseDeliveries(
           deps.db,
@@ -545,17 +548,17 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         if (held.length > 0) {
           empty = false;
           const waitMs = await rateWait(state, granted.waitMs);
-          if (ready.length === 0 && drain.inFlight === 0 && (waitMs > INLINE_WAIT_MS || deps.stopping())) {
+          if (drain.ahead.length === 0 && drain.inFlight === 0 && (waitMs > INLINE_WAIT_MS || deps.stopping())) {
             return end({ kind: 'wait', ms: waitMs });
           }
           // The rest goes once the rate allows; some rows went, so the wait is short.
-          if (ready.length === 0) await pause(drain, Math.min(waitMs, INLINE_WAIT_MS));
+          if (drain.ahead.length === 0) await pause(drain, Math.min(waitMs, INLINE_WAIT_MS));
         }
         continue;
       }
 
       // Nothing to start now: wait for an answer, a wake, or the end of the linger.
-      if (drain.inFlight === 0 && ready.length === 0 && (empty || lane.room() > 0)) {
+      if (drain.inFlight === 0 && drain.ahead.length === 0 && (empty || lane.room() > 0)) {
         const lingering = claimsWithRows >= 2 && drain.job !== null && Date.now() - lastRowsAt < LINGER_MS;
         if (!lingering) {
           // A wake that came while the last claim ran is looked at before ending.
@@ -622,6 +625,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         inFlight: 0,
         failure: null,
         heldBack: false,
+        ahead: [],
         signal: createSignal(),
         job: null,
       };
