@@ -119,29 +119,25 @@ export async function releaseDeliveries(db: Kysely<Database>, ids: readonly stri
 }
 
 /**
- * Milliseconds until the channel's mailbox has something to send (0: now),
- * or `null` when nothing is pending. Ordered channels wait for their first
- * row; others for whichever row comes first. Measured on the database clock.
+ * Milliseconds until each channel's mailbox has something its drain can send
+ * (0: now), or `null` when nothing is pending, in one statement. A chat channel
+ * (any provider but `webhook`) sends in ingest order, so its first pending row
+ * decides; a webhook channel takes whichever row comes first. Measured on the
+ * database clock.
  */
-export async function nextReadyIn(db: Kysely<Database>, channelUuid: string, ordered: boolean): Promise<number | null> {
-  if (!ordered) return (await nextReadyInMany(db, [channelUuid]))[0] ?? null;
-  const { rows } = await sql<{ wait: number | null }>`
-    SELECT EXTRACT(EPOCH FROM (${readyAt} - now())) * 1000 AS wait FROM deliveries
-    WHERE channel_id = ${channelUuid}::uuid AND status = 'pending'
-    ORDER BY event_id, id LIMIT 1
-  `.execute(db);
-  return waitOf(rows[0]?.wait);
-}
-
-/** `nextReadyIn` of several channels, whichever row comes first, in one statement. */
 export async function nextReadyInMany(
   db: Kysely<Database>,
   channelUuids: readonly string[],
 ): Promise<Array<number | null>> {
   const { rows } = await sql<{ channel_id: string; wait: number | null }>`
-    SELECT channel_id, EXTRACT(EPOCH FROM (min(${readyAt}) - now())) * 1000 AS wait FROM deliveries
-    WHERE channel_id = any(${[...channelUuids]}::uuid[]) AND status = 'pending'
-    GROUP BY channel_id
+    SELECT c.id AS channel_id, EXTRACT(EPOCH FROM (next.at - now())) * 1000 AS wait
+    FROM channels c CROSS JOIN LATERAL (
+      SELECT ${readyAt} AS at FROM deliveries
+      WHERE channel_id = c.id AND status = 'pending'
+      ORDER BY CASE WHEN c.provider = 'webhook' THEN ${readyAt} END, event_id, id
+      LIMIT 1
+    ) next
+    WHERE c.id = any(${[...channelUuids]}::uuid[])
   `.execute(db);
   const waits = new Map(rows.map((r) => [r.channel_id, waitOf(r.wait)]));
   return channelUuids.map((id) => waits.get(id) ?? null);
