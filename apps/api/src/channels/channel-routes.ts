@@ -32,6 +32,7 @@ import {
   UpdateChannelBody,
 } from './channel-schemas';
 import { channelRef, serializeChannel } from './channel-serializer';
+import { registerFilterPreviewRoute } from './filter-preview';
 import { sendTestEvent } from './test-send';
 
 const TAG = 'channels';
@@ -109,6 +110,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
             provider: body.provider,
             sealedConfig: sealed,
             events: body.events,
+            rules: { filter: body.filter, quietHours: body.quiet_hours },
           },
           deps.limits.maxChannelsPerTeam,
         );
@@ -187,7 +189,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
   registry.add({
     method: 'patch',
     path: '/v1/channels/:id',
-    summary: 'Rename, resubscribe, enable or disable a channel',
+    summary: 'Rename, resubscribe, enable or disable a channel, or change its filter or quiet hours',
     tag: TAG,
     auth: 'user',
     params: ChannelPathParams,
@@ -200,9 +202,12 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ params, body, auth, res }) {
-      const changed = (['name', 'events', 'enabled'] as const).filter((key) => body[key] !== undefined);
+      const changed = (['name', 'events', 'enabled', 'filter', 'quiet_hours'] as const).filter(
+        (key) => body[key] !== undefined,
+      );
       const row = await deps.db.transaction().execute(async (trx) => {
-        const result = await updateChannel(trx, auth.teamUuid, params.id, body);
+        const rules = { filter: body.filter, quietHours: body.quiet_hours };
+        const result = await updateChannel(trx, auth.teamUuid, params.id, { ...body, rules });
         if (result.kind === 'not_found') throw notFound('channel');
         if (result.kind === 'name_taken')
           throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
@@ -340,4 +345,6 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       res.json({ status: 'ok' });
     },
   });
+
+  registerFilterPreviewRoute(registry, deps);
 }
