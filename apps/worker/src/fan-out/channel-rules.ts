@@ -1,4 +1,11 @@
-import { type CompiledFilter, compileFilter, type QuietHours, quietUntil, quietWindowEnd } from '@wrenn/channel-rules';
+import {
+  type CompiledFilter,
+  compileFilter,
+  type FilterVerdict,
+  type QuietHours,
+  quietUntil,
+  quietWindowEnd,
+} from '@wrenn/channel-rules';
 import type { Database } from '@wrenn/db';
 import { formatId } from '@wrenn/events';
 import { ensureDrains, type Queues } from '@wrenn/queues';
@@ -43,22 +50,37 @@ const CACHED_FILTERS = 10_000;
  * `ready_at` is the window's end, which the drain waits for like a retry delay.
  */
 export function createChannelRules(deps: ChannelRulesDeps) {
-  const filters = new LRUCache<string, { updatedAtMs: number; run: CompiledFilter }>({ max: CACHED_FILTERS });
+  const filters = new LRUCache<string, { updatedAtMs: number; source: string; run: CompiledFilter }>({
+    max: CACHED_FILTERS,
+  });
+  // Channels often share a filter's text: it is compiled once for all of them.
+  const programs = new LRUCache<string, CompiledFilter>({ max: CACHED_FILTERS });
 
-  function filterOf(candidate: RuledCandidate): CompiledFilter | null {
-    if (candidate.filter === null) return null;
-    const cached = filters.get(candidate.channelId);
-    if (cached?.updatedAtMs === candidate.updatedAt.getTime()) return cached.run;
-    let run: CompiledFilter;
+  function compiled(source: string): CompiledFilter {
+    let run = programs.get(source);
+    if (run) return run;
     try {
-      run = compileFilter(candidate.filter);
+      run = compileFilter(source);
     } catch (err) {
       // Only a change of the filter rules can make a saved filter invalid: it delivers nothing, and says so.
       const message = err instanceof Error ? err.message : String(err);
       run = () => ({ kind: 'error', message });
     }
-    filters.set(candidate.channelId, { updatedAtMs: candidate.updatedAt.getTime(), run });
+    programs.set(source, run);
     return run;
+  }
+
+  function filterOf(candidate: RuledCandidate): { source: string; run: CompiledFilter } | null {
+    if (candidate.filter === null) return null;
+    const cached = filters.get(candidate.channelId);
+    if (cached?.updatedAtMs === candidate.updatedAt.getTime()) return cached;
+    const entry = {
+      updatedAtMs: candidate.updatedAt.getTime(),
+      source: candidate.filter,
+      run: compiled(candidate.filter),
+    };
+    filters.set(candidate.channelId, entry);
+    return entry;
   }
 
   /**
@@ -77,9 +99,16 @@ export function createChannelRules(deps: ChannelRulesDeps) {
     const accepted: Array<{ candidate: RuledCandidate; readyAt: Date | null }> = [];
     // Urgent events that arrive inside a window: their channel's drain may sleep until the window's end.
     const wake = new Set<string>();
+    // A filter's verdict on an event is the same for every channel with that filter.
+    const verdicts = new Map<string, FilterVerdict>();
     for (const candidate of candidates) {
-      const payload = payloads.get(candidate.eventId);
-      const verdict = filterOf(candidate)?.(payload ?? {}) ?? { kind: 'pass' };
+      const filter = filterOf(candidate);
+      let verdict: FilterVerdict = { kind: 'pass' };
+      if (filter) {
+        const key = `${candidate.eventId}\n${filter.source}`;
+        verdict = verdicts.get(key) ?? filter.run(payloads.get(candidate.eventId) ?? {});
+        verdicts.set(key, verdict);
+      }
       if (verdict.kind === 'error')
         deps.metrics.filterErrors.inc({ channel: formatId('channel', candidate.channelId) });
       if (verdict.kind !== 'pass') continue;
