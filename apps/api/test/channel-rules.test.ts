@@ -230,6 +230,51 @@ describe('ready_at on deliveries', () => {
     expect(byStatus).toEqual({ pending: '2030-01-02T06:00:00Z', succeeded: null });
   });
 
+  it('sends what quiet hours held at once when they are turned off, leaving retry delays alone', async () => {
+    const { teamId, token } = await teamToken();
+    const channel = await createChannel(api, token);
+    await request(api.app).patch(`/v1/channels/${channel.id}`).set(bearer(token)).send({ quiet_hours: NIGHT });
+    await ingest(teamId);
+    const teamUuid = parseId('team', teamId) as string;
+    const events = await api.deps.db.selectFrom('events').select('id').where('team_id', '=', teamUuid).execute();
+    const later = new Date(Date.now() + 3_600_000);
+    const [held, retrying] = [newId('delivery').uuid, newId('delivery').uuid];
+    for (const [i, [id, attempts]] of (
+      [
+        [held, 0],
+        [retrying, 1],
+      ] as const
+    ).entries()) {
+      await api.deps.db
+        .insertInto('deliveries')
+        .values({
+          id,
+          event_id: events[i]?.id as string,
+          channel_id: parseId('channel', channel.id) as string,
+          team_id: teamUuid,
+          event_type: 'capsule.created',
+          attempts,
+          ready_at: later,
+        })
+        .execute();
+    }
+    const off = await request(api.app)
+      .patch(`/v1/channels/${channel.id}`)
+      .set(bearer(token))
+      .send({ quiet_hours: null });
+    expect(off.status).toBe(200);
+    const rows = await api.deps.db
+      .selectFrom('deliveries')
+      .select(['id', 'ready_at'])
+      .where('id', 'in', [held, retrying])
+      .execute();
+    const readyAt = Object.fromEntries(rows.map((r) => [r.id, r.ready_at.getTime()]));
+    expect(readyAt[held]).toBeLessThanOrEqual(Date.now());
+    expect(readyAt[retrying]).toBe(later.getTime());
+    // The channel's drain is queued to send it.
+    expect(await api.deliveries.getJobState(channel.id)).toMatch(/waiting|prioritized|delayed|active/);
+  });
+
   async function ingest(teamId: string) {
     const entries = [0, 1].map(() => ({
       team_id: teamId,

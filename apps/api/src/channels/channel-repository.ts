@@ -146,6 +146,23 @@ export async function updateChannel(
   }
 }
 
+/**
+ * Makes the deliveries quiet hours hold ready now (their channel has no quiet
+ * hours any more) and returns them. Held rows are the pending ones never
+ * attempted whose time has not come: a retry delay follows an attempt.
+ */
+export async function releaseQuietHeld(db: Trx, channelId: string): Promise<Array<{ id: string; channel_id: string }>> {
+  return db
+    .updateTable('deliveries')
+    .set({ ready_at: sql`now()` })
+    .where('channel_id', '=', channelId)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', 0)
+    .where('ready_at', '>', sql<Date>`now()`)
+    .returning(['id', 'channel_id'])
+    .execute();
+}
+
 /** Replaces the whole sealed config and re-enables the channel (a new credential deserves a new chance). */
 export async function replaceChannelConfig(
   db: Trx,

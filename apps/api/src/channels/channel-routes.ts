@@ -3,6 +3,7 @@ import { generateWebhookSecret, openConfig, sealConfig } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
 import { newId, rfc3339 } from '@wrenn/events';
 import { isProviderName, type ProviderName } from '@wrenn/providers';
+import { queueRedeliveries } from '../deliveries/queue-redeliveries';
 import type { ApiDeps } from '../deps';
 import { AppError, invalid, notFound } from '../http/app-error';
 import type { AuthContext } from '../http/auth';
@@ -14,6 +15,7 @@ import {
   findChannel,
   insertChannel,
   listChannels,
+  releaseQuietHeld,
   replaceChannelConfig,
   rotateChannelSecret,
   updateChannel,
@@ -205,6 +207,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       const changed = (['name', 'events', 'enabled', 'filter', 'quiet_hours'] as const).filter(
         (key) => body[key] !== undefined,
       );
+      let released: Array<{ id: string; channel_id: string }> = [];
       const row = await deps.db.transaction().execute(async (trx) => {
         const rules = { filter: body.filter, quietHours: body.quiet_hours };
         const result = await updateChannel(trx, auth.teamUuid, params.id, { ...body, rules });
@@ -212,8 +215,11 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
         if (result.kind === 'name_taken')
           throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
         await deps.audit.within(trx).channelUpdate(actorOf(auth), auth.teamId, channelRef(result.row), [...changed]);
+        // Quiet hours turned off: what they held goes out now, not at the old window's end.
+        released = body.quiet_hours === null ? await releaseQuietHeld(trx, result.row.id) : [];
         return result.row;
       });
+      await queueRedeliveries(deps, released);
       res.json(serializeChannel(row));
     },
   });
