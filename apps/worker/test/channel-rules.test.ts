@@ -187,6 +187,20 @@ describe('quiet hours at fan-out', () => {
   });
 });
 
+describe('quiet hours that no longer compute', () => {
+  it('send at once when the stored timezone is unknown to this runtime, without holding up other channels', async () => {
+    const team = newId('team').id;
+    const fan = fanOutWith(clockAt('2026-12-04T22:00:00Z'));
+    const gone = await channelWith(team, { quiet_hours: { ...NIGHT, timezone: 'Mars/Olympus_Mons' } });
+    const other = await channelWith(team, { quiet_hours: NIGHT });
+    await fan.ingest([capsule(team, 'python-3.12')]);
+    const [sent] = await pipeline.deliveriesOf(gone.uuid);
+    expect(sent?.ready_at.getTime()).toBeLessThanOrEqual(Date.now());
+    const [held] = await pipeline.deliveriesOf(other.uuid);
+    expect(held?.ready_at.getTime()).toBeGreaterThan(Date.now() + 3_600_000);
+  });
+});
+
 describe('quiet hours end to end', () => {
   /** Requests the fake received for this Slack channel's path, with the capsule ids each names. */
   function slackMessages(since: number) {

@@ -112,10 +112,8 @@ export function createChannelRules(deps: ChannelRulesDeps) {
       if (verdict.kind === 'error')
         deps.metrics.filterErrors.inc({ channel: formatId('channel', candidate.channelId) });
       if (verdict.kind !== 'pass') continue;
-      const holdUntil = quietUntil(candidate.quietHours, candidate.eventType, worldNow);
-      if (holdUntil === null && candidate.quietHours && quietWindowEnd(candidate.quietHours, worldNow) !== null) {
-        wake.add(candidate.channelId);
-      }
+      const { holdUntil, urgentInWindow } = quietFor(candidate, worldNow);
+      if (urgentInWindow) wake.add(candidate.channelId);
       accepted.push({ candidate, readyAt: holdUntil === null ? null : new Date(realNow + (holdUntil - worldNow)) });
     }
     if (accepted.length === 0) return [];
@@ -157,6 +155,23 @@ export function createChannelRules(deps: ChannelRulesDeps) {
     }
     return rows;
   };
+}
+
+/**
+ * Until when quiet hours hold a candidate's delivery, and whether it is an
+ * urgent one inside a window. A timezone this runtime no longer knows (the IANA
+ * data changed under a stored channel) sends at once: late news is worse than
+ * a message at night, and a throw here would hold up the whole fan-out batch.
+ */
+function quietFor(candidate: RuledCandidate, now: number): { holdUntil: number | null; urgentInWindow: boolean } {
+  const quiet = candidate.quietHours;
+  if (!quiet) return { holdUntil: null, urgentInWindow: false };
+  try {
+    const holdUntil = quietUntil(quiet, candidate.eventType, now);
+    return { holdUntil, urgentInWindow: holdUntil === null && quietWindowEnd(quiet, now) !== null };
+  } catch {
+    return { holdUntil: null, urgentInWindow: false };
+  }
 }
 
 /** The drain's rule: chat channels get their events in ingest order, webhooks in any order. */
