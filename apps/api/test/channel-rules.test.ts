@@ -1,3 +1,4 @@
+import { QuietHoursInput, quietWindowEnd } from '@wrenn/channel-rules';
 import { newId, parseId } from '@wrenn/events';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,7 +231,7 @@ describe('ready_at on deliveries', () => {
     expect(byStatus).toEqual({ pending: '2030-01-02T06:00:00Z', succeeded: null });
   });
 
-  it('sends what quiet hours held at once when they are turned off, leaving retry delays alone', async () => {
+  it('moves what quiet hours held to the new window’s end, or to now when they are turned off; retry delays stay', async () => {
     const { teamId, token } = await teamToken();
     const channel = await createChannel(api, token);
     await request(api.app).patch(`/v1/channels/${channel.id}`).set(bearer(token)).send({ quiet_hours: NIGHT });
@@ -258,19 +259,35 @@ describe('ready_at on deliveries', () => {
         })
         .execute();
     }
+    const readyAt = async () => {
+      const rows = await api.deps.db
+        .selectFrom('deliveries')
+        .select(['id', 'ready_at'])
+        .where('id', 'in', [held, retrying])
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.id, r.ready_at.getTime()]));
+    };
+
+    // A window that holds now, ending on the hour two hours on: held rows move to its end.
+    const hour = new Date().getUTCHours();
+    const hh = (h: number) => `${String((h + 24) % 24).padStart(2, '0')}:00`;
+    const around = { timezone: 'UTC', start: hh(hour - 1), end: hh(hour + 2) };
+    const moved = await request(api.app)
+      .patch(`/v1/channels/${channel.id}`)
+      .set(bearer(token))
+      .send({ quiet_hours: around });
+    expect(moved.status).toBe(200);
+    const newEnd = quietWindowEnd(QuietHoursInput.parse(around), Date.now());
+    expect((await readyAt())[held]).toBe(newEnd);
+    expect((await readyAt())[retrying]).toBe(later.getTime());
+
     const off = await request(api.app)
       .patch(`/v1/channels/${channel.id}`)
       .set(bearer(token))
       .send({ quiet_hours: null });
     expect(off.status).toBe(200);
-    const rows = await api.deps.db
-      .selectFrom('deliveries')
-      .select(['id', 'ready_at'])
-      .where('id', 'in', [held, retrying])
-      .execute();
-    const readyAt = Object.fromEntries(rows.map((r) => [r.id, r.ready_at.getTime()]));
-    expect(readyAt[held]).toBeLessThanOrEqual(Date.now());
-    expect(readyAt[retrying]).toBe(later.getTime());
+    expect((await readyAt())[held]).toBeLessThanOrEqual(Date.now());
+    expect((await readyAt())[retrying]).toBe(later.getTime());
     // The channel's drain is queued to send it.
     expect(await api.deliveries.getJobState(channel.id)).toMatch(/waiting|prioritized|delayed|active/);
   });

@@ -147,14 +147,19 @@ export async function updateChannel(
 }
 
 /**
- * Makes the deliveries quiet hours hold ready now (their channel has no quiet
- * hours any more) and returns them. Held rows are the pending ones never
- * attempted whose time has not come: a retry delay follows an attempt.
+ * Gives the deliveries quiet hours hold their new time: the end of the new
+ * window around now, or now when there is none (quiet hours off, or now falls
+ * outside them). Held rows are the pending ones never attempted whose time has
+ * not come (a retry delay follows an attempt); all of them share one window.
  */
-export async function releaseQuietHeld(db: Trx, channelId: string): Promise<Array<{ id: string; channel_id: string }>> {
+export async function reholdQuietHeld(
+  db: Trx,
+  channelId: string,
+  until: Date | null,
+): Promise<Array<{ id: string; channel_id: string }>> {
   return db
     .updateTable('deliveries')
-    .set({ ready_at: sql`now()` })
+    .set({ ready_at: until ?? sql<Date>`now()` })
     .where('channel_id', '=', channelId)
     .where('status', '=', 'pending')
     .where('attempts', '=', 0)

@@ -1,4 +1,5 @@
 import type { AuditActor } from '@wrenn/audit';
+import { quietWindowEnd } from '@wrenn/channel-rules';
 import { generateWebhookSecret, openConfig, sealConfig } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
 import { newId, rfc3339 } from '@wrenn/events';
@@ -15,7 +16,7 @@ import {
   findChannel,
   insertChannel,
   listChannels,
-  releaseQuietHeld,
+  reholdQuietHeld,
   replaceChannelConfig,
   rotateChannelSecret,
   updateChannel,
@@ -207,7 +208,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       const changed = (['name', 'events', 'enabled', 'filter', 'quiet_hours'] as const).filter(
         (key) => body[key] !== undefined,
       );
-      let released: Array<{ id: string; channel_id: string }> = [];
+      let reheld: Array<{ id: string; channel_id: string }> = [];
       const row = await deps.db.transaction().execute(async (trx) => {
         const rules = { filter: body.filter, quietHours: body.quiet_hours };
         const result = await updateChannel(trx, auth.teamUuid, params.id, { ...body, rules });
@@ -215,11 +216,15 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
         if (result.kind === 'name_taken')
           throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
         await deps.audit.within(trx).channelUpdate(actorOf(auth), auth.teamId, channelRef(result.row), [...changed]);
-        // Quiet hours turned off: what they held goes out now, not at the old window's end.
-        released = body.quiet_hours === null ? await releaseQuietHeld(trx, result.row.id) : [];
+        // What quiet hours held follows the new ones: out now when they are off or over, else at the new end.
+        if (body.quiet_hours !== undefined) {
+          const end = body.quiet_hours ? quietWindowEnd(body.quiet_hours, Date.now()) : null;
+          reheld = await reholdQuietHeld(trx, result.row.id, end === null ? null : new Date(end));
+        }
         return result.row;
       });
-      await queueRedeliveries(deps, released);
+      // Their drain may sleep until the old end: it looks again now.
+      await queueRedeliveries(deps, reheld);
       res.json(serializeChannel(row));
     },
   });
