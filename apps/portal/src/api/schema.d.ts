@@ -1547,7 +1547,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
@@ -1562,7 +1562,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
@@ -1577,7 +1577,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
@@ -1592,7 +1592,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
@@ -1607,10 +1607,25 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
+                    };
+                };
+                /** @description The team made `WRENN_API_RATE_LIMIT` (default 1200) requests to `/v1/*`, test sends aside, in the current one-minute window (`rate_limited`, policy `api`) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the window ends and requests are accepted again. */
+                        "Retry-After"?: number;
+                        /** @description IETF draft (httpapi-ratelimit-headers) form: `"<policy>"; r=<remaining>; t=<seconds until the window ends>`. */
+                        RateLimit?: string;
+                        /** @description IETF draft form: `"<policy>"; q=<requests per window>; w=60; pk=:<partition key>:`. */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
                 /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
@@ -1622,7 +1637,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "delivery_failed" | "unavailable" | "internal";
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
                                 message: string;
                             };
                         };
@@ -1868,6 +1883,11 @@ export interface paths {
                              * @description When an attempt last succeeded.
                              */
                             delivered_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description A pending delivery is not sent before this time: a retry delay, a rate-limit pause or quiet hours. Null once settled.
+                             */
+                            ready_at: string | null;
                             /** @description The event as a webhook receives it (the JSON body, before any per-send additions). */
                             payload: {
                                 [key: string]: unknown;
