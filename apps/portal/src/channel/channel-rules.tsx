@@ -134,7 +134,7 @@ export function ChannelRules({ channel }: { channel: Channel }) {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="rules-start">From</label>
+          <label htmlFor="rules-start">Starts at</label>
           <input
             id="rules-start"
             type="time"
@@ -144,7 +144,7 @@ export function ChannelRules({ channel }: { channel: Channel }) {
           />
         </div>
         <div className="field">
-          <label htmlFor="rules-end">Until</label>
+          <label htmlFor="rules-end">Ends at</label>
           <input id="rules-end" type="time" value={end} disabled={!quietOn} onChange={(e) => setEnd(e.target.value)} />
         </div>
         <fieldset>

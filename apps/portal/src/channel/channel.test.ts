@@ -110,20 +110,19 @@ describe('the channel screen', () => {
 
     await page.getByRole('checkbox', { name: 'Hold deliveries during quiet hours' }).check();
     await page.getByLabel('Timezone').selectOption('America/New_York');
-    await page.getByLabel('From').fill('23:00');
-    await page.getByLabel('Until').fill('06:30');
+    await page.getByLabel('Starts at').fill('23:00');
+    await page.getByLabel('Ends at').fill('06:30');
     await page.getByRole('checkbox', { name: 'Sun' }).uncheck();
     await page.getByRole('button', { name: 'Apply filter and quiet hours' }).click();
     await page.getByRole('status').getByText('Saved').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
 
-    // What was saved comes back when the channel is opened again.
-    await page.getByRole('button', { name: 'Channels', exact: true }).click();
-    await page.getByRole('button', { name: 'rules-demo', exact: true }).click();
+    // What was saved comes back after a reload.
+    await page.reload();
     await page.getByRole('heading', { name: 'rules-demo', level: 1 }).waitFor();
     expect(await page.getByRole('textbox', { name: 'Filter' }).inputValue()).toBe('event.event == "host.down"');
     expect(await page.getByLabel('Timezone').inputValue()).toBe('America/New_York');
-    expect(await page.getByLabel('Until').inputValue()).toBe('06:30');
+    expect(await page.getByLabel('Ends at').inputValue()).toBe('06:30');
     expect(await page.getByRole('checkbox', { name: 'Sun' }).isChecked()).toBe(false);
     expect(await page.getByRole('checkbox', { name: 'Sat' }).isChecked()).toBe(true);
   });
