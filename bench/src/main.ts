@@ -167,6 +167,18 @@ function formatTable(r: BenchRun): string {
         '≤ 1000 ms',
         fanout.lastReceiptMs <= 1000,
       ),
+      row(
+        `D with a filter on each of the ${fanout.channels} channels`,
+        `${fanout.filteredLastReceiptMs} ms`,
+        '≤ 1.2 × without',
+        fanout.filteredLastReceiptMs <= 1.2 * fanout.lastReceiptMs,
+      ),
+      row(
+        'D worker CPU per event, without / with filters',
+        `${fanout.workerCpuMs} / ${fanout.filteredWorkerCpuMs} ms`,
+        '≤ 1.2 × without',
+        fanout.filteredWorkerCpuMs <= 1.2 * fanout.workerCpuMs,
+      ),
     );
   }
   if (peakRssMb) {

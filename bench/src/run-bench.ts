@@ -90,7 +90,15 @@ export interface BenchResults {
   ceilings: { bareBullmqPerSecond: number; rawHttpPerSecond: number; ratioToBullmq: number };
   latency: { events: number; p50: number; p95: number; p99: number; max: number };
   busyEndpoint: BusyEndpointResult;
-  fanout: { channels: number; lastReceiptMs: number };
+  /** D: medians of alternating runs without and with a filter on every channel (ms to the last receipt, worker CPU ms); each run. */
+  fanout: {
+    channels: number;
+    lastReceiptMs: number;
+    filteredLastReceiptMs: number;
+    workerCpuMs: number;
+    filteredWorkerCpuMs: number;
+    runs: { plain: FanoutRun[]; filtered: FanoutRun[] };
+  };
   peakRssMb: { api: number | null; worker: number | null };
   /** CPU seconds used during A and during C: where the time goes. */
   cpuSecondsA: CpuSeconds;
@@ -162,6 +170,23 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T, index: numbe
       }
     }),
   );
+}
+
+/** D's filter: true for the bench's host.down, after the string, `in` and has() work a real filter does. */
+const D_FILTER =
+  'event.actor.type == "system" && event.resource.type in ["host", "sandbox"] && event.event.startsWith("host.") && !has(event.metadata.template)';
+/** D's runs of each kind. */
+const D_RUNS = 5;
+
+/** One run of D: ms until the last receipt, and the workers' CPU ms. */
+export interface FanoutRun {
+  ms: number;
+  cpuMs: number;
+}
+
+/** D's log line. */
+export function formatFanoutLine(f: BenchResults['fanout']): string {
+  return `D: ${f.lastReceiptMs} ms until the last of ${f.channels} receipts, ${f.filteredLastReceiptMs} ms with a filter on each channel; worker CPU ${f.workerCpuMs} ms and ${f.filteredWorkerCpuMs} ms (medians of ${D_RUNS}: ${JSON.stringify(f.runs)})`;
 }
 
 /** Runs every scenario of the benchmark against real processes and returns the numbers. */
@@ -266,7 +291,13 @@ async function runOnOneService(options: BenchOptions, only: ReadonlySet<Scenario
     log(`api on ${service.base}, ${options.workers} worker(s)`);
 
     const secretsByPath = new Map<string, string>();
-    async function createChannels(teamId: string, count: number, events: string[], tag: string): Promise<void> {
+    async function createChannels(
+      teamId: string,
+      count: number,
+      events: string[],
+      tag: string,
+      filter?: string,
+    ): Promise<void> {
       await mapLimit(
         Array.from({ length: count }, (_, i) => i),
         8,
@@ -277,6 +308,7 @@ async function runOnOneService(options: BenchOptions, only: ReadonlySet<Scenario
             provider: 'webhook',
             config: { url: receiver.origin + path },
             events,
+            ...(filter ? { filter } : {}),
           });
           if (body.secret) secretsByPath.set(path, body.secret);
         },
@@ -416,27 +448,49 @@ async function runOnOneService(options: BenchOptions, only: ReadonlySet<Scenario
       log(formatBusyEndpointLine(busyEndpoint));
     }
 
-    // D. Fan-out of one event to many channels of one team.
+    // D. Fan-out of one event to many channels of one team, then to as many channels that each
+    // have a filter (a CEL program run per channel at fan-out). Alternating runs, medians compared.
     if (only.has('D')) {
-      const fanoutTeam = newId('team').id;
-      await createChannels(fanoutTeam, scale.fanoutChannels, ['host.down'], 'd');
-      receiver.reset();
-      const startD = Date.now();
-      await ingest([
-        {
-          team_id: fanoutTeam,
-          actor: { type: 'system' },
-          resource_type: 'host',
-          resource_id: newId('host').id,
-          action: 'marked_down',
-        },
-      ]);
-      await receiver.waitFor(scale.fanoutChannels, 60_000);
+      const fanoutTeams = { plain: newId('team').id, filtered: newId('team').id };
+      await createChannels(fanoutTeams.plain, scale.fanoutChannels, ['host.down'], 'd');
+      await createChannels(fanoutTeams.filtered, scale.fanoutChannels, ['host.down'], 'df', D_FILTER);
+      // Per run: ms until the last receipt, and the workers' CPU ms (other tenants of the machine do not count there).
+      const workerCpuMs = () => workers.reduce((sum, w) => sum + (cpuMs(w.pid) ?? 0), 0);
+      const fanoutRun = async (team: string): Promise<FanoutRun> => {
+        receiver.reset();
+        const startD = Date.now();
+        const cpuBefore = workerCpuMs();
+        await ingest([
+          {
+            team_id: team,
+            actor: { type: 'system' },
+            resource_type: 'host',
+            resource_id: newId('host').id,
+            action: 'marked_down',
+          },
+        ]);
+        await receiver.waitFor(scale.fanoutChannels, 60_000);
+        return { ms: Math.max(...receiver.receipts.map((r) => r.at)) - startD, cpuMs: workerCpuMs() - cpuBefore };
+      };
+      const runs = { plain: [] as FanoutRun[], filtered: [] as FanoutRun[] };
+      for (let i = 0; i < D_RUNS; i++) {
+        runs.plain.push(await fanoutRun(fanoutTeams.plain));
+        runs.filtered.push(await fanoutRun(fanoutTeams.filtered));
+      }
+      const median = (values: number[]) =>
+        percentile(
+          [...values].sort((a, b) => a - b),
+          50,
+        );
       run.fanout = {
         channels: scale.fanoutChannels,
-        lastReceiptMs: Math.max(...receiver.receipts.map((r) => r.at)) - startD,
+        lastReceiptMs: median(runs.plain.map((r) => r.ms)),
+        filteredLastReceiptMs: median(runs.filtered.map((r) => r.ms)),
+        workerCpuMs: median(runs.plain.map((r) => r.cpuMs)),
+        filteredWorkerCpuMs: median(runs.filtered.map((r) => r.cpuMs)),
+        runs,
       };
-      log(`D: ${run.fanout.lastReceiptMs} ms until the last of ${run.fanout.channels} receipts`);
+      log(formatFanoutLine(run.fanout));
     }
 
     // E. Peak memory, read before the processes exit.

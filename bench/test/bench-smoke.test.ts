@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase, testRedisUrl } from '@wrenn/test
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_429_PER_BURST } from '../src/bursts';
 import { formatIsolationLine, ISOLATION_P99_TARGET_MS } from '../src/isolation';
-import { type BenchScale, formatBusyEndpointLine, runBench } from '../src/run-bench';
+import { type BenchScale, formatBusyEndpointLine, formatFanoutLine, runBench } from '../src/run-bench';
 
 // A tiny run of every scenario so the benchmark cannot rot. Speed is not judged here; the shape of
 // what it prints and reports, and whether each number is possible at all, are.
@@ -136,6 +136,9 @@ describe('benchmark smoke run', () => {
     expect(results.fanout.channels).toBe(SCALE.fanoutChannels);
     expect(results.fanout.lastReceiptMs).toBeGreaterThan(0);
     expect(results.fanout.lastReceiptMs).toBeLessThan(60_000);
+    // …and, with a filter on each channel, it still did on every run.
+    expect(results.fanout.filteredLastReceiptMs).toBeGreaterThan(0);
+    expect(results.fanout.runs.filtered.every((r) => r.ms > 0 && r.ms < 60_000 && r.cpuMs >= 0)).toBe(true);
 
     // E. Both processes were measured while they ran.
     for (const name of ['api', 'worker'] as const) {
@@ -208,7 +211,7 @@ describe('benchmark smoke run', () => {
       `B: bare BullMQ ${r.ceilings.bareBullmqPerSecond.toFixed(0)} jobs/s, raw HTTP ${r.ceilings.rawHttpPerSecond.toFixed(0)}/s`,
       `C: p50 ${r.latency.p50} ms, p95 ${r.latency.p95} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; CPU s: ${JSON.stringify(r.cpuSecondsC)}`,
       formatBusyEndpointLine(r.busyEndpoint),
-      `D: ${r.fanout.lastReceiptMs} ms until the last of ${SCALE.fanoutChannels} receipts`,
+      formatFanoutLine(r.fanout),
       ...r.bursts.map((b) =>
         expect.stringMatching(
           new RegExp(

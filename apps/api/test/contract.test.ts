@@ -59,9 +59,11 @@ const CHANNEL_KEYS = [
   'disabled_reason',
   'enabled',
   'events',
+  'filter',
   'id',
   'name',
   'provider',
+  'quiet_hours',
   'team_id',
   'updated_at',
 ];
@@ -74,6 +76,7 @@ const DELIVERY_KEYS = [
   'id',
   'last_error',
   'last_status_code',
+  'ready_at',
   'status',
   'updated_at',
 ];

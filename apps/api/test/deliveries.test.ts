@@ -86,6 +86,7 @@ describe('delivery log and redelivery', () => {
         'id',
         'last_error',
         'last_status_code',
+        'ready_at',
         'status',
         'updated_at',
       ].sort(),

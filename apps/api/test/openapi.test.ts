@@ -107,9 +107,11 @@ describe('/openapi.json', () => {
       'disabled_reason',
       'enabled',
       'events',
+      'filter',
       'id',
       'name',
       'provider',
+      'quiet_hours',
       'team_id',
       'updated_at',
     ]);

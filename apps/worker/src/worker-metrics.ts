@@ -11,6 +11,8 @@ export interface WorkerMetrics {
   /** From the event's ingest to its delivery's first successful attempt. */
   deliveryLatency: Histogram<'provider'>;
   eventsFannedOut: Counter;
+  /** Filter evaluations that erred (a missing key…), per channel; such an event is not delivered there. */
+  filterErrors: Counter<'channel'>;
   relayRequeued: Counter<'kind'>;
   /** Rows deleted by retention, per table. */
   retentionPruned: Counter<'table'>;
@@ -113,6 +115,12 @@ export function createWorkerMetrics(
     eventsFannedOut: new Counter({
       name: 'wrenn_events_fanned_out_total',
       help: 'Events fanned out to deliveries',
+      registers,
+    }),
+    filterErrors: new Counter({
+      name: 'wrenn_filter_errors_total',
+      help: "Events whose evaluation of a channel's filter erred (a missing key…) and were therefore not delivered there",
+      labelNames: ['channel'],
       registers,
     }),
     relayRequeued: new Counter({

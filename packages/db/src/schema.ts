@@ -21,6 +21,10 @@ export interface ChannelTable {
    * under `previous_secret`); once past, that secret is ignored and then dropped.
    */
   previous_secret_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** A CEL expression over the event; an event for which it is not true gets no delivery here. */
+  filter: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `{timezone, start, end, days, urgent}` (defaults filled in): deliveries wait for the window's end. */
+  quiet_hours: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -1,3 +1,4 @@
+import type { QuietHours } from '@wrenn/channel-rules';
 import { PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
 import type { Channel as ChannelRow, Database } from '@wrenn/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
@@ -21,6 +22,24 @@ export interface NewChannelInput {
   provider: string;
   sealedConfig: Record<string, string>;
   events: readonly string[];
+  /** A checked CEL filter and quiet hours with their defaults, when given. */
+  rules?: ChannelRules;
+}
+
+/** `filter` and `quiet_hours`: undefined leaves a stored value alone, null removes it. */
+export interface ChannelRules {
+  filter?: string | null | undefined;
+  quietHours?: QuietHours | null | undefined;
+}
+
+/** The columns a change of rules sets. */
+function rulesColumns(rules: ChannelRules | undefined) {
+  return {
+    ...(rules?.filter === undefined ? {} : { filter: rules.filter }),
+    ...(rules?.quietHours === undefined
+      ? {}
+      : { quiet_hours: rules.quietHours === null ? null : JSON.stringify(rules.quietHours) }),
+  };
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -78,6 +97,7 @@ export async function insertChannel(
       provider: input.provider,
       config: JSON.stringify(input.sealedConfig),
       event_types: [...input.events],
+      ...rulesColumns(input.rules),
       created_at: new Date(),
       updated_at: new Date(),
     })
@@ -91,6 +111,7 @@ export interface ChannelChanges {
   name?: string | undefined;
   events?: readonly string[] | undefined;
   enabled?: boolean | undefined;
+  rules?: ChannelRules;
 }
 
 /**
@@ -112,6 +133,7 @@ export async function updateChannel(
         ...(changes.events === undefined ? {} : { event_types: [...changes.events] }),
         ...(changes.enabled === undefined ? {} : { enabled: changes.enabled }),
         ...(changes.enabled === true ? { disabled_reason: null, consecutive_failures: 0 } : {}),
+        ...rulesColumns(changes.rules),
       })
       .where('team_id', '=', teamId)
       .where('id', '=', id)
@@ -122,6 +144,28 @@ export async function updateChannel(
     if (isNameConflict(err)) return { kind: 'name_taken' };
     throw err;
   }
+}
+
+/**
+ * Gives the deliveries quiet hours hold their new time: the end of the new
+ * window around now, or now when there is none (quiet hours off, or now falls
+ * outside them). Held rows are the pending ones never attempted whose time has
+ * not come (a retry delay follows an attempt); all of them share one window.
+ */
+export async function reholdQuietHeld(
+  db: Trx,
+  channelId: string,
+  until: Date | null,
+): Promise<Array<{ id: string; channel_id: string }>> {
+  return db
+    .updateTable('deliveries')
+    .set({ ready_at: until ?? sql<Date>`now()` })
+    .where('channel_id', '=', channelId)
+    .where('status', '=', 'pending')
+    .where('attempts', '=', 0)
+    .where('ready_at', '>', sql<Date>`now()`)
+    .returning(['id', 'channel_id'])
+    .execute();
 }
 
 /** Replaces the whole sealed config and re-enables the channel (a new credential deserves a new chance). */

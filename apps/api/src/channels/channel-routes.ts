@@ -1,8 +1,10 @@
 import type { AuditActor } from '@wrenn/audit';
+import { quietWindowEnd } from '@wrenn/channel-rules';
 import { generateWebhookSecret, openConfig, sealConfig } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
 import { newId, rfc3339 } from '@wrenn/events';
 import { isProviderName, type ProviderName } from '@wrenn/providers';
+import { queueRedeliveries } from '../deliveries/queue-redeliveries';
 import type { ApiDeps } from '../deps';
 import { AppError, invalid, notFound } from '../http/app-error';
 import type { AuthContext } from '../http/auth';
@@ -14,6 +16,7 @@ import {
   findChannel,
   insertChannel,
   listChannels,
+  reholdQuietHeld,
   replaceChannelConfig,
   rotateChannelSecret,
   updateChannel,
@@ -32,6 +35,7 @@ import {
   UpdateChannelBody,
 } from './channel-schemas';
 import { channelRef, serializeChannel } from './channel-serializer';
+import { registerFilterPreviewRoute } from './filter-preview';
 import { sendTestEvent } from './test-send';
 
 const TAG = 'channels';
@@ -109,6 +113,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
             provider: body.provider,
             sealedConfig: sealed,
             events: body.events,
+            rules: { filter: body.filter, quietHours: body.quiet_hours },
           },
           deps.limits.maxChannelsPerTeam,
         );
@@ -187,7 +192,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
   registry.add({
     method: 'patch',
     path: '/v1/channels/:id',
-    summary: 'Rename, resubscribe, enable or disable a channel',
+    summary: 'Rename, resubscribe, enable or disable a channel, or change its filter or quiet hours',
     tag: TAG,
     auth: 'user',
     params: ChannelPathParams,
@@ -200,15 +205,26 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ params, body, auth, res }) {
-      const changed = (['name', 'events', 'enabled'] as const).filter((key) => body[key] !== undefined);
+      const changed = (['name', 'events', 'enabled', 'filter', 'quiet_hours'] as const).filter(
+        (key) => body[key] !== undefined,
+      );
+      let reheld: Array<{ id: string; channel_id: string }> = [];
       const row = await deps.db.transaction().execute(async (trx) => {
-        const result = await updateChannel(trx, auth.teamUuid, params.id, body);
+        const rules = { filter: body.filter, quietHours: body.quiet_hours };
+        const result = await updateChannel(trx, auth.teamUuid, params.id, { ...body, rules });
         if (result.kind === 'not_found') throw notFound('channel');
         if (result.kind === 'name_taken')
           throw new AppError('conflict', `a channel named "${body.name}" already exists in this team`);
         await deps.audit.within(trx).channelUpdate(actorOf(auth), auth.teamId, channelRef(result.row), [...changed]);
+        // What quiet hours held follows the new ones: out now when they are off or over, else at the new end.
+        if (body.quiet_hours !== undefined) {
+          const end = body.quiet_hours ? quietWindowEnd(body.quiet_hours, Date.now()) : null;
+          reheld = await reholdQuietHeld(trx, result.row.id, end === null ? null : new Date(end));
+        }
         return result.row;
       });
+      // Their drain may sleep until the old end: it looks again now.
+      await queueRedeliveries(deps, reheld);
       res.json(serializeChannel(row));
     },
   });
@@ -340,4 +356,6 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       res.json({ status: 'ok' });
     },
   });
+
+  registerFilterPreviewRoute(registry, deps);
 }

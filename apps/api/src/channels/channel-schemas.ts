@@ -1,3 +1,4 @@
+import { checkFilter, DEFAULT_URGENT, MAX_FILTER_LENGTH, QuietHoursInput, WEEKDAYS } from '@wrenn/channel-rules';
 import { checkSubscription, EVENT_TYPES, parseId, subscriptionPatterns } from '@wrenn/events';
 import {
   MAX_CONFIG_VALUE_LENGTH,
@@ -92,6 +93,41 @@ export const ConfigMap = z
   )
   .meta({ description: `Provider settings, a flat object of strings. Values are write-only. ${CONFIG_KEYS_DOC}` });
 
+/** `filter`: a CEL expression over `event`, parsed and type-checked here so fan-out only runs good ones. */
+export const FilterField = z
+  .string({ error: 'must be a CEL expression (a string) or null' })
+  .max(MAX_FILTER_LENGTH, `must be at most ${MAX_FILTER_LENGTH} characters`)
+  .superRefine((source, ctx) => {
+    const check = checkFilter(source);
+    if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message, input: source });
+  })
+  .nullable()
+  .meta({
+    description:
+      'A CEL expression over `event` (the webhook JSON: `event.event`, `event.actor.type`, `event.resource.id`, ' +
+      '`event.metadata.template`…) that must yield a bool; at most 1,000 characters. An event for which it is false, ' +
+      'or whose evaluation errs (a missing key), creates no delivery for the channel. `null`: every subscribed event.',
+    examples: ['event.actor.type != "system" && event.metadata.template.startsWith("python")'],
+  });
+
+/** `quiet_hours`: parses to the stored shape, defaults filled in. */
+export const QuietHoursField = QuietHoursInput.nullable().meta({
+  description:
+    'During the window (local time in `timezone`, an IANA name) deliveries wait and go out, combined, when it ends; ' +
+    '`urgent` event types or patterns go out at once. `days` are the days a window starts (default every day); ' +
+    `\`urgent\` defaults to ${DEFAULT_URGENT.map((e) => `\`${e}\``).join(' and ')}. \`end\` before \`start\` spans midnight. \`null\`: no quiet hours.`,
+  examples: [{ timezone: 'Europe/Berlin', start: '22:00', end: '07:00' }],
+});
+
+/** Quiet hours as a channel shows them. */
+const QuietHoursShown = z.strictObject({
+  timezone: z.string().meta({ examples: ['Europe/Berlin'] }),
+  start: z.string().meta({ examples: ['22:00'] }),
+  end: z.string().meta({ examples: ['07:00'] }),
+  days: z.array(z.enum(WEEKDAYS)),
+  urgent: z.array(z.string()),
+});
+
 const unknownFields = (allowed: readonly string[]) => (issue: z.core.$ZodRawIssue) =>
   issue.code === 'unrecognized_keys'
     ? `unknown field ${(issue.keys as string[]).map((k) => JSON.stringify(k)).join(', ')} (allowed: ${allowed.join(', ')})`
@@ -119,8 +155,15 @@ function withProviderConfig(settings: ProviderSettings) {
 }
 
 const CreateChannelFields = z.strictObject(
-  { name: ChannelName, provider: ProviderField, config: ConfigMap, events: EventList },
-  { error: unknownFields(['name', 'provider', 'config', 'events']) },
+  {
+    name: ChannelName,
+    provider: ProviderField,
+    config: ConfigMap,
+    events: EventList,
+    filter: FilterField.optional(),
+    quiet_hours: QuietHoursField.optional(),
+  },
+  { error: unknownFields(['name', 'provider', 'config', 'events', 'filter', 'quiet_hours']) },
 );
 
 /** `POST /v1/channels` under the given settings; parses to the normalised name, events and config. */
@@ -129,7 +172,7 @@ export function createChannelBody(settings: ProviderSettings) {
 }
 export type CreateChannelBody = z.output<ReturnType<typeof createChannelBody>>;
 
-/** `PATCH /v1/channels/{id}`: at least one of name, events, enabled. */
+/** `PATCH /v1/channels/{id}`: at least one of name, events, enabled, filter, quiet_hours. */
 export const UpdateChannelBody = z
   .strictObject(
     {
@@ -139,11 +182,13 @@ export const UpdateChannelBody = z
         .boolean({ error: 'must be true or false' })
         .optional()
         .meta({ description: 'Enabling clears `disabled_reason` and the failure count.' }),
+      filter: FilterField.optional(),
+      quiet_hours: QuietHoursField.optional(),
     },
-    { error: unknownFields(['name', 'events', 'enabled']) },
+    { error: unknownFields(['name', 'events', 'enabled', 'filter', 'quiet_hours']) },
   )
   .refine((body) => Object.values(body).some((v) => v !== undefined), {
-    message: 'set at least one of name, events, enabled',
+    message: 'set at least one of name, events, enabled, filter, quiet_hours',
   });
 export type UpdateChannelBody = z.output<typeof UpdateChannelBody>;
 
@@ -195,6 +240,8 @@ export const Channel = z.strictObject({
   }),
   enabled: z.boolean(),
   disabled_reason: z.string().nullable().meta({ description: 'Why the service disabled the channel, if it did.' }),
+  filter: z.string().nullable().meta({ description: 'The CEL filter over `event`, or null.' }),
+  quiet_hours: QuietHoursShown.nullable().meta({ description: 'Quiet hours with their defaults filled in, or null.' }),
   config_fields: z
     .array(z.string())
     .meta({ description: 'Every stored config key, sorted; never the values (nor a rotated-out secret).' }),

@@ -15,6 +15,8 @@ export function serializeChannel(row: ChannelRow): Channel {
     events: row.event_types,
     enabled: row.enabled,
     disabled_reason: row.disabled_reason,
+    filter: row.filter,
+    quiet_hours: row.quiet_hours as Channel['quiet_hours'],
     // A rotated-out secret is the service's, not a setting of the user's.
     config_fields: Object.keys(row.config)
       .filter((key) => key !== PREVIOUS_SECRET_KEY)

@@ -105,6 +105,11 @@ export const Delivery = z.strictObject({
   created_at: z.string().meta({ format: 'date-time' }),
   updated_at: z.string().meta({ format: 'date-time' }),
   delivered_at: z.string().nullable().meta({ format: 'date-time', description: 'When an attempt last succeeded.' }),
+  ready_at: z.string().nullable().meta({
+    format: 'date-time',
+    description:
+      'A pending delivery is not sent before this time: a retry delay, a rate-limit pause or quiet hours. Null once settled.',
+  }),
 });
 export type Delivery = z.infer<typeof Delivery>;
 

@@ -16,6 +16,7 @@ export function serializeDelivery(row: DeliveryRow): Delivery {
     created_at: rfc3339(row.created_at),
     updated_at: rfc3339(row.updated_at),
     delivered_at: row.delivered_at ? rfc3339(row.delivered_at) : null,
+    ready_at: row.status === 'pending' ? rfc3339(row.ready_at) : null,
   };
 }
 

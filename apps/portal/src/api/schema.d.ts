@@ -42,6 +42,19 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /** @description The CEL filter over `event`, or null. */
+                            filter: string | null;
+                            /** @description Quiet hours with their defaults filled in, or null. */
+                            quiet_hours: {
+                                /** @example Europe/Berlin */
+                                timezone: string;
+                                /** @example 22:00 */
+                                start: string;
+                                /** @example 07:00 */
+                                end: string;
+                                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                urgent: string[];
+                            } | null;
                             /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
@@ -132,6 +145,19 @@ export interface paths {
                         };
                         /** @description Event types or patterns to deliver, returned as given; duplicates are removed. `channel.test` cannot be subscribed. See `GET /v1/event-types`. */
                         events: string[];
+                        /**
+                         * @description A CEL expression over `event` (the webhook JSON: `event.event`, `event.actor.type`, `event.resource.id`, `event.metadata.template`…) that must yield a bool; at most 1,000 characters. An event for which it is false, or whose evaluation errs (a missing key), creates no delivery for the channel. `null`: every subscribed event.
+                         * @example event.actor.type != "system" && event.metadata.template.startsWith("python")
+                         */
+                        filter?: string | null;
+                        /** @description During the window (local time in `timezone`, an IANA name) deliveries wait and go out, combined, when it ends; `urgent` event types or patterns go out at once. `days` are the days a window starts (default every day); `urgent` defaults to `host.down` and `channel.disabled`. `end` before `start` spans midnight. `null`: no quiet hours. */
+                        quiet_hours?: {
+                            timezone: string;
+                            start: string;
+                            end: string;
+                            days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                            urgent?: string[];
+                        } | null;
                     };
                 };
             };
@@ -160,6 +186,19 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /** @description The CEL filter over `event`, or null. */
+                            filter: string | null;
+                            /** @description Quiet hours with their defaults filled in, or null. */
+                            quiet_hours: {
+                                /** @example Europe/Berlin */
+                                timezone: string;
+                                /** @example 22:00 */
+                                start: string;
+                                /** @example 07:00 */
+                                end: string;
+                                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                urgent: string[];
+                            } | null;
                             /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
@@ -503,6 +542,19 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /** @description The CEL filter over `event`, or null. */
+                            filter: string | null;
+                            /** @description Quiet hours with their defaults filled in, or null. */
+                            quiet_hours: {
+                                /** @example Europe/Berlin */
+                                timezone: string;
+                                /** @example 22:00 */
+                                start: string;
+                                /** @example 07:00 */
+                                end: string;
+                                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                urgent: string[];
+                            } | null;
                             /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
@@ -707,7 +759,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename, resubscribe, enable or disable a channel */
+        /** Rename, resubscribe, enable or disable a channel, or change its filter or quiet hours */
         patch: {
             parameters: {
                 query?: never;
@@ -726,6 +778,19 @@ export interface paths {
                         events?: string[];
                         /** @description Enabling clears `disabled_reason` and the failure count. */
                         enabled?: boolean;
+                        /**
+                         * @description A CEL expression over `event` (the webhook JSON: `event.event`, `event.actor.type`, `event.resource.id`, `event.metadata.template`…) that must yield a bool; at most 1,000 characters. An event for which it is false, or whose evaluation errs (a missing key), creates no delivery for the channel. `null`: every subscribed event.
+                         * @example event.actor.type != "system" && event.metadata.template.startsWith("python")
+                         */
+                        filter?: string | null;
+                        /** @description During the window (local time in `timezone`, an IANA name) deliveries wait and go out, combined, when it ends; `urgent` event types or patterns go out at once. `days` are the days a window starts (default every day); `urgent` defaults to `host.down` and `channel.disabled`. `end` before `start` spans midnight. `null`: no quiet hours. */
+                        quiet_hours?: {
+                            timezone: string;
+                            start: string;
+                            end: string;
+                            days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                            urgent?: string[];
+                        } | null;
                     };
                 };
             };
@@ -754,6 +819,19 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /** @description The CEL filter over `event`, or null. */
+                            filter: string | null;
+                            /** @description Quiet hours with their defaults filled in, or null. */
+                            quiet_hours: {
+                                /** @example Europe/Berlin */
+                                timezone: string;
+                                /** @example 22:00 */
+                                start: string;
+                                /** @example 07:00 */
+                                end: string;
+                                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                urgent: string[];
+                            } | null;
                             /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
@@ -949,6 +1027,19 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /** @description The CEL filter over `event`, or null. */
+                            filter: string | null;
+                            /** @description Quiet hours with their defaults filled in, or null. */
+                            quiet_hours: {
+                                /** @example Europe/Berlin */
+                                timezone: string;
+                                /** @example 22:00 */
+                                start: string;
+                                /** @example 07:00 */
+                                end: string;
+                                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                urgent: string[];
+                            } | null;
                             /** @description Every stored config key, sorted; never the values (nor a rotated-out secret). */
                             config_fields: string[];
                             /** Format: date-time */
@@ -1396,6 +1487,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/channels/{id}/filter-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try a filter on the channel's latest 20 events */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filter: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The channel's latest 20 subscribed events, newest first, each with whether the filter would deliver it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                event_id: string;
+                                event: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** @description Whether the filter lets this event through to the channel. */
+                                delivered: boolean;
+                                /** @description Why the evaluation failed (a missing key…): such an event is not delivered. */
+                                error: string | null;
+                                /** @description The event as a webhook receives it. */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Malformed id, or a filter that does not parse or type-check (`invalid_request`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Missing, malformed, expired or otherwise rejected token (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description No channel with this id in your team (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The body is larger than 64 KB (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The body is not `application/json` (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description The team made `WRENN_API_RATE_LIMIT` (default 1200) requests to `/v1/*`, test sends aside, in the current one-minute window (`rate_limited`, policy `api`) */
+                429: {
+                    headers: {
+                        /** @description Seconds until the window ends and requests are accepted again. */
+                        "Retry-After"?: number;
+                        /** @description IETF draft (httpapi-ratelimit-headers) form: `"<policy>"; r=<remaining>; t=<seconds until the window ends>`. */
+                        RateLimit?: string;
+                        /** @description IETF draft form: `"<policy>"; q=<requests per window>; w=60; pk=:<partition key>:`. */
+                        "RateLimit-Policy"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "delivery_failed" | "unavailable" | "internal";
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Error */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/channels/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -1463,6 +1727,11 @@ export interface paths {
                                  * @description When an attempt last succeeded.
                                  */
                                 delivered_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description A pending delivery is not sent before this time: a retry delay, a rate-limit pause or quiet hours. Null once settled.
+                                 */
+                                ready_at: string | null;
                             }[];
                             /** @description Pass as `before` for the next page; `null` on the last page. */
                             next_before: string | null;
@@ -1614,6 +1883,11 @@ export interface paths {
                              * @description When an attempt last succeeded.
                              */
                             delivered_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description A pending delivery is not sent before this time: a retry delay, a rate-limit pause or quiet hours. Null once settled.
+                             */
+                            ready_at: string | null;
                             /** @description The event as a webhook receives it (the JSON body, before any per-send additions). */
                             payload: {
                                 [key: string]: unknown;
@@ -1790,6 +2064,11 @@ export interface paths {
                              * @description When an attempt last succeeded.
                              */
                             delivered_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description A pending delivery is not sent before this time: a retry delay, a rate-limit pause or quiet hours. Null once settled.
+                             */
+                            ready_at: string | null;
                         };
                     };
                 };

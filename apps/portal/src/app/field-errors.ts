@@ -12,6 +12,8 @@ export function fieldOfError(error: unknown, configKeys: readonly string[] = [])
   const config = /\bconfig\.([a-z_]+)/.exec(message);
   if (config) return `config.${config[1]}`;
   if (/^body\.name\b/.test(message) || /channel named/.test(message)) return 'name';
+  if (/^body\.(filter|quiet_hours)\b/.test(message))
+    return message.startsWith('body.filter') ? 'filter' : 'quiet_hours';
   if (/^body\.events\b/.test(message) || /\bpatterns?\b/.test(message)) return 'events';
   let first: { key: string; at: number } | null = null;
   for (const key of configKeys) {

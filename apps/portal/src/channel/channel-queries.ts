@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { unwrap } from '../api/client';
+import { type Channel, unwrap } from '../api/client';
 import { useApi } from '../app/api-context';
 
 const path = (id: string) => ({ params: { path: { id } } });
@@ -24,8 +24,13 @@ export function useUpdateChannel(id: string) {
   const { api } = useApi();
   const refresh = useRefresh(id);
   return useMutation({
-    mutationFn: (body: { name?: string; events?: string[]; enabled?: boolean }) =>
-      unwrap(api.PATCH('/v1/channels/{id}', { ...path(id), body: body as never })),
+    mutationFn: (body: {
+      name?: string;
+      events?: string[];
+      enabled?: boolean;
+      filter?: string | null;
+      quiet_hours?: Channel['quiet_hours'];
+    }) => unwrap(api.PATCH('/v1/channels/{id}', { ...path(id), body: body as never })),
     onSuccess: refresh,
   });
 }
@@ -68,5 +73,14 @@ export function useDeleteChannel(id: string) {
         queryClient.invalidateQueries({ queryKey: ['channels'] }),
         queryClient.invalidateQueries({ queryKey: ['audit'] }),
       ]),
+  });
+}
+
+/** "Try it": which of the channel's latest events a filter would deliver; stores nothing. */
+export function useFilterPreview(id: string) {
+  const { api } = useApi();
+  return useMutation({
+    mutationFn: (filter: string) =>
+      unwrap(api.POST('/v1/channels/{id}/filter-preview', { ...path(id), body: { filter } })),
   });
 }

@@ -16,6 +16,7 @@ import {
   useTestChannel,
   useUpdateChannel,
 } from './channel-queries';
+import { ChannelRules } from './channel-rules';
 
 function SettingsForm({ channel }: { channel: Channel }) {
   const eventTypes = useEventTypes();
@@ -243,6 +244,7 @@ export function ChannelSettings({
       {secret ? <OneTimeSecret secret={secret} title="Generated signing secret" /> : null}
       <div className="panels">
         <SettingsForm key={c.id} channel={c} />
+        <ChannelRules key={`rules-${c.id}`} channel={c} />
         <ReplaceConfigForm channel={c} />
         {c.provider === 'webhook' ? <RotateSecret channel={c} /> : null}
         <DeleteChannel channel={c} navigate={navigate} />

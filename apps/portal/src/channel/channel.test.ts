@@ -83,6 +83,50 @@ describe('the channel screen', () => {
     );
   });
 
+  it('edits the filter with its error under it, tries it on the latest events, and sets quiet hours', async () => {
+    const teamId = newId('team').id;
+    const page = await harness.openPortal(teamId);
+    await createWebhookChannel(page, 'rules-demo', ['capsule.created', 'host.down']);
+    await harness.reportEvent(teamId, 'sandbox', 'create');
+    await harness.reportEvent(teamId, 'host', 'marked_down');
+
+    const filter = page.getByRole('textbox', { name: 'Filter' });
+    await filter.fill('event.event == 1');
+    await page.getByRole('button', { name: 'Apply filter and quiet hours' }).click();
+    await page
+      .locator('#rules-filter-error')
+      .getByText(/no such overload: string == int at line 1, column 1/)
+      .waitFor();
+    expect(await filter.getAttribute('aria-invalid')).toBe('true');
+
+    await filter.fill('event.event == "host.down"');
+    await page.getByRole('button', { name: 'Try it' }).click();
+    await page.getByText('1 of the latest 2 events would be delivered.').waitFor();
+    const preview = page.getByRole('list', { name: 'Filter preview' }).getByRole('listitem');
+    expect(await preview.allTextContents()).toEqual([
+      expect.stringMatching(/^host\.down .* — delivered$/),
+      expect.stringMatching(/^capsule\.created .* — not delivered$/),
+    ]);
+
+    await page.getByRole('checkbox', { name: 'Hold deliveries during quiet hours' }).check();
+    await page.getByLabel('Timezone').selectOption('America/New_York');
+    await page.getByLabel('Starts at').fill('23:00');
+    await page.getByLabel('Ends at').fill('06:30');
+    await page.getByRole('checkbox', { name: 'Sun' }).uncheck();
+    await page.getByRole('button', { name: 'Apply filter and quiet hours' }).click();
+    await page.getByRole('status').getByText('Saved').waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // What was saved comes back after a reload.
+    await page.reload();
+    await page.getByRole('heading', { name: 'rules-demo', level: 1 }).waitFor();
+    expect(await page.getByRole('textbox', { name: 'Filter' }).inputValue()).toBe('event.event == "host.down"');
+    expect(await page.getByLabel('Timezone').inputValue()).toBe('America/New_York');
+    expect(await page.getByLabel('Ends at').inputValue()).toBe('06:30');
+    expect(await page.getByRole('checkbox', { name: 'Sun' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Sat' }).isChecked()).toBe(true);
+  });
+
   it('replaces the config and sends a test with the stored one', async () => {
     const page = await harness.openPortal(newId('team').id);
     await createWebhookChannel(page, 'replace-demo');

@@ -160,6 +160,10 @@ function DeliveryRow({ delivery, channelId }: { delivery: Delivery; channelId: s
         <span className={`badge ${delivery.status === 'succeeded' ? 'ok' : delivery.status === 'failed' ? 'bad' : ''}`}>
           {delivery.status}
         </span>
+        {/* Held by a retry delay, a rate limit or quiet hours: say until when. */}
+        {delivery.status === 'pending' && delivery.ready_at && Date.parse(delivery.ready_at) > Date.now() ? (
+          <span className="muted"> until {when(delivery.ready_at)}</span>
+        ) : null}
       </td>
       <td>{delivery.attempts}</td>
       <td>{delivery.last_status_code ?? '—'}</td>

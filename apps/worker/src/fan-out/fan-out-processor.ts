@@ -1,3 +1,4 @@
+import type { QuietHours } from '@wrenn/channel-rules';
 import type { Database } from '@wrenn/db';
 import { formatId, parseId } from '@wrenn/events';
 import { type EventJob, ensureDrains, type Queues } from '@wrenn/queues';
@@ -6,6 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import { createMicroBatcher } from '../batch/micro-batcher';
 import { recordFanOutSpan } from '../tracing/fan-out-span';
 import type { WorkerMetrics } from '../worker-metrics';
+import { createChannelRules, type RuledCandidate } from './channel-rules';
 
 export interface FanOutDeps {
   db: Kysely<Database>;
@@ -19,7 +21,11 @@ export interface FanOutDeps {
    * look again, and their channels (returned) need no drain job.
    */
   landed?: (channelUuids: readonly string[]) => readonly string[];
+  /** The wall clock quiet hours are read on; tests move it. Default `Date.now`. */
+  clock?: () => number;
 }
+
+type ApplyChannelRules = ReturnType<typeof createChannelRules>;
 
 export type FanOutResult =
   | { kind: 'fanned-out'; deliveries: number }
@@ -34,31 +40,45 @@ interface BatchResult {
 
 /**
  * Fans out several events in two round trips whatever their number (bar very
- * large fan-outs): one statement inserts the missing delivery rows and returns
+ * large fan-outs; one more when channels have filters or quiet hours, see
+ * `createChannelRules`): one statement inserts the missing delivery rows and returns
  * every pending one; a drain running in this process for a channel touched
  * is woken, and `ensureDrains` gives every other channel touched its drain (a
  * channel whose drain is already queued or running keeps it). Taking the events out of the outbox is left to the caller,
  * once this has returned.
  */
-async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<BatchResult[]> {
+async function fanOutBatch(
+  deps: FanOutDeps,
+  applyChannelRules: ApplyChannelRules,
+  eventUuids: string[],
+): Promise<BatchResult[]> {
   const ids = [...new Set(eventUuids)];
   // The statement's parts share one snapshot: rows inserted here are returned by
-  // `ins` only, rows left pending by an earlier, interrupted run by the last part.
-  const { rows } = await sql<{
+  // `ins` only, rows left pending by an earlier, interrupted run by the third part.
+  // Channels with a filter or quiet hours come back as candidates (the last part)
+  // for `applyChannelRules`, which inserts the rows they let through.
+  const { rows: fetched } = await sql<{
     event_id: string;
     done: boolean;
     delivery_id: string | null;
     channel_id: string | null;
     traceparent: string | null;
+    payload: Record<string, unknown> | null;
+    rules: {
+      event_type: string;
+      provider: string;
+      filter: string | null;
+      quiet_hours: QuietHours | null;
+      updated_at: string;
+    } | null;
   }>`
     WITH e AS (
-      SELECT ev.id, ev.team_id, ev.event_type, ev.channel_id, ev.traceparent, o.event_id IS NULL AS done
+      SELECT ev.id, ev.team_id, ev.event_type, ev.channel_id, ev.traceparent, ev.payload, o.event_id IS NULL AS done
       FROM events ev LEFT JOIN outbox o ON o.event_id = ev.id
       WHERE ev.id = any(${ids}::uuid[])
     ),
-    ins AS (
-      INSERT INTO deliveries (id, event_id, channel_id, team_id, event_type)
-      SELECT gen_random_uuid(), e.id, c.id, c.team_id, e.event_type
+    subscribed AS (
+      SELECT e.id AS event_id, c.id AS channel_id, c.team_id, e.event_type, c.provider, c.filter, c.quiet_hours, c.updated_at
       FROM e
       JOIN channels c ON c.team_id = e.team_id AND c.enabled
         -- Subscriptions are event types or patterns ('*', 'prefix.*'): a channel matches when it
@@ -67,16 +87,51 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<Batc
         -- An event about a channel (channel.disabled) never goes to that channel; others name none.
         AND c.id IS DISTINCT FROM e.channel_id
       WHERE NOT e.done
+    ),
+    ins AS (
+      INSERT INTO deliveries (id, event_id, channel_id, team_id, event_type)
+      SELECT gen_random_uuid(), event_id, channel_id, team_id, event_type
+      FROM subscribed WHERE filter IS NULL AND quiet_hours IS NULL
       ON CONFLICT (event_id, channel_id) DO NOTHING
       RETURNING id, event_id, channel_id
     )
-    SELECT id AS event_id, done, NULL::uuid AS delivery_id, NULL::uuid AS channel_id, traceparent FROM e
+    SELECT id AS event_id, done, NULL::uuid AS delivery_id, NULL::uuid AS channel_id, traceparent, payload,
+      NULL::jsonb AS rules
+    FROM e
     UNION ALL
-    SELECT event_id, false, id, channel_id, NULL FROM ins
+    SELECT event_id, false, id, channel_id, NULL, NULL, NULL FROM ins
     UNION ALL
-    SELECT d.event_id, false, d.id, d.channel_id, NULL FROM deliveries d JOIN e ON d.event_id = e.id
+    SELECT d.event_id, false, d.id, d.channel_id, NULL, NULL, NULL FROM deliveries d JOIN e ON d.event_id = e.id
     WHERE NOT e.done AND d.status = 'pending'
+    UNION ALL
+    SELECT s.event_id, false, NULL, s.channel_id, NULL, NULL,
+      jsonb_build_object('event_type', s.event_type, 'provider', s.provider, 'filter', s.filter,
+        'quiet_hours', s.quiet_hours, 'updated_at', s.updated_at)
+    FROM subscribed s
+    WHERE (s.filter IS NOT NULL OR s.quiet_hours IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = s.event_id AND d.channel_id = s.channel_id)
   `.execute(deps.db);
+  const candidates: RuledCandidate[] = [];
+  const payloads = new Map<string, Record<string, unknown>>();
+  for (const row of fetched) {
+    if (row.payload) payloads.set(row.event_id, row.payload);
+    if (!row.rules || row.channel_id === null) continue;
+    const { event_type, provider, filter, quiet_hours, updated_at } = row.rules;
+    candidates.push({
+      eventId: row.event_id,
+      channelId: row.channel_id,
+      eventType: event_type,
+      provider,
+      filter,
+      quietHours: quiet_hours,
+      updatedAt: new Date(updated_at),
+    });
+  }
+  const ruled = await applyChannelRules(candidates, payloads);
+  const rows = [
+    ...fetched.filter((row) => row.rules === null),
+    ...ruled.map((row) => ({ ...row, done: false, traceparent: null })),
+  ];
 
   const events = new Map<string, { done: boolean; deliveries: number; traceparent: string | null }>();
   for (const row of rows) {
@@ -113,10 +168,11 @@ async function fanOutBatch(deps: FanOutDeps, eventUuids: string[]): Promise<Batc
  * outbox only once every drain is queued.
  */
 export function createFanOutProcessor(deps: FanOutDeps) {
+  const applyChannelRules = createChannelRules(deps);
   const batcher = createMicroBatcher<string, BatchResult>({
     maxBatch: deps.maxBatch ?? 64,
     maxInFlight: 2,
-    run: (eventUuids) => fanOutBatch(deps, eventUuids),
+    run: (eventUuids) => fanOutBatch(deps, applyChannelRules, eventUuids),
   });
   // A batcher of its own, so the next events' fan-out does not wait for this update.
   const outbox = createMicroBatcher<string, void>({

@@ -7,6 +7,7 @@ import * as deliveryGeneration from './2026-11-30_003_delivery_generation';
 import * as channelMailbox from './2026-11-30_004_channel_mailbox';
 import * as secretRotation from './2026-11-30_005_secret_rotation';
 import * as dropEventsIntoOutbox from './2026-12-04_001_drop_events_into_outbox';
+import * as channelFilters from './2026-12-04_010_channel_filters';
 import * as deliveryLogFilters from './2026-12-04_020_delivery_log_filters';
 import * as eventTraceparent from './2026-12-04_021_event_traceparent';
 
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30_004_channel_mailbox': channelMailbox,
   '2026-11-30_005_secret_rotation': secretRotation,
   '2026-12-04_001_drop_events_into_outbox': dropEventsIntoOutbox,
+  '2026-12-04_010_channel_filters': channelFilters,
   '2026-12-04_020_delivery_log_filters': deliveryLogFilters,
   '2026-12-04_021_event_traceparent': eventTraceparent,
 };
