@@ -12,7 +12,7 @@ afterAll(() => pipeline?.close());
 /** A channel with two pending deliveries: the first (in ingest order) ready in 5 s, the second now. */
 async function headWaiting(provider: 'slack' | 'webhook') {
   const team = newId('team').id;
-  const config =
+  const config: Record<string, string> =
     provider === 'slack' ? { webhook_url: 'https://hooks.slack.com/services/T0/B0/x' } : { url: 'http://127.0.0.1:9/' };
   const channel = await pipeline.createChannel({ teamId: team, provider, config, events: ['capsule.created'] });
   const { eventIds } = await pipeline.audit.record([
