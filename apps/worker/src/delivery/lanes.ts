@@ -37,7 +37,7 @@ export interface Lane {
 }
 
 export interface LanesOptions {
-  /** A new webhook destination's window; default 2. */
+  /** A new webhook destination's window; default 1. */
   initialWindow?: number;
   /** The largest window; default 128. */
   maxWindow?: number;
@@ -60,6 +60,8 @@ const SLOW_MARGIN_MS = 100;
 /** Only an answer about as fast as the fastest recent one (within twice it and 50 ms) lets the window grow. */
 const FAST_FACTOR = 2;
 const FAST_MARGIN_MS = 50;
+/** An answer slower than this never grows the window: a destination that takes seconds gains nothing from more at once. */
+const GROW_UNDER_MS = 1_000;
 /**
  * How fast the fastest-answer baseline forgets (per answer): a destination
  * that slowed for good is taken at its new speed after a couple of hundred answers.
@@ -70,7 +72,7 @@ const EWMA = 0.2;
 
 /** Every destination's lane in this worker process. */
 export function createLanes(options: LanesOptions = {}): Lanes {
-  const initialWindow = options.initialWindow ?? 2;
+  const initialWindow = options.initialWindow ?? 1;
   const maxWindow = options.maxWindow ?? 128;
   const maxInFlight = options.maxInFlight ?? 8_192;
   const idleForgetMs = options.idleForgetMs ?? 600_000;
@@ -126,7 +128,9 @@ export function createLanes(options: LanesOptions = {}): Lanes {
           baseline = Math.min(latencyMs, baseline * BASELINE_DRIFT);
           if (adaptive) {
             if (latencyMs > baseline * SLOW_FACTOR + SLOW_MARGIN_MS) shrink(ticket);
-            else if (ticket.filled && latencyMs <= baseline * FAST_FACTOR + FAST_MARGIN_MS) grow();
+            else if (ticket.filled && latencyMs <= Math.min(GROW_UNDER_MS, baseline * FAST_FACTOR + FAST_MARGIN_MS)) {
+              grow();
+            }
           }
         } else if (adaptive) {
           shrink(ticket);
