@@ -472,6 +472,8 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
     let empty = false;
     let claimsWithRows = 0;
     let lastRowsAt = 0;
+    /** Until when the destination's rate, pause or breaker holds the rest back (0: not held). */
+    let heldUntil = 0;
     /** Gives back the rows claimed ahead, and settles the drain's own requests: a drain ends only after both. */
     const end = async (result: DrainEnd): Promise<DrainEnd> => {
       const unsent = drain.ahead;
@@ -546,13 +548,16 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
           held.map((r) => r.id),
         );
         if (held.length > 0) {
-          empty = false;
           const waitMs = await rateWait(state, granted.waitMs);
-          if (drain.ahead.length === 0 && drain.inFlight === 0 && (waitMs > INLINE_WAIT_MS || deps.stopping())) {
-            return end({ kind: 'wait', ms: waitMs });
+          if (waitMs > INLINE_WAIT_MS || deps.stopping()) {
+            // Too long to wait here: what is out is answered first, then the job waits as a delayed one.
+            if (drain.ahead.length === 0 && drain.inFlight === 0) return end({ kind: 'wait', ms: waitMs });
+            heldUntil = Date.now() + waitMs;
+            empty = true;
+          } else {
+            empty = false;
+            if (drain.ahead.length === 0) await pause(drain, waitMs);
           }
-          // The rest goes once the rate allows; some rows went, so the wait is short.
-          if (drain.ahead.length === 0) await pause(drain, Math.min(waitMs, INLINE_WAIT_MS));
         }
         continue;
       }
@@ -563,7 +568,8 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         if (!lingering) {
           // A wake that came while the last claim ran is looked at before ending.
           if (drain.woken) continue;
-          return end({ kind: 'drained' });
+          const heldFor = heldUntil - Date.now();
+          return end(heldFor > 0 ? { kind: 'wait', ms: heldFor } : { kind: 'drained' });
         }
         if (!(await drain.signal.wait(LINGER_LOOK_MS))) empty = false;
         continue;
