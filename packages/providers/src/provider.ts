@@ -103,6 +103,55 @@ export interface SentBatch {
   carried: number;
 }
 
+/**
+ * How a channel shows events: `each` posts one message per event (or one
+ * combined message per burst); `resource` keeps one message per resource and
+ * updates it (CONTRACT section 6, "Quiet channels").
+ */
+export const MESSAGE_STYLES = ['each', 'resource'] as const;
+export type MessageStyle = (typeof MESSAGE_STYLES)[number];
+
+/**
+ * Where a posted message can be found again: the provider's own ids (Discord
+ * `message_id`, Telegram `message_id`, Matrix `event_id`, Slack `channel` +
+ * `ts`, Google Chat `thread_key`), never a credential. Stored as plain JSON.
+ */
+export type MessageRef = Record<string, string>;
+
+/** One resource a resource-style message shows, with the events about it in order. */
+export interface BoardResource {
+  /** `resource.type` of its events: `sandbox`, `host`, `template`, `channel`. */
+  type: string;
+  id: string;
+  /** The events the message shows, oldest first; the last `fresh` of them are new in this request. */
+  events: EventPayload[];
+  /** How many of the trailing `events` this request brings (at least 1 for a resource it adds to). */
+  fresh: number;
+  /** Earlier events no longer kept: shown as "N earlier events". */
+  earlier: number;
+}
+
+/** A resource-style message to post, or to bring up to date. */
+export interface BoardInput {
+  /** The request's first delivery: stable across retries (Matrix txnId). */
+  deliveryId: string;
+  config: ChannelConfig;
+  /** Every resource the message shows, in order of first appearance. */
+  resources: BoardResource[];
+  /**
+   * The message to edit (or the thread to reply in); `undefined` posts a new
+   * message. A provider whose edit is refused because the message is gone or
+   * too old posts anew and reports it with the new reference.
+   */
+  previous: MessageRef | undefined;
+  traceparent?: string | null | undefined;
+}
+
+/** A board's outcome: on success, the reference of the message that now shows it. */
+export type BoardOutcome =
+  | Exclude<SendOutcome, { kind: 'ok' }>
+  | (Extract<SendOutcome, { kind: 'ok' }> & { message: MessageRef });
+
 /** One destination kind. Adding a provider = one folder + one registry line. */
 export interface Provider {
   name: ProviderName;
@@ -130,4 +179,12 @@ export interface Provider {
    * carries one event. Throws only on programming errors.
    */
   sendMany(inputs: readonly SendInput[], context: SendContext): Promise<SentBatch>;
+  /** The styles the provider supports: `resource` only where it can edit a message or reply in a thread. */
+  messageStyles: readonly MessageStyle[];
+  /**
+   * Resource style: posts `input.resources` as one message, or brings the
+   * message `input.previous` up to date (an edit; Google Chat: a reply in its
+   * thread). Present exactly when `messageStyles` includes `resource`.
+   */
+  sendBoard?(input: BoardInput, context: SendContext): Promise<BoardOutcome>;
 }

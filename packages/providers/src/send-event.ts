@@ -1,5 +1,16 @@
 import { printableReason } from './printable-reason';
-import type { ChannelConfig, ProviderName, SendContext, SendInput, SendOutcome, SentBatch } from './provider';
+import type {
+  BoardInput,
+  BoardOutcome,
+  ChannelConfig,
+  MessageStyle,
+  Provider,
+  ProviderName,
+  SendContext,
+  SendInput,
+  SendOutcome,
+  SentBatch,
+} from './provider';
 import { providers } from './registry';
 
 /** Path segments and query values at least this long may be credentials. */
@@ -89,4 +100,27 @@ export async function sendEvents(
   );
   const carried = Math.min(Math.max(1, sent.carried), inputs.length);
   return { outcome: printable(sent.outcome, first.config), carried };
+}
+
+/**
+ * Posts or updates one resource-style message (see `Provider.sendBoard`);
+ * the outcome is cleaned as in {@link sendEvent}.
+ */
+export async function sendBoard(
+  provider: ProviderName,
+  input: BoardInput,
+  context: SendContext,
+): Promise<BoardOutcome> {
+  const send = providers[provider].sendBoard;
+  if (!send) throw new Error(`${provider} cannot keep one message per resource`);
+  const outcome = await settle<BoardOutcome>(
+    () => send(input, context),
+    (o) => o as BoardOutcome,
+  );
+  return outcome.kind === 'ok' ? outcome : (printable(outcome, input.config) as BoardOutcome);
+}
+
+/** The providers that can keep one message per resource, for error messages and `GET /v1/providers`. */
+export function providersWithStyle(style: MessageStyle): ProviderName[] {
+  return (Object.values(providers) as Provider[]).filter((p) => p.messageStyles.includes(style)).map((p) => p.name);
 }

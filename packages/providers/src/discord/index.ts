@@ -65,6 +65,7 @@ export const discordProvider: Provider = {
   validateConfig: validateDiscordConfig,
   // The host is always Discord's (or the operator's WRENN_DISCORD_API_BASE).
   userTargets: () => [],
+  messageStyles: ['each'],
 
   send({ event, config }, context) {
     return postEmbeds([renderDiscordEmbed(event)], config, context);

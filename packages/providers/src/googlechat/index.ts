@@ -29,6 +29,7 @@ export const googleChatProvider: Provider = {
   // chat.googleapis.com is checked like any user URL unless the operator's Google Chat API base replaces it.
   userTargets: (config, settings) =>
     settings.googleChatApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
+  messageStyles: ['each'],
 
   send({ event, config }, context) {
     return post(renderGoogleChatMessage(event), config, context);

@@ -66,6 +66,7 @@ export const matrixProvider: Provider = {
   configKeys: { required: ['homeserver_url', 'access_token', 'room_id'], optional: [] },
   validateConfig: validateMatrixConfig,
   userTargets: (config) => (config.homeserver_url ? [config.homeserver_url] : []),
+  messageStyles: ['each'],
 
   async send({ deliveryId, event, config }, context): Promise<SendOutcome> {
     return sendNotice(renderMatrixContent(event), deliveryId, config, context);

@@ -26,6 +26,7 @@ export const slackProvider: Provider = {
   // hooks.slack.com is checked like any user URL unless the operator's Slack API base replaces it.
   userTargets: (config, settings) =>
     settings.slackApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
+  messageStyles: ['each'],
 
   send({ event, config }, context) {
     return post(renderSlackMessage(event), config, context);

@@ -28,6 +28,8 @@ export const teamsProvider: Provider = {
   // Microsoft's Workflows hosts are checked like any user URL unless the operator's Teams API base replaces them.
   userTargets: (config, settings) =>
     settings.teamsApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
+  // Teams Workflows answer 202 with no message id: nothing to edit.
+  messageStyles: ['each'],
 
   send({ event, config }, context) {
     return post(renderTeamsMessage(event), config, context);

@@ -34,6 +34,7 @@ export const telegramProvider: Provider = {
   validateConfig: validateTelegramConfig,
   // The Bot API base is operator configuration; the user supplies no URL.
   userTargets: () => [],
+  messageStyles: ['each'],
 
   async send({ event, config }, context): Promise<SendOutcome> {
     return deliver(renderTelegramMessage(event, targetOf(config)), config, context);

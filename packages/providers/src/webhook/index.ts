@@ -13,6 +13,7 @@ export const webhookProvider: Provider = {
   configKeys: { required: ['url'], optional: ['secret'] },
   validateConfig: validateWebhookConfig,
   userTargets: (config) => (config.url ? [config.url] : []),
+  messageStyles: ['each'],
 
   async send({ deliveryId, event, config, traceparent }, { settings, http }): Promise<SendOutcome> {
     const url = config.url ?? '';
