@@ -10,7 +10,11 @@ export interface EventPayload {
   timestamp: string;
   team_id: string;
   actor: { type: ActorType; id?: string; name?: string };
-  resource: { id: string; type: string };
+  /**
+   * `url` links the resource to the Wrenn dashboard: added at send time when
+   * the operator set `WRENN_LINK_TEMPLATES`, never stored with the event.
+   */
+  resource: { id: string; type: string; url?: string };
   metadata: Record<string, unknown>;
 }
 

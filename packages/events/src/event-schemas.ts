@@ -33,6 +33,10 @@ function payloadSchemaOf<T extends SubscribableEvent>(type: T) {
       resource: z.object({
         id: z.string().meta({ description: 'The resource’s id (`cl-…`, `host-…`, `ch-…`, a snapshot name…).' }),
         type: z.literal(definition.resourceType),
+        url: z
+          .url()
+          .optional()
+          .meta({ description: 'The resource on the Wrenn dashboard, when the operator configured links.' }),
       }),
       metadata: definition.metadata,
     })
