@@ -3,11 +3,18 @@ import { createSecretBox } from '@wrenn/crypto';
 import { formatId, newId, parseId } from '@wrenn/events';
 import type { ProviderName } from '@wrenn/providers';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
-import { type AppProcess, type FakeServer, sendJson, startFakeServer, testRedisUrl, waitFor } from '@wrenn/testing';
+import {
+  type AppProcess,
+  type FakeServer,
+  sendJson,
+  spawnWorker,
+  startFakeServer,
+  testRedisUrl,
+  waitFor,
+} from '@wrenn/testing';
 import { sql } from 'kysely';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnWorker } from '../../worker/test/support/worker-process';
 import { createApp } from '../src/app';
 import { bearer } from './support/channel-fixtures';
 import { createTestApi, newTeamId, newUserId, type TestApi } from './support/test-api';

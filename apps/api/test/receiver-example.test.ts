@@ -1,10 +1,9 @@
 import type { IncomingHttpHeaders, Server } from 'node:http';
-import { type AppProcess, freePort, testRedisUrl, waitFor } from '@wrenn/testing';
+import { type AppProcess, freePort, spawnWorker, testRedisUrl, waitFor } from '@wrenn/testing';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver, type Verdict, verifyDelivery } from '../../../docs/receiver-example';
-import { spawnWorker } from '../../worker/test/support/worker-process';
 import { bearer } from './support/channel-fixtures';
 import { createTestApi, newTeamId, type TestApi } from './support/test-api';
 

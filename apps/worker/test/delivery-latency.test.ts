@@ -1,8 +1,7 @@
 import { newId } from '@wrenn/events';
-import { type FakeServer, startFakeServer, waitFor } from '@wrenn/testing';
+import { type FakeServer, spawnWorker, startFakeServer, type WorkerProcess, waitFor } from '@wrenn/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 let pipeline: Pipeline;
 let destination: FakeServer;

@@ -1,7 +1,6 @@
-import { freePort, waitForStatus } from '@wrenn/testing';
+import { freePort, spawnWorker, type WorkerProcess, waitForStatus } from '@wrenn/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createPipeline, type Pipeline } from './support/pipeline';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 let pipeline: Pipeline;
 const workers: WorkerProcess[] = [];

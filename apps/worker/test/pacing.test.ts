@@ -1,11 +1,17 @@
 import { newId } from '@wrenn/events';
 import type { PacingRule } from '@wrenn/providers';
-import { type FakeServer, type ReceivedRequest, startFakeServer, waitFor } from '@wrenn/testing';
+import {
+  type FakeServer,
+  type ReceivedRequest,
+  spawnWorker,
+  startFakeServer,
+  type WorkerProcess,
+  waitFor,
+} from '@wrenn/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rateLimitWaitError } from '../src/delivery/mailbox';
 import { loadWorkerEnv } from '../src/env';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 const SLACK_URL = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
 const CAPSULE_ID = /cl-[0-9a-z]{25}/g;

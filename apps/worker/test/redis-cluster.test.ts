@@ -7,10 +7,12 @@ import {
   type FakeWebhookReceiver,
   freePort,
   type RedisClusterProcess,
+  spawnWorker,
   startApp,
   startFakeWebhookReceiver,
   startPrivateRedisCluster,
   testRedisClusterNodes,
+  type WorkerProcess,
   waitFor,
   waitForStatus,
 } from '@wrenn/testing';
@@ -18,7 +20,6 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadWorkerEnv } from '../src/env';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -1,8 +1,7 @@
 import { formatId, newId } from '@wrenn/events';
-import { startFakeServer, waitFor } from '@wrenn/testing';
+import { spawnWorker, startFakeServer, type WorkerProcess, waitFor } from '@wrenn/testing';
 import { afterEach, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry } from './support/pipeline';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 const workers: WorkerProcess[] = [];

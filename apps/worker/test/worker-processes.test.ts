@@ -1,8 +1,7 @@
 import { formatId, newId } from '@wrenn/events';
-import { type FakeServer, startFakeServer, waitFor } from '@wrenn/testing';
+import { type FakeServer, spawnWorker, startFakeServer, type WorkerProcess, waitFor } from '@wrenn/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -13,3 +13,4 @@ export * from './processes';
 export * from './test-database';
 export * from './test-redis';
 export * from './wait-for';
+export * from './worker-process';

@@ -1,4 +1,4 @@
-import { type AppProcess, freePort, startApp, waitForStatus } from '@wrenn/testing';
+import { type AppProcess, freePort, startApp, waitForStatus } from './processes';
 
 /** What a worker process needs to share a test's database and queues (a pipeline, or a test API plus its Redis). */
 export interface WorkerTarget {
@@ -16,7 +16,7 @@ export interface WorkerProcess extends AppProcess {
   attemptsCounted(outcome?: string): Promise<number>;
 }
 
-/** Starts `apps/worker/src/main.ts` as its own process against the target's database and queues. */
+/** Starts the worker (`apps/worker/src/main.ts`) as its own process against the target's database and queues. */
 export async function spawnWorker(target: WorkerTarget, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const port = await freePort();
   const app = startApp('apps/worker/src/main.ts', {
