@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newId } from '@wrenn/events';
 import { createMetricsRegistry } from '@wrenn/runtime';
-import { type RedisProcess, startFakeWebhookReceiver, startPrivateRedis, waitFor } from '@wrenn/testing';
+import { holdsFor, type RedisProcess, startFakeWebhookReceiver, startPrivateRedis, waitFor } from '@wrenn/testing';
 import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import { createOpsServer } from '../src/ops/ops-server';
@@ -51,7 +51,11 @@ it('events acknowledged while Redis is stopped are all delivered once it is back
     expect(eventIds).toHaveLength(20);
     const pending = await p.db.selectFrom('outbox').select('event_id').execute();
     expect(pending).toHaveLength(20);
-    await new Promise((r) => setTimeout(r, 1_500));
+    // With Redis down nothing is enqueued, so nothing may be sent while we watch.
+    await holdsFor(() => receiver.received.length === 0, {
+      forMs: 1_500,
+      message: 'a request was sent while Redis was down',
+    });
     expect(receiver.received).toHaveLength(0);
 
     await redis.start();

@@ -1,11 +1,9 @@
 import { openConfig } from '@wrenn/crypto';
 import { formatId, newId } from '@wrenn/events';
 import { ensureDrains } from '@wrenn/queues';
-import { FAKE_TELEGRAM_TOKEN, startFakeTelegram, startFakeWebhookReceiver, waitFor } from '@wrenn/testing';
+import { FAKE_TELEGRAM_TOKEN, holdsFor, startFakeTelegram, startFakeWebhookReceiver, waitFor } from '@wrenn/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -176,7 +174,8 @@ describe('permanent failures', () => {
     });
 
     const delivery = await deliverOne(pipeline, team, channel.uuid);
-    await sleep(800);
+    // Long enough for both retries (200 ms each) to have been sent, had the 404 been retried.
+    await holdsFor(() => telegram.received.length === 1, { forMs: 800, message: 'the 404 was retried' });
     expect(telegram.received).toHaveLength(1);
     expect(await pipeline.deliveriesOf(channel.uuid)).toMatchObject([
       { status: 'failed', attempts: 1, last_status_code: 404 },
@@ -216,7 +215,10 @@ describe('permanent failures', () => {
 
     // A disabled channel gets nothing more.
     await pipeline.audit.record([lifecycleEntry(team, 'sandbox', 'create')]);
-    await sleep(1_000);
+    // The event leaves the outbox once it is fanned out; only a delivery row could be sent after that.
+    await waitFor(async () => (await pipeline.db.selectFrom('outbox').select('event_id').execute()).length === 0, {
+      message: 'the second event was never fanned out',
+    });
     expect(await pipeline.deliveriesOf(channel.uuid)).toHaveLength(1);
     expect(receiver.received).toHaveLength(1);
   });

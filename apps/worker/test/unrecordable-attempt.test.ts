@@ -1,9 +1,8 @@
 import { formatId, newId } from '@wrenn/events';
-import { startFakeWebhookReceiver, waitFor } from '@wrenn/testing';
+import { holdsFor, startFakeWebhookReceiver, waitFor } from '@wrenn/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry } from './support/pipeline';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -46,8 +45,18 @@ describe('an answer that cannot be stored as it is', () => {
     expect(settled?.last_error).not.toContain('\u0000');
     expect(broken.received).toHaveLength(2);
 
-    await sleep(1_000);
-    const goodDeliveries = (await Promise.all(good.map((c) => pipeline.deliveriesOf(c.uuid)))).flat();
+    const goodDeliveries = await waitFor(
+      async () => {
+        const rows = (await Promise.all(good.map((c) => pipeline.deliveriesOf(c.uuid)))).flat();
+        return rows.length === 12 && rows.every((d) => d.status !== 'pending') ? rows : null;
+      },
+      { timeoutMs: 8_000, message: 'the neighbours never settled' },
+    );
+    // A resend of a neighbour (its batch retried after the failed write) would arrive within this window.
+    await holdsFor(() => healthy.received.length <= 12, {
+      forMs: 1_000,
+      message: 'a neighbour was sent again',
+    });
     expect(goodDeliveries).toHaveLength(12);
     expect(goodDeliveries.every((d) => d.status === 'succeeded' && d.attempts === 1)).toBe(true);
     const perDelivery = new Map<string, number>();

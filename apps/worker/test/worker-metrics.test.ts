@@ -1,5 +1,6 @@
 import { newId } from '@wrenn/events';
 import { createMetricsRegistry } from '@wrenn/runtime';
+import { waitFor } from '@wrenn/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createWorkerMetrics } from '../src/worker-metrics';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
@@ -24,8 +25,14 @@ it('reports the outbox backlog, queue depth and the age of the oldest waiting jo
 
   // No worker runs: the events stay in the outbox and their jobs wait.
   await pipeline.audit.record([lifecycleEntry(team, 'host', 'marked_down'), lifecycleEntry(team, 'host', 'marked_up')]);
-  await new Promise((r) => setTimeout(r, 1_100));
-  const text = await registry.metrics();
+  // Until the oldest job has waited a whole second.
+  const text = await waitFor(
+    async () => {
+      const current = await registry.metrics();
+      return gauge(current, 'wrenn_queue_oldest_waiting_seconds', 'queue="events"') >= 1 ? current : null;
+    },
+    { timeoutMs: 10_000, message: 'the oldest waiting event job never reached one second' },
+  );
 
   expect(gauge(text, 'wrenn_outbox_pending_events')).toBe(2);
   expect(gauge(text, 'wrenn_queue_jobs', 'queue="events",state="waiting"')).toBe(2);
