@@ -6,6 +6,7 @@ import {
   type AppProcess,
   type FakeWebhookReceiver,
   freePort,
+  holdsFor,
   type RedisProcess,
   startApp,
   startFakeWebhookReceiver,
@@ -18,7 +19,8 @@ import {
 import { afterEach, expect, it } from 'vitest';
 import { type PostgresProcess, startPrivatePostgres } from './support/private-postgres';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Paces the load clients; not a wait on anything. */
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let postgres: PostgresProcess | undefined;
 let redis: RedisProcess | undefined;
@@ -139,7 +141,7 @@ function startLoad(system: System) {
       } catch (err) {
         refused.set((err as Error).name, (refused.get((err as Error).name) ?? 0) + 1);
       }
-      await sleep(20);
+      await pause(20);
     }
   };
   const clients = [client(), client()];
@@ -186,10 +188,17 @@ it('PostgreSQL killed under load and restarted: the API and the worker keep runn
   await waitFor(() => load.acked.length >= 20, { timeoutMs: 20_000 });
   await postgres.kill();
   const ackedBefore = load.acked.length;
-  await sleep(1_500);
-  expect(await readyStatus(system.api.base)).toBe(503);
-  expect(await readyStatus(system.worker.base)).toBe(503);
-  await sleep(1_500);
+  await waitFor(async () => (await readyStatus(system.api.base)) === 503, {
+    message: 'the API stayed ready without PostgreSQL',
+  });
+  await waitFor(async () => (await readyStatus(system.worker.base)) === 503, {
+    message: 'the worker stayed ready without PostgreSQL',
+  });
+  // The outage lasts a while under load, and neither reports ready during it.
+  await holdsFor(
+    async () => (await readyStatus(system.api.base)) !== 200 && (await readyStatus(system.worker.base)) !== 200,
+    { forMs: 1_500, intervalMs: 250, message: 'ready again while PostgreSQL was down' },
+  );
   await postgres.start();
 
   await waitForStatus(`${system.api.base}/ready`, 200, 30_000);
@@ -234,8 +243,15 @@ it('Redis killed under load and restarted: the API and the worker keep running a
   await waitFor(() => load.acked.length >= 20, { timeoutMs: 20_000 });
   await redis.stop();
   const ackedBefore = load.acked.length;
-  await sleep(3_000);
-  expect(await readyStatus(system.worker.base)).toBe(503);
+  await waitFor(async () => (await readyStatus(system.worker.base)) === 503, {
+    message: 'the worker stayed ready without Redis',
+  });
+  // The outage lasts a while under load, and the worker does not report ready during it.
+  await holdsFor(async () => (await readyStatus(system.worker.base)) !== 200, {
+    forMs: 1_500,
+    intervalMs: 250,
+    message: 'the worker was ready again while Redis was down',
+  });
   await redis.start();
 
   await waitForStatus(`${system.api.base}/ready`, 200, 30_000);

@@ -1,22 +1,29 @@
 import { formatId, newId } from '@wrenn/events';
 import { ensureDrains } from '@wrenn/queues';
-import { startFakeServer, waitFor } from '@wrenn/testing';
+import { holdsFor, startFakeServer, waitFor } from '@wrenn/testing';
 import { afterEach, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry } from './support/pipeline';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 it("a redelivery wins over the earlier generation's attempt that answers late", async () => {
-  // The first request is answered late, and with a failure; every later one succeeds at once.
+  // The first request is answered late, once the test releases it, and with a failure; every later one succeeds at once.
   let requests = 0;
+  let releaseLateAnswer = () => {};
+  const lateAnswerReleased = new Promise<void>((resolve) => {
+    releaseLateAnswer = resolve;
+  });
+  let lateAnswerSent: Promise<void> | undefined;
   const destination = await startFakeServer((_req, res) => {
     requests++;
     if (requests === 1) {
-      setTimeout(() => res.writeHead(500).end('late failure'), 1_500);
+      lateAnswerSent = new Promise<void>((resolve) => {
+        res.on('finish', resolve);
+        void lateAnswerReleased.then(() => res.writeHead(500).end('late failure'));
+      });
       return;
     }
     res.writeHead(200).end('{}');
@@ -38,10 +45,16 @@ it("a redelivery wins over the earlier generation's attempt that answers late", 
 
   // A redelivery while the first attempt is still out.
   await pipeline.redeliver(row.id, channel.id);
+  releaseLateAnswer();
+  await lateAnswerSent;
   await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid))[0]?.status === 'succeeded');
 
-  // The first generation's failure, answered after the redelivery, changed nothing.
-  await sleep(500);
+  // The first generation's failure, answered after the redelivery, changed nothing: the row must stay
+  // as the redelivery left it while the worker has every chance to act on the late answer.
+  await holdsFor(async () => (await pipeline.deliveriesOf(channel.uuid))[0]?.status === 'succeeded', {
+    forMs: 500,
+    message: "the late answer overwrote the redelivery's success",
+  });
   const [after] = await pipeline.deliveriesOf(channel.uuid);
   expect(after).toMatchObject({
     status: 'succeeded',
@@ -90,7 +103,8 @@ it('a row redelivered before its drain runs is sent once, in its new generation'
   await worker.queues.deliveriesFor(channel.id).resume();
 
   await waitFor(async () => (await pipeline.deliveriesOf(channel.uuid))[0]?.status === 'succeeded');
-  await sleep(300);
+  // A second send of the row (its earlier generation too) would follow within this window.
+  await holdsFor(() => requests === 1, { forMs: 300, message: 'the row was sent more than once' });
   expect(requests).toBe(1);
   expect(await pipeline.deliveriesOf(channel.uuid)).toMatchObject([{ generation: 2, attempts: 1 }]);
 });
