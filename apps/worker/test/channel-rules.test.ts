@@ -2,7 +2,7 @@ import { type AuditEntry, createAuditLogger } from '@wrenn/audit';
 import { newId } from '@wrenn/events';
 import type { EventJob } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
-import { type FakeServer, startFakeServer, waitFor } from '@wrenn/testing';
+import { type FakeServer, holdsFor, startFakeServer, waitFor } from '@wrenn/testing';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFanOutProcessor } from '../src/fan-out/fan-out-processor';
@@ -224,7 +224,7 @@ describe('quiet hours end to end', () => {
     const endsAt = since + 2_500;
 
     // The first worker's drain finds nothing ready; mid-window, it goes away.
-    await new Promise((r) => setTimeout(r, 800));
+    await holdsFor(() => slackMessages(since).length === 0, { forMs: 800, message: 'sent during quiet hours' });
     expect(slackMessages(since)).toEqual([]);
     const rows = await pipeline.deliveriesOf(channel.uuid);
     expect(rows.map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
@@ -232,7 +232,8 @@ describe('quiet hours end to end', () => {
     pipeline.startWorker();
 
     await waitFor(() => slackMessages(since).length > 0, { timeoutMs: 10_000 });
-    await new Promise((r) => setTimeout(r, 500));
+    // A second message (what waited, sent twice) would follow within this window.
+    await holdsFor(() => slackMessages(since).length === 1, { forMs: 500, message: 'what waited was sent twice' });
     const messages = slackMessages(since);
     expect(messages).toHaveLength(1);
     expect(messages[0]?.at).toBeGreaterThanOrEqual(endsAt - 50);
@@ -251,7 +252,8 @@ describe('quiet hours end to end', () => {
     const since = Date.now();
     const created = capsule(team, 'python-3.12');
     await fan.ingest([created]);
-    await new Promise((r) => setTimeout(r, 800));
+    // Had quiet hours not held the event back, it would have been sent within this window.
+    await holdsFor(() => slackMessages(since).length === 0, { forMs: 800, message: 'sent during quiet hours' });
     expect(slackMessages(since)).toEqual([]);
 
     const down = lifecycleEntry(team, 'host', 'marked_down');
