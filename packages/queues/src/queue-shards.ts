@@ -1,3 +1,5 @@
+import calculateSlot from 'cluster-key-slot';
+
 /** How the queues' keys are laid out in Redis. */
 export interface QueueLayout {
   /** `WRENN_QUEUE_PREFIX`. */
@@ -18,17 +20,14 @@ export function queueLayout(prefix: string, shards = 1, cluster = false): QueueL
   return { prefix, shards, hashTags: cluster || shards > 1 };
 }
 
-/** Redis Cluster's hash slots: CRC16 (XMODEM) of the hash tag, modulo 16384. */
+/** Redis Cluster's hash slots: a key's slot is CRC16 (XMODEM) of its hash tag, modulo this. */
 export const CLUSTER_SLOTS = 16_384;
 
-export function clusterKeySlot(tag: string): number {
-  let crc = 0;
-  for (const byte of Buffer.from(tag, 'utf8')) {
-    crc ^= byte << 8;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  return crc % CLUSTER_SLOTS;
-}
+/**
+ * The cluster slot of a key (of its `{hash tag}` when it has one), as Redis
+ * computes it: the function ioredis itself routes commands with.
+ */
+export const clusterKeySlot: (key: string) => number = calculateSlot;
 
 const tags = new Map<string, string>();
 

@@ -28,12 +28,14 @@ describe('queue layout', () => {
 });
 
 describe('cluster key slots', () => {
-  it('is CRC16/XMODEM modulo 16384, as Redis computes it', () => {
+  it('is the slot Redis computes (CRC16/XMODEM modulo 16384), hash tags included', () => {
     // The CRC16/XMODEM check value of "123456789" is 0x31C3.
     expect(clusterKeySlot('123456789')).toBe(0x31c3);
     // Slots Redis reports with CLUSTER KEYSLOT.
     expect(clusterKeySlot('foo')).toBe(12182);
     expect(clusterKeySlot('bar')).toBe(5061);
+    // A key with a hash tag lies in its tag's slot.
+    expect(clusterKeySlot('{foo}:wait')).toBe(12182);
   });
 
   it.each([1, 2, 3, 4, 7])('puts each of %i shards in its own share of the slot range', (shards) => {

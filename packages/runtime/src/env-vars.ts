@@ -1,15 +1,15 @@
 import { isEncryptionKey } from '@wrenn/crypto';
 import { z } from 'zod';
+import { formatDuration, type ParseDurationOptions, parseDuration } from './duration';
 import { clusterNodes, queueShards, shardList } from './redis-env';
 import { parseRetryDelays } from './retry-delays';
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** A duration `<n><unit>` in milliseconds, for the units `pattern` accepts; zero is refused. */
-function duration(pattern: RegExp, message: string) {
+/** A positive duration (`parseDuration`'s grammar) in milliseconds; `message` for anything else. */
+function duration(message: string, options: ParseDurationOptions = {}) {
   return z.string().transform((text, ctx) => {
-    const match = pattern.exec(text.trim());
-    const ms = match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : 0;
+    const ms = parseDuration(text, options) ?? 0;
     if (ms <= 0) {
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
@@ -19,10 +19,10 @@ function duration(pattern: RegExp, message: string) {
 }
 
 /** A retention period like `30d`, `12h`, `90m` or `3600s`. */
-const retention = duration(/^(\d+)(s|m|h|d)$/, 'must be a duration like 30d, 12h, 90m or 3600s');
+const retention = duration('must be a duration like 30d, 12h, 90m or 3600s');
 
 /** A wait like `1h`, `30m` or `90s`. */
-const wait = duration(/^(\d+)(s|m|h)$/, 'must be a duration like 1h, 30m or 90s');
+const wait = duration('must be a duration like 1h, 30m or 90s');
 
 const positiveInt = (fallback: number) =>
   z.coerce
@@ -39,26 +39,14 @@ const httpUrl = z
   .string()
   .refine((v) => /^https?:\/\/[^\s]+$/i.test(v) && URL.canParse(v), { message: 'must be an http(s) URL' });
 
-const DURATION = /^(\d+)(ms|s|m|h)$/;
-const DURATION_UNIT_MS = { ms: 1, ...UNIT_MS } as const;
-
-/** `120000` → `2m`: bounds read back in the unit an operator would write. */
-function formatDuration(ms: number): string {
-  if (ms % UNIT_MS.h === 0) return `${ms / UNIT_MS.h}h`;
-  if (ms % UNIT_MS.m === 0) return `${ms / UNIT_MS.m}m`;
-  if (ms % UNIT_MS.s === 0) return `${ms / UNIT_MS.s}s`;
-  return `${ms}ms`;
-}
-
 /** A duration like `500ms`, `10s`, `2m` or `1h`, in milliseconds, between `min` and `max`. */
 function durationWithin(min: number, max: number) {
   return z.string().transform((text, ctx) => {
-    const match = DURATION.exec(text.trim());
-    if (!match) {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: 'must be a duration like 500ms, 10s or 2m' });
       return z.NEVER;
     }
-    const ms = Number(match[1]) * DURATION_UNIT_MS[match[2] as keyof typeof DURATION_UNIT_MS];
     if (ms < min || ms > max) {
       ctx.addIssue({ code: 'custom', message: `must be between ${formatDuration(min)} and ${formatDuration(max)}` });
       return z.NEVER;
@@ -162,9 +150,11 @@ export const envVars = z.object({
   WRENN_WORKER_CONCURRENCY: positiveInt(64),
   /**
    * How long a job's lock lives without renewal: a worker that died (SIGKILL, lost host)
-   * hands its jobs back after about this long.
+   * hands its jobs back after about this long. A bare number is milliseconds (`30000`).
    */
-  WRENN_JOB_LOCK_MS: positiveInt(30_000),
+  WRENN_JOB_LOCK_MS: duration('must be a positive duration like 30s or 30000 (milliseconds)', {
+    bareUnit: 'ms',
+  }).default(30_000),
   /** A delivery held back this long by its destination's rate limit (pacing or 429s) fails. */
   WRENN_MAX_RATE_LIMIT_WAIT: wait.default(UNIT_MS.h),
   /** Settled deliveries, their attempts and unused payloads older than this are deleted. */

@@ -1,3 +1,4 @@
+export * from './duration';
 export * from './env';
 export * from './env-vars';
 export * from './logger';

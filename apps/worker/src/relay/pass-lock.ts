@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '@wrenn/queues';
+import { defineScript, readLua } from '../redis-script';
 
 export interface PassLockOptions {
   redis: RedisConnection;
@@ -19,8 +20,8 @@ export interface PassLock {
 
 // Compare-and-act in one script, so a lock that expired and was taken by another
 // process is neither extended nor deleted by us.
-const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const EXTEND = [readLua(new URL('./pass-lock-extend.lua', import.meta.url))];
+const RELEASE = [readLua(new URL('./pass-lock-release.lua', import.meta.url))];
 
 /**
  * A Redis lock held for a whole pass of periodic work (one process at a time
@@ -28,6 +29,8 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  */
 export function createPassLock(options: PassLockOptions): PassLock {
   const { redis, key, ttlMs } = options;
+  const extend = defineScript(redis, 'wrennPassLockExtend', EXTEND);
+  const releaseIfMine = defineScript(redis, 'wrennPassLockRelease', RELEASE);
   let token: string | null = null;
   let timer: NodeJS.Timeout | undefined;
   let lost = false;
@@ -46,8 +49,7 @@ export function createPassLock(options: PassLockOptions): PassLock {
       lost = false;
       timer = setInterval(
         () => {
-          redis
-            .eval(EXTEND, 1, key, mine, String(ttlMs))
+          extend([key], { token: mine, ttlMs })
             .then((extended) => {
               if (extended !== 1 && token === mine) {
                 lost = true;
@@ -69,7 +71,7 @@ export function createPassLock(options: PassLockOptions): PassLock {
       stopRenewing();
       const mine = token;
       token = null;
-      if (mine) await redis.eval(RELEASE, 1, key, mine);
+      if (mine) await releaseIfMine([key], { token: mine });
     },
   };
 }
