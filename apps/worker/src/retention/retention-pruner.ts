@@ -84,7 +84,8 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
     try {
       return await prune(db);
     } finally {
-      await lock.release();
+      // Not released (Redis away): the lock lapses by itself within its lifetime.
+      await lock.release().catch((err: unknown) => logger.debug({ err }, 'retention lock release failed'));
     }
   }
 
