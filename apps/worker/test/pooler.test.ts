@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createDb } from '@wrenn/db';
 import { newId } from '@wrenn/events';
 import {
   type AppProcess,
@@ -10,6 +11,7 @@ import {
   waitForStatus,
 } from '@wrenn/testing';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
 import { spawnWorker, type WorkerProcess } from './support/worker-process';
@@ -47,6 +49,19 @@ describe.skipIf(!pooler && skipReason)('behind PgBouncer in transaction mode', (
     }
     await pipeline?.close();
     await receiver?.close();
+  });
+
+  it('createDb connects through the pooler, which refuses the timeouts as startup parameters', async () => {
+    const url = throughPooler(pipeline.databaseUrl);
+    const refused = new pg.Client({ connectionString: url, statement_timeout: 15_000 });
+    await expect(refused.connect()).rejects.toThrow(/unsupported startup parameter/);
+    const db = createDb({ connectionString: url, max: 2 });
+    try {
+      const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(db);
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('an event ingested through the API is delivered, then pruned by retention', { timeout: 90_000 }, async () => {
