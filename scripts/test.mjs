@@ -4,7 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureSystemPackages, log, runCommand, startRedisCluster, startThrowawayServices } from './lib/services.mjs';
+import {
+  ensurePgbouncer,
+  ensureSystemPackages,
+  log,
+  runCommand,
+  startPgbouncer,
+  startRedisCluster,
+  startThrowawayServices,
+} from './lib/services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const extraArgs = process.argv.slice(2);
@@ -31,8 +39,14 @@ const runsPortalTests =
 const runsClusterTests =
   extraArgs.filter((a) => !a.startsWith('-')).length === 0 || extraArgs.some((a) => a.includes('cluster'));
 
+/** True when the run includes the connection-pooler test (all tests, or a path naming `pooler`). */
+const runsPoolerTests =
+  extraArgs.filter((a) => !a.startsWith('-')).length === 0 || extraArgs.some((a) => a.includes('pooler'));
+
 let services;
 let cluster;
+let pgbouncer;
+let pgbouncerSkip;
 let exitCode = 1;
 try {
   if (runsPortalTests) ensureSystemPackages({ postgres: false, redis: false, chromium: true });
@@ -44,6 +58,15 @@ try {
     mkdirSync(dir);
     cluster = await startRedisCluster({ dir });
     log(`Redis Cluster (${cluster.seeds}) started in ${Date.now() - started} ms`);
+  }
+  if (runsPoolerTests) {
+    // Debian's PgBouncer in transaction mode, in front of the same PostgreSQL.
+    pgbouncerSkip = ensurePgbouncer();
+    if (pgbouncerSkip) log(`the pooler test will be skipped: ${pgbouncerSkip}`);
+    else {
+      pgbouncer = await startPgbouncer({ dir: join(services.work, 'pgbouncer'), postgresPort: services.postgresPort });
+      log(`PgBouncer (transaction mode) listens on port ${pgbouncer.port}`);
+    }
   }
   const env = {
     ...process.env,
@@ -57,6 +80,8 @@ try {
     WRENN_TEST_REDIS_PORT: String(services.redis.port),
     WRENN_TEST_WORK_DIR: services.work,
     ...(cluster ? { WRENN_TEST_REDIS_CLUSTER_NODES: cluster.seeds } : {}),
+    ...(pgbouncer ? { WRENN_TEST_PGBOUNCER_URL: pgbouncer.url } : {}),
+    ...(pgbouncerSkip ? { WRENN_TEST_PGBOUNCER_SKIP: pgbouncerSkip } : {}),
     TURBO_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   };
@@ -103,6 +128,7 @@ try {
   console.log('0 passed, 1 failed');
   exitCode = 1;
 } finally {
+  await pgbouncer?.stop();
   await cluster?.stop();
   await services?.stop();
 }

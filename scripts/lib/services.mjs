@@ -1,7 +1,7 @@
 // Project-local PostgreSQL and Redis for `npm start`, `npm test` and `npm run bench`.
 // Plain Node (no dependencies): this runs before anything is installed.
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ function postgresBinDir() {
   return versions.length ? join(root, versions[0], 'bin') : null;
 }
 
+const PGBOUNCER = '/usr/sbin/pgbouncer';
+
 /** Installs the Debian packages for what is missing (root), or stops with a one-line instruction. */
 export function ensureSystemPackages({ postgres = true, redis = true, chromium = false } = {}) {
   const missing = [];
@@ -41,10 +43,78 @@ export function ensureSystemPackages({ postgres = true, redis = true, chromium =
     );
     process.exit(1);
   }
-  log(`installing ${missing.join(', ')} from the OS packages…`);
+  aptInstall(missing);
+}
+
+function aptInstall(packages) {
+  log(`installing ${packages.join(', ')} from the OS packages…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+}
+
+/**
+ * Installs Debian's PgBouncer when missing and possible (root), without letting the
+ * package start its own service. Returns a reason when it cannot be had, else null.
+ */
+export function ensurePgbouncer() {
+  if (existsSync(PGBOUNCER)) return null;
+  if (!isRoot || !which('apt-get')) return 'pgbouncer is not installed (run "sudo apt-get install -y pgbouncer")';
+  // invoke-rc.d asks policy-rc.d; 101 = "do not start". Only ours is removed afterwards.
+  const policy = '/usr/sbin/policy-rc.d';
+  const ours = !existsSync(policy);
+  if (ours) writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  try {
+    aptInstall(['pgbouncer']);
+  } catch (err) {
+    return `pgbouncer could not be installed: ${err instanceof Error ? err.message : err}`;
+  } finally {
+    if (ours) rmSync(policy, { force: true });
+  }
+  return existsSync(PGBOUNCER) ? null : 'pgbouncer could not be installed';
+}
+
+/**
+ * Starts PgBouncer in transaction mode on a free loopback port in front of the PostgreSQL
+ * on `postgresPort`, as a transaction-mode pooler of managed PostgreSQL runs: no startup
+ * parameters beyond the ones it tracks, server connections shared between clients, and
+ * its own query and idle-transaction timeouts.
+ */
+export async function startPgbouncer({ dir, postgresPort }) {
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const ini = join(dir, 'pgbouncer.ini');
+  writeFileSync(join(dir, 'users.txt'), '"postgres" ""\n');
+  writeFileSync(
+    ini,
+    [
+      '[databases]',
+      `* = host=127.0.0.1 port=${postgresPort}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${join(dir, 'users.txt')}`,
+      'pool_mode = transaction',
+      'default_pool_size = 10',
+      'max_client_conn = 500',
+      'query_timeout = 15',
+      'idle_transaction_timeout = 30',
+      '',
+    ].join('\n'),
+  );
+  const user = postgresUser();
+  if (isRoot) for (const file of [dir, ini, join(dir, 'users.txt')]) chownSync(file, user.uid, user.gid);
+  // PgBouncer refuses to run as root.
+  const child = spawn(PGBOUNCER, [ini], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, ...user });
+  const server = superviseServer(child, {
+    name: 'PgBouncer',
+    advice: `Fix what PgBouncer says above; its configuration is ${ini}.`,
+    stopSignal: 'SIGTERM',
+  });
+  await server.started((isAlive) => waitForPort(port, 10_000, isAlive));
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, stop: server.stop };
 }
 
 /** Returns the preferred port when it is free, else any free loopback port. */
@@ -372,7 +442,14 @@ export async function startThrowawayServices({ root, label, database, durable })
     const redis = await startRedis({ dir: join(work, 'redis'), port: await freePort(), durable });
     started.push(redis);
     psql(pg.url, `CREATE DATABASE ${database}`);
-    return { pnpm, work, redis, databaseUrl: pg.url.replace(/\/postgres$/, `/${database}`), stop };
+    return {
+      pnpm,
+      work,
+      redis,
+      postgresPort: pg.port,
+      databaseUrl: pg.url.replace(/\/postgres$/, `/${database}`),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -214,7 +214,15 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     deliveryMs: 30 * 86_400_000,
     auditMs: null,
   };
-  const retention = startRetentionPruner({ db, policy, logger, metrics, intervalMs: retentionIntervalMs });
+  const retention = startRetentionPruner({
+    db,
+    redis,
+    prefix: options.queuePrefix,
+    policy,
+    logger,
+    metrics,
+    intervalMs: retentionIntervalMs,
+  });
 
   return {
     queues,

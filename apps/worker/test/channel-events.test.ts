@@ -228,6 +228,8 @@ describe('channel.disabled, event patterns and rotated secrets in the worker', (
 
     const pruner = startRetentionPruner({
       db: pipeline.db,
+      redis: pipeline.producer,
+      prefix: pipeline.queuePrefix,
       policy: { deliveryMs: 30 * 86_400_000, auditMs: null },
       logger: createLogger({ name: 'retention-test', level: 'silent' }),
       metrics: createWorkerMetrics(createMetricsRegistry('worker'), pipeline.producerQueues, pipeline.db),

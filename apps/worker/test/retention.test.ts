@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { type RawBuilder, sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadWorkerEnv } from '../src/env';
+import { createPassLock } from '../src/relay/pass-lock';
 import { type RetentionPolicy, startRetentionPruner } from '../src/retention/retention-pruner';
 import { pruneAuditLogs, pruneDeliveries, pruneEvents, pruneIdempotencyKeys } from '../src/retention/retention-queries';
 import { createWorkerMetrics, type WorkerMetrics } from '../src/worker-metrics';
@@ -17,11 +18,13 @@ let registry: Registry;
 let metrics: WorkerMetrics;
 let redis: Redis;
 let queues: Queues;
+let prefix: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   redis = createProducerConnection(testRedisUrl());
-  queues = createQueues(redis, uniqueQueuePrefix());
+  prefix = uniqueQueuePrefix();
+  queues = createQueues(redis, prefix);
 });
 afterAll(async () => {
   await queues?.close();
@@ -31,6 +34,8 @@ afterAll(async () => {
 function pruner(policy: RetentionPolicy, batchSize?: number) {
   const started = startRetentionPruner({
     db: database.db,
+    redis,
+    prefix,
     policy,
     logger,
     metrics,
@@ -237,14 +242,14 @@ describe('retention', () => {
   it('runs in one worker at a time', async () => {
     const team = newId('team').uuid;
     await event(team, ago(40 * DAY));
-    await database.db.connection().execute(async (conn) => {
-      await sql`SELECT pg_advisory_lock(hashtext('wrenn-channels:retention'))`.execute(conn);
-      try {
-        expect(await pruner({ deliveryMs: 30 * DAY, auditMs: null }).runOnce()).toBeNull();
-      } finally {
-        await sql`SELECT pg_advisory_unlock(hashtext('wrenn-channels:retention'))`.execute(conn);
-      }
-    });
+    // Another worker's pass holds the lock.
+    const other = createPassLock({ redis, key: `${prefix}:wrenn:retention-lock`, ttlMs: 10_000 });
+    expect(await other.acquire()).toBe(true);
+    try {
+      expect(await pruner({ deliveryMs: 30 * DAY, auditMs: null }).runOnce()).toBeNull();
+    } finally {
+      await other.release();
+    }
     expect(await pruner({ deliveryMs: 30 * DAY, auditMs: null }).runOnce()).toMatchObject({ events: 1 });
   });
 });

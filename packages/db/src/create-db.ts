@@ -25,23 +25,57 @@ export interface CreateDbOptions {
   onConnectionError?: (err: Error) => void;
 }
 
-/** A Kysely instance over a pg pool. Call `destroy()` to end the pool. */
+/**
+ * A Kysely instance over a pg pool. Call `destroy()` to end the pool.
+ *
+ * The timeouts go to PostgreSQL as startup parameters of each connection. A
+ * transaction-mode pooler (PgBouncer) refuses startup parameters it does not
+ * know, and would not keep session settings made with `SET` on the server
+ * connection we happen to get: when the first connection is refused for that
+ * reason, the pool connects without them and the pooler's own `query_timeout`
+ * and `idle_transaction_timeout` take their place (docs/operations.md).
+ */
 export function createDb(options: CreateDbOptions): Kysely<Database> {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.max ?? 10,
-    application_name: options.applicationName ?? 'wrenn-channels',
-    connectionTimeoutMillis: 5_000,
-    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
-    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-  });
   const onError = options.onConnectionError ?? (() => {});
-  // A connection that breaks emits `error` on its client. The pool listens only while
-  // the client is idle; a checked-out client without a listener would crash the process.
-  // The pool re-emits an idle client's error, which its own listener already reported.
-  pool.on('error', () => {});
-  pool.on('connect', (client) => {
-    client.on('error', onError);
-  });
+  const newPool = (timeouts: boolean) => {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      application_name: options.applicationName ?? 'wrenn-channels',
+      connectionTimeoutMillis: 5_000,
+      ...(timeouts
+        ? {
+            statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+            idle_in_transaction_session_timeout:
+              options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+          }
+        : {}),
+    });
+    // A connection that breaks emits `error` on its client. The pool listens only while
+    // the client is idle; a checked-out client without a listener would crash the process.
+    // The pool re-emits an idle client's error, which its own listener already reported.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => {
+      client.on('error', onError);
+    });
+    return pool;
+  };
+  // Decided on the first connection; should that fail otherwise, Kysely asks again on the next query.
+  const pool = async () => {
+    const withTimeouts = newPool(true);
+    try {
+      (await withTimeouts.connect()).release();
+      return withTimeouts;
+    } catch (err) {
+      await withTimeouts.end();
+      if (!refusesStartupParameters(err)) throw err;
+      return newPool(false);
+    }
+  };
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** PgBouncer's answer to a startup parameter it neither tracks nor ignores. */
+function refusesStartupParameters(err: unknown): boolean {
+  return err instanceof Error && /unsupported startup parameter/i.test(err.message);
 }

@@ -164,7 +164,11 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return added;
   }
 
-  async function requeueDeliveries(): Promise<{ deliveries: number; gaveUp: number }> {
+  /**
+   * Not outbox work: gives a new drain to each channel whose ready rows have had none for a
+   * while, and fails the rows of a channel whose drain was lost `maxRequeues` times.
+   */
+  async function restartLostDrains(): Promise<{ deliveries: number; gaveUp: number }> {
     let deliveries = 0;
     let gaveUp = 0;
     await walk(
@@ -229,7 +233,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (!(await lock.acquire())) return { events: 0, deliveries: 0, gaveUp: 0, ran: false };
     try {
       const events = await requeueEvents();
-      const { deliveries, gaveUp } = await requeueDeliveries();
+      const { deliveries, gaveUp } = await restartLostDrains();
       if (events > 0) metrics.relayRequeued.inc({ kind: 'event' }, events);
       if (deliveries > 0) metrics.relayRequeued.inc({ kind: 'drain' }, deliveries);
       if (events + deliveries > 0) logger.info({ events, deliveries }, 'relay re-enqueued jobs');

@@ -1,6 +1,8 @@
 import type { Database } from '@wrenn/db';
+import type { RedisConnection } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import { type Kysely, sql } from 'kysely';
+import { createPassLock } from '../relay/pass-lock';
 import { repeatPasses } from '../repeat-passes';
 import type { WorkerMetrics } from '../worker-metrics';
 import {
@@ -22,11 +24,17 @@ export interface RetentionPolicy {
 
 export interface RetentionPrunerOptions {
   db: Kysely<Database>;
+  /** Holds the pass lock, so one worker prunes at a time. */
+  redis: RedisConnection;
+  /** The queues' key prefix; the lock lives next to the relay's. */
+  prefix: string;
   policy: RetentionPolicy;
   logger: Logger;
   metrics: Pick<WorkerMetrics, 'retentionPruned'>;
   /** Between passes; default 30 s, so retention is enforced at least once a minute. */
   intervalMs?: number;
+  /** Lifetime of the pass lock without renewal; default 10 s. */
+  lockTtlMs?: number;
   /** Rows per statement; default 1,000. */
   batchSize?: number;
   /** Statements per table and pass, so one pass cannot run for ever; default 100. */
@@ -49,28 +57,36 @@ export interface RetentionPruner {
 const IDEMPOTENCY_MS = 24 * 3_600_000;
 
 /**
- * Deletes what outlived its retention, in short batches. One worker at a time:
- * the pass holds a PostgreSQL advisory lock on the connection it runs on, which
- * PostgreSQL frees by itself should the worker or its connection die.
+ * Deletes what outlived its retention, in short batches, each its own
+ * transaction. One worker at a time: the pass holds the same renewed Redis
+ * lock as the outbox relay (`createPassLock`), which lapses within its
+ * lifetime should the worker die. Not a PostgreSQL advisory lock: a
+ * session-level one is lost or leaked behind a transaction-mode pooler
+ * (PgBouncer), and a transaction-level one would keep the whole pass in one
+ * long transaction. Not a BullMQ job scheduler either: it adds the next run
+ * when the current one starts, so a pass longer than the interval could
+ * overlap another worker's, and a crashed worker's run waits for the stalled
+ * check — the passes would still need this lock.
  */
 export function startRetentionPruner(options: RetentionPrunerOptions): RetentionPruner {
   const { db, policy, logger, metrics } = options;
+  const lock = createPassLock({
+    redis: options.redis,
+    key: `${options.prefix}:wrenn:retention-lock`,
+    ttlMs: options.lockTtlMs ?? 10_000,
+  });
   const intervalMs = options.intervalMs ?? 30_000;
   const batchSize = options.batchSize ?? 1_000;
   const maxBatches = options.maxBatchesPerPass ?? 100;
 
   async function runOnce(): Promise<PruneCounts | null> {
-    return db.connection().execute(async (conn) => {
-      const { rows } = await sql<{ locked: boolean }>`
-        SELECT pg_try_advisory_lock(hashtext('wrenn-channels:retention')) AS locked
-      `.execute(conn);
-      if (!rows[0]?.locked) return null;
-      try {
-        return await prune(conn);
-      } finally {
-        await sql`SELECT pg_advisory_unlock(hashtext('wrenn-channels:retention'))`.execute(conn);
-      }
-    });
+    if (!(await lock.acquire())) return null;
+    try {
+      return await prune(db);
+    } finally {
+      // Not released (Redis away): the lock lapses by itself within its lifetime.
+      await lock.release().catch((err: unknown) => logger.debug({ err }, 'retention lock release failed'));
+    }
   }
 
   async function prune(conn: Kysely<Database>): Promise<PruneCounts> {
@@ -80,7 +96,7 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
 
     /** Runs one statement until it deletes less than a full batch. */
     async function loop(step: () => Promise<number>): Promise<void> {
-      for (let n = 0; n < maxBatches && !passes.stopped(); n++) {
+      for (let n = 0; n < maxBatches && !passes.stopped() && lock.held(); n++) {
         if ((await step()) < batchSize) return;
       }
     }

@@ -127,6 +127,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
     encryptionKey,
     secrets,
     audit,
+    producer,
     producerQueues,
 
     /** Starts a worker runtime in this process. */
