@@ -449,7 +449,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
     }
     let config: Record<string, string> | null = null;
     try {
-      config = deps.configs.open(channel.id, channel.updated_at, channel.config);
+      config = deps.configs.open(channel.id, channel.config_version, channel.config);
     } catch (err) {
       deps.logger.error({ err, channel: channelId }, 'stored channel config does not open');
     }
