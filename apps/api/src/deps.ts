@@ -2,9 +2,8 @@ import type { AuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
 import type { OutboundHttp, ProviderSettings } from '@wrenn/providers';
-import type { EventJob, Queues, RedisConnection } from '@wrenn/queues';
+import type { Queues, RedisConnection } from '@wrenn/queues';
 import type { Logger, Registry } from '@wrenn/runtime';
-import type { Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { EventPublisher } from './ingest/event-publisher';
 import type { PortalOptions } from './portal/portal-page';
@@ -13,7 +12,6 @@ import type { PortalOptions } from './portal/portal-page';
 export interface ApiDeps {
   db: Kysely<Database>;
   redis: RedisConnection;
-  eventsQueue: Queue<EventJob>;
   /** Each channel's deliveries queue (its shard's). */
   deliveryQueues: Pick<Queues, 'deliveriesFor' | 'shardOf'>;
   audit: AuditLogger;

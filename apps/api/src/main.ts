@@ -49,7 +49,6 @@ const audit = createAuditLogger({ db, logger, publish: publishEvents });
 const deps: ApiDeps = {
   db,
   redis,
-  eventsQueue: queues.events,
   deliveryQueues: queues,
   audit,
   publishEvents,

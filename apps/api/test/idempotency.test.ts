@@ -82,7 +82,7 @@ describe('POST /internal/v1/audit with an Idempotency-Key', () => {
       .where('team_id', '=', parseId('team', team) as string)
       .executeTakeFirstOrThrow();
     const eventId = (event.payload as { id: string }).id;
-    expect((await api.deps.eventsQueue.getJob(eventId))?.data).toEqual({ eventId });
+    expect((await api.events.getJob(eventId))?.data).toEqual({ eventId });
   });
 
   it('answers a repeat with a different body with the first answer and stores nothing of it', async () => {

@@ -86,7 +86,7 @@ describe('POST /internal/v1/audit', () => {
     });
     const eventId = (event.payload as { id: string }).id;
     expect(parseId('event', eventId)).toBe(event.id);
-    const job = await api.deps.eventsQueue.getJob(eventId);
+    const job = await api.events.getJob(eventId);
     expect(job?.data).toEqual({ eventId });
   });
 
@@ -254,7 +254,6 @@ describe('POST /internal/v1/audit while a dependency is down', () => {
     const app = createApp({
       ...api.deps,
       redis,
-      eventsQueue: queues.events,
       deliveryQueues: queues,
       audit,
       publishEvents,

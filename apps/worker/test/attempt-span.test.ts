@@ -4,8 +4,8 @@ import {
   createOutboundHttp,
   type ProviderName,
   type ProviderSettings,
+  type SendBatchInput,
   type SendContext,
-  type SendInput,
   sendEvents,
 } from '@wrenn/providers';
 import { createLogger, startTracing, type Tracing } from '@wrenn/runtime';
@@ -64,13 +64,12 @@ afterAll(async () => {
 /** One attempt as a drain makes it: through `withAttemptSpan`, the span's traceparent on each input. */
 function attempt(provider: ProviderName, deliveries: AttemptDelivery[], config: Record<string, string>) {
   return withAttemptSpan({ channelId: newId('channel').id, provider, deliveries }, (tp) => {
-    const inputs: SendInput[] = deliveries.map((d) => ({
-      deliveryId: d.deliveryId,
-      event: event(),
+    const input: SendBatchInput = {
       config,
       traceparent: tp,
-    }));
-    return sendEvents(provider, inputs, context);
+      items: deliveries.map((d) => ({ deliveryId: d.deliveryId, event: event() })),
+    };
+    return sendEvents(provider, input, context);
   });
 }
 

@@ -23,7 +23,7 @@ function manualClock() {
 }
 
 describe('config cache', () => {
-  it('opens a config once and serves the same plaintext while updated_at is unchanged', () => {
+  it('opens a config once and serves the same plaintext while the config version is unchanged', () => {
     const cache = createConfigCache({ secrets });
     const first = cache.open('ch-1', at, sealed);
     expect(first).toEqual({ webhook_url: 'https://hooks.slack.com/services/T1/B1/secret' });
@@ -31,7 +31,7 @@ describe('config cache', () => {
     expect(cache.size).toBe(1);
   });
 
-  it('opens the stored values afresh when updated_at moves (an edit, a rotation)', () => {
+  it('opens the stored values afresh when the config version moves (an edit, a rotation)', () => {
     const cache = createConfigCache({ secrets });
     cache.open('ch-1', at, sealed);
     const edited = new Date(at.getTime() + 1);

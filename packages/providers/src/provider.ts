@@ -31,10 +31,15 @@ export type ChannelConfig = Record<string, string>;
 
 export type ConfigCheck = { ok: true; config: ChannelConfig } | { ok: false; message: string };
 
-export interface SendInput {
+/** One event of a request, with the delivery it is sent for. */
+export interface SendItem {
   /** Stable across retries: webhook-id, Matrix txnId. */
   deliveryId: string;
   event: EventPayload;
+}
+
+/** What one request to a channel is sent with, whether it carries one event or several. */
+export interface SendTarget {
   config: ChannelConfig;
   /**
    * W3C `traceparent` of the attempt (see the worker's attempt span): the
@@ -42,6 +47,14 @@ export interface SendInput {
    * spans join the event's trace; chat providers ignore it.
    */
   traceparent?: string | null | undefined;
+}
+
+/** One event sent on its own. */
+export interface SendInput extends SendItem, SendTarget {}
+
+/** Events of one channel, in ingest order, offered to one request. */
+export interface SendBatchInput extends SendTarget {
+  items: readonly SendItem[];
 }
 
 export interface SendContext {
@@ -173,12 +186,12 @@ export interface Provider {
   /** Renders and sends one event. Throws only on programming errors. */
   send(input: SendInput, context: SendContext): Promise<SendOutcome>;
   /**
-   * Sends as many leading `inputs` (in ingest order, one channel) as fit in
-   * one message, at least the first: chat providers render a digest (a
+   * Sends as many leading `input.items` (in ingest order, one channel) as fit
+   * in one message, at least the first: chat providers render a digest (a
    * single event renders exactly as `send` does), the webhook provider always
    * carries one event. Throws only on programming errors.
    */
-  sendMany(inputs: readonly SendInput[], context: SendContext): Promise<SentBatch>;
+  sendMany(input: SendBatchInput, context: SendContext): Promise<SentBatch>;
   /** The styles the provider supports: `resource` only where it can edit a message or reply in a thread. */
   messageStyles: readonly MessageStyle[];
   /**

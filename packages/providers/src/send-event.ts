@@ -6,6 +6,7 @@ import type {
   MessageStyle,
   Provider,
   ProviderName,
+  SendBatchInput,
   SendContext,
   SendInput,
   SendOutcome,
@@ -83,23 +84,22 @@ export async function sendEvent(provider: ProviderName, input: SendInput, contex
 }
 
 /**
- * Sends the leading events of `inputs` (one channel, in ingest order) in one
- * request: as many as the provider fits in one message, at least the first.
+ * Sends the leading events of `input.items` (one channel, in ingest order) in
+ * one request: as many as the provider fits in one message, at least the first.
  * The worker's entry point; the outcome is cleaned as in {@link sendEvent}.
  */
 export async function sendEvents(
   provider: ProviderName,
-  inputs: readonly SendInput[],
+  input: SendBatchInput,
   context: SendContext,
 ): Promise<SentBatch> {
-  const [first] = inputs;
-  if (!first) throw new Error('sendEvents needs at least one event');
+  if (input.items.length === 0) throw new Error('sendEvents needs at least one event');
   const sent = await settle<SentBatch>(
-    () => providers[provider].sendMany(inputs, context),
+    () => providers[provider].sendMany(input, context),
     (outcome) => ({ outcome, carried: 1 }),
   );
-  const carried = Math.min(Math.max(1, sent.carried), inputs.length);
-  return { outcome: printable(sent.outcome, first.config), carried };
+  const carried = Math.min(Math.max(1, sent.carried), input.items.length);
+  return { outcome: printable(sent.outcome, input.config), carried };
 }
 
 /**

@@ -10,14 +10,14 @@ import { FAKE_TELEGRAM_TOKEN, type FakeTelegram, startFakeTelegram } from '../..
 import { type FakeWebhookReceiver, startFakeWebhookReceiver } from '../../testing/src/fakes/webhook';
 import { destroyDiscordClients, rateHintOf } from '../src/discord';
 import { transactionId } from '../src/matrix';
-import type { ChannelConfig, SendInput } from '../src/provider';
+import type { ChannelConfig, SendBatchInput } from '../src/provider';
 import { sendEvents } from '../src/send-event';
 import { sampleEvent } from './support/chat-fixtures';
 import { clockOf, digestEvents } from './support/digest-events';
 import { loopbackContext } from './support/loopback-context';
 
 /** Five events about two capsules, one second apart, as one channel's waiting deliveries. */
-function fiveInputs(config: ChannelConfig): SendInput[] {
+function fiveInputs(config: ChannelConfig): SendBatchInput {
   const types = [
     'capsule.created',
     'capsule.created',
@@ -25,19 +25,24 @@ function fiveInputs(config: ChannelConfig): SendInput[] {
     'capsule.running',
     'capsule.destroyed',
   ] as const;
-  return types.map((type, i) => ({
+  const items = types.map((type, i) => ({
     deliveryId: `dlv-${String(i).padStart(25, '0')}`,
     event: sampleEvent(type, {
       id: `evt-${i}`,
       timestamp: `2026-04-09T11:00:0${i}Z`,
       resource: { type: 'sandbox', id: i === 1 ? 'cl-other' : 'cl-7f3a9c' },
     }),
-    config,
   }));
+  return { config, items };
 }
 
-function hostileInputs(config: ChannelConfig, count: number): SendInput[] {
-  return digestEvents(count).map((event: EventPayload, i) => ({ deliveryId: `dlv-h${i}`, event, config }));
+function hostileInputs(config: ChannelConfig, count: number): SendBatchInput {
+  return { config, items: digestEvents(count).map((event: EventPayload, i) => ({ deliveryId: `dlv-h${i}`, event })) };
+}
+
+/** The same request with only its first event. */
+function firstOf(input: SendBatchInput): SendBatchInput {
+  return { ...input, items: input.items.slice(0, 1) };
 }
 
 /** The five events' lines (found by their clock times; the header's period names the first and last) are in order. */
@@ -87,7 +92,7 @@ describe('discord: combined messages and rate hints', () => {
   });
 
   it('a single event still goes out as the single embed, with a rate hint', async () => {
-    const sent = await sendEvents('discord', fiveInputs(nextConfig()).slice(0, 1), context());
+    const sent = await sendEvents('discord', firstOf(fiveInputs(nextConfig())), context());
     expect(sent.carried).toBe(1);
     expect(fake.messages.at(-1)?.embeds[0]).toMatchObject({ title: 'Capsule created' });
     expect(sent.outcome).toMatchObject({ kind: 'ok', rateHint: { remaining: expect.any(Number) } });
@@ -271,7 +276,7 @@ describe('matrix: combined messages', () => {
     const sent = await sendEvents('matrix', inputs, context);
     expect(sent).toEqual({ outcome: { kind: 'ok', statusCode: 200 }, carried: 5 });
     expect(fake.messages).toHaveLength(1);
-    expect(fake.messages[0]?.txnId).toBe(transactionId(inputs));
+    expect(fake.messages[0]?.txnId).toBe(transactionId(inputs.items));
     expectFiveInOrder(String(fake.messages[0]?.content.body));
   });
 
@@ -281,14 +286,14 @@ describe('matrix: combined messages', () => {
     expect(await sendEvents('matrix', inputs, context)).toMatchObject({ outcome: { kind: 'ok' }, carried: 5 });
     expect(fake.received).toHaveLength(2);
     expect(fake.messages).toHaveLength(1);
-    await sendEvents('matrix', inputs.slice(0, 4), context);
+    await sendEvents('matrix', { ...inputs, items: inputs.items.slice(0, 4) }, context);
     expect(fake.messages).toHaveLength(2);
   });
 
   it('a single event keeps its delivery id as transaction id', async () => {
-    const [first] = fiveInputs(config);
-    await sendEvents('matrix', [first!], context);
-    expect(fake.messages[0]?.txnId).toBe(first?.deliveryId);
+    const inputs = firstOf(fiveInputs(config));
+    await sendEvents('matrix', inputs, context);
+    expect(fake.messages[0]?.txnId).toBe(inputs.items[0]?.deliveryId);
   });
 });
 
@@ -305,7 +310,7 @@ describe('webhook: one event per request', () => {
     await context.close();
     expect(sent).toEqual({ outcome: { kind: 'ok', statusCode: 200 }, carried: 1 });
     expect(receiver.received).toHaveLength(1);
-    expect(receiver.received[0]?.request.headers['webhook-id']).toBe(inputs[0]?.deliveryId);
+    expect(receiver.received[0]?.request.headers['webhook-id']).toBe(inputs.items[0]?.deliveryId);
     expect(receiver.received[0]?.signatures?.standard).toBe(true);
   });
 });

@@ -15,14 +15,17 @@ export interface RouteResponse {
   schema?: z.ZodType;
 }
 
-export interface RouteInput<P, Q, B, H> {
+/** The caller a route's handler is given: a user route's authenticated caller, nothing otherwise. */
+export type AuthOf<A extends AuthKind> = A extends 'user' ? AuthContext : undefined;
+
+export interface RouteInput<P, Q, B, H, A extends AuthKind = AuthKind> {
   params: P;
   query: Q;
   body: B;
   /** The headers the route declares, by their declared names. */
   headers: H;
-  /** Set for `auth: 'user'` routes. */
-  auth: AuthContext;
+  /** The authenticated caller of a `user` route; `undefined` on the others. */
+  auth: AuthOf<A>;
   req: Request;
   res: Response;
 }
@@ -36,13 +39,14 @@ export interface RouteSpec<
   Q extends z.ZodType,
   B extends z.ZodType,
   H extends z.ZodObject = z.ZodObject,
+  A extends AuthKind = AuthKind,
 > {
   method: HttpMethod;
   /** Express syntax: `/v1/channels/:id`. */
   path: string;
   summary: string;
   tag: string;
-  auth: AuthKind;
+  auth: A;
   /** User routes only: the budget a request spends (default `api`). */
   rateLimit?: RateLimitName;
   params?: P;
@@ -59,7 +63,7 @@ export interface RouteSpec<
    */
   bodyOptional?: boolean;
   responses: Record<number, RouteResponse>;
-  handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>, z.infer<H>>) => Promise<void>;
+  handler: (input: RouteInput<z.infer<P>, z.infer<Q>, z.infer<B>, z.infer<H>, A>) => Promise<void>;
 }
 
 export type AnyRouteSpec = RouteSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodObject>;
@@ -108,23 +112,29 @@ const bodyParsers: Record<AuthKind, RequestHandler> = {
   none: jsonBody('64kb'),
 };
 
-/** Where the caller, once authenticated, is kept for the steps after it. */
-function authOf(res: Response): AuthContext {
-  return res.locals.auth as AuthContext;
+/** Where the caller of a user route, once authenticated, is kept for the steps after it. */
+function authOf(res: Response): AuthContext | undefined {
+  return res.locals.auth as AuthContext | undefined;
 }
 
 /** The calling team of an authenticated user request: what rate limits are keyed by. */
 export function teamOf(res: Response): string {
-  return authOf(res).teamId;
+  const auth = authOf(res);
+  if (!auth) throw new Error('a team is read only after a user route has authenticated its caller');
+  return auth.teamId;
 }
 
 /** Keeps every route spec; mounts them on a router and describes them in OpenAPI. */
 export class RouteRegistry {
   readonly routes: AnyRouteSpec[] = [];
 
-  add<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, H extends z.ZodObject = z.ZodObject>(
-    spec: RouteSpec<P, Q, B, H>,
-  ): this {
+  add<
+    P extends z.ZodType,
+    Q extends z.ZodType,
+    B extends z.ZodType,
+    H extends z.ZodObject = z.ZodObject,
+    A extends AuthKind = AuthKind,
+  >(spec: RouteSpec<P, Q, B, H, A>): this {
     this.routes.push(spec as unknown as AnyRouteSpec);
     return this;
   }

@@ -3,7 +3,7 @@ import { createAuditLogger } from '@wrenn/audit';
 import { createSecretBox } from '@wrenn/crypto';
 import { newId } from '@wrenn/events';
 import { createOutboundHttp, type OutboundHttpOptions, type ProviderSettings } from '@wrenn/providers';
-import { createProducerConnection, createQueues, type DrainJob } from '@wrenn/queues';
+import { createProducerConnection, createQueues, type DrainJob, type EventJob } from '@wrenn/queues';
 import { createLogger, createMetricsRegistry, type DestinationStream } from '@wrenn/runtime';
 import { createTestDatabase, testRedisUrl, uniqueQueuePrefix } from '@wrenn/testing';
 import type { Queue } from 'bullmq';
@@ -18,6 +18,8 @@ export interface TestApi {
   queuePrefix: string;
   /** The deliveries queue: one shard, keyed under `queuePrefix` as on a single Redis. */
   deliveries: Queue<DrainJob>;
+  /** The events queue the API publishes to, keyed under `queuePrefix`. */
+  events: Queue<EventJob>;
   databaseUrl: string;
   encryptionKey: string;
   /** A valid user JWT for the given team (a new team when omitted). */
@@ -101,7 +103,6 @@ export async function createTestApi(
   const deps: ApiDeps = {
     db: database.db,
     redis,
-    eventsQueue: queues.events,
     deliveryQueues: queues,
     audit,
     publishEvents,
@@ -123,6 +124,7 @@ export async function createTestApi(
     deps,
     queuePrefix,
     deliveries,
+    events: queues.events,
     databaseUrl: database.url,
     encryptionKey,
     token: (claims) => signToken(jwtSecret, claims),

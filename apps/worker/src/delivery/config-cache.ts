@@ -4,10 +4,10 @@ import { LRUCache } from 'lru-cache';
 export interface ConfigCache {
   /**
    * The decrypted config of a channel. Entries are keyed by channel id and
-   * `updated_at`, so an edited or rotated channel is decrypted afresh.
+   * config version, so an edited or rotated channel is decrypted afresh.
    * Throws when the stored values do not open with the configured keys.
    */
-  open(channelId: string, updatedAt: Date, sealed: Record<string, string>): Record<string, string>;
+  open(channelId: string, configVersion: Date, sealed: Record<string, string>): Record<string, string>;
   readonly size: number;
 }
 
@@ -38,8 +38,8 @@ export function createConfigCache(options: ConfigCacheOptions): ConfigCache {
   });
 
   return {
-    open(channelId, updatedAt, sealed) {
-      const version = updatedAt.getTime();
+    open(channelId, configVersion, sealed) {
+      const version = configVersion.getTime();
       const hit = entries.get(channelId);
       if (hit && hit.version === version) return hit.config;
       const config = openConfig(options.secrets, sealed);

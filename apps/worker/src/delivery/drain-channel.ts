@@ -9,8 +9,11 @@ export interface DrainChannel {
   /** Sealed values, without a rotated-out webhook secret whose grace period has ended. */
   config: Record<string, string>;
   enabled: boolean;
-  /** The config's version: it changes whenever the values above do. */
-  updated_at: Date;
+  /**
+   * When the config last changed (the row's `updated_at`, or a rotated-out secret's
+   * expiry once passed): it changes whenever the values above do.
+   */
+  config_version: Date;
 }
 
 /** Several channels in one statement, in the order asked (`undefined`: deleted). */
@@ -29,7 +32,7 @@ export async function loadDrainChannels(
       sql<Record<string, string>>`CASE WHEN previous_secret_expires_at > now() THEN config
         ELSE config - ${PREVIOUS_SECRET_KEY}::text END`.as('config'),
       sql<Date>`CASE WHEN previous_secret_expires_at <= now()
-        THEN greatest(updated_at, previous_secret_expires_at) ELSE updated_at END`.as('updated_at'),
+        THEN greatest(updated_at, previous_secret_expires_at) ELSE updated_at END`.as('config_version'),
     ])
     .where(sql<boolean>`id = any(${[...new Set(channelUuids)]}::uuid[])`)
     .execute();

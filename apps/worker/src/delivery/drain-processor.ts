@@ -9,7 +9,7 @@ import {
   type PacingRule,
   type ProviderName,
   type ProviderSettings,
-  type SendInput,
+  type SendBatchInput,
   type SendOutcome,
   sendEvents,
 } from '@wrenn/providers';
@@ -303,13 +303,15 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         deliveries: rows.map((row) => ({ deliveryId: formatId('delivery', row.id), traceparent: row.traceparent })),
       },
       async (traceparent) => {
-        const inputs: SendInput[] = rows.map((row) => ({
-          deliveryId: formatId('delivery', row.id),
-          event: row.payload as unknown as EventPayload,
+        const input: SendBatchInput = {
           config,
           ...(traceparent ? { traceparent } : {}),
-        }));
-        const sent = await sendEvents(state.provider, inputs, { settings: deps.providerSettings, http: deps.http });
+          items: rows.map((row) => ({
+            deliveryId: formatId('delivery', row.id),
+            event: row.payload as unknown as EventPayload,
+          })),
+        };
+        const sent = await sendEvents(state.provider, input, { settings: deps.providerSettings, http: deps.http });
         return {
           outcome: storableOutcome(sent.outcome),
           carried: sent.carried,
@@ -449,7 +451,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
     }
     let config: Record<string, string> | null = null;
     try {
-      config = deps.configs.open(channel.id, channel.updated_at, channel.config);
+      config = deps.configs.open(channel.id, channel.config_version, channel.config);
     } catch (err) {
       deps.logger.error({ err, channel: channelId }, 'stored channel config does not open');
     }

@@ -39,7 +39,7 @@ export interface AttemptSent {
  * event it carried.
  *
  * `send` receives the `traceparent` to put on the outgoing request (the
- * provider's `SendInput.traceparent`): the attempt span's own, or, with tracing
+ * provider's `SendTarget.traceparent`): the attempt span's own, or, with tracing
  * off, the event's as stored, so a webhook receiver always joins the event's
  * trace. Whatever `send` returns is returned; a throw ends the span as an error
  * and is rethrown.

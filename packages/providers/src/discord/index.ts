@@ -71,8 +71,8 @@ export const discordProvider: Provider = {
     return postEmbeds([renderDiscordEmbed(event)], config, context);
   },
 
-  async sendMany(inputs, context) {
-    const { message, carried } = renderDiscordEmbeds(inputs.map((input) => input.event));
-    return { outcome: await postEmbeds(message, inputs[0]?.config ?? {}, context), carried };
+  async sendMany({ items, config }, context) {
+    const { message, carried } = renderDiscordEmbeds(items.map((item) => item.event));
+    return { outcome: await postEmbeds(message, config, context), carried };
   },
 };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { redactKnown } from '@wrenn/runtime';
 import { outcomeForError } from '../outbound/failures';
 import type { OutboundRequest, OutboundResponse } from '../outbound/outbound-http';
-import type { ChannelConfig, Provider, SendContext, SendInput, SendOutcome } from '../provider';
+import type { ChannelConfig, Provider, SendContext, SendItem, SendOutcome } from '../provider';
 import { classifyMatrixResponse } from './classify';
 import { validateMatrixConfig } from './config';
 import { type MatrixMessageContent, renderMatrixContent, renderMatrixContents } from './render';
@@ -72,14 +72,9 @@ export const matrixProvider: Provider = {
     return sendNotice(renderMatrixContent(event), deliveryId, config, context);
   },
 
-  async sendMany(inputs, context) {
-    const { message, carried } = renderMatrixContents(inputs.map((input) => input.event));
-    const outcome = await sendNotice(
-      message,
-      transactionId(inputs.slice(0, carried)),
-      inputs[0]?.config ?? {},
-      context,
-    );
+  async sendMany({ items, config }, context) {
+    const { message, carried } = renderMatrixContents(items.map((item) => item.event));
+    const outcome = await sendNotice(message, transactionId(items.slice(0, carried)), config, context);
     return { outcome, carried };
   },
 };
@@ -89,7 +84,7 @@ export const matrixProvider: Provider = {
  * combined message a digest of the carried delivery ids, so a retry of the
  * same set of deliveries is recognised by the homeserver and never posts twice.
  */
-export function transactionId(inputs: readonly Pick<SendInput, 'deliveryId'>[]): string {
+export function transactionId(inputs: readonly Pick<SendItem, 'deliveryId'>[]): string {
   const [first] = inputs;
   if (inputs.length === 1 && first) return first.deliveryId;
   const digest = createHash('sha256')

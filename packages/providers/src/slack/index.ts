@@ -32,9 +32,9 @@ export const slackProvider: Provider = {
     return post(renderSlackMessage(event), config, context);
   },
 
-  async sendMany(inputs, context) {
-    const { message, carried } = renderSlackMessages(inputs.map((input) => input.event));
-    return { outcome: await post(message, inputs[0]?.config ?? {}, context), carried };
+  async sendMany({ items, config }, context) {
+    const { message, carried } = renderSlackMessages(items.map((item) => item.event));
+    return { outcome: await post(message, config, context), carried };
   },
 };
 

@@ -35,9 +35,9 @@ export const teamsProvider: Provider = {
     return post(renderTeamsMessage(event), config, context);
   },
 
-  async sendMany(inputs, context) {
-    const { message, carried } = renderTeamsMessages(inputs.map((input) => input.event));
-    return { outcome: await post(message, inputs[0]?.config ?? {}, context), carried };
+  async sendMany({ items, config }, context) {
+    const { message, carried } = renderTeamsMessages(items.map((item) => item.event));
+    return { outcome: await post(message, config, context), carried };
   },
 };
 

@@ -40,10 +40,9 @@ export const telegramProvider: Provider = {
     return deliver(renderTelegramMessage(event, targetOf(config)), config, context);
   },
 
-  async sendMany(inputs, context) {
-    const config = inputs[0]?.config ?? {};
+  async sendMany({ items, config }, context) {
     const { message, carried } = renderTelegramMessages(
-      inputs.map((input) => input.event),
+      items.map((item) => item.event),
       targetOf(config),
     );
     return { outcome: await deliver(message, config, context), carried };

@@ -47,8 +47,8 @@ export const webhookProvider: Provider = {
   },
 
   // A signed request carries exactly one event: its id and signature are that delivery's.
-  async sendMany([first], context) {
+  async sendMany({ items: [first], ...target }, context) {
     if (!first) throw new Error('sendMany needs at least one event');
-    return { outcome: await webhookProvider.send(first, context), carried: 1 };
+    return { outcome: await webhookProvider.send({ ...first, ...target }, context), carried: 1 };
   },
 };
