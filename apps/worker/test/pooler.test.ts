@@ -5,8 +5,10 @@ import {
   type AppProcess,
   type FakeServer,
   freePort,
+  spawnWorker,
   startApp,
   startFakeServer,
+  type WorkerProcess,
   waitFor,
   waitForStatus,
 } from '@wrenn/testing';
@@ -14,7 +16,6 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeline, lifecycleEntry, type Pipeline } from './support/pipeline';
-import { spawnWorker, type WorkerProcess } from './support/worker-process';
 
 // `npm test` starts Debian's PgBouncer in transaction mode and names it here; it sets the
 // skip reason only when PgBouncer could not be installed.
