@@ -149,6 +149,8 @@ export interface ResourceMessageTable {
   events: ColumnType<Record<string, unknown>[], string, string>;
   /** Earlier events no longer kept. */
   earlier: Generated<number>;
+  /** The resource's place on its message (resources sharing a message are shown in this order). */
+  position: Generated<number>;
   /** Last stored; rows not updated within the delivery retention are pruned. */
   updated_at: UpdatedAt;
 }

@@ -9,7 +9,7 @@ import { type Kysely, sql } from 'kysely';
 // reference to the message that shows it (message ids, never a credential)
 // and the events that message shows, oldest first. Several resources that went
 // out together share one message: `message_key` (the reference as canonical
-// JSON) finds them all. Rows not updated within the delivery retention are
+// JSON) finds them all, and `position` is a resource's place on that message. Rows not updated within the delivery retention are
 // pruned (`updated_at`).
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE channels ADD COLUMN message_style text NOT NULL DEFAULT 'each'
@@ -24,6 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       message_posted_at timestamptz NOT NULL,
       events jsonb NOT NULL,
       earlier int NOT NULL DEFAULT 0,
+      position int NOT NULL DEFAULT 0,
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (channel_id, resource_type, resource_id)
     )`.execute(db);
