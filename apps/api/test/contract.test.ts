@@ -61,6 +61,7 @@ const CHANNEL_KEYS = [
   'events',
   'filter',
   'id',
+  'message_style',
   'name',
   'provider',
   'quiet_hours',

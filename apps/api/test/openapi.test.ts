@@ -109,6 +109,7 @@ describe('/openapi.json', () => {
       'events',
       'filter',
       'id',
+      'message_style',
       'name',
       'provider',
       'quiet_hours',

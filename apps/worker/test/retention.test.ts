@@ -186,7 +186,14 @@ describe('retention', () => {
     // Batches of 1, so every table needs several statements.
     const counts = await pruner({ deliveryMs: 30 * DAY, auditMs: null }, 1).runOnce();
 
-    expect(counts).toEqual({ deliveries: 2, delivery_attempts: 5, events: 2, audit_logs: 0, idempotency_keys: 0 });
+    expect(counts).toEqual({
+      deliveries: 2,
+      delivery_attempts: 5,
+      events: 2,
+      audit_logs: 0,
+      idempotency_keys: 0,
+      resource_messages: 0,
+    });
     expect(await ids('deliveries')).toEqual([pending, recent].sort());
     expect(await ids('events')).toEqual([pendingOld, settledRecently, outboxOld, unusedRecent].sort());
     const attempts = await database.db.selectFrom('delivery_attempts').select('delivery_id').execute();
@@ -237,6 +244,20 @@ describe('retention', () => {
     expect(await pruner({ deliveryMs: 30 * DAY, auditMs: null }).runOnce()).toMatchObject({ idempotency_keys: 1 });
     const { rows } = await sql<{ key: string }>`SELECT key FROM idempotency_keys`.execute(database.db);
     expect(rows).toEqual([{ key: 'new' }]);
+  });
+
+  it('deletes resource message references not updated within the delivery retention', async () => {
+    const ch = await channel(newId('team').uuid);
+    await sql`
+      INSERT INTO resource_messages
+        (channel_id, resource_type, resource_id, message_ref, message_key, message_posted_at, events, updated_at)
+      VALUES
+        (${ch}, 'sandbox', 'cl-old', '{"message_id":"1"}', '{"message_id":"1"}', now() - interval '40 days', '[]', now() - interval '31 days'),
+        (${ch}, 'sandbox', 'cl-new', '{"message_id":"1"}', '{"message_id":"1"}', now() - interval '40 days', '[]', now() - interval '29 days')
+    `.execute(database.db);
+    expect(await pruner({ deliveryMs: 30 * DAY, auditMs: null }).runOnce()).toMatchObject({ resource_messages: 1 });
+    const { rows } = await sql<{ resource_id: string }>`SELECT resource_id FROM resource_messages`.execute(database.db);
+    expect(rows).toEqual([{ resource_id: 'cl-new' }]);
   });
 
   it('runs in one worker at a time', async () => {

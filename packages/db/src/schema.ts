@@ -25,6 +25,8 @@ export interface ChannelTable {
   filter: ColumnType<string | null, string | null | undefined, string | null>;
   /** `{timezone, start, end, days, urgent}` (defaults filled in): deliveries wait for the window's end. */
   quiet_hours: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** `each` (a message per event or burst) or `resource` (one message per resource, kept up to date). */
+  message_style: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -129,6 +131,30 @@ export interface IdempotencyKeyTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/**
+ * Resource style: the message that shows a resource in a channel. The
+ * reference is the provider's message ids (never a credential) and is never
+ * exposed through the API. Resources that went out together share one
+ * message, found through `message_key` (the reference as canonical JSON).
+ */
+export interface ResourceMessageTable {
+  channel_id: string;
+  resource_type: string;
+  resource_id: string;
+  message_ref: ColumnType<Record<string, string>, string, string>;
+  message_key: string;
+  /** When the referenced message was posted: past `WRENN_EDIT_WINDOW` it is not edited any more. */
+  message_posted_at: ColumnType<Date, Date | string, Date | string>;
+  /** The events the message shows for this resource (webhook JSON), oldest first, capped. */
+  events: ColumnType<Record<string, unknown>[], string, string>;
+  /** Earlier events no longer kept. */
+  earlier: Generated<number>;
+  /** The resource's place on its message (resources sharing a message are shown in this order). */
+  position: Generated<number>;
+  /** Last stored; rows not updated within the delivery retention are pruned. */
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   channels: ChannelTable;
   audit_logs: AuditLogTable;
@@ -137,6 +163,7 @@ export interface Database {
   deliveries: DeliveryTable;
   delivery_attempts: DeliveryAttemptTable;
   idempotency_keys: IdempotencyKeyTable;
+  resource_messages: ResourceMessageTable;
 }
 
 export type Channel = Selectable<ChannelTable>;
@@ -153,3 +180,4 @@ export type DeliveryUpdate = Updateable<DeliveryTable>;
 export type DeliveryAttempt = Selectable<DeliveryAttemptTable>;
 export type NewDeliveryAttempt = Insertable<DeliveryAttemptTable>;
 export type IdempotencyKey = Selectable<IdempotencyKeyTable>;
+export type ResourceMessage = Selectable<ResourceMessageTable>;

@@ -1,4 +1,5 @@
 export * from './form-fields';
+export * from './message-style';
 export * from './outbound/address-policy';
 export * from './outbound/failures';
 export * from './outbound/outbound-http';

@@ -1,6 +1,7 @@
 import type { QuietHours } from '@wrenn/channel-rules';
 import { PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
 import type { Channel as ChannelRow, Database } from '@wrenn/db';
+import type { MessageStyle } from '@wrenn/providers';
 import { type Kysely, sql, type Transaction } from 'kysely';
 
 type Db = Kysely<Database>;
@@ -26,8 +27,9 @@ export interface NewChannelInput {
   rules?: ChannelRules;
 }
 
-/** `filter` and `quiet_hours`: undefined leaves a stored value alone, null removes it. */
+/** `filter`, `quiet_hours` and `message_style`: undefined leaves a stored value alone, null removes it. */
 export interface ChannelRules {
+  messageStyle?: MessageStyle | undefined;
   filter?: string | null | undefined;
   quietHours?: QuietHours | null | undefined;
 }
@@ -35,6 +37,7 @@ export interface ChannelRules {
 /** The columns a change of rules sets. */
 function rulesColumns(rules: ChannelRules | undefined) {
   return {
+    ...(rules?.messageStyle === undefined ? {} : { message_style: rules.messageStyle }),
     ...(rules?.filter === undefined ? {} : { filter: rules.filter }),
     ...(rules?.quietHours === undefined
       ? {}

@@ -3,7 +3,7 @@ import { quietWindowEnd } from '@wrenn/channel-rules';
 import { generateWebhookSecret, openConfig, sealConfig } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
 import { newId, rfc3339 } from '@wrenn/events';
-import { isProviderName, type ProviderName } from '@wrenn/providers';
+import { isProviderName, messageStyleProblem, type ProviderName } from '@wrenn/providers';
 import { queueRedeliveries } from '../deliveries/queue-redeliveries';
 import type { ApiDeps } from '../deps';
 import { AppError, invalid, notFound } from '../http/app-error';
@@ -113,7 +113,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
             provider: body.provider,
             sealedConfig: sealed,
             events: body.events,
-            rules: { filter: body.filter, quietHours: body.quiet_hours },
+            rules: { messageStyle: body.message_style, filter: body.filter, quietHours: body.quiet_hours },
           },
           deps.limits.maxChannelsPerTeam,
         );
@@ -192,7 +192,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
   registry.add({
     method: 'patch',
     path: '/v1/channels/:id',
-    summary: 'Rename, resubscribe, enable or disable a channel, or change its filter or quiet hours',
+    summary: 'Rename, resubscribe, enable or disable a channel, or change its message style, filter or quiet hours',
     tag: TAG,
     auth: 'user',
     params: ChannelPathParams,
@@ -205,12 +205,19 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ params, body, auth, res }) {
-      const changed = (['name', 'events', 'enabled', 'filter', 'quiet_hours'] as const).filter(
+      const changed = (['name', 'events', 'enabled', 'message_style', 'filter', 'quiet_hours'] as const).filter(
         (key) => body[key] !== undefined,
       );
+      // A style is checked against the stored config's form (a Slack webhook cannot edit its messages).
+      if (body.message_style !== undefined) {
+        const existing = await findChannel(deps.db, auth.teamUuid, params.id);
+        if (!existing) throw notFound('channel');
+        const problem = messageStyleProblem(storedProvider(existing), existing.config, body.message_style);
+        if (problem) throw invalid(problem);
+      }
       let reheld: Array<{ id: string; channel_id: string }> = [];
       const row = await deps.db.transaction().execute(async (trx) => {
-        const rules = { filter: body.filter, quietHours: body.quiet_hours };
+        const rules = { messageStyle: body.message_style, filter: body.filter, quietHours: body.quiet_hours };
         const result = await updateChannel(trx, auth.teamUuid, params.id, { ...body, rules });
         if (result.kind === 'not_found') throw notFound('channel');
         if (result.kind === 'name_taken')
@@ -254,6 +261,9 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       if (!existing) throw notFound('channel');
       const provider = storedProvider(existing);
       const config = validatedConfig(deps.providerSettings, provider, body.config);
+      const styleProblem =
+        existing.message_style === 'resource' ? messageStyleProblem(provider, config, 'resource') : undefined;
+      if (styleProblem) throw invalid(`${styleProblem}; change message_style to "each" first`);
       const { sealed, generatedSecret } = await prepareConfig(deps, provider, config);
       const row = await deps.db.transaction().execute(async (trx) => {
         const replaced = await replaceChannelConfig(trx, auth.teamUuid, params.id, sealed);

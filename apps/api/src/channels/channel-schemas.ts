@@ -2,6 +2,8 @@ import { checkFilter, DEFAULT_URGENT, MAX_FILTER_LENGTH, QuietHoursInput, WEEKDA
 import { checkSubscription, EVENT_TYPES, parseId, subscriptionPatterns } from '@wrenn/events';
 import {
   MAX_CONFIG_VALUE_LENGTH,
+  MESSAGE_STYLES,
+  messageStyleProblem,
   PROVIDER_NAMES,
   type ProviderName,
   type ProviderSettings,
@@ -110,6 +112,16 @@ export const FilterField = z
     examples: ['event.actor.type != "system" && event.metadata.template.startsWith("python")'],
   });
 
+/** `message_style`: how the channel shows events (CONTRACT section 6, "Quiet channels"). */
+export const MessageStyleField = z
+  .enum(MESSAGE_STYLES, { error: `must be one of ${MESSAGE_STYLES.map((s) => `"${s}"`).join(', ')}` })
+  .meta({
+    description:
+      '`each`: a message per event (or per burst). `resource`: the first event about a resource posts a message and ' +
+      'later events about it update that message; `host.down` and `channel.disabled` always post a new one. ' +
+      'Only for providers whose `message_styles` (`GET /v1/providers`) include it.',
+  });
+
 /** `quiet_hours`: parses to the stored shape, defaults filled in. */
 export const QuietHoursField = QuietHoursInput.nullable().meta({
   description:
@@ -160,19 +172,25 @@ const CreateChannelFields = z.strictObject(
     provider: ProviderField,
     config: ConfigMap,
     events: EventList,
+    message_style: MessageStyleField.optional(),
     filter: FilterField.optional(),
     quiet_hours: QuietHoursField.optional(),
   },
-  { error: unknownFields(['name', 'provider', 'config', 'events', 'filter', 'quiet_hours']) },
+  { error: unknownFields(['name', 'provider', 'config', 'events', 'message_style', 'filter', 'quiet_hours']) },
 );
 
 /** `POST /v1/channels` under the given settings; parses to the normalised name, events and config. */
 export function createChannelBody(settings: ProviderSettings) {
-  return CreateChannelFields.transform(withProviderConfig(settings));
+  return CreateChannelFields.transform(withProviderConfig(settings)).transform((body, ctx) => {
+    const problem = body.message_style && messageStyleProblem(body.provider, body.config, body.message_style);
+    if (!problem) return body;
+    ctx.addIssue({ code: 'custom', message: problem, input: body.message_style, path: ['message_style'] });
+    return z.NEVER;
+  });
 }
 export type CreateChannelBody = z.output<ReturnType<typeof createChannelBody>>;
 
-/** `PATCH /v1/channels/{id}`: at least one of name, events, enabled, filter, quiet_hours. */
+/** `PATCH /v1/channels/{id}`: at least one of name, events, enabled, message_style, filter, quiet_hours. */
 export const UpdateChannelBody = z
   .strictObject(
     {
@@ -182,13 +200,14 @@ export const UpdateChannelBody = z
         .boolean({ error: 'must be true or false' })
         .optional()
         .meta({ description: 'Enabling clears `disabled_reason` and the failure count.' }),
+      message_style: MessageStyleField.optional(),
       filter: FilterField.optional(),
       quiet_hours: QuietHoursField.optional(),
     },
-    { error: unknownFields(['name', 'events', 'enabled', 'filter', 'quiet_hours']) },
+    { error: unknownFields(['name', 'events', 'enabled', 'message_style', 'filter', 'quiet_hours']) },
   )
   .refine((body) => Object.values(body).some((v) => v !== undefined), {
-    message: 'set at least one of name, events, enabled, filter, quiet_hours',
+    message: 'set at least one of name, events, enabled, message_style, filter, quiet_hours',
   });
 export type UpdateChannelBody = z.output<typeof UpdateChannelBody>;
 
@@ -240,6 +259,7 @@ export const Channel = z.strictObject({
   }),
   enabled: z.boolean(),
   disabled_reason: z.string().nullable().meta({ description: 'Why the service disabled the channel, if it did.' }),
+  message_style: z.enum(MESSAGE_STYLES).meta({ description: '`each` (default) or `resource`.' }),
   filter: z.string().nullable().meta({ description: 'The CEL filter over `event`, or null.' }),
   quiet_hours: QuietHoursShown.nullable().meta({ description: 'Quiet hours with their defaults filled in, or null.' }),
   config_fields: z

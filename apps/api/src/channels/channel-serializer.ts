@@ -15,6 +15,7 @@ export function serializeChannel(row: ChannelRow): Channel {
     events: row.event_types,
     enabled: row.enabled,
     disabled_reason: row.disabled_reason,
+    message_style: row.message_style === 'resource' ? 'resource' : 'each',
     filter: row.filter,
     quiet_hours: row.quiet_hours as Channel['quiet_hours'],
     // A rotated-out secret is the service's, not a setting of the user's.

@@ -1,5 +1,5 @@
 import { rfc3339 } from '@wrenn/events';
-import { PROVIDER_NAMES, providerForms } from '@wrenn/providers';
+import { PROVIDER_NAMES, providerForms, providers } from '@wrenn/providers';
 import type { Request } from 'express';
 import type { ApiDeps } from '../deps';
 import { errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
@@ -12,7 +12,12 @@ import { signPortalToken } from './portal-token';
 const PROVIDER_LIST: ProviderList = {
   items: PROVIDER_NAMES.map((name) => {
     const form = providerForms[name];
-    return { name, label: form.label, fields: form.fields.map((field) => ({ ...field })) };
+    return {
+      name,
+      label: form.label,
+      message_styles: [...providers[name].messageStyles],
+      fields: form.fields.map((field) => ({ ...field })),
+    };
   }),
 };
 

@@ -1,4 +1,5 @@
 import { isId } from '@wrenn/events';
+import { MESSAGE_STYLES } from '@wrenn/providers';
 import { z } from 'zod';
 
 export const PortalSessionBody = z.strictObject(
@@ -43,6 +44,9 @@ export const ProviderFormField = z.object({
 export const ProviderDescription = z.object({
   name: z.string().meta({ description: 'The provider name used in `provider`.' }),
   label: z.string(),
+  message_styles: z.array(z.enum(MESSAGE_STYLES)).meta({
+    description: 'The message styles the provider supports (`resource`: one message per resource, kept up to date).',
+  }),
   fields: z.array(ProviderFormField),
 });
 

@@ -42,6 +42,11 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /**
+                             * @description `each` (default) or `resource`.
+                             * @enum {string}
+                             */
+                            message_style: "each" | "resource";
                             /** @description The CEL filter over `event`, or null. */
                             filter: string | null;
                             /** @description Quiet hours with their defaults filled in, or null. */
@@ -146,6 +151,11 @@ export interface paths {
                         /** @description Event types or patterns to deliver, returned as given; duplicates are removed. `channel.test` cannot be subscribed. See `GET /v1/event-types`. */
                         events: string[];
                         /**
+                         * @description `each`: a message per event (or per burst). `resource`: the first event about a resource posts a message and later events about it update that message; `host.down` and `channel.disabled` always post a new one. Only for providers whose `message_styles` (`GET /v1/providers`) include it.
+                         * @enum {string}
+                         */
+                        message_style?: "each" | "resource";
+                        /**
                          * @description A CEL expression over `event` (the webhook JSON: `event.event`, `event.actor.type`, `event.resource.id`, `event.metadata.template`…) that must yield a bool; at most 1,000 characters. An event for which it is false, or whose evaluation errs (a missing key), creates no delivery for the channel. `null`: every subscribed event.
                          * @example event.actor.type != "system" && event.metadata.template.startsWith("python")
                          */
@@ -186,6 +196,11 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /**
+                             * @description `each` (default) or `resource`.
+                             * @enum {string}
+                             */
+                            message_style: "each" | "resource";
                             /** @description The CEL filter over `event`, or null. */
                             filter: string | null;
                             /** @description Quiet hours with their defaults filled in, or null. */
@@ -542,6 +557,11 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /**
+                             * @description `each` (default) or `resource`.
+                             * @enum {string}
+                             */
+                            message_style: "each" | "resource";
                             /** @description The CEL filter over `event`, or null. */
                             filter: string | null;
                             /** @description Quiet hours with their defaults filled in, or null. */
@@ -759,7 +779,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename, resubscribe, enable or disable a channel, or change its filter or quiet hours */
+        /** Rename, resubscribe, enable or disable a channel, or change its message style, filter or quiet hours */
         patch: {
             parameters: {
                 query?: never;
@@ -778,6 +798,11 @@ export interface paths {
                         events?: string[];
                         /** @description Enabling clears `disabled_reason` and the failure count. */
                         enabled?: boolean;
+                        /**
+                         * @description `each`: a message per event (or per burst). `resource`: the first event about a resource posts a message and later events about it update that message; `host.down` and `channel.disabled` always post a new one. Only for providers whose `message_styles` (`GET /v1/providers`) include it.
+                         * @enum {string}
+                         */
+                        message_style?: "each" | "resource";
                         /**
                          * @description A CEL expression over `event` (the webhook JSON: `event.event`, `event.actor.type`, `event.resource.id`, `event.metadata.template`…) that must yield a bool; at most 1,000 characters. An event for which it is false, or whose evaluation errs (a missing key), creates no delivery for the channel. `null`: every subscribed event.
                          * @example event.actor.type != "system" && event.metadata.template.startsWith("python")
@@ -819,6 +844,11 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /**
+                             * @description `each` (default) or `resource`.
+                             * @enum {string}
+                             */
+                            message_style: "each" | "resource";
                             /** @description The CEL filter over `event`, or null. */
                             filter: string | null;
                             /** @description Quiet hours with their defaults filled in, or null. */
@@ -1027,6 +1057,11 @@ export interface paths {
                             enabled: boolean;
                             /** @description Why the service disabled the channel, if it did. */
                             disabled_reason: string | null;
+                            /**
+                             * @description `each` (default) or `resource`.
+                             * @enum {string}
+                             */
+                            message_style: "each" | "resource";
                             /** @description The CEL filter over `event`, or null. */
                             filter: string | null;
                             /** @description Quiet hours with their defaults filled in, or null. */
@@ -2828,6 +2863,8 @@ export interface paths {
                                 /** @description The provider name used in `provider`. */
                                 name: string;
                                 label: string;
+                                /** @description The message styles the provider supports (`resource`: one message per resource, kept up to date). */
+                                message_styles: ("each" | "resource")[];
                                 fields: {
                                     /** @description The config key. */
                                     key: string;

@@ -14,6 +14,7 @@ export function fieldOfError(error: unknown, configKeys: readonly string[] = [])
   if (/^body\.name\b/.test(message) || /channel named/.test(message)) return 'name';
   if (/^body\.(filter|quiet_hours)\b/.test(message))
     return message.startsWith('body.filter') ? 'filter' : 'quiet_hours';
+  if (/^(body\.)?message_style\b/.test(message)) return 'message_style';
   if (/^body\.events\b/.test(message) || /\bpatterns?\b/.test(message)) return 'events';
   let first: { key: string; at: number } | null = null;
   for (const key of configKeys) {

@@ -28,6 +28,7 @@ export function useUpdateChannel(id: string) {
       name?: string;
       events?: string[];
       enabled?: boolean;
+      message_style?: 'each' | 'resource';
       filter?: string | null;
       quiet_hours?: Channel['quiet_hours'];
     }) => unwrap(api.PATCH('/v1/channels/{id}', { ...path(id), body: body as never })),

@@ -17,6 +17,7 @@ import {
   useUpdateChannel,
 } from './channel-queries';
 import { ChannelRules } from './channel-rules';
+import { MessageStyleForm } from './message-style';
 
 function SettingsForm({ channel }: { channel: Channel }) {
   const eventTypes = useEventTypes();
@@ -244,6 +245,7 @@ export function ChannelSettings({
       {secret ? <OneTimeSecret secret={secret} title="Generated signing secret" /> : null}
       <div className="panels">
         <SettingsForm key={c.id} channel={c} />
+        <MessageStyleForm key={`style-${c.id}`} channel={c} />
         <ChannelRules key={`rules-${c.id}`} channel={c} />
         <ReplaceConfigForm channel={c} />
         {c.provider === 'webhook' ? <RotateSecret channel={c} /> : null}

@@ -11,6 +11,7 @@ import {
   pruneDeliveries,
   pruneEvents,
   pruneIdempotencyKeys,
+  pruneResourceMessages,
 } from './retention-queries';
 
 export interface RetentionPolicy {
@@ -43,7 +44,7 @@ export interface RetentionPrunerOptions {
 
 /** Rows deleted by one pass, per table. */
 export type PruneCounts = Record<
-  'deliveries' | 'delivery_attempts' | 'events' | 'audit_logs' | 'idempotency_keys',
+  'deliveries' | 'delivery_attempts' | 'events' | 'audit_logs' | 'idempotency_keys' | 'resource_messages',
   number
 >;
 
@@ -90,7 +91,14 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
   }
 
   async function prune(conn: Kysely<Database>): Promise<PruneCounts> {
-    const counts: PruneCounts = { deliveries: 0, delivery_attempts: 0, events: 0, audit_logs: 0, idempotency_keys: 0 };
+    const counts: PruneCounts = {
+      deliveries: 0,
+      delivery_attempts: 0,
+      events: 0,
+      audit_logs: 0,
+      idempotency_keys: 0,
+      resource_messages: 0,
+    };
     const now = Date.now();
     const deliveryCutoff = new Date(now - policy.deliveryMs);
 
@@ -130,6 +138,13 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
     await loop(async () => {
       const n = affected(await pruneIdempotencyKeys(idempotencyCutoff, batchSize).execute(conn));
       counts.idempotency_keys += n;
+      return n;
+    });
+
+    // A resource's message reference lives as long as a delivery would.
+    await loop(async () => {
+      const n = affected(await pruneResourceMessages(deliveryCutoff, batchSize).execute(conn));
+      counts.resource_messages += n;
       return n;
     });
 

@@ -83,6 +83,15 @@ export function pruneAuditLogs(cutoff: Date, limit: number): RawBuilder<never> {
 }
 
 /** Idempotency keys older than `cutoff`; needs an index on `idempotency_keys (created_at)`. */
+/** Resource-style message references not updated since `cutoff`: their next event simply posts a new message. */
+export function pruneResourceMessages(cutoff: Date, limit: number): RawBuilder<never> {
+  return sql`
+    DELETE FROM resource_messages WHERE ctid = any(array(
+      SELECT ctid FROM resource_messages WHERE updated_at < ${cutoff} ORDER BY updated_at LIMIT ${limit}
+    ))
+  `;
+}
+
 export function pruneIdempotencyKeys(cutoff: Date, limit: number): RawBuilder<never> {
   return sql`
     DELETE FROM idempotency_keys WHERE key = any(array(

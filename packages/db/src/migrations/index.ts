@@ -10,6 +10,7 @@ import * as dropEventsIntoOutbox from './2026-12-04_001_drop_events_into_outbox'
 import * as channelFilters from './2026-12-04_010_channel_filters';
 import * as deliveryLogFilters from './2026-12-04_020_delivery_log_filters';
 import * as eventTraceparent from './2026-12-04_021_event_traceparent';
+import * as resourceMessages from './2026-12-05_001_resource_messages';
 
 /**
  * Every migration, by name. A static map (not a folder scan) so migrations
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04_010_channel_filters': channelFilters,
   '2026-12-04_020_delivery_log_filters': deliveryLogFilters,
   '2026-12-04_021_event_traceparent': eventTraceparent,
+  '2026-12-05_001_resource_messages': resourceMessages,
 };

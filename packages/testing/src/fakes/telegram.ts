@@ -39,8 +39,14 @@ export interface FakeTelegramMessage {
   rawText: string;
   parseMode?: string;
   entities: TelegramEntity[];
-  /** Parsed request body. */
+  /** Parsed request body (of the latest edit, once edited). */
   body: Record<string, unknown>;
+  /** How many times `editMessageText` changed it. */
+  edits: number;
+  /** Deleted in the chat (`deleteMessage` in a test): edits answer "message to edit not found". */
+  deleted: boolean;
+  /** The bot may no longer edit it: edits answer "message can't be edited". */
+  frozen: boolean;
 }
 
 export interface FakeTelegram extends Omit<ResponseScript, 'take'> {
@@ -59,6 +65,12 @@ export interface FakeTelegram extends Omit<ResponseScript, 'take'> {
   forbidChat(chatId: number, description?: string): void;
   /** Later requests with this token answer 401 Unauthorized. */
   revokeToken(botToken: string): void;
+  /** The message as it reads now (after its edits), or `undefined` when the chat never had it. */
+  message(chatId: number, messageId: number): FakeTelegramMessage | undefined;
+  /** Someone deleted the message: later edits of it answer "message to edit not found". */
+  deleteMessage(chatId: number, messageId: number): void;
+  /** Later edits of the message answer "message can't be edited". */
+  freezeMessage(chatId: number, messageId: number): void;
   /** The next `times` requests answer 429 with `parameters.retry_after`. */
   rateLimitNext(retryAfterSeconds: number, times?: number): void;
   close(): Promise<void>;
@@ -120,8 +132,33 @@ function parseBody(req: ReceivedRequest): Record<string, unknown> | null {
   }
 }
 
+/** A message's text as the API reads it, or the 400 description it answers. */
+function parseContent(
+  body: Record<string, unknown>,
+): { text: string; rawText: string; parseMode: string | undefined; entities: TelegramEntity[] } | { error: string } {
+  const rawText = typeof body.text === 'string' ? body.text : '';
+  const parseMode = typeof body.parse_mode === 'string' ? body.parse_mode : undefined;
+  let text = rawText;
+  let entities: TelegramEntity[] = [];
+  if (parseMode?.toLowerCase() === 'html') {
+    const parsed = parseTelegramHtml(rawText);
+    if (!parsed.ok) return { error: `Bad Request: ${parsed.error}` };
+    ({ text, entities } = parsed);
+  }
+  // The API strips surrounding whitespace before counting.
+  const visible = text.trim();
+  if (visible === '') return { error: 'Bad Request: message text is empty' };
+  if (visible.length > TEXT_LIMIT) return { error: 'Bad Request: message is too long' };
+  const leading = text.length - text.trimStart().length;
+  entities = [...entities, ...detectMentions(text)]
+    .map((e) => ({ ...e, offset: e.offset - leading }))
+    .filter((e) => e.offset >= 0 && e.offset + e.length <= visible.length)
+    .sort((a, b) => a.offset - b.offset);
+  return { text: visible, rawText, parseMode, entities };
+}
+
 /**
- * A loopback Telegram Bot API (`/bot<token>/sendMessage`, `/bot<token>/getMe`)
+ * A loopback Telegram Bot API (`/bot<token>/sendMessage`, `editMessageText`, `getMe`)
  * that answers like the real one: 404 for a malformed token or unknown method,
  * 401 for a revoked token, 400 "chat not found", "can't parse entities",
  * "message is too long", 400 with `migrate_to_chat_id` for a migrated group,
@@ -147,18 +184,28 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     return [...chats.values()].find((c) => c.username?.toLowerCase() === name);
   }
 
-  function sendMessage(req: ReceivedRequest, res: ServerResponse, botToken: string) {
+  /**
+   * The checks every message method makes first: a parsable body, a known
+   * chat the bot may write to, then the chat's and the bot's flood limits
+   * (edits count towards them like sends). Answers and returns `undefined`
+   * when one fails.
+   */
+  function admitRequest(
+    req: ReceivedRequest,
+    res: ServerResponse,
+    botToken: string,
+  ): { body: Record<string, unknown>; chat: FakeTelegramChat } | undefined {
     const body = parseBody(req);
-    if (!body) return fail(res, 400, "Bad Request: can't parse JSON object");
-    if (body.chat_id === undefined || body.chat_id === '') return fail(res, 400, 'Bad Request: chat_id is empty');
+    if (!body) return void fail(res, 400, "Bad Request: can't parse JSON object");
+    if (body.chat_id === undefined || body.chat_id === '') return void fail(res, 400, 'Bad Request: chat_id is empty');
     const chat = findChat(body.chat_id);
-    if (!chat) return fail(res, 400, 'Bad Request: chat not found');
+    if (!chat) return void fail(res, 400, 'Bad Request: chat not found');
     if (chat.migratedTo !== undefined) {
-      return fail(res, 400, 'Bad Request: group chat was upgraded to a supergroup chat', {
+      return void fail(res, 400, 'Bad Request: group chat was upgraded to a supergroup chat', {
         migrate_to_chat_id: chat.migratedTo,
       });
     }
-    if (chat.forbidden) return fail(res, 403, chat.forbidden);
+    if (chat.forbidden) return void fail(res, 403, chat.forbidden);
     const chatKey = `${botToken}/${chat.id}`;
     const admission = admit([
       [limits?.perChat, chatKey],
@@ -167,27 +214,79 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     ]);
     if (!admission.ok) {
       const seconds = retryAfterSeconds(admission.retryAfterMs);
-      return fail(res, 429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
+      return void fail(res, 429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
     }
+    return { body, chat };
+  }
 
-    const rawText = typeof body.text === 'string' ? body.text : '';
-    const parseMode = typeof body.parse_mode === 'string' ? body.parse_mode : undefined;
-    let text = rawText;
-    let entities: TelegramEntity[] = [];
-    if (parseMode?.toLowerCase() === 'html') {
-      const parsed = parseTelegramHtml(rawText);
-      if (!parsed.ok) return fail(res, 400, `Bad Request: ${parsed.error}`);
-      ({ text, entities } = parsed);
+  function findMessage(chatId: number, messageId: number): FakeTelegramMessage | undefined {
+    return messages.find((m) => m.chatId === chatId && m.messageId === messageId);
+  }
+
+  function messageJson(message: FakeTelegramMessage, chat: FakeTelegramChat, extra: Record<string, unknown> = {}) {
+    const botId = Number(message.botToken.split(':')[0]);
+    return {
+      message_id: message.messageId,
+      from: { id: botId, is_bot: true, first_name: 'Wrenn test bot', username: 'wrenn_test_bot' },
+      chat: {
+        id: chat.id,
+        type: chat.type,
+        ...(chat.title ? { title: chat.title } : {}),
+        ...(chat.username ? { username: chat.username } : {}),
+      },
+      date: Math.floor(Date.now() / 1000),
+      ...(message.messageThreadId !== undefined
+        ? { message_thread_id: message.messageThreadId, is_topic_message: true }
+        : {}),
+      text: message.text,
+      ...(message.entities.length > 0 ? { entities: message.entities } : {}),
+      ...extra,
+    };
+  }
+
+  /**
+   * `editMessageText` as the Bot API answers it: the bot's own message in that
+   * chat, else "message to edit not found"; the same text and markup again is
+   * "message is not modified"; a message the bot may no longer edit is
+   * "message can't be edited".
+   */
+  function editMessageText(req: ReceivedRequest, res: ServerResponse, botToken: string) {
+    const admitted = admitRequest(req, res, botToken);
+    if (!admitted) return;
+    const { body, chat } = admitted;
+    if (body.message_id === undefined) return fail(res, 400, 'Bad Request: message identifier is not specified');
+    const messageId = Number(body.message_id);
+    const message = Number.isSafeInteger(messageId) ? findMessage(chat.id, messageId) : undefined;
+    if (!message || message.deleted || message.botToken !== botToken) {
+      return fail(res, 400, 'Bad Request: message to edit not found');
     }
-    // The API strips surrounding whitespace before counting.
-    const visible = text.trim();
-    if (visible === '') return fail(res, 400, 'Bad Request: message text is empty');
-    if (visible.length > TEXT_LIMIT) return fail(res, 400, 'Bad Request: message is too long');
-    const leading = text.length - text.trimStart().length;
-    entities = [...entities, ...detectMentions(text)]
-      .map((e) => ({ ...e, offset: e.offset - leading }))
-      .filter((e) => e.offset >= 0 && e.offset + e.length <= visible.length)
-      .sort((a, b) => a.offset - b.offset);
+    const content = parseContent(body);
+    if ('error' in content) return fail(res, 400, content.error);
+    if (message.frozen) return fail(res, 400, "Bad Request: message can't be edited");
+    const markup = JSON.stringify(body.reply_markup ?? null);
+    if (content.text === message.text && markup === JSON.stringify(message.body.reply_markup ?? null)) {
+      return fail(
+        res,
+        400,
+        'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
+    }
+    message.text = content.text;
+    message.rawText = content.rawText;
+    message.entities = content.entities;
+    if (content.parseMode !== undefined) message.parseMode = content.parseMode;
+    message.body = body;
+    message.edits += 1;
+    sendJson(res, 200, { ok: true, result: messageJson(message, chat, { edit_date: Math.floor(Date.now() / 1000) }) });
+  }
+
+  function sendMessage(req: ReceivedRequest, res: ServerResponse, botToken: string) {
+    const admitted = admitRequest(req, res, botToken);
+    if (!admitted) return;
+    const { body, chat } = admitted;
+
+    const content = parseContent(body);
+    if ('error' in content) return fail(res, 400, content.error);
 
     let messageThreadId: number | undefined;
     if (body.message_thread_id !== undefined) {
@@ -200,7 +299,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
     const messageId = nextMessageId.get(chat.id) ?? 1;
     nextMessageId.set(chat.id, messageId + 1);
-    messages.push({
+    const { text: visible, rawText, parseMode, entities } = content;
+    const message: FakeTelegramMessage = {
       botToken,
       chatId: chat.id,
       messageId,
@@ -210,26 +310,13 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       ...(parseMode !== undefined ? { parseMode } : {}),
       entities,
       body,
-    });
-    const botId = Number(botToken.split(':')[0]);
-    sendJson(res, 200, {
-      ok: true,
-      result: {
-        message_id: messageId,
-        from: { id: botId, is_bot: true, first_name: 'Wrenn test bot', username: 'wrenn_test_bot' },
-        chat: {
-          id: chat.id,
-          type: chat.type,
-          ...(chat.title ? { title: chat.title } : {}),
-          ...(chat.username ? { username: chat.username } : {}),
-        },
-        date: Math.floor(Date.now() / 1000),
-        ...(messageThreadId !== undefined ? { message_thread_id: messageThreadId, is_topic_message: true } : {}),
-        text: visible,
-        ...(entities.length > 0 ? { entities } : {}),
-        ...(body.link_preview_options ? { link_preview_options: body.link_preview_options } : {}),
-      },
-    });
+      edits: 0,
+      deleted: false,
+      frozen: false,
+    };
+    messages.push(message);
+    const preview = body.link_preview_options ? { link_preview_options: body.link_preview_options } : {};
+    sendJson(res, 200, { ok: true, result: messageJson(message, chat, preview) });
   }
 
   const server = await startFakeServer((req, res) => {
@@ -243,6 +330,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (revoked.has(botToken) || (validTokens && !validTokens.has(botToken))) return fail(res, 401, 'Unauthorized');
     const method = (match[2] ?? '').toLowerCase();
     if (method === 'sendmessage') return sendMessage(req, res, botToken);
+    if (method === 'editmessagetext') return editMessageText(req, res, botToken);
     if (method === 'getme') {
       return sendJson(res, 200, {
         ok: true,
@@ -275,6 +363,17 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     forbidChat(chatId, description = 'Forbidden: bot was kicked from the group chat') {
       const chat = chats.get(chatId);
       chats.set(chatId, { ...(chat ?? { type: 'group' }), id: chatId, forbidden: description });
+    },
+    message(chatId, messageId) {
+      return findMessage(chatId, messageId);
+    },
+    deleteMessage(chatId, messageId) {
+      const message = findMessage(chatId, messageId);
+      if (message) message.deleted = true;
+    },
+    freezeMessage(chatId, messageId) {
+      const message = findMessage(chatId, messageId);
+      if (message) message.frozen = true;
     },
     revokeToken(botToken) {
       revoked.add(botToken);
