@@ -1,3 +1,4 @@
 export * from './describe-event';
 export * from './digest';
+export * from './links';
 export * from './truncate';
