@@ -45,7 +45,7 @@ describe('dashboard links on delivery', () => {
     await pipeline.audit.record([entry]);
 
     await waitFor(() => receiver.received.length >= 1 && slack.messages.length >= 1, { timeoutMs: 15_000 });
-    const expected = `https://app.wrenn.dev/t/${encodeURIComponent(team)}/capsules/${encodeURIComponent(entry.resource_id)}`;
+    const expected = `https://app.wrenn.dev/t/${encodeURIComponent(team)}/capsules/${encodeURIComponent(entry.resource_id ?? '')}`;
     const body = JSON.parse(receiver.received[0]?.body ?? '{}');
     expect(body.resource).toEqual({ id: entry.resource_id, type: 'sandbox', url: expected });
     expect(linkResource({ ...body, resource: { id: body.resource.id, type: 'sandbox' } }, templates)).toEqual(body);
