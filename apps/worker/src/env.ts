@@ -1,6 +1,17 @@
+import { parseLinkTemplates } from '@wrenn/events';
 import { providerEnvShape } from '@wrenn/providers';
 import { envVars, metricsPortDiffers, parseEnv, requireKnownShards, requireRedis, serviceEnv } from '@wrenn/runtime';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** `WRENN_LINK_TEMPLATES`: `sandbox=https://…/{id},host=https://…/{id}`; unset, messages carry no links. */
+const linkTemplates = z.string().transform((text, ctx) => {
+  try {
+    return parseLinkTemplates(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `must be resource_type=URL pairs: ${(err as Error).message}` });
+    return z.NEVER;
+  }
+});
 
 const schema = serviceEnv(8081).extend({
   ...envVars.pick({
@@ -18,6 +29,7 @@ const schema = serviceEnv(8081).extend({
     WRENN_WORKER_SHARDS: true,
   }).shape,
   ...providerEnvShape,
+  WRENN_LINK_TEMPLATES: linkTemplates.optional(),
 });
 
 export type WorkerEnv = z.infer<typeof schema>;

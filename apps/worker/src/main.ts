@@ -27,7 +27,7 @@ const db = createDb({
   max: Math.min(Math.max(10, Math.ceil(env.WRENN_WORKER_CONCURRENCY / 3)), 50),
   onConnectionError: (err) => logger.warn({ err }, 'postgres connection lost'),
 });
-const providerSettings = providerSettingsFromEnv(env);
+const providerSettings = { ...providerSettingsFromEnv(env), linkTemplates: env.WRENN_LINK_TEMPLATES };
 const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
 const metrics = createMetricsRegistry('worker');
 

@@ -35,12 +35,28 @@ describe('worker timings and sizes from the environment', () => {
     ]);
   });
 
+  it('read dashboard link templates, unset by default', () => {
+    expect(loadWorkerEnv(base).WRENN_LINK_TEMPLATES).toBeUndefined();
+    const env = loadWorkerEnv({ ...base, WRENN_LINK_TEMPLATES: 'host=https://app.wrenn.dev/admin/hosts/{id}' });
+    expect(env.WRENN_LINK_TEMPLATES?.get('host')).toBe('https://app.wrenn.dev/admin/hosts/{id}');
+  });
+
   it.each([
     ['WRENN_PROVIDER_TIMEOUT', '10', 'WRENN_PROVIDER_TIMEOUT must be a duration like 500ms, 10s or 2m'],
     ['WRENN_PROVIDER_TIMEOUT', '5m', 'WRENN_PROVIDER_TIMEOUT must be between 1s and 2m'],
     ['WRENN_RELAY_INTERVAL', '50ms', 'WRENN_RELAY_INTERVAL must be between 100ms and 10m'],
     ['WRENN_RELAY_PAGE_SIZE', '0', 'WRENN_RELAY_PAGE_SIZE must be a whole number from 1 to 10000'],
     ['WRENN_RELAY_MAX_REQUEUES', 'lots', 'WRENN_RELAY_MAX_REQUEUES must be a whole number from 1 to 1000'],
+    [
+      'WRENN_LINK_TEMPLATES',
+      'sandbox=ftp://app.wrenn.dev/{id}',
+      'WRENN_LINK_TEMPLATES must be resource_type=URL pairs: the URL for "sandbox" must be an http(s) URL',
+    ],
+    [
+      'WRENN_LINK_TEMPLATES',
+      'sandbox=https://app.wrenn.dev/{name}',
+      'WRENN_LINK_TEMPLATES must be resource_type=URL pairs: unknown placeholder {name} (use {id} or {team_id})',
+    ],
   ])('stop the worker with one line when %s is %s', async (name, value, line) => {
     const app = startApp('apps/worker/src/main.ts', { PATH: process.env.PATH, ...base, [name]: value });
     expect(await app.exited).toBe(1);

@@ -1,4 +1,4 @@
-import type { EventPayload } from '@wrenn/events';
+import type { EventPayload, LinkTemplates } from '@wrenn/events';
 import type { OutboundHttp } from './outbound/outbound-http';
 
 export const PROVIDER_NAMES = ['discord', 'slack', 'teams', 'googlechat', 'telegram', 'matrix', 'webhook'] as const;
@@ -24,6 +24,8 @@ export interface ProviderSettings {
   timeoutMs: number;
   /** `Wrenn-Webhooks/<version>`. */
   userAgent: string;
+  /** `WRENN_LINK_TEMPLATES`: dashboard links added to each event's resource at send time; unset, none. */
+  linkTemplates?: LinkTemplates | undefined;
 }
 
 /** A config is a flat map of strings: what the API accepts and what is stored, one sealed value per key. */

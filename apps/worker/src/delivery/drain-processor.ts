@@ -1,6 +1,6 @@
 import { type SecretBox, sealConfig } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { type EventPayload, formatId, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
+import { type EventPayload, formatId, linkResource, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
 import {
   type Destination,
   destinationOf,
@@ -308,7 +308,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
           ...(traceparent ? { traceparent } : {}),
           items: rows.map((row) => ({
             deliveryId: formatId('delivery', row.id),
-            event: row.payload as unknown as EventPayload,
+            event: linkResource(row.payload as unknown as EventPayload, deps.providerSettings.linkTemplates),
           })),
         };
         const sent = await sendEvents(state.provider, input, { settings: deps.providerSettings, http: deps.http });

@@ -1,6 +1,6 @@
 import type { EventPayload } from '@wrenn/events';
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
-import { describeEvent, SEVERITY_COLORS, truncate } from '../render';
+import { describeEvent, type ResourceLink, resourceLinks, SEVERITY_COLORS, truncate } from '../render';
 import { type DigestLine, describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { fitEscaped } from '../render/escape-entities';
 import { DIGEST_MAX_STATES, SEVERITY_MARKS } from '../render/rich-text';
@@ -76,10 +76,21 @@ export function renderDiscordEmbed(event: EventPayload): APIEmbed {
     fields,
     footer: { text: truncate(footer, FOOTER_RESERVE) },
   };
+  const [link] = resourceLinks([event]);
+  if (link) embed.url = link.url;
   const time = Date.parse(event.timestamp);
   // An unparsable timestamp would make Discord reject the whole message (50035).
   if (!Number.isNaN(time)) embed.timestamp = new Date(time).toISOString();
   return embed;
+}
+
+/** `[Open Capsule cl-1](https://…)`: brackets and parentheses in the URL are encoded so the link stays whole. */
+function markdownLink(link: ResourceLink): string {
+  const url = link.url.replace(
+    /[()<>[\]\s]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+  return `[${escapeDiscordMarkdown(link.label)}](${url})`;
 }
 
 /** Embeds per message. */
@@ -98,6 +109,7 @@ function digestLine(line: DigestLine): string {
  */
 export function renderDiscordDigest(events: readonly EventPayload[]): APIEmbed[] {
   const digest = describeDigest(events);
+  const links = resourceLinks(events);
   const fields: APIEmbedField[] = digest.states.slice(0, DIGEST_MAX_STATES).map((state) => ({
     name:
       truncate(escapeDiscordMarkdown(`${state.label} ${state.id}`).trim(), DISCORD_EMBED_LIMITS.fieldName) ||
@@ -109,7 +121,10 @@ export function renderDiscordDigest(events: readonly EventPayload[]): APIEmbed[]
   if (more > 0) fields.push({ name: 'More', value: `${more} more resource${more === 1 ? '' : 's'}`, inline: true });
   const embed: APIEmbed = {
     title: truncate(`${digest.headline} · ${escapeDiscordMarkdown(digest.team)}`, DISCORD_EMBED_LIMITS.title),
-    description: digest.lines.map(digestLine).join('\n'),
+    description: [
+      ...digest.lines.map(digestLine),
+      ...(links.length > 0 ? [links.map(markdownLink).join(' · ')] : []),
+    ].join('\n'),
     color: SEVERITY_COLORS[digest.severity],
     fields,
     footer: { text: truncate(`Wrenn Channels · ${digest.period}`, FOOTER_RESERVE) },

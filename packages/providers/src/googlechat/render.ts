@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { chat_v1 } from '@googleapis/chat';
 import type { EventPayload } from '@wrenn/events';
-import { describeEvent, SEVERITY_COLORS, truncate, utf8Length } from '../render';
+import { describeEvent, resourceLinks, SEVERITY_COLORS, truncate, utf8Length } from '../render';
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { DIGEST_MAX_STATES } from '../render/rich-text';
@@ -43,6 +43,15 @@ function hexColor(rgb: number): string {
   return `#${rgb.toString(16).padStart(6, '0').toUpperCase()}`;
 }
 
+/** A buttonList widget opening the dashboard link of each resource `events` name; none without links. */
+function linkWidgets(events: readonly EventPayload[]): chat_v1.Schema$GoogleAppsCardV1Widget[] {
+  const links = resourceLinks(events);
+  if (links.length === 0) return [];
+  return [
+    { buttonList: { buttons: links.map((link) => ({ text: link.label, onClick: { openLink: { url: link.url } } })) } },
+  ];
+}
+
 function widgetsFor(event: EventPayload, valueMax: number, factCount: number): chat_v1.Schema$GoogleAppsCardV1Widget[] {
   const description = describeEvent(event);
   const marker = `<font color="${hexColor(SEVERITY_COLORS[description.severity])}">●</font>`;
@@ -62,6 +71,7 @@ function widgetsFor(event: EventPayload, valueMax: number, factCount: number): c
   const omitted = description.facts.length - facts.length;
   if (omitted > 0)
     widgets.push({ textParagraph: { text: `<i>${omitted} more detail${omitted === 1 ? '' : 's'} not shown</i>` } });
+  widgets.push(...linkWidgets([event]));
   return widgets;
 }
 
@@ -94,7 +104,7 @@ function messageFor(event: EventPayload, valueMax: number, factCount: number): G
  * the message fits 100 widgets and the byte limit.
  */
 export function renderGoogleChatMessage(event: EventPayload): GoogleChatMessage {
-  const maxFacts = GOOGLE_CHAT_MAX_WIDGETS - 2;
+  const maxFacts = GOOGLE_CHAT_MAX_WIDGETS - 2 - linkWidgets([event]).length;
   let valueMax = FIRST_VALUE_MAX;
   let count = maxFacts;
   for (;;) {
@@ -141,6 +151,8 @@ export function renderGoogleChatDigest(events: readonly EventPayload[]): GoogleC
       },
     })),
   });
+  const links = linkWidgets(events);
+  if (links.length > 0) sections.push({ header: 'Links', collapsible: false, widgets: links });
   const [first] = events;
   const message: GoogleChatMessage = {
     text: fitEscaped(`${digest.headline}: ${digest.lines.map((line) => line.title).join(', ')}`, TEXT_MAX),

@@ -1,4 +1,5 @@
 import type {
+  ActionsBlock,
   ContextBlock,
   HeaderBlock,
   KnownBlock,
@@ -7,7 +8,7 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import type { EventPayload } from '@wrenn/events';
-import { describeEvent, SEVERITY_COLORS, truncate } from '../render';
+import { describeEvent, resourceLinks, SEVERITY_COLORS, truncate } from '../render';
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { SEVERITY_MARKS } from '../render/rich-text';
@@ -32,6 +33,26 @@ export interface SlackMessage {
   text: string;
   blocks: KnownBlock[];
   attachments: MessageAttachment[];
+}
+
+/** Buttons per actions block. */
+const ACTIONS_MAX_ELEMENTS = 25;
+
+/** One actions block with a url button per dashboard link of `events`; none without links. */
+function linkButtons(events: readonly EventPayload[]): ActionsBlock[] {
+  const links = resourceLinks(events).slice(0, ACTIONS_MAX_ELEMENTS);
+  if (links.length === 0) return [];
+  return [
+    {
+      type: 'actions',
+      elements: links.map((link, index) => ({
+        type: 'button',
+        text: { type: 'plain_text', text: link.label, emoji: false },
+        url: link.url,
+        action_id: `wrenn-link-${index}`,
+      })),
+    },
+  ];
 }
 
 function hexColor(rgb: number): string {
@@ -88,7 +109,7 @@ export function renderSlackMessage(event: EventPayload): SlackMessage {
 
   return {
     text: fitEscaped(`${description.title}: ${description.summary}`, FALLBACK_TEXT_MAX),
-    blocks: [header, summary],
+    blocks: [header, summary, ...linkButtons([event])],
     attachments: [{ color: hexColor(SEVERITY_COLORS[description.severity]), blocks: [...factSections, context] }],
   };
 }
@@ -119,7 +140,7 @@ export function renderSlackDigest(events: readonly EventPayload[]): SlackMessage
   const more = digest.states.length - shown.length;
   if (more > 0)
     blocks.push({ type: 'context', elements: [mrkdwn(`… and ${more} more resource${more === 1 ? '' : 's'}`)] });
-  blocks.push({ type: 'divider' });
+  blocks.push(...linkButtons(events), { type: 'divider' });
   for (const line of digest.lines) {
     blocks.push({
       type: 'section',

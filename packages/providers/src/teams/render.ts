@@ -1,5 +1,5 @@
 import type { EventPayload } from '@wrenn/events';
-import { describeEvent, type Severity, truncate, utf8Length } from '../render';
+import { describeEvent, resourceLinks, type Severity, truncate, utf8Length } from '../render';
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { DIGEST_MAX_STATES, SEVERITY_MARKS } from '../render/rich-text';
 
@@ -99,6 +99,13 @@ function card(event: EventPayload, facts: AdaptiveFact[]): Record<string, unknow
   };
 }
 
+/** `Action.OpenUrl` buttons for the dashboard links of `events`, set on the card when there are any. */
+function withLinks(content: Record<string, unknown>, events: readonly EventPayload[]): Record<string, unknown> {
+  const links = resourceLinks(events);
+  if (links.length === 0) return content;
+  return { ...content, actions: links.map((link) => ({ type: 'Action.OpenUrl', title: link.label, url: link.url })) };
+}
+
 function envelope(content: Record<string, unknown>): TeamsMessage {
   return {
     type: 'message',
@@ -127,11 +134,11 @@ export function renderTeamsMessage(event: EventPayload): TeamsMessage {
   let valueMax = FIRST_FACT_VALUE_MAX;
   let count = MAX_FACTS;
   for (;;) {
-    const message = envelope(card(event, factsWithin(event, valueMax, count)));
+    const message = envelope(withLinks(card(event, factsWithin(event, valueMax, count)), [event]));
     if (utf8Length(JSON.stringify(message)) <= TEAMS_MAX_BODY_BYTES) return message;
     if (valueMax > MIN_FACT_VALUE_MAX) valueMax = Math.max(MIN_FACT_VALUE_MAX, Math.floor(valueMax / 2));
     else if (count > CORE_FACTS) count = Math.max(CORE_FACTS, count - 8);
-    else return envelope(card(event, factsWithin(event, MIN_FACT_VALUE_MAX, CORE_FACTS)));
+    else return envelope(withLinks(card(event, factsWithin(event, MIN_FACT_VALUE_MAX, CORE_FACTS)), [event]));
   }
 }
 
@@ -180,13 +187,18 @@ export function renderTeamsDigest(events: readonly EventPayload[]): TeamsMessage
       spacing: 'Small',
     });
   }
-  return envelope({
-    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-    type: 'AdaptiveCard',
-    version: '1.4',
-    msteams: { width: 'Full' },
-    body,
-  });
+  return envelope(
+    withLinks(
+      {
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        type: 'AdaptiveCard',
+        version: '1.4',
+        msteams: { width: 'Full' },
+        body,
+      },
+      events,
+    ),
+  );
 }
 
 /** Whether the posted JSON stays under Teams' size limit. */

@@ -1,6 +1,7 @@
 import type { EventPayload } from '@wrenn/events';
 import { describeEvent } from '../render/describe-event';
 import { describeDigest, fitDigest } from '../render/digest';
+import { resourceLinks } from '../render/links';
 import { digestLines, htmlText, notificationLines, PIECE_LIMIT_STEPS, plainText } from '../render/rich-text';
 
 /** Longest `text`, counted on what the reader sees (after entity parsing), in UTF-16 code units. */
@@ -13,6 +14,8 @@ export interface TelegramMessage {
   parse_mode: 'HTML';
   link_preview_options: { is_disabled: true };
   message_thread_id?: number;
+  /** One url button per row for each dashboard link, when there are any. */
+  reply_markup?: { inline_keyboard: Array<Array<{ text: string; url: string }>> };
 }
 
 /**
@@ -57,7 +60,7 @@ export interface TelegramTarget {
 
 /** Renders one event as a `sendMessage` body for a chat (and optional forum topic). */
 export function renderTelegramMessage(event: EventPayload, target: TelegramTarget): TelegramMessage {
-  return telegramMessage(renderTelegramText(event), target);
+  return telegramMessage(renderTelegramText(event), target, [event]);
 }
 
 /** Renders the leading `events` as one `sendMessage` body, and how many it carries. */
@@ -66,10 +69,10 @@ export function renderTelegramMessages(
   target: TelegramTarget,
 ): { message: TelegramMessage; carried: number } {
   const { text, carried } = fitTelegramText(events);
-  return { message: telegramMessage(text, target), carried };
+  return { message: telegramMessage(text, target, events.slice(0, carried)), carried };
 }
 
-function telegramMessage(text: string, target: TelegramTarget): TelegramMessage {
+function telegramMessage(text: string, target: TelegramTarget, events: readonly EventPayload[]): TelegramMessage {
   const message: TelegramMessage = {
     chat_id: target.chatId,
     text,
@@ -77,5 +80,8 @@ function telegramMessage(text: string, target: TelegramTarget): TelegramMessage 
     link_preview_options: { is_disabled: true },
   };
   if (target.messageThreadId !== undefined) message.message_thread_id = target.messageThreadId;
+  const links = resourceLinks(events);
+  if (links.length > 0)
+    message.reply_markup = { inline_keyboard: links.map((link) => [{ text: link.label, url: link.url }]) };
   return message;
 }
