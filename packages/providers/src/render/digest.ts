@@ -16,7 +16,7 @@ export const MAX_DIGEST_EVENTS = 100;
 const DETAILS_PER_LINE = 2;
 
 /** The state a resource is in after each event. */
-const STATES: Record<EventType, string> = {
+export const STATES: Record<EventType, string> = {
   'capsule.created': 'created',
   'capsule.running': 'running',
   'capsule.paused': 'paused',
@@ -29,7 +29,7 @@ const STATES: Record<EventType, string> = {
   'channel.test': 'tested',
 };
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, good: 1, warning: 2, attention: 3 };
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, good: 1, warning: 2, attention: 3 };
 
 /** One event of a digest as plain, already truncated text; renderers escape it for their format. */
 export interface DigestLine {
@@ -123,6 +123,34 @@ export function stateText(state: ResourceState): string {
   return notes.length > 0 ? `${state.state} (${notes.join(' · ')})` : state.state;
 }
 
+/** How a resource type is named: "Capsule", or the (shortened) type itself when it has no label. */
+export function resourceLabel(type: string): string {
+  return RESOURCE_LABELS[type] ?? piece(type, DETAIL_LABEL_MAX);
+}
+
+/** A resource id as a digest or board shows it: one line, cut short. */
+export function resourceId(id: string): string {
+  return piece(id, ID_MAX);
+}
+
+/** One event as a short line: every untrusted piece cut short, so its length is bounded. */
+export function digestLine(event: EventPayload): DigestLine {
+  const description = describeEvent(event);
+  return {
+    severity: description.severity,
+    title: description.title,
+    resource: event.event === 'channel.test' ? undefined : resourceId(event.resource.id),
+    actor: actorOf(event.actor),
+    details: Object.entries(event.metadata)
+      .slice(0, DETAILS_PER_LINE)
+      .map(([label, value]) => ({
+        label: piece(label, DETAIL_LABEL_MAX),
+        value: piece(detailValue(value), DETAIL_VALUE_MAX),
+      })),
+    time: clockTime(event.timestamp),
+  };
+}
+
 /**
  * Describes several events to one channel as one digest: a headline with the
  * count, one short line per event in the given (ingest) order, and the latest
@@ -137,28 +165,15 @@ export function describeDigest(events: readonly EventPayload[]): DigestDescripti
     const description = describeEvent(event);
     if (SEVERITY_RANK[description.severity] > SEVERITY_RANK[severity]) severity = description.severity;
     const isTest = event.event === 'channel.test';
-    const id = piece(event.resource.id, ID_MAX);
-    lines.push({
-      severity: description.severity,
-      title: description.title,
-      resource: isTest ? undefined : id,
-      actor: actorOf(event.actor),
-      details: Object.entries(event.metadata)
-        .slice(0, DETAILS_PER_LINE)
-        .map(([label, value]) => ({
-          label: piece(label, DETAIL_LABEL_MAX),
-          value: piece(detailValue(value), DETAIL_VALUE_MAX),
-        })),
-      time: clockTime(event.timestamp),
-    });
+    lines.push(digestLine(event));
     if (isTest) continue;
     const key = JSON.stringify([event.resource.type, event.resource.id]);
     const state = STATES[event.event];
     const known = states.get(key);
     if (!known) {
       states.set(key, {
-        label: RESOURCE_LABELS[event.resource.type] ?? piece(event.resource.type, DETAIL_LABEL_MAX),
-        id,
+        label: resourceLabel(event.resource.type),
+        id: resourceId(event.resource.id),
         state,
         was: undefined,
         events: 1,
