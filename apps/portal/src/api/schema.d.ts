@@ -210,7 +210,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid body, config or a refused target address (`invalid_request`) */
+                /** @description Invalid body, config or a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -300,7 +300,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                /** @description PostgreSQL or Redis is unreachable, or Slack could not be asked about a Slack app's token and channel; retry shortly (`unavailable`) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -377,7 +377,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid body or config, or a refused target address (`invalid_request`) */
+                /** @description Invalid body or config, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1051,7 +1051,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Malformed id, invalid config for the channel's provider or a refused target address (`invalid_request`) */
+                /** @description Malformed id, invalid config for the channel's provider, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1141,7 +1141,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                /** @description PostgreSQL or Redis is unreachable, or Slack could not be asked about a Slack app's token and channel; retry shortly (`unavailable`) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1380,7 +1380,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Malformed id or a refused target address (`invalid_request`) */
+                /** @description Malformed id, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2841,6 +2841,8 @@ export interface paths {
                                     help: string;
                                     /** @description Where to find the value, step by step. */
                                     where: string;
+                                    /** @description For a provider whose config comes in alternative forms (Slack: "Incoming webhook" or "Slack app"): the form this field belongs to. Fill in every field of one form and none of another. */
+                                    form?: string;
                                 }[];
                             }[];
                         };
