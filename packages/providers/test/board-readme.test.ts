@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderDiscordBoardEmbeds } from '../src/discord';
 import { renderGoogleChatBoard } from '../src/googlechat';
 import { renderMatrixBoard } from '../src/matrix/render-board';
+import { renderSlackBoard } from '../src/slack';
 import { capsuleBoard } from './support/board-fixtures';
 
 const DASHBOARD = 'https://dash.wrenn.example/capsules/cl-7f3a9c';
@@ -19,6 +20,13 @@ const EXPECTED: Record<string, () => unknown[]> = {
   Discord: () =>
     [1, 4].map((count) => ({ embeds: renderDiscordBoardEmbeds([capsule(count)]), allowed_mentions: { parse: [] } })),
   Matrix: () => [renderMatrixBoard([capsule(1)]), renderMatrixBoard([capsule(4)], '$original-notice-id')],
+  Slack: () => {
+    const [first, last] = [renderSlackBoard([capsule(1)]), renderSlackBoard([capsule(4)])];
+    return [
+      { channel: 'C0123456789', text: first.text, blocks: first.blocks },
+      { channel: 'C0123456789', ts: '1775732400.000100', text: last.text, blocks: last.blocks },
+    ];
+  },
   'Google Chat': () =>
     [1, 4].map((count) =>
       renderGoogleChatBoard([capsule(count)], { deliveryId: `dlv-${count}`, threadKey: 'cl-7f3a9c' }),
