@@ -183,24 +183,28 @@ describe('GET /v1/providers', () => {
     expect(res.status).toBe(200);
     expect(res.body.items.map((p: { name: string }) => p.name)).toEqual([...PROVIDER_NAMES]);
     for (const item of res.body.items as Array<{ name: (typeof PROVIDER_NAMES)[number]; fields: any[] }>) {
-      const { required, optional } = providers[item.name].configKeys;
-      expect(item.fields.map((f) => f.key).sort()).toEqual([...required, ...optional].sort());
+      const { required, optional, oneOf = [] } = providers[item.name].configKeys;
+      expect(item.fields.map((f) => f.key).sort()).toEqual([...required, ...optional, ...oneOf.flat()].sort());
       for (const field of item.fields) {
-        expect(Object.keys(field).sort()).toEqual([
-          'help',
-          'key',
-          'label',
-          'placeholder',
-          'required',
-          'secret',
-          'where',
-        ]);
+        const inForm = oneOf.some((keys) => keys.includes(field.key));
+        expect(Object.keys(field).sort()).toEqual(
+          ['help', 'key', 'label', 'placeholder', 'required', 'secret', 'where', ...(inForm ? ['form'] : [])].sort(),
+        );
       }
     }
     const slack = res.body.items.find((p: { name: string }) => p.name === 'slack');
     expect(slack.label).toBe('Slack');
-    expect(slack.fields[0]).toMatchObject({ key: 'webhook_url', required: true, secret: true });
+    expect(slack.fields[0]).toMatchObject({
+      key: 'webhook_url',
+      required: false,
+      secret: true,
+      form: 'Incoming webhook',
+    });
     expect(slack.fields[0].where).toMatch(/Incoming Webhooks → Add New Webhook to Workspace/);
+    expect(slack.fields.slice(1)).toMatchObject([
+      { key: 'bot_token', secret: true, form: 'Slack app' },
+      { key: 'channel_id', secret: false, form: 'Slack app' },
+    ]);
   });
 
   it('needs a token', async () => {

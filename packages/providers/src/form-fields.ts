@@ -12,6 +12,12 @@ export interface ProviderFormField {
   help: string;
   /** Where the user finds the value, step by step. */
   where: string;
+  /**
+   * For a provider whose config comes in alternative forms: the form this
+   * field belongs to ("Incoming webhook", "Slack app"). Every field of one
+   * form is filled in, and no field of another.
+   */
+  form?: string;
 }
 
 export interface ProviderForm {
@@ -57,11 +63,32 @@ export const providerForms: Readonly<Record<ProviderName, ProviderForm>> = {
       {
         key: 'webhook_url',
         label: 'Webhook URL',
-        required: true,
+        required: false,
         secret: true,
         placeholder: 'https://hooks.slack.com/services/T…/B…/…',
-        help: 'An incoming-webhook URL; it posts to the channel chosen when it was created.',
+        help: 'Either this incoming-webhook URL alone, or a bot token and channel ID (not both). It posts to the channel chosen when it was created and cannot edit its messages, so one message per resource needs the bot.',
         where: 'api.slack.com/apps → your app → Incoming Webhooks → Add New Webhook to Workspace',
+        form: 'Incoming webhook',
+      },
+      {
+        key: 'bot_token',
+        label: 'Bot token',
+        required: false,
+        secret: true,
+        placeholder: 'xoxb-…',
+        help: 'Instead of a webhook URL: the Slack app’s bot token, given together with the channel ID. The app needs the chat:write scope, and channels:read (groups:read for a private channel) so the channel can be checked; it can keep one message per resource up to date.',
+        where: 'api.slack.com/apps → your app → OAuth & Permissions → Bot User OAuth Token',
+        form: 'Slack app',
+      },
+      {
+        key: 'channel_id',
+        label: 'Channel ID',
+        required: false,
+        secret: false,
+        placeholder: 'C0123456789',
+        help: 'With the bot token: the channel to post in (C…, G… or D…). Invite the app to it first (/invite @your-app).',
+        where: 'In Slack, click the channel name → About → Channel ID at the bottom',
+        form: 'Slack app',
       },
     ],
   },

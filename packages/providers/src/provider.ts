@@ -33,6 +33,14 @@ export type ChannelConfig = Record<string, string>;
 
 export type ConfigCheck = { ok: true; config: ChannelConfig } | { ok: false; message: string };
 
+/**
+ * What a destination said about a config before it is stored or tested:
+ * `invalid` when it refuses it (a revoked token, a channel the bot is not in:
+ * the user's to fix), `unreachable` when it could not be asked (a timeout, a
+ * 5xx, a rate limit: try again). Messages never carry a credential.
+ */
+export type DestinationCheck = { ok: true } | { ok: false; kind: 'invalid' | 'unreachable'; message: string };
+
 /** One event of a request, with the delivery it is sent for. */
 export interface SendItem {
   /** Stable across retries: webhook-id, Matrix txnId. */
@@ -170,10 +178,19 @@ export type BoardOutcome =
 /** One destination kind. Adding a provider = one folder + one registry line. */
 export interface Provider {
   name: ProviderName;
-  configKeys: { required: readonly string[]; optional: readonly string[] };
+  configKeys: {
+    required: readonly string[];
+    optional: readonly string[];
+    /**
+     * Alternative forms of a config: exactly one of these key sets is given,
+     * in full, and keys of two forms never mix (Slack: `webhook_url`, or
+     * `bot_token` and `channel_id`).
+     */
+    oneOf?: readonly (readonly string[])[];
+  };
   /**
    * Checks the values' shapes (official URL forms, token formats) without any
-   * network access and returns the config to store, normalised. Required and
+   * network access and returns the config to store, normalised. Required, alternative and
    * unknown keys are checked by the caller from `configKeys`. The settings
    * decide operator-dependent rules (a Matrix homeserver may use http only
    * when private targets are allowed).
@@ -202,4 +219,10 @@ export interface Provider {
    * thread). Present exactly when `messageStyles` includes `resource`.
    */
   sendBoard?(input: BoardInput, context: SendContext): Promise<BoardOutcome>;
+  /**
+   * Asks the destination whether a validated config works (a token is valid,
+   * its bot is in the channel) before the API stores or tests it; only for
+   * providers whose config shape says too little. Throws only on programming errors.
+   */
+  checkDestination?(config: ChannelConfig, context: SendContext): Promise<DestinationCheck>;
 }

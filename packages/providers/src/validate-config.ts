@@ -20,8 +20,8 @@ export function validateChannelConfig(
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     return { ok: false, message: 'config must be an object of strings' };
   }
-  const { required, optional } = providers[provider].configKeys;
-  const allowed = new Set([...required, ...optional]);
+  const { required, optional, oneOf = [] } = providers[provider].configKeys;
+  const allowed = new Set([...required, ...optional, ...oneOf.flat()]);
   const entries = Object.entries(config as Record<string, unknown>);
   for (const [key, value] of entries) {
     if (!allowed.has(key)) {
@@ -44,5 +44,36 @@ export function validateChannelConfig(
   for (const key of required) {
     if (!(key in trimmed)) return { ok: false, message: `config.${key} is required for ${provider}` };
   }
+  const form = oneOf.length > 0 ? formProblem(provider, oneOf, trimmed) : undefined;
+  if (form) return { ok: false, message: form };
   return providers[provider].validateConfig(trimmed, settings);
+}
+
+/** "webhook_url, or bot_token and channel_id" */
+function formsText(forms: readonly (readonly string[])[]): string {
+  return forms.map((keys) => keys.join(' and ')).join(', or ');
+}
+
+/**
+ * Why a config does not hold exactly one of its provider's alternative forms
+ * in full, naming the keys: none given, two mixed, or one given in part.
+ */
+function formProblem(
+  provider: ProviderName,
+  forms: readonly (readonly string[])[],
+  config: ChannelConfig,
+): string | undefined {
+  const touched = forms.filter((keys) => keys.some((key) => key in config));
+  const [form] = touched;
+  if (!form) return `config needs ${formsText(forms)} for ${provider}`;
+  if (touched.length > 1) {
+    const given = touched.map((keys) => keys.filter((key) => key in config).join(' and '));
+    return `config mixes two ${provider} forms (${given.join(' with ')}): give either ${formsText(forms)}, not both`;
+  }
+  const missing = form.filter((key) => !(key in config));
+  const given = form.filter((key) => key in config);
+  if (missing.length > 0) {
+    return `config.${missing[0]} is required with config.${given.join(' and config.')} for ${provider} (or give ${formsText(forms.filter((keys) => keys !== form))} instead)`;
+  }
+  return undefined;
 }

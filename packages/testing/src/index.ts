@@ -5,6 +5,7 @@ export * from './fakes/matrix';
 export * from './fakes/rate-limiter';
 export * from './fakes/scripted-responses';
 export * from './fakes/slack';
+export * from './fakes/slack-web-api';
 export * from './fakes/teams';
 export * from './fakes/telegram';
 export * from './fakes/webhook';

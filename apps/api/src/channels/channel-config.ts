@@ -2,6 +2,7 @@ import { generateWebhookSecret, PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
 import type { Channel as ChannelRow } from '@wrenn/db';
 import {
   type ChannelConfig,
+  type DestinationCheck,
   type OutboundHttp,
   type ProviderName,
   type ProviderSettings,
@@ -9,7 +10,7 @@ import {
   TargetNotAllowedError,
   validateChannelConfig,
 } from '@wrenn/providers';
-import { invalid } from '../http/app-error';
+import { AppError, invalid } from '../http/app-error';
 
 export type TargetCheck = { ok: true } | { ok: false; message: string };
 
@@ -44,6 +45,37 @@ export async function checkOutboundTargets(
     }
   }
   return { ok: true };
+}
+
+/**
+ * Asks the destination whether a config works, for providers whose config
+ * shape says too little (a Slack app's token and channel): a config it
+ * refuses is `invalid`, one it could not be asked about is `unreachable`.
+ * Every other provider's config passes as it is.
+ */
+export function checkDestination(
+  http: OutboundHttp,
+  settings: ProviderSettings,
+  provider: ProviderName,
+  config: ChannelConfig,
+): Promise<DestinationCheck> {
+  const check = providers[provider].checkDestination;
+  return check ? check(config, { settings, http }) : Promise.resolve({ ok: true });
+}
+
+/**
+ * {@link checkDestination} before a config is stored: a refused config is a
+ * 400, a destination that could not be asked a 503 (try again shortly).
+ */
+export async function requireWorkingDestination(
+  http: OutboundHttp,
+  settings: ProviderSettings,
+  provider: ProviderName,
+  config: ChannelConfig,
+): Promise<void> {
+  const check = await checkDestination(http, settings, provider, config);
+  if (check.ok) return;
+  throw check.kind === 'invalid' ? invalid(check.message) : new AppError('unavailable', check.message);
 }
 
 /**

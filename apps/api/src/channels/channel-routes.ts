@@ -10,7 +10,13 @@ import { AppError, invalid, notFound } from '../http/app-error';
 import type { AuthContext } from '../http/auth';
 import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
-import { checkOutboundTargets, liveSealedConfig, validatedConfig, withGeneratedSecret } from './channel-config';
+import {
+  checkOutboundTargets,
+  liveSealedConfig,
+  requireWorkingDestination,
+  validatedConfig,
+  withGeneratedSecret,
+} from './channel-config';
 import {
   deleteChannel,
   findChannel,
@@ -45,6 +51,9 @@ const BAD_ID = errorResponse('Malformed channel id (`invalid_request`)');
 const DELIVERY_FAILED = errorResponse(
   'The provider refused or did not answer; the message summarises its answer without secrets (`delivery_failed`)',
 );
+const DESTINATION_UNAVAILABLE = errorResponse(
+  "PostgreSQL or Redis is unreachable, or Slack could not be asked about a Slack app's token and channel; retry shortly (`unavailable`)",
+);
 
 /** The audit actor of a user request. */
 function actorOf(auth: AuthContext): AuditActor {
@@ -56,11 +65,16 @@ function storedProvider(row: ChannelRow): ProviderName {
   return row.provider;
 }
 
-/** Adds a generated webhook secret when none was given, applies the outbound-safety rule and seals the config for storage. */
+/**
+ * Adds a generated webhook secret when none was given, applies the
+ * outbound-safety rule, asks the destination whether the config works (a
+ * Slack app's token and channel) and seals the config for storage.
+ */
 async function prepareConfig(deps: ApiDeps, provider: ProviderName, config: Record<string, string>) {
   const withSecret = withGeneratedSecret(provider, config);
   const target = await checkOutboundTargets(deps.http, deps.providerSettings, provider, withSecret.config);
   if (!target.ok) throw invalid(target.message);
+  await requireWorkingDestination(deps.http, deps.providerSettings, provider, withSecret.config);
   return { sealed: sealConfig(deps.secrets, withSecret.config), generatedSecret: withSecret.generatedSecret };
 }
 
@@ -72,7 +86,7 @@ async function sendTestOrThrow(
 ) {
   const result = await sendTestEvent(deps, auth, provider, config);
   if (result.ok) return;
-  throw result.reason === 'refused_target' ? invalid(result.message) : new AppError('delivery_failed', result.message);
+  throw result.reason === 'delivery_failed' ? new AppError('delivery_failed', result.message) : invalid(result.message);
 }
 
 /**
@@ -94,11 +108,14 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
           'The new channel. A webhook channel created without `secret` carries the generated `secret`, shown this once.',
         schema: ChannelWithSecret,
       },
-      400: errorResponse('Invalid body, config or a refused target address (`invalid_request`)'),
+      400: errorResponse(
+        "Invalid body, config or a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`)",
+      ),
       409: errorResponse(
         'The team already has a channel with this name, or already has the maximum number of channels (100 unless configured) (`conflict`)',
       ),
       ...BODY_ROUTE_ERRORS,
+      503: DESTINATION_UNAVAILABLE,
     },
     async handler({ body, auth, res }) {
       const { sealed, generatedSecret } = await prepareConfig(deps, body.provider, body.config);
@@ -159,7 +176,9 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     body: testSendBody(deps.providerSettings),
     responses: {
       200: { description: 'The provider accepted the test event', schema: TestSendResult },
-      400: errorResponse('Invalid body or config, or a refused target address (`invalid_request`)'),
+      400: errorResponse(
+        "Invalid body or config, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`)",
+      ),
       502: DELIVERY_FAILED,
       ...BODY_ROUTE_ERRORS,
     },
@@ -251,10 +270,11 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
         schema: ChannelWithSecret,
       },
       400: errorResponse(
-        "Malformed id, invalid config for the channel's provider or a refused target address (`invalid_request`)",
+        "Malformed id, invalid config for the channel's provider, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`)",
       ),
       404: CHANNEL_NOT_FOUND,
       ...BODY_ROUTE_ERRORS,
+      503: DESTINATION_UNAVAILABLE,
     },
     async handler({ params, body, auth, res }) {
       const existing = await findChannel(deps.db, auth.teamUuid, params.id);
@@ -354,7 +374,9 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
     params: ChannelPathParams,
     responses: {
       200: { description: 'The provider accepted the test event', schema: TestSendResult },
-      400: errorResponse('Malformed id or a refused target address (`invalid_request`)'),
+      400: errorResponse(
+        "Malformed id, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`)",
+      ),
       404: CHANNEL_NOT_FOUND,
       502: DELIVERY_FAILED,
       ...USER_ROUTE_ERRORS,

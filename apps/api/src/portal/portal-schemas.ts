@@ -39,6 +39,10 @@ export const ProviderFormField = z.object({
   placeholder: z.string(),
   help: z.string().meta({ description: 'One line about the value.' }),
   where: z.string().meta({ description: 'Where to find the value, step by step.' }),
+  form: z.string().optional().meta({
+    description:
+      'For a provider whose config comes in alternative forms (Slack: "Incoming webhook" or "Slack app"): the form this field belongs to. Fill in every field of one form and none of another.',
+  }),
 });
 
 export const ProviderDescription = z.object({

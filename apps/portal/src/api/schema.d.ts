@@ -225,7 +225,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid body, config or a refused target address (`invalid_request`) */
+                /** @description Invalid body, config or a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -315,7 +315,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                /** @description PostgreSQL or Redis is unreachable, or Slack could not be asked about a Slack app's token and channel; retry shortly (`unavailable`) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -392,7 +392,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Invalid body or config, or a refused target address (`invalid_request`) */
+                /** @description Invalid body or config, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1086,7 +1086,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Malformed id, invalid config for the channel's provider or a refused target address (`invalid_request`) */
+                /** @description Malformed id, invalid config for the channel's provider, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1176,7 +1176,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description PostgreSQL or Redis is unreachable; retry shortly (`unavailable`) */
+                /** @description PostgreSQL or Redis is unreachable, or Slack could not be asked about a Slack app's token and channel; retry shortly (`unavailable`) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1415,7 +1415,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Malformed id or a refused target address (`invalid_request`) */
+                /** @description Malformed id, a refused target address, or a Slack app's token or channel that Slack refuses (`invalid_request`) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -2878,6 +2878,8 @@ export interface paths {
                                     help: string;
                                     /** @description Where to find the value, step by step. */
                                     where: string;
+                                    /** @description For a provider whose config comes in alternative forms (Slack: "Incoming webhook" or "Slack app"): the form this field belongs to. Fill in every field of one form and none of another. */
+                                    form?: string;
                                 }[];
                             }[];
                         };

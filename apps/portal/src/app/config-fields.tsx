@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { type ProviderDescription, unwrap } from '../api/client';
+import { type ProviderDescription, type ProviderField, unwrap } from '../api/client';
 import { useApi } from './api-context';
 import { Field } from './field';
 import { errorFor } from './field-errors';
@@ -44,7 +44,7 @@ export function ConfigFields({
           spellCheck={false}
           required={field.required}
           placeholder={field.placeholder}
-          hint={`${field.help} Where: ${field.where}.${field.required ? '' : ' Optional.'}`}
+          hint={`${field.help} Where: ${field.where}.${requirement(field)}`}
           value={values[field.key] ?? ''}
           error={errorFor(error, `config.${field.key}`, keys)}
           onChange={(e) => onChange({ ...values, [field.key]: e.target.value })}
@@ -52,6 +52,12 @@ export function ConfigFields({
       ))}
     </>
   );
+}
+
+/** What the hint says about filling a field in: nothing when required, its form when it is one of several. */
+function requirement(field: ProviderField): string {
+  if (field.required) return '';
+  return field.form ? ` Part of the ${field.form} form: fill in one form only.` : ' Optional.';
 }
 
 /** The config to send: empty optional values are left out. */

@@ -1,10 +1,9 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { ChannelConfig, Provider, RateHint, SendContext, SendOutcome } from '../provider';
-import { discordClientFor, loadDiscord, withRateHint } from './client-cache';
+import type { Provider, SendOutcome } from '../provider';
+import { sendDiscordBoard } from './board';
 import { validateDiscordConfig } from './config';
-import { outcomeForDiscordError } from './outcome';
 import { renderDiscordEmbed, renderDiscordEmbeds } from './render';
-import { parseDiscordWebhookUrl } from './webhook-url';
+import { openDiscordWebhook, runOnWebhook } from './webhook-call';
 
 export { destroyDiscordClients, rateHintOf } from './client-cache';
 export {
@@ -16,46 +15,27 @@ export {
   renderDiscordEmbed,
   renderDiscordEmbeds,
 } from './render';
+export { renderDiscordBoard, renderDiscordBoardEmbeds } from './render-board';
 export { parseDiscordWebhookUrl } from './webhook-url';
 
 /**
  * Executes the webhook with `embeds`. The outcome carries the bucket state
  * Discord reported (`rateHint`) when its answer had the headers.
  */
-async function postEmbeds(embeds: APIEmbed[], config: ChannelConfig, { settings }: SendContext): Promise<SendOutcome> {
-  const hook = parseDiscordWebhookUrl(config.webhook_url ?? '');
-  // A stored URL that no longer passes the rules cannot be delivered to until it is replaced.
-  if (!hook.ok) return { kind: 'permanent', statusCode: null, reason: hook.message, cause: 'destination' };
-  const threadId = config.thread_id ?? hook.threadId;
-  const discord = await loadDiscord();
-  const client = discordClientFor(discord, {
-    id: hook.id,
-    token: hook.token,
-    apiBase: settings.discordApiBase,
-    timeoutMs: settings.timeoutMs,
-    userAgent: settings.userAgent,
-  });
-  const { result, rateHint } = await withRateHint(() =>
+async function postEmbeds(
+  embeds: APIEmbed[],
+  config: Record<string, string>,
+  context: Parameters<Provider['send']>[1],
+): Promise<SendOutcome> {
+  const webhook = await openDiscordWebhook(config, context.settings);
+  if ('failed' in webhook) return webhook.failed;
+  const threadId = webhook.threadId;
+  const sent = await runOnWebhook(webhook, (client) =>
     client.send({ embeds, allowedMentions: { parse: [] }, ...(threadId === undefined ? {} : { threadId }) }),
   );
-  const outcome: SendOutcome = result.ok
-    ? { kind: 'ok', statusCode: 200 }
-    : outcomeForDiscordError(result.error, discord, { token: hook.token, timeoutMs: settings.timeoutMs });
-  if (outcome.kind === 'permanent') return outcome;
-  const hint = rateHint ?? (outcome.kind === 'retry' ? rateHintOfError(result, discord) : undefined);
-  return hint ? { ...outcome, rateHint: hint } : outcome;
-}
-
-/**
- * A 429 that discord.js raised before any request (the bucket it tracks was
- * already empty) has no answer to read: its error says when the bucket resets.
- */
-function rateHintOfError(
-  result: { ok: true } | { ok: false; error: unknown },
-  discord: Awaited<ReturnType<typeof loadDiscord>>,
-): RateHint | undefined {
-  if (result.ok || !(result.error instanceof discord.RateLimitError) || result.error.timeToReset <= 0) return undefined;
-  return { remaining: 0, resetAfterMs: Math.ceil(result.error.timeToReset) };
+  return sent.ok
+    ? { kind: 'ok', statusCode: 200, ...(sent.rateHint ? { rateHint: sent.rateHint } : {}) }
+    : sent.outcome;
 }
 
 /** Discord: embeds through discord.js's `WebhookClient`, mentions disabled; several events as one digest embed. */
@@ -65,7 +45,7 @@ export const discordProvider: Provider = {
   validateConfig: validateDiscordConfig,
   // The host is always Discord's (or the operator's WRENN_DISCORD_API_BASE).
   userTargets: () => [],
-  messageStyles: ['each'],
+  messageStyles: ['each', 'resource'],
 
   send({ event, config }, context) {
     return postEmbeds([renderDiscordEmbed(event)], config, context);
@@ -75,4 +55,6 @@ export const discordProvider: Provider = {
     const { message, carried } = renderDiscordEmbeds(items.map((item) => item.event));
     return { outcome: await postEmbeds(message, config, context), carried };
   },
+
+  sendBoard: sendDiscordBoard,
 };

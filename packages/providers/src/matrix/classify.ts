@@ -19,9 +19,14 @@ const DESTINATION_ERRCODES = new Set(['M_FORBIDDEN', 'M_UNKNOWN_TOKEN', 'M_MISSI
 /** The event we rendered was refused. */
 const MESSAGE_ERRCODES = new Set(['M_BAD_JSON', 'M_NOT_JSON', 'M_TOO_LARGE']);
 
+/** Whether an `errcode` says the token is unknown or missing, or the user may not post in the room. */
+export function isDestinationErrcode(errcode: unknown): boolean {
+  return typeof errcode === 'string' && DESTINATION_ERRCODES.has(errcode);
+}
+
 /** Whose fault a permanent homeserver answer is: its `errcode` first, then its status. */
 export function matrixCause(status: number, errcode: unknown): PermanentCause {
-  if (typeof errcode === 'string' && DESTINATION_ERRCODES.has(errcode)) return 'destination';
+  if (isDestinationErrcode(errcode)) return 'destination';
   if (typeof errcode === 'string' && MESSAGE_ERRCODES.has(errcode)) return 'message';
   return causeForStatus(status);
 }

@@ -42,10 +42,16 @@ export interface FakeDiscordMessage {
   id: string;
   webhookId: string;
   threadId: string | null;
-  /** The request body as sent (snake_case, e.g. `allowed_mentions`). */
+  /** The request body as posted (snake_case, e.g. `allowed_mentions`). */
   body: Record<string, unknown>;
   embeds: Array<Record<string, unknown>>;
   allowedMentions: unknown;
+  /** What the channel shows now: the posted content with every accepted edit applied. */
+  current: { content: string; embeds: Array<Record<string, unknown>> };
+  /** The body of every accepted edit, in order. */
+  edits: Array<Record<string, unknown>>;
+  /** Deleted (by {@link FakeDiscord.deleteMessage}): edits get 10008 Unknown Message. */
+  deleted: boolean;
 }
 
 export interface FakeDiscord extends FakeServer, Omit<ResponseScript, 'take'> {
@@ -61,9 +67,20 @@ export interface FakeDiscord extends FakeServer, Omit<ResponseScript, 'take'> {
   ): void;
   /** The next `times` requests get a Cloudflare-style 429: an HTML body and no rate-limit headers. */
   cloudflareBlockNext(times?: number): void;
+  /** The message with this id, as the channel shows it now. */
+  message(id: string): FakeDiscordMessage | undefined;
+  /** Deletes a message, as someone in the channel would: editing it then answers 10008 Unknown Message. */
+  deleteMessage(id: string): void;
+  /**
+   * The next `times` edits (posts are unaffected) get 30046, "Maximum number of edits to messages older
+   * than 1 hour reached": Discord does not publish the count, so a test says when it is reached.
+   */
+  refuseEditsNext(times?: number): void;
 }
 
-const ROUTE = /^\/api(?:\/v\d+)?\/webhooks\/([^/?]+)\/([^/?]+)\/?(?:\?(.*))?$/;
+const ROUTE = /^\/api(?:\/v\d+)?\/webhooks\/([^/?]+)\/([^/?]+)(?:\/messages\/([^/?]+))?\/?(?:\?(.*))?$/;
+/** The channel a webhook posts to when the message is not in a thread. */
+const CHANNEL_ID = '1100000000000000001';
 const BUCKET = 'fakebucket0000000000000000000000';
 /** The webhook bucket real Discord reports: 5 requests per 2 seconds. */
 const BUCKET_LIMIT = 5;
@@ -137,9 +154,12 @@ export function discordEmbedErrors(body: Record<string, unknown>): ErrorTree | n
 
 /**
  * A loopback Discord that executes webhooks like the real API: `POST
- * /api/v10/webhooks/:id/:token[?wait=true&thread_id=…]`, limit checks with
- * 50035 error trees, unknown webhook (10015) and bad token (50027) errors,
- * rate-limit headers on every answer, and scripted 429s.
+ * /api/v10/webhooks/:id/:token[?wait=true&thread_id=…]` (the message object
+ * with `wait=true`, else 204), `PATCH …/messages/:message_id[?thread_id=…]`
+ * on the webhook's own messages (10008 Unknown Message otherwise, 30046 when
+ * a test says so), limit checks with 50035 error trees, unknown webhook
+ * (10015) and bad token (50027) errors, rate-limit headers on every answer,
+ * and scripted 429s.
  */
 export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
   const script = createResponseScript();
@@ -160,8 +180,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (answerFromScript(script, res)) return;
     const route = ROUTE.exec(req.url);
     if (!route) return sendJson(res, 404, { message: '404: Not Found', code: 0 });
-    if (req.method !== 'POST') return sendJson(res, 405, { message: '405: Method Not Allowed', code: 0 });
-    const [, webhookId = '', token = '', query = ''] = route;
+    const [, webhookId = '', token = '', messageId, query = ''] = route;
+    const allowed = messageId === undefined ? 'POST' : 'PATCH';
+    if (req.method !== allowed) return sendJson(res, 405, { message: '405: Method Not Allowed', code: 0 });
     const params = new URLSearchParams(query);
     // Without rate limits, answers never exhaust the bucket, so discord.js does not start refusing sends by itself.
     const currentHeaders = () => {
@@ -175,9 +196,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     if (known && known.get(webhookId) !== token) {
       return sendJson(res, 401, { message: 'Invalid Webhook Token', code: 50027 }, currentHeaders());
     }
+    // Edits share the webhook's bucket; only new messages count towards the channel's messages per minute.
     const admission = admit([
       [limits?.bucket, webhookId],
-      [limits?.perMinute, webhookId],
+      [messageId === undefined ? limits?.perMinute : undefined, webhookId],
     ]);
     if (!admission.ok) {
       const seconds = admission.retryAfterMs / 1000;
@@ -200,6 +222,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     const payload = body as Record<string, unknown>;
     const embeds = Array.isArray(payload.embeds) ? (payload.embeds as Array<Record<string, unknown>>) : [];
+    if (messageId !== undefined) return editMessage(res, webhookId, messageId, params, payload, headers);
     if (text(payload.content) === '' && embeds.length === 0 && !payload.components && !payload.poll) {
       return sendJson(res, 400, { message: 'Cannot send an empty message', code: 50006 }, headers);
     }
@@ -214,6 +237,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       body: payload,
       embeds,
       allowedMentions: payload.allowed_mentions,
+      current: { content: typeof payload.content === 'string' ? payload.content : '', embeds },
+      edits: [],
+      deleted: false,
     };
     messages.push(message);
     if (params.get('wait') !== 'true') {
@@ -221,30 +247,77 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       res.end();
       return;
     }
-    sendJson(
-      res,
-      200,
-      {
-        id: message.id,
-        type: 0,
-        content: typeof payload.content === 'string' ? payload.content : '',
-        channel_id: message.threadId ?? '1100000000000000001',
-        author: { id: webhookId, username: 'Wrenn', avatar: null, discriminator: '0000', bot: true },
-        attachments: [],
-        embeds: embeds.map((e) => ({ type: 'rich', ...e })),
-        mentions: [],
-        mention_roles: [],
-        pinned: false,
-        mention_everyone: false,
-        tts: false,
-        timestamp: new Date().toISOString(),
-        edited_timestamp: null,
-        flags: 0,
-        components: [],
-        webhook_id: webhookId,
-      },
-      headers,
-    );
+    sendJson(res, 200, messageObject(message, null), headers);
+  }
+
+  /**
+   * `PATCH …/messages/{message_id}`: only a message this webhook sent, looked
+   * up in the thread `thread_id` names (the webhook's channel without it);
+   * every field is optional and replaces the message's own.
+   */
+  function editMessage(
+    res: import('node:http').ServerResponse,
+    webhookId: string,
+    messageId: string,
+    params: URLSearchParams,
+    payload: Record<string, unknown>,
+    headers: Record<string, string>,
+  ) {
+    const message = messages.find((m) => m.id === messageId);
+    if (
+      !message ||
+      message.deleted ||
+      message.webhookId !== webhookId ||
+      message.threadId !== params.get('thread_id')
+    ) {
+      return sendJson(res, 404, { message: 'Unknown Message', code: 10008 }, headers);
+    }
+    if (editsToRefuse > 0) {
+      editsToRefuse -= 1;
+      return sendJson(
+        res,
+        400,
+        {
+          message: 'Maximum number of edits to messages older than 1 hour reached. Try again later',
+          code: 30046,
+        },
+        headers,
+      );
+    }
+    const errors = discordEmbedErrors(payload);
+    if (errors) return sendJson(res, 400, { message: 'Invalid Form Body', code: 50035, errors }, headers);
+    if (typeof payload.content === 'string') message.current.content = payload.content;
+    if (Array.isArray(payload.embeds)) message.current.embeds = payload.embeds as Array<Record<string, unknown>>;
+    if (text(message.current.content) === '' && message.current.embeds.length === 0) {
+      return sendJson(res, 400, { message: 'Cannot send an empty message', code: 50006 }, headers);
+    }
+    message.edits.push(payload);
+    sendJson(res, 200, messageObject(message, new Date().toISOString()), headers);
+  }
+
+  let editsToRefuse = 0;
+
+  /** A message as Discord answers it (`APIMessage`). */
+  function messageObject(message: FakeDiscordMessage, editedAt: string | null) {
+    return {
+      id: message.id,
+      type: 0,
+      content: message.current.content,
+      channel_id: message.threadId ?? CHANNEL_ID,
+      author: { id: message.webhookId, username: 'Wrenn', avatar: null, discriminator: '0000', bot: true },
+      attachments: [],
+      embeds: message.current.embeds.map((e) => ({ type: 'rich', ...e })),
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      mention_everyone: false,
+      tts: false,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: editedAt,
+      flags: 0,
+      components: [],
+      webhook_id: message.webhookId,
+    };
   }
 
   const server = await startFakeServer(handle);
@@ -268,6 +341,14 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         },
         times,
       );
+    },
+    message: (id) => messages.find((m) => m.id === id),
+    deleteMessage(id) {
+      const message = messages.find((m) => m.id === id);
+      if (message) message.deleted = true;
+    },
+    refuseEditsNext(times = 1) {
+      editsToRefuse += times;
     },
     cloudflareBlockNext(times = 1) {
       script.failNext(

@@ -24,6 +24,8 @@ export interface FakeGoogleChatMessage {
   /** `spaces/S/threads/T` */
   threadName: string;
   threadKey: string | null;
+  /** The request's `messageReplyOption` query parameter, when it had one. */
+  messageReplyOption: string | null;
   body: Record<string, unknown>;
 }
 
@@ -31,6 +33,8 @@ export interface FakeGoogleChat extends FakeServer, Omit<ResponseScript, 'take'>
   messages: FakeGoogleChatMessage[];
   /** Messages grouped by thread name, in arrival order. */
   threads(): Map<string, FakeGoogleChatMessage[]>;
+  /** The messages of the thread a `thread.threadKey` started or joined, in arrival order. */
+  threadOf(threadKey: string): FakeGoogleChatMessage[];
   /** An official-looking webhook URL for a config (the fake is reached through `googleChatApiBase`). */
   webhookUrl(space?: string, token?: string): string;
   /** The next `times` requests get 429 RESOURCE_EXHAUSTED, with `Retry-After` when given. */
@@ -138,7 +142,14 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
     }
 
     const name = `spaces/${space}/messages/${nextId('m')}`;
-    messages.push({ name, space, threadName, threadKey: key, body });
+    messages.push({
+      name,
+      space,
+      threadName,
+      threadKey: key,
+      messageReplyOption: query.get('messageReplyOption'),
+      body,
+    });
     sendJson(res, 200, {
       name,
       sender: { name: 'users/114022495153014004089', displayName: 'Wrenn', type: 'BOT' },
@@ -165,6 +176,10 @@ export async function startFakeGoogleChat(options: FakeGoogleChatOptions = {}): 
       for (const message of messages)
         grouped.set(message.threadName, [...(grouped.get(message.threadName) ?? []), message]);
       return grouped;
+    },
+    threadOf(threadKey) {
+      const threadName = threadsByKey.get(threadKey);
+      return threadName === undefined ? [] : messages.filter((message) => message.threadName === threadName);
     },
     webhookUrl: (space = 'AAAAfake123', token = 'fake-token-0123456789') =>
       `https://chat.googleapis.com/v1/spaces/${space}/messages?key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI&token=${encodeURIComponent(token)}`,

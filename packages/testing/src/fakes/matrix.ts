@@ -79,6 +79,16 @@ export interface FakeMatrix extends Omit<ResponseScript, 'take'> {
   rateLimitNext(script?: RateLimitScript, times?: number): void;
   /** A room's timeline, oldest first. */
   roomEvents(roomId: string): MatrixEvent[];
+  /**
+   * The replacements (`m.relates_to.rel_type: "m.replace"`) sent for an event, oldest first, valid or
+   * not (see {@link FakeMatrix.currentContent}).
+   */
+  editsOf(eventId: string): MatrixEvent[];
+  /**
+   * An event's content as a client shows it (spec "Event replacements"): the `m.new_content` of its
+   * latest valid replacement (same sender, room and type, not itself a replacement), else its own.
+   */
+  currentContent(eventId: string): Record<string, unknown> | undefined;
   close(): Promise<void>;
 }
 
@@ -116,7 +126,9 @@ function opaque(bytes = 12): string {
  * service needs: versions, register (with the
  * `m.login.dummy` interactive-auth step), login, whoami, createRoom, join,
  * invite, leave, room directory, `PUT …/send/{type}/{txnId}` with transaction
- * idempotency per access token, `GET …/messages`, and the spec's error shapes.
+ * idempotency per access token (a relation to an unknown event refused as
+ * Synapse does), `GET …/messages`, event replacements (edits) resolved as
+ * clients show them, and the spec's error shapes.
  * The same HTTP calls work against a real Synapse with open registration.
  */
 export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<FakeMatrix> {
@@ -130,6 +142,7 @@ export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<
   const messages: FakeMatrixMessage[] = [];
   const script = createResponseScript();
   const limits = limitersFor(options.rateLimits, MATRIX_RATE_LIMITS);
+  let lastTimestamp = 0;
 
   function newToken(userId: string): MatrixUser {
     const user = { userId, accessToken: `syt_${opaque(24)}`, deviceId: opaque(6).toUpperCase() };
@@ -150,13 +163,15 @@ export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<
     content: Record<string, unknown>,
     extra: Partial<MatrixEvent> = {},
   ): MatrixEvent {
+    // Strictly increasing, as one server's clock orders its own events: the latest replacement is well defined.
+    lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
     const event: MatrixEvent = {
       event_id: `$${opaque(32)}`,
       room_id: room.roomId,
       sender,
       type,
       content,
-      origin_server_ts: Date.now(),
+      origin_server_ts: lastTimestamp,
       ...extra,
     };
     room.events.push(event);
@@ -303,6 +318,11 @@ export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<
         retry_after_ms: admission.retryAfterMs,
       });
     }
+    // Synapse refuses a relation to an event it does not know in the room (400 M_UNKNOWN).
+    const relatesTo = content['m.relates_to'] as { rel_type?: unknown; event_id?: unknown } | undefined;
+    if (typeof relatesTo?.rel_type === 'string' && !room.events.some((ev) => ev.event_id === relatesTo.event_id)) {
+      return matrixError(res, 400, 'M_UNKNOWN', "Can't send relation to unknown event");
+    }
     const draft = {
       room_id: roomId,
       sender: user.userId,
@@ -436,6 +456,45 @@ export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<
     await route(req, res);
   });
 
+  function findEvent(eventId: string): MatrixEvent | undefined {
+    for (const room of rooms.values()) {
+      const found = room.events.find((event) => event.event_id === eventId);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  function replacesOf(eventId: string): MatrixEvent[] {
+    const original = findEvent(eventId);
+    if (!original) return [];
+    return (rooms.get(original.room_id)?.events ?? []).filter((event) => {
+      const relation = event.content['m.relates_to'] as { rel_type?: unknown; event_id?: unknown } | undefined;
+      return relation?.rel_type === 'm.replace' && relation.event_id === eventId;
+    });
+  }
+
+  function isReplacement(event: MatrixEvent): boolean {
+    return (event.content['m.relates_to'] as { rel_type?: unknown } | undefined)?.rel_type === 'm.replace';
+  }
+
+  function currentContent(eventId: string): Record<string, unknown> | undefined {
+    const original = findEvent(eventId);
+    if (!original) return undefined;
+    if (isReplacement(original)) return original.content;
+    const valid = replacesOf(eventId).filter(
+      (edit) =>
+        edit.sender === original.sender &&
+        edit.type === original.type &&
+        typeof edit.content['m.new_content'] === 'object' &&
+        edit.content['m.new_content'] !== null,
+    );
+    // The spec's order: greatest origin_server_ts, then the lexicographically greatest event id.
+    const latest = valid
+      .sort((x, y) => x.origin_server_ts - y.origin_server_ts || (x.event_id < y.event_id ? -1 : 1))
+      .at(-1);
+    return latest ? (latest.content['m.new_content'] as Record<string, unknown>) : original.content;
+  }
+
   function tokenUser(accessToken: string): MatrixUser {
     const user = tokens.get(accessToken);
     if (!user) throw new Error('unknown access token');
@@ -482,6 +541,8 @@ export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<
       );
     },
     roomEvents: (roomId) => [...(rooms.get(roomId)?.events ?? [])],
+    editsOf: replacesOf,
+    currentContent,
     ...scriptControls(script),
     close: server.close,
   };

@@ -84,6 +84,20 @@ export function slackBlockProblem(blocks: unknown): string | null {
         }
       }
     }
+    if (block.type === 'actions') {
+      const elements = block.elements;
+      if (!Array.isArray(elements) || elements.length < 1 || elements.length > 25)
+        return `${at}.elements must have 1-25 items`;
+      for (const [j, raw] of elements.entries()) {
+        const element = raw as Json;
+        if (element.type !== 'button') continue;
+        const text = element.text as Json | undefined;
+        const n = textLength(text);
+        if (text?.type !== 'plain_text' || n < 1 || n > 75) return `${at}.elements[${j}].text must be 1-75 characters`;
+        if (element.url !== undefined && (typeof element.url !== 'string' || element.url.length > 3000))
+          return `${at}.elements[${j}].url longer than 3000`;
+      }
+    }
     if (block.type === 'context') {
       const elements = block.elements;
       if (!Array.isArray(elements) || elements.length < 1 || elements.length > 10)
