@@ -112,7 +112,7 @@ describe('body shape', () => {
   it('refuses unknown fields, naming them and the allowed ones', async () => {
     await expectInvalid(
       { ...channelBody(), enabled: true },
-      'unknown field "enabled" (allowed: name, provider, config, events, filter, quiet_hours)',
+      'unknown field "enabled" (allowed: name, provider, config, events, message_style, filter, quiet_hours)',
     );
   });
 

@@ -19,6 +19,7 @@ const schema = serviceEnv(8081).extend({
     WRENN_WORKER_CONCURRENCY: true,
     WRENN_JOB_LOCK_MS: true,
     WRENN_MAX_RATE_LIMIT_WAIT: true,
+    WRENN_EDIT_WINDOW: true,
     WRENN_DELIVERY_RETENTION: true,
     WRENN_AUDIT_RETENTION: true,
     WRENN_RELAY_INTERVAL: true,

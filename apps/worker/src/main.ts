@@ -46,6 +46,7 @@ const runtime = startWorkerRuntime({
   retryDelays: env.WRENN_RETRY_DELAYS,
   concurrency: env.WRENN_WORKER_CONCURRENCY,
   maxRateLimitWaitMs: env.WRENN_MAX_RATE_LIMIT_WAIT,
+  editWindowMs: env.WRENN_EDIT_WINDOW,
   lockMs: env.WRENN_JOB_LOCK_MS,
   relay: {
     intervalMs: env.WRENN_RELAY_INTERVAL,

@@ -53,6 +53,8 @@ export interface WorkerRuntimeOptions {
   concurrency: number;
   /** `WRENN_MAX_RATE_LIMIT_WAIT`: a delivery ready this long but held back by its destination's rate fails. Default 1 h. */
   maxRateLimitWaitMs?: number;
+  /** `WRENN_EDIT_WINDOW`: a `resource`-style message older than this is not edited any more. Default 24 h. */
+  editWindowMs?: number;
   /** Replaces the providers' published rates (tests). */
   pacingRules?: Readonly<Record<ProviderName, PacingRule>>;
   /** Job lock lifetime: a dead worker's jobs come back after about this long. Default 30 s. */
@@ -140,6 +142,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     metrics,
     logger,
     maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 3_600_000,
+    editWindowMs: options.editWindowMs ?? 86_400_000,
     // A send lasts at most the provider timeout; a drain whose worker died hands its rows on after this.
     claimLeaseMs: options.providerSettings.timeoutMs + lockMs + 5_000,
     pacingRules: options.pacingRules,

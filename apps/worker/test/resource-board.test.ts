@@ -109,6 +109,33 @@ describe('planBoard', () => {
     expect(plan.resources).toHaveLength(MAX_POST_RESOURCES);
   });
 
+  it('lets new resources of the burst join the newest message, then stops at the first that came later', () => {
+    const a = stored('sandbox', 'cl-a', '1', [capsule('created', 'cl-a')], 1_000);
+    const [b, c, d] = ['cl-b', 'cl-c', 'cl-d'].map((id) => capsule('created', id));
+    const plan = planBoard([b, c, d] as EventPayload[], [a], { ...OPTIONS, burst: { key: a.key, events: 2 } });
+    expect(plan.carried).toBe(2);
+    expect(plan.previous).toEqual(a.ref);
+    expect(plan.resources.map((r) => [r.id, r.fresh])).toEqual([
+      ['cl-a', 0],
+      ['cl-b', 1],
+      ['cl-c', 1],
+    ]);
+  });
+
+  it('never lets an alert, or a resource with its own live message, join a burst', () => {
+    const a = stored('sandbox', 'cl-a', '1', [capsule('created', 'cl-a')], 1_000);
+    const other = stored('sandbox', 'cl-x', '2', [capsule('created', 'cl-x')], 1_000);
+    const burst = { key: a.key, events: 5 };
+    const down = event('host.down', 'host', 'h-1');
+    expect(planBoard([down], [a], { ...OPTIONS, burst })).toMatchObject({ carried: 1, previous: undefined });
+    const paused = capsule('paused', 'cl-x');
+    expect(planBoard([paused], [a, other], { ...OPTIONS, burst }).previous).toEqual(other.ref);
+    // Past the edit window the newest message takes no one.
+    const old = stored('sandbox', 'cl-a', '1', [capsule('created', 'cl-a')], 2 * HOUR);
+    const late = planBoard([capsule('created', 'cl-b')], [old], { now: NOW, editWindowMs: HOUR, burst });
+    expect(late.previous).toBeUndefined();
+  });
+
   it('keeps the latest events and counts the older ones', () => {
     const history = Array.from({ length: KEPT_EVENTS }, () => capsule('running', 'cl-a'));
     const a = stored('sandbox', 'cl-a', '1', history);

@@ -157,6 +157,8 @@ export const envVars = z.object({
   }).default(30_000),
   /** A delivery held back this long by its destination's rate limit (pacing or 429s) fails. */
   WRENN_MAX_RATE_LIMIT_WAIT: wait.default(UNIT_MS.h),
+  /** A `resource`-style message older than this is not edited any more: the next event posts a new one. */
+  WRENN_EDIT_WINDOW: wait.default(24 * UNIT_MS.h),
   /** Settled deliveries, their attempts and unused payloads older than this are deleted. */
   WRENN_DELIVERY_RETENTION: retention.default(30 * UNIT_MS.d),
   /** Audit entries older than this are deleted; unset keeps them. */

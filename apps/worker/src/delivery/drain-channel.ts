@@ -9,6 +9,8 @@ export interface DrainChannel {
   /** Sealed values, without a rotated-out webhook secret whose grace period has ended. */
   config: Record<string, string>;
   enabled: boolean;
+  /** `each` (a message per event or burst) or `resource` (a board per resource, kept up to date). */
+  message_style: string;
   /**
    * When the config last changed (the row's `updated_at`, or a rotated-out secret's
    * expiry once passed): it changes whenever the values above do.
@@ -27,6 +29,7 @@ export async function loadDrainChannels(
       'id',
       'provider',
       'enabled',
+      'message_style',
       // A rotated-out webhook secret signs only until its grace period ends; the
       // version changes at that moment, so a config decrypted before is not reused.
       sql<Record<string, string>>`CASE WHEN previous_secret_expires_at > now() THEN config

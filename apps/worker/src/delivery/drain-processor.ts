@@ -9,8 +9,9 @@ import {
   type PacingRule,
   type ProviderName,
   type ProviderSettings,
-  type SendBatchInput,
+  providersWithStyle,
   type SendOutcome,
+  sendBoard,
   sendEvents,
 } from '@wrenn/providers';
 import type { DrainJob } from '@wrenn/queues';
@@ -35,6 +36,8 @@ import {
 } from './mailbox';
 import type { RateLimiter, Slots } from './rate-limiter';
 import { reportAttempt } from './report-attempt';
+import { planBoard } from './resource-board';
+import { loadResourceMessages, saveResourceMessages } from './resource-messages';
 import { storableOutcome } from './storable-outcome';
 
 export interface DrainDeps {
@@ -53,6 +56,8 @@ export interface DrainDeps {
   logger: Logger;
   /** `WRENN_MAX_RATE_LIMIT_WAIT` in milliseconds. */
   maxRateLimitWaitMs: number;
+  /** `WRENN_EDIT_WINDOW` in milliseconds: a resource message older than this gets a new message, not an edit. */
+  editWindowMs: number;
   /** How long claimed rows stay taken (see `claimDeliveries`). */
   claimLeaseMs: number;
   /** Replaces the providers' published rates (tests). */
@@ -79,6 +84,9 @@ export interface DrainDeps {
  * - `gone`: the channel was deleted.
  */
 export type DrainResult = 'drained' | 'parked' | 'joined' | 'gone';
+
+/** Providers that can keep one message per resource; other channels send each event even if asked otherwise. */
+const BOARD_PROVIDERS: ReadonlySet<string> = new Set(providersWithStyle('resource'));
 
 /** Waits for the rate up to this long are waited inside the drain, longer ones as a delayed job. */
 const INLINE_WAIT_MS = 2_500;
@@ -177,6 +185,8 @@ interface ChannelState {
   lane: Lane;
   /** Chat: the leading rows in order, one request at a time. Webhooks: any ready row, as many as the window allows. */
   ordered: boolean;
+  /** Resource style: each request posts or edits a board (see `sendBoardOf`). */
+  boards: boolean;
   readAt: number;
 }
 
@@ -303,15 +313,20 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         deliveries: rows.map((row) => ({ deliveryId: formatId('delivery', row.id), traceparent: row.traceparent })),
       },
       async (traceparent) => {
-        const input: SendBatchInput = {
-          config,
-          ...(traceparent ? { traceparent } : {}),
-          items: rows.map((row) => ({
-            deliveryId: formatId('delivery', row.id),
-            event: linkResource(row.payload as unknown as EventPayload, deps.providerSettings.linkTemplates),
-          })),
-        };
-        const sent = await sendEvents(state.provider, input, { settings: deps.providerSettings, http: deps.http });
+        const sent = state.boards
+          ? await sendBoardOf(state, rows, config, traceparent)
+          : await sendEvents(
+              state.provider,
+              {
+                config,
+                ...(traceparent ? { traceparent } : {}),
+                items: rows.map((row) => ({
+                  deliveryId: formatId('delivery', row.id),
+                  event: linkResource(row.payload as unknown as EventPayload, deps.providerSettings.linkTemplates),
+                })),
+              },
+              { settings: deps.providerSettings, http: deps.http },
+            );
         return {
           outcome: storableOutcome(sent.outcome),
           carried: sent.carried,
@@ -319,6 +334,44 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
         };
       },
     );
+  }
+
+  /**
+   * Resource style: the leading rows go out as one board, a new message or
+   * an edit of the one their resources already have (see `planBoard`). Once
+   * the provider accepts it, the message's reference and the events it shows
+   * are stored before the attempt is recorded.
+   */
+  async function sendBoardOf(
+    state: ChannelState,
+    rows: readonly ClaimedDelivery[],
+    config: Record<string, string>,
+    traceparent: string | null,
+  ): Promise<{ outcome: SendOutcome; carried: number }> {
+    const events = rows.map((row) => row.payload as unknown as EventPayload);
+    const { stored, newest } = await loadResourceMessages(
+      deps.db,
+      state.channel.id,
+      events.map((e) => e.resource),
+    );
+    // Rows ingested before the newest message was posted were waiting with it: the same burst.
+    const waiting = newest ? rows.findIndex((row) => row.ingestedAt > newest.postedAt) : 0;
+    const burst = newest && { key: newest.key, events: waiting < 0 ? rows.length : waiting };
+    const plan = planBoard(events, stored, { now: Date.now(), editWindowMs: deps.editWindowMs, burst });
+    const links = deps.providerSettings.linkTemplates;
+    const outcome = await sendBoard(
+      state.provider,
+      {
+        deliveryId: formatId('delivery', (rows[0] as ClaimedDelivery).id),
+        config,
+        previous: plan.previous,
+        resources: plan.resources.map((r) => ({ ...r, events: r.events.map((e) => linkResource(e, links)) })),
+        ...(traceparent ? { traceparent } : {}),
+      },
+      { settings: deps.providerSettings, http: deps.http },
+    );
+    if (outcome.kind === 'ok') await saveResourceMessages(deps.db, state.channel.id, plan, stored, outcome.message);
+    return { outcome, carried: plan.carried };
   }
 
   /** What a request's outcome says about its destination's strain. */
@@ -458,7 +511,8 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
     const destination = destinationOf(provider, config ?? {}, deps.pacingRules);
     const ordered = provider !== 'webhook';
     const lane = deps.lanes.laneFor(destination.key, !ordered);
-    return { channel, provider, config, destination, lane, ordered, readAt: Date.now() };
+    const boards = channel.message_style === 'resource' && BOARD_PROVIDERS.has(provider);
+    return { channel, provider, config, destination, lane, ordered, boards, readAt: Date.now() };
   }
 
   /** Waits until the drain's own requests are answered (a drain never ends before). */

@@ -11,6 +11,8 @@ export interface ClaimedDelivery {
   payload: Record<string, unknown>;
   /** The W3C trace context the event was ingested with, if any. */
   traceparent: string | null;
+  /** When the event was ingested (the database's clock). */
+  ingestedAt: Date;
 }
 
 export interface ClaimOptions {
@@ -48,6 +50,7 @@ export async function claimDeliveries(
     event_id: string;
     payload: Record<string, unknown>;
     traceparent: string | null;
+    ingested_at: Date;
   }>`
     WITH claim AS (
       SELECT * FROM unnest(
@@ -86,7 +89,8 @@ export async function claimDeliveries(
     UPDATE deliveries d SET claimed_until = now() + claim.lease_ms * interval '1 millisecond'
     FROM picked p, events e, claim
     WHERE d.id = p.id AND e.id = d.event_id AND claim.channel_id = d.channel_id
-    RETURNING d.id, d.channel_id, d.generation, d.failures, d.event_id, e.payload, e.traceparent
+    RETURNING d.id, d.channel_id, d.generation, d.failures, d.event_id, e.payload, e.traceparent,
+      e.created_at AS ingested_at
   `.execute(db);
   const byChannel = new Map<string, ClaimedDelivery[]>(claims.map((c) => [c.channelUuid, []]));
   for (const r of rows) {
@@ -97,6 +101,7 @@ export async function claimDeliveries(
       eventId: r.event_id,
       payload: r.payload,
       traceparent: r.traceparent,
+      ingestedAt: r.ingested_at,
     });
   }
   return claims.map((c) =>

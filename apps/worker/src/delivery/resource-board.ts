@@ -25,6 +25,16 @@ export interface StoredResource {
   position: number;
 }
 
+/**
+ * The channel's newest message, and how many of the leading events were
+ * already waiting when it was posted: those are the same burst, and the ones
+ * about resources without a live message join it instead of posting anew.
+ */
+export interface Burst {
+  key: string;
+  events: number;
+}
+
 /** The request a board sends for the leading events of a mailbox. */
 export interface BoardPlan {
   /** How many leading events it carries (at least 1). */
@@ -56,14 +66,16 @@ function capped(events: EventPayload[], earlier: number, fresh: number): Omit<Bo
  * `editWindowMs`) and the event is not an alert, the request edits that
  * message: it carries the leading events about resources of that same
  * message (no alerts), and the board shows every resource of the message with
- * the new events appended. Otherwise it posts a new message carrying the
- * leading events that would not be edits, within the caps; a resource that had
- * a message keeps its stored history on the new one.
+ * the new events appended. Events of the `burst` about resources without a
+ * live message join the burst's message the same way, as new entries, while it
+ * has room. Otherwise it posts a new message carrying the leading events that
+ * would not be edits, within the caps; a resource that had a message keeps its
+ * stored history on the new one.
  */
 export function planBoard(
   events: readonly EventPayload[],
   stored: readonly StoredResource[],
-  options: { now: number; editWindowMs: number },
+  options: { now: number; editWindowMs: number; burst?: Burst | undefined },
 ): BoardPlan {
   const [first] = events;
   if (!first) throw new Error('a board needs at least one event');
@@ -92,17 +104,40 @@ export function planBoard(
     return { type, id, ...all };
   };
 
+  const burst = options.burst;
+  const burstMembers = burst ? stored.filter((s) => s.key === burst.key && live(s)) : [];
+  /** The event, at this place, may join the burst's message as a new entry. */
+  const joins = (event: EventPayload, index: number) =>
+    burst !== undefined &&
+    burstMembers.length > 0 &&
+    index < burst.events &&
+    !ALERT_EVENTS.has(event.event) &&
+    !live(storedOf(event));
+
   const firstStored = storedOf(first);
-  if (editable(first) && firstStored) {
-    const key = firstStored.key;
+  const target = editable(first) && firstStored ? firstStored : joins(first, 0) ? burstMembers[0] : undefined;
+  if (target) {
+    const key = target.key;
+    const members = stored.filter((s) => s.key === key).sort((a, b) => a.position - b.position);
+    const on = new Set(members.map((s) => resourceKey(s.type, s.id)));
+    const joined: Array<{ type: string; id: string }> = [];
     let carried = 0;
-    for (const event of events) {
-      if (carried >= MAX_POST_EVENTS || !editable(event) || storedOf(event)?.key !== key) break;
+    for (const [index, event] of events.entries()) {
+      if (carried >= MAX_POST_EVENTS) break;
+      const edit = editable(event) && storedOf(event)?.key === key;
+      const join = key === burst?.key && joins(event, index);
+      if (!edit && !join) break;
+      const id = resourceKey(event.resource.type, event.resource.id);
+      if (!edit && !on.has(id)) {
+        if (members.length + joined.length >= MAX_POST_RESOURCES) break;
+        on.add(id);
+        joined.push(event.resource);
+      }
       add(event);
       carried += 1;
     }
-    const members = stored.filter((s) => s.key === key).sort((a, b) => a.position - b.position);
-    return { carried, previous: firstStored.ref, resources: members.map((s) => toResource(s.type, s.id)) };
+    const shown = [...members, ...joined];
+    return { carried, previous: target.ref, resources: shown.map((s) => toResource(s.type, s.id)) };
   }
 
   let carried = 0;

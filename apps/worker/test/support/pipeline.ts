@@ -45,6 +45,8 @@ export interface NewTestChannel {
   events: readonly string[];
   enabled?: boolean;
   name?: string;
+  /** Default `each`. */
+  messageStyle?: 'each' | 'resource';
 }
 
 export interface WorkerOverrides {
@@ -53,6 +55,8 @@ export interface WorkerOverrides {
   /** Replaces some providers' published rates. */
   pacing?: Partial<Record<ProviderName, PacingRule>>;
   maxRateLimitWaitMs?: number;
+  /** `WRENN_EDIT_WINDOW` in milliseconds; default 24 h. */
+  editWindowMs?: number;
   /** `WRENN_WORKER_SHARDS`; default all. */
   consumeShards?: number[];
   /** How often the relay looks for lost work; default every 500 ms. */
@@ -145,6 +149,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
         concurrency: overrides.concurrency ?? 16,
         pacingRules: { ...PACING_RULES, ...overrides.pacing },
         ...(overrides.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: overrides.maxRateLimitWaitMs }),
+        ...(overrides.editWindowMs === undefined ? {} : { editWindowMs: overrides.editWindowMs }),
         lockMs: options.lockMs ?? 5_000,
         logger,
         metrics: createMetricsRegistry('worker'),
@@ -167,6 +172,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
           config: JSON.stringify(sealConfig(secrets, input.config)),
           event_types: [...input.events],
           enabled: input.enabled ?? true,
+          message_style: input.messageStyle ?? 'each',
           disabled_reason: null,
         })
         .execute();

@@ -9,8 +9,9 @@ import { type Kysely, sql } from 'kysely';
 // reference to the message that shows it (message ids, never a credential)
 // and the events that message shows, oldest first. Several resources that went
 // out together share one message: `message_key` (the reference as canonical
-// JSON) finds them all, and `position` is a resource's place on that message. Rows not updated within the delivery retention are
-// pruned (`updated_at`).
+// JSON) finds them all, and `position` is a resource's place on that message;
+// the channel's newest message (`message_posted_at`) is the one a burst joins.
+// Rows not updated within the delivery retention are pruned (`updated_at`).
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE channels ADD COLUMN message_style text NOT NULL DEFAULT 'each'
     CONSTRAINT channels_message_style_check CHECK (message_style IN ('each', 'resource'))`.execute(db);
@@ -29,6 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       PRIMARY KEY (channel_id, resource_type, resource_id)
     )`.execute(db);
   await sql`CREATE INDEX resource_messages_message_idx ON resource_messages (channel_id, message_key)`.execute(db);
+  await sql`CREATE INDEX resource_messages_posted_idx ON resource_messages (channel_id, message_posted_at)`.execute(db);
   await sql`CREATE INDEX resource_messages_updated_idx ON resource_messages (updated_at)`.execute(db);
 }
 
