@@ -4,6 +4,7 @@ import { renderDiscordBoardEmbeds } from '../src/discord';
 import { renderGoogleChatBoard } from '../src/googlechat';
 import { renderMatrixBoard } from '../src/matrix/render-board';
 import { renderSlackBoard } from '../src/slack';
+import { renderTelegramBoard } from '../src/telegram/board';
 import { capsuleBoard } from './support/board-fixtures';
 
 const DASHBOARD = 'https://dash.wrenn.example/capsules/cl-7f3a9c';
@@ -25,6 +26,13 @@ const EXPECTED: Record<string, () => unknown[]> = {
     return [
       { channel: 'C0123456789', text: first.text, blocks: first.blocks },
       { channel: 'C0123456789', ts: '1775732400.000100', text: last.text, blocks: last.blocks },
+    ];
+  },
+  Telegram: () => {
+    const target = { chatId: -1001234567890 };
+    return [
+      renderTelegramBoard([capsule(1)], target),
+      { ...renderTelegramBoard([capsule(4)], target), message_id: 4711 },
     ];
   },
   'Google Chat': () =>
