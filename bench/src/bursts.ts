@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '@wrenn/events';
 import {
+  FAKE_SLACK_BOT_TOKEN,
+  FAKE_SLACK_CHANNEL,
   FAKE_TELEGRAM_TOKEN,
   type ReceivedRequest,
   startFakeDiscord,
   startFakeSlack,
+  startFakeSlackWebApi,
   startFakeTelegram,
   startFakeWebhookReceiver,
 } from '@wrenn/testing';
@@ -55,6 +58,12 @@ export interface BurstOptions {
   useDist: boolean;
   profileDir?: string | undefined;
   bursts: BurstScale;
+  /**
+   * `each`: a message per event or digest, Slack through its incoming webhook.
+   * `resource`: the chat channels keep one board per resource (Slack in its
+   * app form, the only one that edits); the webhook endpoint is not run.
+   */
+  style: 'each' | 'resource';
   log: (line: string) => void;
 }
 
@@ -62,7 +71,7 @@ interface Burst {
   destination: BurstResult['destination'];
   label: string;
   windowSeconds: number;
-  channel: { provider: string; config: Record<string, string> };
+  channel: { provider: string; config: Record<string, string>; message_style?: 'resource' };
   received: () => ReadonlyArray<ReceivedRequest>;
   /** The capsule ids of the burst's events: every rendering of an event names its resource. */
   resourceIds: string[];
@@ -110,16 +119,22 @@ function measure(burst: Burst, startedAt: number): BurstResult {
  * Scenario F: a burst of `capsule.created` events to each of a Slack webhook,
  * a Discord webhook, a Telegram group and a webhook endpoint, at once, on the
  * production retry schedule, against fakes that enforce each provider's own
- * rate limits. Fresh API and worker processes are pointed at the fakes.
+ * rate limits. Fresh API and worker processes are pointed at the fakes. In
+ * `resource` style the chat channels keep boards: an event has arrived once
+ * a post or an edit the destination accepted names its capsule.
  */
 export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
-  const { bursts: scale, log } = options;
-  const [slack, discord, telegram, webhook] = await Promise.all([
+  const { bursts: scale, log, style } = options;
+  const [slack, slackApp, discord, telegram, webhook] = await Promise.all([
     startFakeSlack({ rateLimits: true }),
+    startFakeSlackWebApi({ rateLimits: true }),
     startFakeDiscord({ rateLimits: true }),
     startFakeTelegram({ rateLimits: true }),
     startFakeWebhookReceiver({ rateLimits: true }),
   ]);
+  const boards = style === 'resource';
+  const styled = (label: string) => (boards ? `${label}, one message per resource` : label);
+  const resource = boards ? ({ message_style: 'resource' } as const) : {};
   let service: Service | undefined;
   try {
     const svc = await startService({
@@ -130,7 +145,7 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
       profileDir: options.profileDir,
       maxChannelsPerTeam: 100,
       extraEnv: {
-        WRENN_SLACK_API_BASE: slack.origin,
+        WRENN_SLACK_API_BASE: boards ? slackApp.origin : slack.origin,
         WRENN_DISCORD_API_BASE: discord.apiBase,
         WRENN_TELEGRAM_API_BASE: telegram.origin,
         WRENN_RETRY_DELAYS: PRODUCTION_RETRY_DELAYS,
@@ -139,47 +154,68 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
     service = svc;
     const ids = (n: number) => Array.from({ length: n }, () => newId('capsule').id);
     const discordToken = randomBytes(51).toString('base64url');
-    const plan: Burst[] = [
-      {
-        destination: 'slack',
-        label: 'Slack webhook (1 message/s)',
-        windowSeconds: scale.chatSeconds,
-        channel: { provider: 'slack', config: { webhook_url: slack.webhookUrl() } },
-        received: () => slack.received,
-        resourceIds: ids(scale.chatEvents),
-        found: new WeakMap(),
-      },
-      {
-        destination: 'discord',
-        label: 'Discord webhook (5 per 2 s, 30 per minute)',
-        windowSeconds: scale.chatSeconds,
-        channel: {
-          provider: 'discord',
-          config: { webhook_url: discord.webhookUrl('123456789012345678', discordToken) },
+    const plan: Burst[] = (
+      [
+        boards
+          ? {
+              destination: 'slack',
+              label: styled('Slack app (1 post/s, 50 updates per minute)'),
+              windowSeconds: scale.chatSeconds,
+              channel: {
+                provider: 'slack',
+                config: { bot_token: FAKE_SLACK_BOT_TOKEN, channel_id: FAKE_SLACK_CHANNEL },
+                ...resource,
+              },
+              received: () => slackApp.received,
+              resourceIds: ids(scale.chatEvents),
+              found: new WeakMap(),
+            }
+          : {
+              destination: 'slack',
+              label: 'Slack webhook (1 message/s)',
+              windowSeconds: scale.chatSeconds,
+              channel: { provider: 'slack', config: { webhook_url: slack.webhookUrl() } },
+              received: () => slack.received,
+              resourceIds: ids(scale.chatEvents),
+              found: new WeakMap(),
+            },
+        {
+          destination: 'discord',
+          label: styled('Discord webhook (5 per 2 s, 30 per minute)'),
+          windowSeconds: scale.chatSeconds,
+          channel: {
+            provider: 'discord',
+            config: { webhook_url: discord.webhookUrl('123456789012345678', discordToken) },
+            ...resource,
+          },
+          received: () => discord.received,
+          resourceIds: ids(scale.chatEvents),
+          found: new WeakMap(),
         },
-        received: () => discord.received,
-        resourceIds: ids(scale.chatEvents),
-        found: new WeakMap(),
-      },
-      {
-        destination: 'telegram',
-        label: 'Telegram group (20 per minute)',
-        windowSeconds: scale.chatSeconds,
-        channel: { provider: 'telegram', config: { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: '-1001234567890' } },
-        received: () => telegram.received,
-        resourceIds: ids(scale.chatEvents),
-        found: new WeakMap(),
-      },
-      {
-        destination: 'webhook',
-        label: 'webhook endpoint (20 requests/s)',
-        windowSeconds: scale.webhookSeconds,
-        channel: { provider: 'webhook', config: { url: webhook.url } },
-        received: () => webhook.received.map((r) => r.request),
-        resourceIds: ids(scale.webhookEvents),
-        found: new WeakMap(),
-      },
-    ];
+        {
+          destination: 'telegram',
+          label: styled('Telegram group (20 per minute)'),
+          windowSeconds: scale.chatSeconds,
+          channel: {
+            provider: 'telegram',
+            config: { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: '-1001234567890' },
+            ...resource,
+          },
+          received: () => telegram.received,
+          resourceIds: ids(scale.chatEvents),
+          found: new WeakMap(),
+        },
+        {
+          destination: 'webhook',
+          label: 'webhook endpoint (20 requests/s)',
+          windowSeconds: scale.webhookSeconds,
+          channel: { provider: 'webhook', config: { url: webhook.url } },
+          received: () => webhook.received.map((r) => r.request),
+          resourceIds: ids(scale.webhookEvents),
+          found: new WeakMap(),
+        },
+      ] as Burst[]
+    ).filter((burst) => !boards || burst.destination !== 'webhook');
     const teams = new Map<Burst, string>();
     for (const burst of plan) {
       const teamId = newId('team').id;
@@ -188,6 +224,7 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
         name: `burst-${burst.destination}`,
         provider: burst.channel.provider,
         config: burst.channel.config,
+        ...(burst.channel.message_style ? { message_style: burst.channel.message_style } : {}),
         events: ['capsule.created'],
       });
     }
@@ -217,6 +254,6 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
     return results;
   } finally {
     await service?.stop();
-    await Promise.all([slack.close(), discord.close(), telegram.close(), webhook.close()]);
+    await Promise.all([slack.close(), slackApp.close(), discord.close(), telegram.close(), webhook.close()]);
   }
 }

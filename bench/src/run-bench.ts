@@ -237,7 +237,12 @@ export async function runScenarios(options: BenchOptions, only: ReadonlySet<Scen
   };
   if (['A', 'B', 'C', 'D', 'H'].some((s) => only.has(s as Scenario))) await runOnOneService(options, only, run);
   // F. Bursts to rate-limited destinations, on fresh processes pointed at the providers' fakes.
-  if (only.has('F')) run.bursts = await runBursts({ ...options, bursts: scale.bursts });
+  if (only.has('F')) {
+    run.bursts = [
+      ...(await runBursts({ ...options, bursts: scale.bursts, style: 'each' })),
+      ...(await runBursts({ ...options, bursts: scale.bursts, style: 'resource' })),
+    ];
+  }
   // I. Isolation, each run on fresh processes: slow destinations (I1), then hanging ones (I2).
   const isolationRuns = (['I1', 'I2'] as const).filter((name) => only.has(name));
   if (isolationRuns.length > 0) {
