@@ -122,6 +122,20 @@ describe('planBoard', () => {
     ]);
   });
 
+  it('posts anew when the burst’s message is full', () => {
+    const full = Array.from({ length: MAX_POST_RESOURCES }, (_, i) =>
+      stored('sandbox', `cl-${i}`, '1', [capsule('created', `cl-${i}`)], 1_000, i),
+    );
+    const burst = { key: (full[0] as StoredResource).key, events: 3 };
+    const plan = planBoard(
+      ['cl-x', 'cl-y', 'cl-z'].map((id) => capsule('created', id)),
+      full,
+      { ...OPTIONS, burst },
+    );
+    expect(plan).toMatchObject({ carried: 3, previous: undefined });
+    expect(plan.resources.map((r) => r.id)).toEqual(['cl-x', 'cl-y', 'cl-z']);
+  });
+
   it('never lets an alert, or a resource with its own live message, join a burst', () => {
     const a = stored('sandbox', 'cl-a', '1', [capsule('created', 'cl-a')], 1_000);
     const other = stored('sandbox', 'cl-x', '2', [capsule('created', 'cl-x')], 1_000);

@@ -110,9 +110,10 @@ describe('tracing with OpenTelemetry', () => {
   const inTrace = () => otlp.spans.filter((s) => s.traceId === traceId);
 
   it("exports the API's ingest span and the worker's fan-out span in the caller's trace", async () => {
-    await waitFor(() => inTrace().some((s) => s.name === 'fan-out'), {
+    // Each process exports its spans in its own batches: wait for both.
+    await waitFor(() => inTrace().some((s) => s.name === 'fan-out') && inTrace().some((s) => s.name === 'ingest'), {
       timeoutMs: 10_000,
-      message: 'the fan-out span',
+      message: 'the ingest and fan-out spans',
     });
     const ingest = inTrace().find((s) => s.name === 'ingest');
     const fanOut = inTrace().find((s) => s.name === 'fan-out');

@@ -6,11 +6,14 @@ import { parseRetryDelays } from './retry-delays';
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** A positive duration (`parseDuration`'s grammar) in milliseconds; `message` for anything else. */
-function duration(message: string, options: ParseDurationOptions = {}) {
+/**
+ * A positive duration (`parseDuration`'s grammar) in milliseconds, at least
+ * `minMs` when given; `message` for anything else.
+ */
+function duration(message: string, options: ParseDurationOptions & { minMs?: number } = {}) {
   return z.string().transform((text, ctx) => {
     const ms = parseDuration(text, options) ?? 0;
-    if (ms <= 0) {
+    if (ms <= 0 || ms < (options.minMs ?? 0)) {
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     }
@@ -18,8 +21,8 @@ function duration(message: string, options: ParseDurationOptions = {}) {
   });
 }
 
-/** A retention period like `30d`, `12h`, `90m` or `3600s`. */
-const retention = duration('must be a duration like 30d, 12h, 90m or 3600s');
+/** A retention period like `30d`, `12h`, `90m` or `3600s`: a second at the least, or a pass would delete what it just wrote. */
+const retention = duration('must be a duration like 30d, 12h, 90m or 3600s', { minMs: UNIT_MS.s });
 
 /** A wait like `1h`, `30m` or `90s`. */
 const wait = duration('must be a duration like 1h, 30m or 90s');

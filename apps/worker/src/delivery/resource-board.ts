@@ -106,10 +106,11 @@ export function planBoard(
 
   const burst = options.burst;
   const burstMembers = burst ? stored.filter((s) => s.key === burst.key && live(s)) : [];
-  /** The event, at this place, may join the burst's message as a new entry. */
+  /** The event, at this place, may join the burst's message as a new entry (a full board takes no one). */
   const joins = (event: EventPayload, index: number) =>
     burst !== undefined &&
     burstMembers.length > 0 &&
+    burstMembers.length < MAX_POST_RESOURCES &&
     index < burst.events &&
     !ALERT_EVENTS.has(event.event) &&
     !live(storedOf(event));
