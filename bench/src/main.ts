@@ -236,7 +236,7 @@ function formatIsolation(runs: IsolationRun[]): string {
 
 function formatBursts(bursts: BurstResult[]): string {
   const cells = (values: string[]) => `| ${values.join(' | ')} |`;
-  const widths = [52, 15, 8, 5, 22, 28, 6];
+  const widths = [Math.max(52, ...bursts.map((b) => `${b.total} → ${b.label}`.length)), 15, 8, 5, 22, 28, 6];
   const row = (values: string[]) => cells(values.map((v, i) => v.padEnd(widths[i] ?? 0)));
   return [
     "F. bursts of capsule.created, production schedule (10 s, 30 s), fakes enforcing each provider's limits",
