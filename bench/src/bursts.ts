@@ -11,7 +11,7 @@ import {
   startFakeTelegram,
   startFakeWebhookReceiver,
 } from '@wrenn/testing';
-import { type Service, sandboxCreate, startService } from './service';
+import { type Service, type ServiceTarget, sandboxCreate, startService } from './service';
 
 export interface BurstScale {
   /** Events in each chat burst (Slack, Discord, Telegram). */
@@ -51,12 +51,7 @@ export interface BurstResult {
   met: boolean;
 }
 
-export interface BurstOptions {
-  databaseUrl: string;
-  redisUrl: string;
-  workers: number;
-  useDist: boolean;
-  profileDir?: string | undefined;
+export interface BurstOptions extends ServiceTarget {
   bursts: BurstScale;
   /**
    * `each`: a message per event or digest, Slack through its incoming webhook.
@@ -137,12 +132,7 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
   const resource = boards ? ({ message_style: 'resource' } as const) : {};
   let service: Service | undefined;
   try {
-    const svc = await startService({
-      databaseUrl: options.databaseUrl,
-      redisUrl: options.redisUrl,
-      workers: options.workers,
-      useDist: options.useDist,
-      profileDir: options.profileDir,
+    const svc = await startService(options, {
       maxChannelsPerTeam: 100,
       extraEnv: {
         WRENN_SLACK_API_BASE: boards ? slackApp.origin : slack.origin,

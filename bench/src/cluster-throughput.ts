@@ -2,7 +2,7 @@ import { newId } from '@wrenn/events';
 import { Redis } from 'ioredis';
 import { startReceiver } from './receiver';
 import type { BenchScale } from './run-bench';
-import { sandboxCreate, startService } from './service';
+import { type ServiceTarget, sandboxCreate, startService } from './service';
 
 export interface ClusterRun {
   label: string;
@@ -13,13 +13,10 @@ export interface ClusterRun {
   masters: Array<{ node: string; commandsPct: number; keysPct: number }>;
 }
 
-export interface ClusterComparisonOptions {
-  databaseUrl: string;
-  redisUrl: string;
+export interface ClusterComparisonOptions extends Omit<ServiceTarget, 'workers' | 'profileDir'> {
   /** `host:port,…` of a cluster's masters. */
   clusterNodes: string;
   scale: Pick<BenchScale, 'teams' | 'channelsPerTeam' | 'events' | 'batch'>;
-  useDist: boolean;
   log: (line: string) => void;
 }
 
@@ -53,14 +50,7 @@ async function runOnce(
 ): Promise<ClusterRun> {
   const { scale, log } = options;
   const receiver = await startReceiver();
-  const service = await startService({
-    databaseUrl: options.databaseUrl,
-    redisUrl: options.redisUrl,
-    workers: WORKERS,
-    useDist: options.useDist,
-    maxChannelsPerTeam: 100,
-    extraEnv,
-  });
+  const service = await startService({ ...options, workers: WORKERS }, { maxChannelsPerTeam: 100, extraEnv });
   try {
     const teams = Array.from({ length: scale.teams }, () => newId('team').id);
     for (const [t, team] of teams.entries()) {

@@ -1,7 +1,7 @@
 import { newId } from '@wrenn/events';
 import { peakRssMb } from './processes';
 import { startReceiver } from './receiver';
-import { type Service, sandboxCreate, startService } from './service';
+import { type Service, type ServiceTarget, sandboxCreate, startService } from './service';
 import { type SlowCounts, startSlowReceiver } from './slow-receiver';
 
 export interface IsolationScale {
@@ -74,12 +74,7 @@ export interface IsolationRun {
   met: boolean;
 }
 
-export interface IsolationOptions {
-  databaseUrl: string;
-  redisUrl: string;
-  workers: number;
-  useDist: boolean;
-  profileDir?: string | undefined;
+export interface IsolationOptions extends ServiceTarget {
   scale: IsolationScale;
   log: (line: string) => void;
 }
@@ -121,12 +116,7 @@ export async function runIsolation(options: IsolationOptions, run: IsolationRunN
   let service: Service | undefined;
   let closed: { socketsDestroyed: number; openSocketsAfter: number } | undefined;
   try {
-    const svc = await startService({
-      databaseUrl: options.databaseUrl,
-      redisUrl: options.redisUrl,
-      workers: options.workers,
-      useDist: options.useDist,
-      profileDir: options.profileDir,
+    const svc = await startService(options, {
       maxChannelsPerTeam: Math.max(100, scale.slowChannelsPerTeam, scale.healthyChannels),
       extraEnv: { WRENN_PROVIDER_TIMEOUT: `${scale.providerTimeoutMs}ms` },
     });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stopProcess } from '../../scripts/lib/stop-process.mjs';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -124,14 +125,7 @@ export function peakRssMb(pid: number | undefined): number | null {
   }
 }
 
+/** SIGTERM, then SIGKILL when the process is still running 35 s later. */
 export function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 35_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  return stopProcess(child, { graceMs: 35_000 });
 }

@@ -7,7 +7,7 @@ import { type BurstResult, type BurstScale, FULL_BURSTS, runBursts } from './bur
 import { FULL_ISOLATION, type IsolationRun, type IsolationScale, runIsolation } from './isolation';
 import { cpuMs, cpuMsByName, jsonLines, peakRssMb, startNode, stop } from './processes';
 import { type Receiver, startReceiver } from './receiver';
-import { type Service, sandboxCreate, startService } from './service';
+import { type Service, type ServiceTarget, sandboxCreate, startService } from './service';
 
 export interface BenchScale {
   /** A: teams × channels per team, all subscribed to capsule.created. */
@@ -70,15 +70,8 @@ export interface BusyEndpointResult {
 /** H's target: deliveries per second to one webhook endpoint that answers at once. */
 export const BUSY_ENDPOINT_TARGET_PER_SECOND = 2000;
 
-export interface BenchOptions {
-  databaseUrl: string;
-  redisUrl: string;
+export interface BenchOptions extends ServiceTarget {
   scale: BenchScale;
-  workers: number;
-  /** Run the built `dist/` bundles (what operators run) instead of the sources through tsx. */
-  useDist: boolean;
-  /** When set, the API and workers write V8 CPU profiles (`--cpu-prof`) here on exit. */
-  profileDir?: string | undefined;
   log: (line: string) => void;
 }
 
@@ -260,14 +253,7 @@ async function runOnOneService(options: BenchOptions, only: ReadonlySet<Scenario
   const receiver = await startReceiver();
   let service: Service | undefined;
   try {
-    service = await startService({
-      databaseUrl: options.databaseUrl,
-      redisUrl: options.redisUrl,
-      workers: options.workers,
-      useDist: options.useDist,
-      profileDir: options.profileDir,
-      maxChannelsPerTeam: Math.max(100, scale.fanoutChannels),
-    });
+    service = await startService(options, { maxChannelsPerTeam: Math.max(100, scale.fanoutChannels) });
     const { api, workers, env, ingest } = service;
     const createChannel = service.createChannel;
     const cpuSince = (before: CpuSeconds): CpuSeconds => {

@@ -6,7 +6,8 @@ import { SignJWT } from 'jose';
 import { Agent, request } from 'undici';
 import { startNode, stop, waitUntilReady } from './processes';
 
-export interface ServiceOptions {
+/** Where and how the processes under test run: the same for every scenario of a run. */
+export interface ServiceTarget {
   databaseUrl: string;
   redisUrl: string;
   workers: number;
@@ -14,6 +15,10 @@ export interface ServiceOptions {
   useDist: boolean;
   /** When set, the API and workers write V8 CPU profiles (`--cpu-prof`) here on exit. */
   profileDir?: string | undefined;
+}
+
+/** What a scenario sets for its own processes. */
+export interface ServiceOptions {
   maxChannelsPerTeam: number;
   /** Variables added to both processes' environment (provider API bases, schedules). */
   extraEnv?: NodeJS.ProcessEnv;
@@ -47,13 +52,13 @@ export function sandboxCreate(teamId: string, seq: number, resourceId = newId('c
 }
 
 /** Starts the API and `workers` worker processes on fresh secrets and a queue prefix of their own. */
-export async function startService(options: ServiceOptions): Promise<Service> {
+export async function startService(target: ServiceTarget, options: ServiceOptions): Promise<Service> {
   const jwtSecret = randomBytes(32).toString('hex');
   const internalToken = randomBytes(24).toString('hex');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: options.databaseUrl,
-    REDIS_URL: options.redisUrl,
+    DATABASE_URL: target.databaseUrl,
+    REDIS_URL: target.redisUrl,
     WRENN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     WRENN_JWT_SECRET: jwtSecret,
     WRENN_INTERNAL_TOKEN: internalToken,
@@ -63,8 +68,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     LOG_LEVEL: 'warn',
     ...options.extraEnv,
   };
-  const entry = (app: 'api' | 'worker') => (options.useDist ? `apps/${app}/dist/main.js` : `apps/${app}/src/main.ts`);
-  const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+  const entry = (app: 'api' | 'worker') => (target.useDist ? `apps/${app}/dist/main.js` : `apps/${app}/src/main.ts`);
+  const nodeArgs = target.profileDir ? ['--cpu-prof', '--cpu-prof-dir', target.profileDir] : [];
   const ingestAgent = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
   const children: ChildProcess[] = [];
   const stopAll = async () => {
@@ -76,7 +81,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const api = startNode(entry('api'), { ...env, PORT: String(apiPort) }, { nodeArgs });
     children.push(api);
     const workers: ChildProcess[] = [];
-    for (let i = 0; i < options.workers; i++) {
+    for (let i = 0; i < target.workers; i++) {
       const port = await freePort();
       const worker = startNode(entry('worker'), { ...env, PORT: String(port) }, { nodeArgs });
       children.push(worker);

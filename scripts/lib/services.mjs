@@ -6,6 +6,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepOutput, serverFailure } from './server-output.mjs';
+import { stopProcess } from './stop-process.mjs';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -166,17 +167,8 @@ async function waitForPostgres(bin, port, timeoutMs, isAlive) {
   }
 }
 
-function stopProcess(child, signal) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill(signal);
-  });
-}
+/** How long a local server may take to stop before it is killed. */
+const STOP_GRACE_MS = 10_000;
 
 /**
  * PostgreSQL refuses to run as root: as root, run it as the Debian `postgres`
@@ -218,7 +210,7 @@ function superviseServer(child, { name, advice, stopSignal }) {
     },
     stop: () => {
       stopping = true;
-      return stopProcess(child, stopSignal);
+      return stopProcess(child, { signal: stopSignal, graceMs: STOP_GRACE_MS });
     },
     onFailure: (callback) => {
       onFailure = callback;
@@ -357,13 +349,14 @@ export async function startRedisCluster({ dir, masters = 3, detached = false }) 
     node.child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], detached });
     await waitForPort(node.port, 10_000, () => node.child.exitCode === null);
   };
-  const stop = () => Promise.all(nodes.map((node) => node.child && stopProcess(node.child, 'SIGTERM')));
+  const stop = () =>
+    Promise.all(nodes.map((node) => node.child && stopProcess(node.child, { graceMs: STOP_GRACE_MS })));
   try {
     for (let i = 0; i < masters; i++) {
       const node = { port: await freePort(), dir: join(dir, `node-${i}`), child: null };
       mkdirSync(node.dir, { recursive: true });
       node.restart = async () => {
-        await stopProcess(node.child, 'SIGKILL');
+        await stopProcess(node.child, { signal: 'SIGKILL', graceMs: STOP_GRACE_MS });
         await startNode(node);
       };
       nodes.push(node);

@@ -1,18 +1,9 @@
 import type { Server } from 'node:http';
 import { createAuditLogger } from '@wrenn/audit';
-import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
 import { createProducerConnection, createQueues, queueLayout } from '@wrenn/queues';
-import {
-  createLogger,
-  createMetricsRegistry,
-  handleShutdown,
-  redisTarget,
-  serveMetricsPort,
-  startTracing,
-  tracingFromEnv,
-} from '@wrenn/runtime';
+import { handleShutdown, redisTarget, secretBoxFromEnv, serveMetricsPort, startService } from '@wrenn/runtime';
 import { createApp, createInternalApp } from './app';
 import type { ApiDeps } from './deps';
 import { loadApiEnv } from './env';
@@ -20,9 +11,7 @@ import { createEventPublisher } from './ingest/event-publisher';
 import { findPortalDir } from './portal/portal-page';
 
 const env = loadApiEnv();
-const logger = createLogger({ name: 'wrenn-api', level: env.LOG_LEVEL });
-// Before anything starts a span; with no OTLP endpoint this loads nothing.
-const tracing = await startTracing({ ...tracingFromEnv(env, 'wrenn-api'), logger });
+const { logger, tracing, metrics } = await startService('api', env);
 const db = createDb({
   connectionString: env.DATABASE_URL,
   applicationName: 'wrenn-api',
@@ -42,7 +31,6 @@ for (const queue of [queues.events, ...queues.allDeliveries]) {
 const providerSettings = providerSettingsFromEnv(env);
 const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
 
-const metrics = createMetricsRegistry('api');
 const publishEvents = createEventPublisher({ queue: queues.events });
 const audit = createAuditLogger({ db, logger, publish: publishEvents });
 
@@ -52,10 +40,7 @@ const deps: ApiDeps = {
   deliveryQueues: queues,
   audit,
   publishEvents,
-  secrets: createSecretBox({
-    key: env.WRENN_ENCRYPTION_KEY,
-    previousKeys: env.WRENN_ENCRYPTION_KEY_PREVIOUS ? [env.WRENN_ENCRYPTION_KEY_PREVIOUS] : [],
-  }),
+  secrets: secretBoxFromEnv(env),
   providerSettings,
   http,
   logger,

@@ -1,25 +1,14 @@
-import { createSecretBox } from '@wrenn/crypto';
 import { createDb } from '@wrenn/db';
 import { createOutboundHttp, providerSettingsFromEnv } from '@wrenn/providers';
 import { pingRedis } from '@wrenn/queues';
-import {
-  createLogger,
-  createMetricsRegistry,
-  handleShutdown,
-  redisTarget,
-  serveMetricsPort,
-  startTracing,
-  tracingFromEnv,
-} from '@wrenn/runtime';
+import { handleShutdown, redisTarget, secretBoxFromEnv, serveMetricsPort, startService } from '@wrenn/runtime';
 import { sql } from 'kysely';
 import { loadWorkerEnv } from './env';
 import { createOpsServer } from './ops/ops-server';
 import { startWorkerRuntime } from './worker-runtime';
 
 const env = loadWorkerEnv();
-const logger = createLogger({ name: 'wrenn-worker', level: env.LOG_LEVEL });
-// Before anything starts a span; with no OTLP endpoint this loads nothing.
-const tracing = await startTracing({ ...tracingFromEnv(env, 'wrenn-worker'), logger });
+const { logger, tracing, metrics } = await startService('worker', env);
 // Each delivery holds a connection only for its short queries; a fraction of the concurrency suffices.
 const db = createDb({
   connectionString: env.DATABASE_URL,
@@ -29,7 +18,6 @@ const db = createDb({
 });
 const providerSettings = { ...providerSettingsFromEnv(env), linkTemplates: env.WRENN_LINK_TEMPLATES };
 const http = createOutboundHttp({ allowPrivateTargets: providerSettings.allowPrivateTargets });
-const metrics = createMetricsRegistry('worker');
 
 const runtime = startWorkerRuntime({
   db,
@@ -37,10 +25,7 @@ const runtime = startWorkerRuntime({
   queuePrefix: env.WRENN_QUEUE_PREFIX,
   queueShards: env.WRENN_QUEUE_SHARDS,
   ...(env.WRENN_WORKER_SHARDS ? { consumeShards: env.WRENN_WORKER_SHARDS } : {}),
-  secrets: createSecretBox({
-    key: env.WRENN_ENCRYPTION_KEY,
-    previousKeys: env.WRENN_ENCRYPTION_KEY_PREVIOUS ? [env.WRENN_ENCRYPTION_KEY_PREVIOUS] : [],
-  }),
+  secrets: secretBoxFromEnv(env),
   providerSettings,
   http,
   retryDelays: env.WRENN_RETRY_DELAYS,

@@ -205,10 +205,14 @@ export const envVars = z.object({
 /**
  * The variables both long-running services read (the stores, the secrets key,
  * their ports, the queue prefix and shards, the log level), PORT defaulting to
- * `defaultPort`: each service listens on its own. Apply `requireRedis` to the
- * final schema: one of `REDIS_URL` and `WRENN_REDIS_CLUSTER_NODES` must be set.
+ * `defaultPort`: each service listens on its own. `own` names the variables
+ * only this service reads. Apply `requireRedis` to the final schema: one of
+ * `REDIS_URL` and `WRENN_REDIS_CLUSTER_NODES` must be set.
  */
-export function serviceEnv(defaultPort: number) {
+export function serviceEnv<Own extends EnvVarNames = Record<never, true>>(
+  defaultPort: number,
+  own?: Own & Record<Exclude<keyof Own, keyof EnvVars>, never>,
+) {
   return envVars
     .pick({
       DATABASE_URL: true,
@@ -226,8 +230,14 @@ export function serviceEnv(defaultPort: number) {
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: true,
       OTEL_SERVICE_NAME: true,
     })
+    .extend(envVars.pick<Own>((own ?? {}) as never).shape)
     .extend({ PORT: envVars.shape.PORT.default(defaultPort) });
 }
+
+type EnvVars = typeof envVars.shape;
+
+/** A choice of variables from `envVars`, as `pick` takes it: `{ WRENN_JWT_SECRET: true }`. */
+export type EnvVarNames = { [Name in keyof EnvVars]?: true };
 
 /** `WRENN_METRICS_PORT` must not be `PORT`: the two servers cannot share it. Checked where a service loads its environment. */
 export function metricsPortDiffers(

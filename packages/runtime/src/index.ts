@@ -8,6 +8,7 @@ export * from './readiness';
 export * from './redact';
 export * from './redis-env';
 export * from './retry-delays';
+export * from './service-start';
 export * from './shutdown';
 export * from './trace-context';
 export * from './tracing';

@@ -49,6 +49,14 @@ describe('parseEnv', () => {
     expect(() => parseEnv(api, { ...required, PORT: 'eighty' })).toThrow('exit');
     expect(write).toHaveBeenCalledWith('PORT must be a port number\n');
   });
+
+  it('adds the variables only that service reads', () => {
+    const required = { DATABASE_URL: 'postgres://db', REDIS_URL: 'redis://redis', WRENN_ENCRYPTION_KEY: key };
+    const api = serviceEnv(8080, { WRENN_MAX_CHANNELS_PER_TEAM: true });
+    expect(parseEnv(api, { ...required, WRENN_MAX_CHANNELS_PER_TEAM: '7' }).WRENN_MAX_CHANNELS_PER_TEAM).toBe(7);
+    expect(parseEnv(api, required).PORT).toBe(8080);
+    expect('WRENN_MAX_CHANNELS_PER_TEAM' in serviceEnv(8081).shape).toBe(false);
+  });
 });
 
 describe('durations and whole numbers with bounds', () => {

@@ -106,7 +106,7 @@ describe('limiters', () => {
       ],
       50,
     );
-    expect(refused).toMatchObject({ ok: false, retryAfterMs: 4950, limiter: slow });
+    expect(refused).toMatchObject({ ok: false, retryAfterMs: 4950, retryAfterSeconds: 5, limiter: slow });
     // The refusal took nothing from the fast bucket.
     expect(fast.waitMs('a', 100)).toBe(0);
   });

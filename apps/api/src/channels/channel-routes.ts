@@ -19,7 +19,6 @@ import {
 } from './channel-config';
 import {
   deleteChannel,
-  findChannel,
   insertChannel,
   listChannels,
   reholdQuietHeld,
@@ -42,6 +41,7 @@ import {
 } from './channel-schemas';
 import { channelRef, serializeChannel } from './channel-serializer';
 import { registerFilterPreviewRoute } from './filter-preview';
+import { requireChannel } from './require-channel';
 import { sendTestEvent } from './test-send';
 
 const TAG = 'channels';
@@ -202,8 +202,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...USER_ROUTE_ERRORS,
     },
     async handler({ params, auth, res }) {
-      const row = await findChannel(deps.db, auth.teamUuid, params.id);
-      if (!row) throw notFound('channel');
+      const row = await requireChannel(deps.db, auth.teamUuid, params.id);
       res.json(serializeChannel(row));
     },
   });
@@ -229,8 +228,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       );
       // A style is checked against the stored config's form (a Slack webhook cannot edit its messages).
       if (body.message_style !== undefined) {
-        const existing = await findChannel(deps.db, auth.teamUuid, params.id);
-        if (!existing) throw notFound('channel');
+        const existing = await requireChannel(deps.db, auth.teamUuid, params.id);
         const problem = messageStyleProblem(storedProvider(existing), existing.config, body.message_style);
         if (problem) throw invalid(problem);
       }
@@ -277,8 +275,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       503: DESTINATION_UNAVAILABLE,
     },
     async handler({ params, body, auth, res }) {
-      const existing = await findChannel(deps.db, auth.teamUuid, params.id);
-      if (!existing) throw notFound('channel');
+      const existing = await requireChannel(deps.db, auth.teamUuid, params.id);
       const provider = storedProvider(existing);
       const config = validatedConfig(deps.providerSettings, provider, body.config);
       const styleProblem =
@@ -382,8 +379,7 @@ export function registerChannelRoutes(registry: RouteRegistry, deps: ApiDeps): v
       ...USER_ROUTE_ERRORS,
     },
     async handler({ params, auth, res }) {
-      const row = await findChannel(deps.db, auth.teamUuid, params.id);
-      if (!row) throw notFound('channel');
+      const row = await requireChannel(deps.db, auth.teamUuid, params.id);
       await sendTestOrThrow(deps, auth, storedProvider(row), openConfig(deps.secrets, liveSealedConfig(row)));
       res.json({ status: 'ok' });
     },

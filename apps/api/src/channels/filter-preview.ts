@@ -3,11 +3,10 @@ import { formatId, rfc3339 } from '@wrenn/events';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ApiDeps } from '../deps';
-import { notFound } from '../http/app-error';
 import { BODY_ROUTE_ERRORS, errorResponse } from '../http/error-response';
 import type { RouteRegistry } from '../http/route';
-import { findChannel } from './channel-repository';
 import { ChannelPathParams, FilterField } from './channel-schemas';
+import { requireChannel } from './require-channel';
 
 /** Events a preview tries the filter on: the channel's latest. */
 const PREVIEW_EVENTS = 20;
@@ -56,8 +55,7 @@ export function registerFilterPreviewRoute(registry: RouteRegistry, deps: ApiDep
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ params, body, auth, res }) {
-      const channel = await findChannel(deps.db, auth.teamUuid, params.id);
-      if (!channel) throw notFound('channel');
+      const channel = await requireChannel(deps.db, auth.teamUuid, params.id);
       const { rows } = await sql<{
         id: string;
         event_type: string;

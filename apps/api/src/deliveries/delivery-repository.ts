@@ -5,17 +5,6 @@ import { newestFirst } from '../http/page';
 
 type Db = Kysely<Database>;
 
-/** A team's channel, or `null` (absent or another team's: both are 404). */
-export async function findTeamChannel(db: Db, teamId: string, channelId: string) {
-  const row = await db
-    .selectFrom('channels')
-    .select(['id', 'enabled'])
-    .where('id', '=', channelId)
-    .where('team_id', '=', teamId)
-    .executeTakeFirst();
-  return row ?? null;
-}
-
 /** What the delivery log may be narrowed to; every filter is optional. */
 export interface DeliveryFilters {
   status?: DeliveryStatus | undefined;

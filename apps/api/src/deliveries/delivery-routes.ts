@@ -1,15 +1,10 @@
+import { requireChannel } from '../channels/require-channel';
 import type { ApiDeps } from '../deps';
 import { AppError, notFound } from '../http/app-error';
 import { BODY_ROUTE_ERRORS, errorResponse, USER_ROUTE_ERRORS } from '../http/error-response';
 import { toPage } from '../http/page';
 import type { RouteRegistry } from '../http/route';
-import {
-  findDelivery,
-  findTeamChannel,
-  listDeliveries,
-  markFailedSinceForRedelivery,
-  markForRedelivery,
-} from './delivery-repository';
+import { findDelivery, listDeliveries, markFailedSinceForRedelivery, markForRedelivery } from './delivery-repository';
 import {
   BulkRetryBody,
   BulkRetryResult,
@@ -42,8 +37,7 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       ...USER_ROUTE_ERRORS,
     },
     async handler({ params, query, auth, res }) {
-      const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
-      if (!channel) throw notFound('channel');
+      const channel = await requireChannel(deps.db, auth.teamUuid, params.id);
       const rows = await listDeliveries(deps.db, { channelId: channel.id, ...query });
       const body: DeliveryPage = toPage(rows, query.limit, serializeDelivery);
       res.json(body);
@@ -64,8 +58,7 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       ...USER_ROUTE_ERRORS,
     },
     async handler({ params, auth, res }) {
-      const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
-      if (!channel) throw notFound('channel');
+      const channel = await requireChannel(deps.db, auth.teamUuid, params.id);
       const found = await findDelivery(deps.db, channel.id, params.dlv);
       if (!found) throw notFound('delivery');
       const body: DeliveryDetail = serializeDeliveryDetail(found);
@@ -93,8 +86,7 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       ...USER_ROUTE_ERRORS,
     },
     async handler({ params, auth, res }) {
-      const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
-      if (!channel) throw notFound('channel');
+      const channel = await requireChannel(deps.db, auth.teamUuid, params.id);
       if (!channel.enabled) throw new AppError('conflict', 'the channel is disabled; enable it before redelivering');
       // A new generation, pending, then its channel's drain: an attempt of the earlier
       // generation (even one running right now) can no longer record anything on it.
@@ -128,8 +120,7 @@ export function registerDeliveryRoutes(registry: RouteRegistry, deps: ApiDeps): 
       ...BODY_ROUTE_ERRORS,
     },
     async handler({ params, body, auth, res }) {
-      const channel = await findTeamChannel(deps.db, auth.teamUuid, params.id);
-      if (!channel) throw notFound('channel');
+      const channel = await requireChannel(deps.db, auth.teamUuid, params.id);
       if (!channel.enabled) throw new AppError('conflict', 'the channel is disabled; enable it before redelivering');
       const rows = await markFailedSinceForRedelivery(deps.db, channel.id, body.since);
       await queueRedeliveries(deps, rows);

@@ -1,17 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
 import { type ProviderDescription, type ProviderField, unwrap } from '../api/client';
-import { useApi } from './api-context';
 import { Field } from './field';
 import { errorFor } from './field-errors';
+import { useCatalog } from './use-catalog';
 
 /** `GET /v1/providers`: the form description of every provider; it never changes while the page is open. */
 export function useProviders() {
-  const { api } = useApi();
-  return useQuery({
-    queryKey: ['providers'],
-    queryFn: async () => (await unwrap(api.GET('/v1/providers'))).items,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  return useCatalog('providers', (api) => unwrap(api.GET('/v1/providers')));
 }
 
 /**

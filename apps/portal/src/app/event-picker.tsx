@@ -1,16 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
 import { unwrap } from '../api/client';
 import { Alert } from './alert';
-import { useApi } from './api-context';
+import { useCatalog } from './use-catalog';
 
 /** The subscribable events, from the service. */
 export function useEventTypes() {
-  const { api } = useApi();
-  return useQuery({
-    queryKey: ['event-types'],
-    queryFn: async () => (await unwrap(api.GET('/v1/event-types'))).items,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  return useCatalog('event-types', (api) => unwrap(api.GET('/v1/event-types')));
 }
 
 /** Splits a subscription list into exact event names (checkboxes) and patterns (free text). */

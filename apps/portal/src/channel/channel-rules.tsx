@@ -1,7 +1,9 @@
 import { type FormEvent, useMemo, useState } from 'react';
 import type { Channel } from '../api/client';
 import { Alert } from '../app/alert';
+import { Field } from '../app/field';
 import { errorFor, formError, messageOf } from '../app/field-errors';
+import { Options } from '../app/options';
 import { useFilterPreview, useUpdateChannel } from './channel-queries';
 
 type QuietHours = NonNullable<Channel['quiet_hours']>;
@@ -126,11 +128,7 @@ export function ChannelRules({ channel }: { channel: Channel }) {
             disabled={!quietOn}
             onChange={(e) => setTimezone(e.target.value)}
           >
-            {(zones.all.includes(timezone) ? zones.all : [timezone, ...zones.all]).map((zone) => (
-              <option key={zone} value={zone}>
-                {zone}
-              </option>
-            ))}
+            <Options values={zones.all.includes(timezone) ? zones.all : [timezone, ...zones.all]} />
           </select>
         </div>
         <div className="field">
@@ -161,19 +159,14 @@ export function ChannelRules({ channel }: { channel: Channel }) {
             </label>
           ))}
         </fieldset>
-        <div className="field">
-          <label htmlFor="rules-urgent">Urgent events</label>
-          <input
-            id="rules-urgent"
-            value={urgent}
-            disabled={!quietOn}
-            aria-describedby="rules-urgent-hint"
-            onChange={(e) => setUrgent(e.target.value)}
-          />
-          <p id="rules-urgent-hint" className="hint">
-            Event types or patterns, comma-separated, that go out at once during quiet hours.
-          </p>
-        </div>
+        <Field
+          id="rules-urgent"
+          label="Urgent events"
+          value={urgent}
+          disabled={!quietOn}
+          hint="Event types or patterns, comma-separated, that go out at once during quiet hours."
+          onChange={(e) => setUrgent(e.target.value)}
+        />
         <Alert id="rules-quiet-error">{quietError}</Alert>
       </fieldset>
       <div className="actions">

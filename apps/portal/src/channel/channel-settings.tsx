@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { Channel } from '../api/client';
 import { Alert } from '../app/alert';
+import { ChannelNameField } from '../app/channel-name-field';
 import { ConfigFields, filledConfig, useProviders } from '../app/config-fields';
 import { OneTimeSecret } from '../app/copy-button';
 import { EventPicker, joinEvents, splitEvents, useEventTypes } from '../app/event-picker';
@@ -46,14 +47,7 @@ function SettingsForm({ channel }: { channel: Channel }) {
     <form onSubmit={submit} noValidate aria-labelledby="settings-title">
       <h2 id="settings-title">Settings</h2>
       <Alert>{topError}</Alert>
-      <Field
-        id="edit-name"
-        label="Name"
-        value={name}
-        required
-        error={errorFor(update.error, 'name')}
-        onChange={(e) => setName(e.target.value)}
-      />
+      <ChannelNameField id="edit-name" value={name} error={errorFor(update.error, 'name')} onChange={setName} />
       <label className="check">
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
         Enabled

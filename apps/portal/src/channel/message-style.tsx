@@ -3,6 +3,7 @@ import type { Channel } from '../api/client';
 import { Alert } from '../app/alert';
 import { useProviders } from '../app/config-fields';
 import { errorFor, formError } from '../app/field-errors';
+import { Options } from '../app/options';
 import { useUpdateChannel } from './channel-queries';
 
 type MessageStyle = Channel['message_style'];
@@ -37,11 +38,7 @@ export function MessageStyleForm({ channel }: { channel: Channel }) {
           aria-describedby={`style-hint${styleError ? ' style-error' : ''}`}
           onChange={(e) => setStyle(e.target.value as MessageStyle)}
         >
-          {styles.map((s) => (
-            <option key={s} value={s}>
-              {STYLE_LABELS[s]}
-            </option>
-          ))}
+          <Options values={styles} label={(s) => STYLE_LABELS[s]} />
         </select>
         <p id="style-hint" className="hint">
           One message per resource: later events about a capsule or host update its message; a host going down always

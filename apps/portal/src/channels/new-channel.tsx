@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { Alert } from '../app/alert';
+import { ChannelNameField } from '../app/channel-name-field';
 import { ConfigFields, filledConfig, useProviders } from '../app/config-fields';
 import { EventPicker, joinEvents } from '../app/event-picker';
-import { Field } from '../app/field';
 import { errorFor, formError } from '../app/field-errors';
 import type { Navigate } from '../app/view';
 import { useCreateChannel, useTestConfig } from './channel-queries';
@@ -50,15 +50,13 @@ export function NewChannel({ navigate }: { navigate: Navigate }) {
       <h1>New channel</h1>
       <form onSubmit={submit} noValidate>
         <Alert>{topError}</Alert>
-        <Field
+        <ChannelNameField
           id="new-name"
-          label="Name"
           value={name}
-          required
           placeholder="ops-alerts"
           hint="Lower-case letters, digits, dots, dashes; unique in your team."
           error={errorFor(create.error, 'name')}
-          onChange={(e) => setName(e.target.value)}
+          onChange={setName}
         />
         <div className="field">
           <label htmlFor="new-provider">Provider</label>

@@ -4,6 +4,7 @@ import { Alert } from '../app/alert';
 import { DataTable } from '../app/data-table';
 import { useEventTypes } from '../app/event-picker';
 import { messageOf } from '../app/field-errors';
+import { Options } from '../app/options';
 import { hrefOf } from '../app/route';
 import type { LogFilters, Navigate } from '../app/view';
 import { useDeliveries, useRedeliver, useRetryFailedSince } from './delivery-queries';
@@ -34,16 +35,15 @@ function patternsOf(names: readonly string[]): string[] {
   return [...patterns].sort();
 }
 
-/** Status, event and period of the log; applying them changes the address, so a reload or a copied link keeps them. */
-function LogFilterForm({
-  channelId,
-  filters,
-  navigate,
-}: {
+/** The channel whose log is shown, the filters from the address, and the way to change them. */
+interface LogProps {
   channelId: string;
   filters: LogFilters;
   navigate: Navigate;
-}) {
+}
+
+/** Status, event and period of the log; applying them changes the address, so a reload or a copied link keeps them. */
+function LogFilterForm({ channelId, filters, navigate }: LogProps) {
   const eventTypes = useEventTypes();
   const names = (eventTypes.data ?? []).map((e) => e.name);
   const [status, setStatus] = useState(filters.status ?? '');
@@ -88,16 +88,8 @@ function LogFilterForm({
           {event && !names.includes(event) && !patternsOf(names).includes(event) ? (
             <option value={event}>{event}</option>
           ) : null}
-          {names.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-          {patternsOf(names).map((pattern) => (
-            <option key={pattern} value={pattern}>
-              {pattern}
-            </option>
-          ))}
+          <Options values={names} />
+          <Options values={patternsOf(names)} />
         </select>
       </div>
       <div className="field">
@@ -205,15 +197,7 @@ const DELIVERY_COLUMNS = [
  * Per delivery: status, attempts, last status code and error, and a link to
  * its page; filters; redelivery one by one or in bulk.
  */
-export function DeliveryLog({
-  channelId,
-  filters,
-  navigate,
-}: {
-  channelId: string;
-  filters: LogFilters;
-  navigate: Navigate;
-}) {
+export function DeliveryLog({ channelId, filters, navigate }: LogProps) {
   const deliveries = useDeliveries(channelId, filters);
   const filtered = Object.keys(filters).length > 0;
   const items = deliveries.data?.pages.flatMap((p) => p.items) ?? [];

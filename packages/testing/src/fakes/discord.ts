@@ -1,14 +1,6 @@
 import { answerFromScript, parseJson } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
-import {
-  admit,
-  fixedWindow,
-  limitersFor,
-  type RateLimitsOption,
-  type RateRule,
-  retryAfterSeconds,
-  slidingWindow,
-} from './rate-limiter';
+import { admit, fixedWindow, limitersFor, type RateLimitsOption, type RateRule, slidingWindow } from './rate-limiter';
 import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 
 /**
@@ -209,7 +201,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         { message: 'You are being rate limited.', retry_after: Number(seconds.toFixed(3)), global: false },
         {
           ...currentHeaders(),
-          'retry-after': String(retryAfterSeconds(admission.retryAfterMs)),
+          'retry-after': String(admission.retryAfterSeconds),
           // The per-minute limit is the channel's own (a shared resource), not the route bucket.
           'x-ratelimit-scope': admission.limiter === limits?.bucket ? 'user' : 'shared',
         },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import type { RateLimitsOption, RateRule } from './rate-limiter';
-import { admit, limitersFor, retryAfterSeconds, tokenBucket } from './rate-limiter';
+import { admit, limitersFor, tokenBucket } from './rate-limiter';
 import { createResponseScript, type ResponseScript, scriptControls, writeScripted } from './scripted-responses';
 
 /** Synapse's default `rc_message`: 0.2 messages per second per sender, bursts of 10. */
@@ -313,7 +313,7 @@ export async function startFakeMatrix(options: FakeMatrixOptions = {}): Promise<
     // Checked after the transaction lookup: a retransmission is answered from the cache, as Synapse does.
     const admission = admit([[limits?.perUser, user.userId]]);
     if (!admission.ok) {
-      res.setHeader('retry-after', String(retryAfterSeconds(admission.retryAfterMs)));
+      res.setHeader('retry-after', String(admission.retryAfterSeconds));
       return matrixError(res, 429, 'M_LIMIT_EXCEEDED', 'Too Many Requests', {
         retry_after_ms: admission.retryAfterMs,
       });

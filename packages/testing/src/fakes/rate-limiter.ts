@@ -152,8 +152,14 @@ export function createRateLimiter(rule: RateRule): RateLimiter {
   return rule.kind === 'sliding' ? slidingLimiter(rule) : fixedLimiter(rule);
 }
 
-/** The outcome of checking one request against every limit that applies to it. */
-export type Admission = { ok: true } | { ok: false; retryAfterMs: number; limiter: RateLimiter };
+/**
+ * The outcome of checking one request against every limit that applies to it.
+ * A refusal says how long to wait, and the whole seconds a `Retry-After` header
+ * gives for it (never less than the real wait).
+ */
+export type Admission =
+  | { ok: true }
+  | { ok: false; retryAfterMs: number; retryAfterSeconds: number; limiter: RateLimiter };
 
 /**
  * Admits a request only when every `[limiter, key]` pair has room, and then
@@ -167,7 +173,7 @@ export function admit(checks: ReadonlyArray<readonly [RateLimiter | undefined, s
     const wait = limiter.waitMs(key, now);
     if (wait > 0 && (worst === null || wait > worst.retryAfterMs)) worst = { retryAfterMs: wait, limiter };
   }
-  if (worst) return { ok: false, ...worst };
+  if (worst) return { ok: false, ...worst, retryAfterSeconds: retryAfterSeconds(worst.retryAfterMs) };
   for (const [limiter, key] of checks) limiter?.record(key, now);
   return { ok: true };
 }
@@ -192,6 +198,6 @@ export function limitersFor<Rules extends Record<string, RateRule>>(
 }
 
 /** Seconds for a `Retry-After` header: whole seconds, never less than the real wait. */
-export function retryAfterSeconds(ms: number): number {
+function retryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }

@@ -1,15 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
-import {
-  admit,
-  limitersFor,
-  type RateLimitsOption,
-  type RateRule,
-  retryAfterSeconds,
-  slidingWindow,
-  tokenBucket,
-} from './rate-limiter';
+import { admit, limitersFor, type RateLimitsOption, type RateRule, slidingWindow, tokenBucket } from './rate-limiter';
 import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 import { slackBlockProblem } from './slack';
 
@@ -139,8 +131,8 @@ export async function startFakeSlackWebApi(options: FakeSlackWebApiOptions = {})
   const key = (channel: string, ts: string) => `${channel}/${ts}`;
   const ok = (res: ServerResponse, body: Json) => sendJson(res, 200, { ok: true, ...body });
   const fail = (res: ServerResponse, error: string) => sendJson(res, 200, { ok: false, error });
-  const tooMany = (res: ServerResponse, ms: number) => {
-    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfterSeconds(ms)) });
+  const tooMany = (res: ServerResponse, seconds: number) => {
+    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(seconds) });
     res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
   };
 
@@ -210,7 +202,7 @@ export async function startFakeSlackWebApi(options: FakeSlackWebApiOptions = {})
         const channel = postable(params.channel);
         if (typeof channel === 'string') return fail(res, channel);
         const admission = admit([[limits?.postPerChannel, channel.id]]);
-        if (!admission.ok) return tooMany(res, admission.retryAfterMs);
+        if (!admission.ok) return tooMany(res, admission.retryAfterSeconds);
         const content = contentOf(params);
         if (typeof content === 'string') return fail(res, content);
         const message: FakeSlackApiMessage = { channel: channel.id, ts: nextTs(), ...content, versions: [content] };
@@ -227,7 +219,7 @@ export async function startFakeSlackWebApi(options: FakeSlackWebApiOptions = {})
         const refusal = refused.get(key(channel.id, ts));
         if (refusal) return fail(res, refusal);
         const admission = admit([[limits?.updatePerToken, token]]);
-        if (!admission.ok) return tooMany(res, admission.retryAfterMs);
+        if (!admission.ok) return tooMany(res, admission.retryAfterSeconds);
         const content = contentOf(params);
         if (typeof content === 'string') return fail(res, content);
         message.text = content.text;

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, startFakeServer } from './fake-server';
 import type { RateLimitsOption, RateRule } from './rate-limiter';
-import { admit, limitersFor, retryAfterSeconds, tokenBucket } from './rate-limiter';
+import { admit, limitersFor, tokenBucket } from './rate-limiter';
 import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 
 /** Slack's published limit: about one message per second per webhook, short bursts tolerated. */
@@ -139,7 +139,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (archived.has(hook)) return reply(res, 410, 'channel_is_archived');
     const admission = admit([[limits?.perHook, hook]]);
     if (!admission.ok) {
-      return reply(res, 429, 'rate_limited', { 'retry-after': String(retryAfterSeconds(admission.retryAfterMs)) });
+      return reply(res, 429, 'rate_limited', { 'retry-after': String(admission.retryAfterSeconds) });
     }
     const body = parseJson(req.body);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return reply(res, 400, 'invalid_payload');

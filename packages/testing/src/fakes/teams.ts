@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { answerFromScript, parseJson, pathOf, queryOf } from './fake-helpers';
 import { type FakeServer, type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
 import type { RateLimitsOption, RateRule } from './rate-limiter';
-import { admit, limitersFor, retryAfterSeconds, tokenBucket } from './rate-limiter';
+import { admit, limitersFor, tokenBucket } from './rate-limiter';
 import { createResponseScript, type ResponseScript, scriptControls } from './scripted-responses';
 
 /**
@@ -102,7 +102,7 @@ export async function startFakeTeams(options: FakeTeamsOptions = {}): Promise<Fa
     }
     const admission = admit([[limits?.perFlow, path]]);
     if (!admission.ok) {
-      return sendJson(res, 429, THROTTLED, { 'retry-after': String(retryAfterSeconds(admission.retryAfterMs)) });
+      return sendJson(res, 429, THROTTLED, { 'retry-after': String(admission.retryAfterSeconds) });
     }
     if (Buffer.byteLength(req.body, 'utf8') > TEAMS_FAKE_MAX_BYTES) {
       res.writeHead(413, { 'content-type': 'text/plain' });

@@ -1,14 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type ReceivedRequest, sendJson, startFakeServer } from './fake-server';
-import {
-  admit,
-  limitersFor,
-  type RateLimitsOption,
-  type RateRule,
-  retryAfterSeconds,
-  slidingWindow,
-  tokenBucket,
-} from './rate-limiter';
+import { admit, limitersFor, type RateLimitsOption, type RateRule, slidingWindow, tokenBucket } from './rate-limiter';
 import { createResponseScript, type ResponseScript, scriptControls, writeScripted } from './scripted-responses';
 import { detectMentions, parseTelegramHtml, type TelegramEntity } from './telegram-html';
 
@@ -213,7 +205,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       [limits?.perBot, botToken],
     ]);
     if (!admission.ok) {
-      const seconds = retryAfterSeconds(admission.retryAfterMs);
+      const seconds = admission.retryAfterSeconds;
       return void fail(res, 429, `Too Many Requests: retry after ${seconds}`, { retry_after: seconds });
     }
     return { body, chat };

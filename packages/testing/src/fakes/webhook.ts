@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type ReceivedRequest, startFakeServer } from './fake-server';
 import type { RateLimitsOption, RateRule } from './rate-limiter';
-import { admit, limitersFor, retryAfterSeconds, tokenBucket } from './rate-limiter';
+import { admit, limitersFor, tokenBucket } from './rate-limiter';
 import {
   createResponseScript,
   type ResponseScript,
@@ -121,7 +121,7 @@ export async function startFakeWebhookReceiver(options: FakeWebhookOptions = {})
       return {
         status: 429,
         body: { error: 'too many requests' },
-        headers: { 'retry-after': String(retryAfterSeconds(admission.retryAfterMs)) },
+        headers: { 'retry-after': String(admission.retryAfterSeconds) },
       };
     }
     if (options.rejectInvalidSignatures && signatures && !(signatures.standard && signatures.wrenn)) {
