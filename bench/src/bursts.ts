@@ -156,7 +156,8 @@ export async function runBursts(options: BurstOptions): Promise<BurstResult[]> {
                 config: { bot_token: FAKE_SLACK_BOT_TOKEN, channel_id: FAKE_SLACK_CHANNEL },
                 ...resource,
               },
-              received: () => slackApp.received,
+              // Messages only: the API's checks of the token and channel (auth.test…) are not deliveries.
+              received: () => slackApp.received.filter((r) => /\/chat\.(postMessage|update)\b/.test(r.url)),
               resourceIds: ids(scale.chatEvents),
               found: new WeakMap(),
             }
