@@ -5,6 +5,7 @@ import { describeEvent, resourceLinks, SEVERITY_COLORS, truncate, utf8Length } f
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { DIGEST_MAX_STATES } from '../render/rich-text';
+import { type FactLimits, shrinkFactsToFit } from '../render/shrink-facts';
 
 /** Google Chat refuses messages above 32,000 bytes; the margin covers rounding. */
 export const GOOGLE_CHAT_MAX_BYTES = 30_000;
@@ -15,10 +16,6 @@ export const THREAD_KEY_MAX = 4000;
 const TEXT_MAX = 1_000;
 const HEADER_MAX = 200;
 const LABEL_MAX = 200;
-const FIRST_VALUE_MAX = 1_000;
-const MIN_VALUE_MAX = 60;
-/** Resource, actor, team and time are always kept. */
-const CORE_FACTS = 4;
 
 /** The subset of `chat_v1.Schema$Message` a webhook post uses. */
 export interface GoogleChatMessage {
@@ -52,7 +49,7 @@ function linkWidgets(events: readonly EventPayload[]): chat_v1.Schema$GoogleApps
   ];
 }
 
-function widgetsFor(event: EventPayload, valueMax: number, factCount: number): chat_v1.Schema$GoogleAppsCardV1Widget[] {
+function widgetsFor(event: EventPayload, { valueMax, factCount }: FactLimits): chat_v1.Schema$GoogleAppsCardV1Widget[] {
   const description = describeEvent(event);
   const marker = `<font color="${hexColor(SEVERITY_COLORS[description.severity])}">●</font>`;
   const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [
@@ -75,7 +72,7 @@ function widgetsFor(event: EventPayload, valueMax: number, factCount: number): c
   return widgets;
 }
 
-function messageFor(event: EventPayload, valueMax: number, factCount: number): GoogleChatMessage {
+function messageFor(event: EventPayload, limits: FactLimits): GoogleChatMessage {
   const description = describeEvent(event);
   return {
     text: fitEscaped(description.summary, TEXT_MAX),
@@ -87,7 +84,7 @@ function messageFor(event: EventPayload, valueMax: number, factCount: number): G
             title: truncate(description.title, HEADER_MAX),
             subtitle: truncate(`Wrenn Channels · ${event.event} · ${description.timestamp}`, HEADER_MAX),
           },
-          sections: [{ widgets: widgetsFor(event, valueMax, factCount) }],
+          sections: [{ widgets: widgetsFor(event, limits) }],
         },
       },
     ],
@@ -104,16 +101,11 @@ function messageFor(event: EventPayload, valueMax: number, factCount: number): G
  * the message fits 100 widgets and the byte limit.
  */
 export function renderGoogleChatMessage(event: EventPayload): GoogleChatMessage {
-  const maxFacts = GOOGLE_CHAT_MAX_WIDGETS - 2 - linkWidgets([event]).length;
-  let valueMax = FIRST_VALUE_MAX;
-  let count = maxFacts;
-  for (;;) {
-    const message = messageFor(event, valueMax, count);
-    if (utf8Length(JSON.stringify(message)) <= GOOGLE_CHAT_MAX_BYTES) return message;
-    if (valueMax > MIN_VALUE_MAX) valueMax = Math.max(MIN_VALUE_MAX, Math.floor(valueMax / 2));
-    else if (count > CORE_FACTS) count = Math.max(CORE_FACTS, count - 10);
-    else return messageFor(event, MIN_VALUE_MAX, CORE_FACTS);
-  }
+  return shrinkFactsToFit(
+    (limits) => messageFor(event, limits),
+    (message) => utf8Length(JSON.stringify(message)) <= GOOGLE_CHAT_MAX_BYTES,
+    { maxFacts: GOOGLE_CHAT_MAX_WIDGETS - 2 - linkWidgets([event]).length, factStep: 10 },
+  );
 }
 
 function marker(severity: keyof typeof SEVERITY_COLORS): string {
