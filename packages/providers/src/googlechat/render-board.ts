@@ -2,14 +2,7 @@ import { createHash } from 'node:crypto';
 import type { chat_v1 } from '@googleapis/chat';
 import type { BoardResource } from '../provider';
 import { SEVERITY_COLORS, truncate } from '../render';
-import {
-  type BoardDescription,
-  type BoardEntry,
-  boardLineDetail,
-  describeBoard,
-  earlierText,
-  fitBoard,
-} from '../render/board';
+import { type BoardDescription, type BoardEntry, boardEntryLines, renderFittedBoard } from '../render/board';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { GOOGLE_CHAT_MAX_WIDGETS, type GoogleChatMessage, googleChatMessageFits, THREAD_KEY_MAX } from './render';
 
@@ -37,10 +30,10 @@ function entryHeader(entry: BoardEntry): string {
 
 /** A resource's events as one paragraph (one widget, whatever their number), with its dashboard button. */
 function entryWidgets(entry: BoardEntry): chat_v1.Schema$GoogleAppsCardV1Widget[] {
-  const lines = entry.lines.map(
-    (line) => `${marker(line.severity)} <b>${line.title}</b> · ${escapeEntities(boardLineDetail(line))}`,
-  );
-  if (entry.earlier > 0) lines.unshift(`<i>${earlierText(entry.earlier)}</i>`);
+  const lines = boardEntryLines(entry, {
+    earlier: (text) => `<i>${text}</i>`,
+    event: (line, detail) => `${marker(line.severity)} <b>${line.title}</b> · ${escapeEntities(detail)}`,
+  });
   const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [{ textParagraph: { text: lines.join('<br>') } }];
   if (entry.url) {
     widgets.push({ buttonList: { buttons: [{ text: 'Open in Wrenn', onClick: { openLink: { url: entry.url } } }] } });
@@ -121,9 +114,9 @@ export function renderGoogleChatBoard(
     return { ...resource, events: resource.events.slice(-count), earlier: 0 };
   });
   const cardId = `wrenn-board-${truncate(options.deliveryId, 60)}`;
-  return fitBoard(
-    describeBoard(fresh),
+  return renderFittedBoard(
+    fresh,
     (board) => renderGoogleChatBoardCard(board, cardId, options.threadKey),
     googleChatMessageFits,
-  ).message;
+  );
 }

@@ -1,5 +1,5 @@
 import type { BoardResource } from '../provider';
-import { describeBoard, fitBoard } from '../render/board';
+import { type BoardDescription, renderFittedBoard } from '../render/board';
 import { boardLines, linkedHtml } from '../render/board-lines';
 import { plainText } from '../render/rich-text';
 import { utf8Length } from '../render/truncate';
@@ -53,9 +53,9 @@ export function renderMatrixBoard(
   resources: readonly BoardResource[],
   originalId?: string,
 ): MatrixMessageContent | MatrixEditContent {
-  const render = (board: ReturnType<typeof describeBoard>) => {
+  const render = (board: BoardDescription) => {
     const notice = renderMatrixBoardNotice(boardLines(board));
     return originalId === undefined ? notice : matrixEditOf(notice, originalId);
   };
-  return fitBoard(describeBoard(resources), render, fits).message;
+  return renderFittedBoard(resources, render, fits);
 }

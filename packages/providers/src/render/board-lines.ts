@@ -1,4 +1,4 @@
-import { type BoardDescription, type BoardEntry, boardLineDetail, earlierText } from './board';
+import { type BoardDescription, type BoardEntry, boardEntryLines } from './board';
 import { escapeHtml } from './escape-entities';
 import { neutralizeMentions, SEVERITY_MARKS, type Segment, stripBidiControls } from './rich-text';
 
@@ -38,14 +38,16 @@ export function boardLines(board: BoardDescription): LinkedLine[] {
   for (const entry of board.resources) {
     if (lines.length > 0) lines.push([]);
     lines.push(resourceHeader(entry));
-    if (entry.earlier > 0) lines.push([{ text: `… ${earlierText(entry.earlier)}` }]);
-    for (const line of entry.lines) {
-      lines.push([
-        { text: `${SEVERITY_MARKS[line.severity]} ` },
-        { text: line.title, style: 'bold' },
-        { text: safePiece(` · ${boardLineDetail(line)}`) },
-      ]);
-    }
+    lines.push(
+      ...boardEntryLines<LinkedLine>(entry, {
+        earlier: (text) => [{ text: `… ${text}` }],
+        event: (line, detail) => [
+          { text: `${SEVERITY_MARKS[line.severity]} ` },
+          { text: line.title, style: 'bold' },
+          { text: safePiece(` · ${detail}`) },
+        ],
+      }),
+    );
   }
   return lines;
 }

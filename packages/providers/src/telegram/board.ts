@@ -1,12 +1,5 @@
 import type { BoardResource } from '../provider';
-import {
-  type BoardDescription,
-  type BoardEntry,
-  boardLineDetail,
-  describeBoard,
-  earlierText,
-  fitBoard,
-} from '../render/board';
+import { type BoardDescription, type BoardEntry, boardEntryLines, describeBoard, fitBoard } from '../render/board';
 import {
   htmlText,
   type Line,
@@ -61,14 +54,16 @@ export function telegramBoardLines(board: BoardDescription, withEvents = true): 
     if (withEvents) lines.push([]);
     lines.push(entryHeader(entry));
     if (!withEvents) continue;
-    if (entry.earlier > 0) lines.push([{ text: `   ${earlierText(entry.earlier)}` }]);
-    for (const line of entry.lines) {
-      lines.push([
-        { text: `   ${SEVERITY_MARKS[line.severity]} ` },
-        { text: line.title, style: 'bold' },
-        { text: ` · ${safe(boardLineDetail(line))}` },
-      ]);
-    }
+    lines.push(
+      ...boardEntryLines<Line>(entry, {
+        earlier: (text) => [{ text: `   ${text}` }],
+        event: (line, detail) => [
+          { text: `   ${SEVERITY_MARKS[line.severity]} ` },
+          { text: line.title, style: 'bold' },
+          { text: ` · ${safe(detail)}` },
+        ],
+      }),
+    );
   }
   return lines;
 }
