@@ -4,7 +4,8 @@ import { escapeHtml } from './escape-entities';
 import { truncate } from './truncate';
 
 /**
- * A piece of plain text with an optional emphasis. Renderers that produce
+ * A piece of plain text with an optional emphasis and an optional link (a
+ * board's resources link to their dashboard page). Renderers that produce
  * markup (Telegram HTML, Matrix HTML) build lines of segments so the visible
  * text and the markup come from the same plain pieces: limits are checked on
  * what the reader sees, and escaping happens exactly once, at the end.
@@ -12,6 +13,7 @@ import { truncate } from './truncate';
 export interface Segment {
   text: string;
   style?: 'bold' | 'code';
+  href?: string;
 }
 
 export type Line = Segment[];
@@ -41,20 +43,15 @@ export function plainText(lines: readonly Line[]): string {
 
 const HTML_TAGS: Record<NonNullable<Segment['style']>, string> = { bold: 'b', code: 'code' };
 
-/** The same lines as HTML, every piece escaped, lines joined by `lineBreak`. */
+function segmentHtml(segment: Segment): string {
+  let html = escapeHtml(segment.text);
+  if (segment.style) html = `<${HTML_TAGS[segment.style]}>${html}</${HTML_TAGS[segment.style]}>`;
+  return segment.href ? `<a href="${escapeHtml(segment.href)}">${html}</a>` : html;
+}
+
+/** The same lines as HTML: every piece escaped, links as `<a href>`, lines joined by `lineBreak`. */
 export function htmlText(lines: readonly Line[], lineBreak: string): string {
-  return lines
-    .map((line) =>
-      line
-        .map((s) => {
-          const escaped = escapeHtml(s.text);
-          if (!s.style) return escaped;
-          const tag = HTML_TAGS[s.style];
-          return `<${tag}>${escaped}</${tag}>`;
-        })
-        .join(''),
-    )
-    .join(lineBreak);
+  return lines.map((line) => line.map(segmentHtml).join('')).join(lineBreak);
 }
 
 /** Caps applied to every untrusted piece before markup; renderers shrink them until the message fits. */
