@@ -1,9 +1,5 @@
 import { type BoardDescription, type BoardEntry, boardEntryLines } from './board';
-import { type Line, neutralizeMentions, SEVERITY_MARKS, type Segment, stripBidiControls } from './rich-text';
-
-function safePiece(text: string): string {
-  return neutralizeMentions(stripBidiControls(text));
-}
+import { type Line, SEVERITY_MARKS, type Segment, safePiece } from './rich-text';
 
 /** "🔴 Capsule `cl-7f3a9c` · destroyed", the id linking to the dashboard when the resource has a link. */
 function resourceHeader(entry: BoardEntry): Line {

@@ -36,6 +36,11 @@ export function stripBidiControls(text: string): string {
   return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
 }
 
+/** Untrusted text as a text format may show it: no mention, no bidi control. */
+export function safePiece(text: string): string {
+  return neutralizeMentions(stripBidiControls(text));
+}
+
 /** The reader-visible text of some lines, one line per `\n`. */
 export function plainText(lines: readonly Line[]): string {
   return lines.map((line) => line.map((s) => s.text).join('')).join('\n');
@@ -119,10 +124,6 @@ export function notificationLines(description: EventDescription, limits: PieceLi
 
 /** Resources listed by name in a digest's state summary; the rest are counted. */
 export const DIGEST_MAX_STATES = 10;
-
-function safePiece(text: string): string {
-  return neutralizeMentions(stripBidiControls(text));
-}
 
 /**
  * A digest as lines: the headline with the team and period, the latest state
