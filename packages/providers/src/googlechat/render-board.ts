@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { chat_v1 } from '@googleapis/chat';
 import type { BoardResource } from '../provider';
-import { SEVERITY_COLORS, truncate } from '../render';
+import { truncate } from '../render';
 import { type BoardDescription, type BoardEntry, boardEntryLines, renderFittedBoard } from '../render/board';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
-import { GOOGLE_CHAT_MAX_WIDGETS, type GoogleChatMessage, googleChatMessageFits, THREAD_KEY_MAX } from './render';
+import {
+  GOOGLE_CHAT_MAX_WIDGETS,
+  type GoogleChatMessage,
+  googleChatMessageFits,
+  severityMarker,
+  THREAD_KEY_MAX,
+} from './render';
 
 const TEXT_MAX = 1_000;
 const HEADER_MAX = 200;
-
-function marker(severity: keyof typeof SEVERITY_COLORS): string {
-  return `<font color="#${SEVERITY_COLORS[severity].toString(16).padStart(6, '0').toUpperCase()}">●</font>`;
-}
 
 /**
  * The thread a board's replies go to: the first resource's id, as the
@@ -32,7 +34,7 @@ function entryHeader(entry: BoardEntry): string {
 function entryWidgets(entry: BoardEntry): chat_v1.Schema$GoogleAppsCardV1Widget[] {
   const lines = boardEntryLines(entry, {
     earlier: (text) => `<i>${text}</i>`,
-    event: (line, detail) => `${marker(line.severity)} <b>${line.title}</b> · ${escapeEntities(detail)}`,
+    event: (line, detail) => `${severityMarker(line.severity)} <b>${line.title}</b> · ${escapeEntities(detail)}`,
   });
   const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [{ textParagraph: { text: lines.join('<br>') } }];
   if (entry.url) {
@@ -71,7 +73,7 @@ export function renderGoogleChatBoardCard(
     });
   }
   if (rest.length > 0) {
-    const lines = rest.map((entry) => `${marker(entry.severity)} ${escapeEntities(entryHeader(entry))}`);
+    const lines = rest.map((entry) => `${severityMarker(entry.severity)} ${escapeEntities(entryHeader(entry))}`);
     sections.push({
       header: `${rest.length} more resource${rest.length === 1 ? '' : 's'}`,
       collapsible: false,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { chat_v1 } from '@googleapis/chat';
 import type { EventPayload } from '@wrenn/events';
-import { describeEvent, resourceLinks, SEVERITY_COLORS, truncate, utf8Length } from '../render';
+import { describeEvent, resourceLinks, type Severity, severityHex, truncate, utf8Length } from '../render';
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { DIGEST_MAX_STATES } from '../render/rich-text';
@@ -36,10 +36,6 @@ export function threadKeyFor(event: EventPayload): string {
   return `${key.slice(0, THREAD_KEY_MAX - digest.length - 1)}-${digest}`;
 }
 
-function hexColor(rgb: number): string {
-  return `#${rgb.toString(16).padStart(6, '0').toUpperCase()}`;
-}
-
 /** A buttonList widget opening the dashboard link of each resource `events` name; none without links. */
 function linkWidgets(events: readonly EventPayload[]): chat_v1.Schema$GoogleAppsCardV1Widget[] {
   const links = resourceLinks(events);
@@ -51,9 +47,8 @@ function linkWidgets(events: readonly EventPayload[]): chat_v1.Schema$GoogleApps
 
 function widgetsFor(event: EventPayload, { valueMax, factCount }: FactLimits): chat_v1.Schema$GoogleAppsCardV1Widget[] {
   const description = describeEvent(event);
-  const marker = `<font color="${hexColor(SEVERITY_COLORS[description.severity])}">●</font>`;
   const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [
-    { textParagraph: { text: `${marker} ${fitEscaped(description.summary, TEXT_MAX)}` } },
+    { textParagraph: { text: `${severityMarker(description.severity)} ${fitEscaped(description.summary, TEXT_MAX)}` } },
   ];
   const facts = description.facts.slice(0, factCount);
   for (const fact of facts) {
@@ -108,8 +103,9 @@ export function renderGoogleChatMessage(event: EventPayload): GoogleChatMessage 
   );
 }
 
-function marker(severity: keyof typeof SEVERITY_COLORS): string {
-  return `<font color="${hexColor(SEVERITY_COLORS[severity])}">●</font>`;
+/** A dot in the severity's colour: Chat's HTML subset has no other way to colour a line. */
+export function severityMarker(severity: Severity): string {
+  return `<font color="${severityHex(severity)}">●</font>`;
 }
 
 /**
@@ -126,7 +122,7 @@ export function renderGoogleChatDigest(events: readonly EventPayload[]): GoogleC
     const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = digest.states.slice(0, DIGEST_MAX_STATES).map((state) => ({
       decoratedText: {
         topLabel: escapeEntities(state.label),
-        text: `${marker(state.severity)} ${escapeEntities(state.id)}: <b>${stateText(state)}</b>`,
+        text: `${severityMarker(state.severity)} ${escapeEntities(state.id)}: <b>${stateText(state)}</b>`,
         wrapText: true,
       },
     }));
@@ -139,7 +135,7 @@ export function renderGoogleChatDigest(events: readonly EventPayload[]): GoogleC
     collapsible: false,
     widgets: digest.lines.map((line) => ({
       textParagraph: {
-        text: `${marker(line.severity)} <b>${line.title}</b> · ${escapeEntities(lineDetailText(line))}`,
+        text: `${severityMarker(line.severity)} <b>${line.title}</b> · ${escapeEntities(lineDetailText(line))}`,
       },
     })),
   });

@@ -8,7 +8,7 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import type { EventPayload } from '@wrenn/events';
-import { describeEvent, resourceLinks, SEVERITY_COLORS, truncate } from '../render';
+import { describeEvent, resourceLinks, severityHex, truncate } from '../render';
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { SEVERITY_MARKS } from '../render/rich-text';
@@ -53,10 +53,6 @@ function linkButtons(events: readonly EventPayload[]): ActionsBlock[] {
       })),
     },
   ];
-}
-
-function hexColor(rgb: number): string {
-  return `#${rgb.toString(16).padStart(6, '0').toUpperCase()}`;
 }
 
 function mrkdwn(text: string): MrkdwnElement {
@@ -110,7 +106,7 @@ export function renderSlackMessage(event: EventPayload): SlackMessage {
   return {
     text: fitEscaped(`${description.title}: ${description.summary}`, FALLBACK_TEXT_MAX),
     blocks: [header, summary, ...linkButtons([event])],
-    attachments: [{ color: hexColor(SEVERITY_COLORS[description.severity]), blocks: [...factSections, context] }],
+    attachments: [{ color: severityHex(description.severity), blocks: [...factSections, context] }],
   };
 }
 
