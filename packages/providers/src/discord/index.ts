@@ -7,15 +7,8 @@ import { renderDiscordEmbed, renderDiscordEmbeds } from './render';
 import { openDiscordWebhook, runOnWebhook } from './webhook-call';
 
 export { destroyDiscordClients, rateHintOf } from './client-cache';
-export {
-  DISCORD_EMBED_LIMITS,
-  DISCORD_MAX_EMBEDS,
-  discordMessageFits,
-  embedTextLength,
-  renderDiscordDigest,
-  renderDiscordEmbed,
-  renderDiscordEmbeds,
-} from './render';
+export { DISCORD_EMBED_LIMITS, DISCORD_MAX_EMBEDS, discordMessageFits, embedTextLength } from './embed-limits';
+export { renderDiscordDigest, renderDiscordEmbed, renderDiscordEmbeds } from './render';
 export { renderDiscordBoard, renderDiscordBoardEmbeds } from './render-board';
 export { parseDiscordWebhookUrl } from './webhook-url';
 

@@ -3,8 +3,8 @@ import type { BoardResource } from '../provider';
 import { SEVERITY_COLORS, truncate } from '../render';
 import { type BoardDescription, type BoardEntry, boardEntryLines, renderFittedBoard } from '../render/board';
 import { SEVERITY_MARKS } from '../render/rich-text';
+import { DISCORD_EMBED_LIMITS, DISCORD_MAX_EMBEDS, discordMessageFits, embedTextLength } from './embed-limits';
 import { escapeDiscordMarkdown } from './escape-markdown';
-import { DISCORD_EMBED_LIMITS, DISCORD_MAX_EMBEDS, discordMessageFits, embedTextLength } from './render';
 
 const FOOTER_MAX = 120;
 

@@ -4,7 +4,8 @@ import { type BoardDescription, type BoardEntry, boardEntryLines, renderFittedBo
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { SEVERITY_MARKS } from '../render/rich-text';
 import { truncate } from '../render/truncate';
-import { SLACK_LIMITS, type SlackMessage, slackMessageFits } from './render';
+import { SLACK_LIMITS, slackMessageFits } from './block-kit-limits';
+import type { SlackMessage } from './render';
 
 /** Slack's limits on a URL button: its label and its address. */
 const BUTTON_TEXT_MAX = 75;

@@ -17,15 +17,9 @@ import { callSlack, SLACK_REPOST_ERRORS } from './web-api';
 import { parseSlackWebhookUrl } from './webhook-url';
 
 export { parseSlackApp, type SlackApp } from './app-config';
+export { SLACK_LIMITS, slackMessageFits } from './block-kit-limits';
 export { renderSlackBoard } from './board';
-export {
-  renderSlackDigest,
-  renderSlackMessage,
-  renderSlackMessages,
-  SLACK_LIMITS,
-  type SlackMessage,
-  slackMessageFits,
-} from './render';
+export { renderSlackDigest, renderSlackMessage, renderSlackMessages, type SlackMessage } from './render';
 export { callSlack, SLACK_REPOST_ERRORS, slackApiCause, slackApiUrl } from './web-api';
 export { parseSlackWebhookUrl } from './webhook-url';
 
