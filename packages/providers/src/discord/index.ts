@@ -1,20 +1,14 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { Provider, SendOutcome } from '../provider';
+import { chatProvider } from '../chat-provider';
+import type { ChannelConfig, SendContext, SendOutcome } from '../provider';
 import { sendDiscordBoard } from './board';
 import { validateDiscordConfig } from './config';
 import { renderDiscordEmbed, renderDiscordEmbeds } from './render';
 import { openDiscordWebhook, runOnWebhook } from './webhook-call';
 
 export { destroyDiscordClients, rateHintOf } from './client-cache';
-export {
-  DISCORD_EMBED_LIMITS,
-  DISCORD_MAX_EMBEDS,
-  discordMessageFits,
-  embedTextLength,
-  renderDiscordDigest,
-  renderDiscordEmbed,
-  renderDiscordEmbeds,
-} from './render';
+export { DISCORD_EMBED_LIMITS, DISCORD_MAX_EMBEDS, discordMessageFits, embedTextLength } from './embed-limits';
+export { renderDiscordDigest, renderDiscordEmbed, renderDiscordEmbeds } from './render';
 export { renderDiscordBoard, renderDiscordBoardEmbeds } from './render-board';
 export { parseDiscordWebhookUrl } from './webhook-url';
 
@@ -22,11 +16,7 @@ export { parseDiscordWebhookUrl } from './webhook-url';
  * Executes the webhook with `embeds`. The outcome carries the bucket state
  * Discord reported (`rateHint`) when its answer had the headers.
  */
-async function postEmbeds(
-  embeds: APIEmbed[],
-  config: Record<string, string>,
-  context: Parameters<Provider['send']>[1],
-): Promise<SendOutcome> {
+async function postEmbeds(embeds: APIEmbed[], config: ChannelConfig, context: SendContext): Promise<SendOutcome> {
   const webhook = await openDiscordWebhook(config, context.settings);
   if ('failed' in webhook) return webhook.failed;
   const threadId = webhook.threadId;
@@ -39,22 +29,15 @@ async function postEmbeds(
 }
 
 /** Discord: embeds through discord.js's `WebhookClient`, mentions disabled; several events as one digest embed. */
-export const discordProvider: Provider = {
+export const discordProvider = chatProvider({
   name: 'discord',
   configKeys: { required: ['webhook_url'], optional: ['thread_id'] },
   validateConfig: validateDiscordConfig,
   // The host is always Discord's (or the operator's WRENN_DISCORD_API_BASE).
   userTargets: () => [],
   messageStyles: ['each', 'resource'],
-
-  send({ event, config }, context) {
-    return postEmbeds([renderDiscordEmbed(event)], config, context);
-  },
-
-  async sendMany({ items, config }, context) {
-    const { message, carried } = renderDiscordEmbeds(items.map((item) => item.event));
-    return { outcome: await postEmbeds(message, config, context), carried };
-  },
-
+  renderOne: (event) => [renderDiscordEmbed(event)],
+  renderMany: renderDiscordEmbeds,
+  post: postEmbeds,
   sendBoard: sendDiscordBoard,
-};
+});

@@ -1,24 +1,12 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { BoardResource } from '../provider';
 import { SEVERITY_COLORS, truncate } from '../render';
-import {
-  type BoardDescription,
-  type BoardEntry,
-  boardLineDetail,
-  describeBoard,
-  earlierText,
-  fitBoard,
-} from '../render/board';
-import type { DigestLine } from '../render/digest';
+import { type BoardDescription, type BoardEntry, boardEntryLines, renderFittedBoard } from '../render/board';
 import { SEVERITY_MARKS } from '../render/rich-text';
+import { DISCORD_EMBED_LIMITS, DISCORD_MAX_EMBEDS, discordMessageFits, embedTextLength } from './embed-limits';
 import { escapeDiscordMarkdown } from './escape-markdown';
-import { DISCORD_EMBED_LIMITS, DISCORD_MAX_EMBEDS, discordMessageFits, embedTextLength } from './render';
 
 const FOOTER_MAX = 120;
-
-function lineText(line: DigestLine): string {
-  return `${SEVERITY_MARKS[line.severity]} **${line.title}** · ${escapeDiscordMarkdown(boardLineDetail(line))}`;
-}
 
 function entryTitle(entry: BoardEntry): string {
   return truncate(`${entry.label} ${escapeDiscordMarkdown(entry.id)} · ${entry.state}`, DISCORD_EMBED_LIMITS.title);
@@ -26,8 +14,10 @@ function entryTitle(entry: BoardEntry): string {
 
 /** One resource as an embed: its state in the title, its link as the title's `url`, its events as lines. */
 function entryEmbed(entry: BoardEntry, linked: Set<string>): APIEmbed {
-  const lines = entry.lines.map(lineText);
-  if (entry.earlier > 0) lines.unshift(`*${earlierText(entry.earlier)}*`);
+  const lines = boardEntryLines(entry, {
+    earlier: (text) => `*${text}*`,
+    event: (line, detail) => `${SEVERITY_MARKS[line.severity]} **${line.title}** · ${escapeDiscordMarkdown(detail)}`,
+  });
   const embed: APIEmbed = {
     title: entryTitle(entry),
     description: lines.join('\n'),
@@ -72,7 +62,7 @@ function overflowEmbed(entries: readonly BoardEntry[], room: number): APIEmbed {
  * events as description lines), the headline in the footer. More than ten
  * resources: the first nine get their own embed and the rest are listed in
  * a tenth. Nothing is cut to fit here except that last list: the caller trims
- * lines with {@link fitBoard}.
+ * lines (see {@link renderFittedBoard}).
  */
 export function renderDiscordBoard(board: BoardDescription): APIEmbed[] {
   const linked = new Set<string>();
@@ -92,5 +82,5 @@ export function renderDiscordBoard(board: BoardDescription): APIEmbed[] {
 
 /** The embeds of a board within Discord's limits: older lines give way to "N earlier events". */
 export function renderDiscordBoardEmbeds(resources: readonly BoardResource[]): APIEmbed[] {
-  return fitBoard(describeBoard(resources), renderDiscordBoard, discordMessageFits).message;
+  return renderFittedBoard(resources, renderDiscordBoard, discordMessageFits);
 }

@@ -4,18 +4,8 @@ import { describeEvent, type ResourceLink, resourceLinks, SEVERITY_COLORS, trunc
 import { type DigestLine, describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { fitEscaped } from '../render/escape-entities';
 import { DIGEST_MAX_STATES, SEVERITY_MARKS } from '../render/rich-text';
+import { DISCORD_EMBED_LIMITS, discordMessageFits } from './embed-limits';
 import { escapeDiscordMarkdown } from './escape-markdown';
-
-/** Discord's embed limits (title 256, description 4,096, 25 fields…). Discord counts them after trimming whitespace. */
-export const DISCORD_EMBED_LIMITS = {
-  title: 256,
-  description: 4096,
-  fields: 25,
-  fieldName: 256,
-  fieldValue: 1024,
-  footer: 2048,
-  total: 6000,
-} as const;
 
 /** The summary is one line; leaving most of the 6,000 characters to the fields keeps them visible. */
 const DESCRIPTION_MAX = 2048;
@@ -28,14 +18,6 @@ const EMPTY_VALUE = '—';
 
 function markdown(text: string, max: number): string {
   return fitEscaped(text.trim(), max, escapeDiscordMarkdown).trim();
-}
-
-/** Sum of the characters Discord counts towards the 6,000 limit. */
-export function embedTextLength(embed: APIEmbed): number {
-  let total = (embed.title?.length ?? 0) + (embed.description?.length ?? 0);
-  total += (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
-  for (const field of embed.fields ?? []) total += field.name.length + field.value.length;
-  return total;
 }
 
 /**
@@ -93,9 +75,6 @@ function markdownLink(link: ResourceLink): string {
   return `[${escapeDiscordMarkdown(link.label)}](${url})`;
 }
 
-/** Embeds per message. */
-export const DISCORD_MAX_EMBEDS = 10;
-
 function digestLine(line: DigestLine): string {
   const mark = SEVERITY_MARKS[line.severity];
   return `${mark} **${line.title}** · ${escapeDiscordMarkdown(lineDetailText(line))}`;
@@ -132,26 +111,6 @@ export function renderDiscordDigest(events: readonly EventPayload[]): APIEmbed[]
   const times = events.map((e) => Date.parse(e.timestamp)).filter((t) => !Number.isNaN(t));
   if (times.length > 0) embed.timestamp = new Date(Math.max(...times)).toISOString();
   return [embed];
-}
-
-/** Whether embeds respect every per-field limit, the 10-embed cap and the 6,000-character total. */
-export function discordMessageFits(embeds: readonly APIEmbed[]): boolean {
-  if (embeds.length > DISCORD_MAX_EMBEDS) return false;
-  let total = 0;
-  for (const embed of embeds) {
-    const fields = embed.fields ?? [];
-    if ((embed.title?.length ?? 0) > DISCORD_EMBED_LIMITS.title) return false;
-    if ((embed.description?.length ?? 0) > DISCORD_EMBED_LIMITS.description) return false;
-    if ((embed.footer?.text.length ?? 0) > DISCORD_EMBED_LIMITS.footer) return false;
-    if (fields.length > DISCORD_EMBED_LIMITS.fields) return false;
-    for (const field of fields) {
-      if (field.name.length > DISCORD_EMBED_LIMITS.fieldName || field.value.length > DISCORD_EMBED_LIMITS.fieldValue) {
-        return false;
-      }
-    }
-    total += embedTextLength(embed);
-  }
-  return total <= DISCORD_EMBED_LIMITS.total;
 }
 
 /** The embeds of one message carrying the leading `events`, and how many it carries. */

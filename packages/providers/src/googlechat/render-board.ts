@@ -1,24 +1,19 @@
 import { createHash } from 'node:crypto';
 import type { chat_v1 } from '@googleapis/chat';
 import type { BoardResource } from '../provider';
-import { SEVERITY_COLORS, truncate } from '../render';
-import {
-  type BoardDescription,
-  type BoardEntry,
-  boardLineDetail,
-  describeBoard,
-  earlierText,
-  fitBoard,
-} from '../render/board';
+import { truncate } from '../render';
+import { type BoardDescription, type BoardEntry, boardEntryLines, renderFittedBoard } from '../render/board';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
-import { GOOGLE_CHAT_MAX_WIDGETS, type GoogleChatMessage, googleChatMessageFits, THREAD_KEY_MAX } from './render';
+import {
+  GOOGLE_CHAT_MAX_WIDGETS,
+  type GoogleChatMessage,
+  googleChatMessageFits,
+  severityMarker,
+  THREAD_KEY_MAX,
+} from './render';
 
 const TEXT_MAX = 1_000;
 const HEADER_MAX = 200;
-
-function marker(severity: keyof typeof SEVERITY_COLORS): string {
-  return `<font color="#${SEVERITY_COLORS[severity].toString(16).padStart(6, '0').toUpperCase()}">●</font>`;
-}
 
 /**
  * The thread a board's replies go to: the first resource's id, as the
@@ -37,10 +32,10 @@ function entryHeader(entry: BoardEntry): string {
 
 /** A resource's events as one paragraph (one widget, whatever their number), with its dashboard button. */
 function entryWidgets(entry: BoardEntry): chat_v1.Schema$GoogleAppsCardV1Widget[] {
-  const lines = entry.lines.map(
-    (line) => `${marker(line.severity)} <b>${line.title}</b> · ${escapeEntities(boardLineDetail(line))}`,
-  );
-  if (entry.earlier > 0) lines.unshift(`<i>${earlierText(entry.earlier)}</i>`);
+  const lines = boardEntryLines(entry, {
+    earlier: (text) => `<i>${text}</i>`,
+    event: (line, detail) => `${severityMarker(line.severity)} <b>${line.title}</b> · ${escapeEntities(detail)}`,
+  });
   const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [{ textParagraph: { text: lines.join('<br>') } }];
   if (entry.url) {
     widgets.push({ buttonList: { buttons: [{ text: 'Open in Wrenn', onClick: { openLink: { url: entry.url } } }] } });
@@ -78,7 +73,7 @@ export function renderGoogleChatBoardCard(
     });
   }
   if (rest.length > 0) {
-    const lines = rest.map((entry) => `${marker(entry.severity)} ${escapeEntities(entryHeader(entry))}`);
+    const lines = rest.map((entry) => `${severityMarker(entry.severity)} ${escapeEntities(entryHeader(entry))}`);
     sections.push({
       header: `${rest.length} more resource${rest.length === 1 ? '' : 's'}`,
       collapsible: false,
@@ -121,9 +116,9 @@ export function renderGoogleChatBoard(
     return { ...resource, events: resource.events.slice(-count), earlier: 0 };
   });
   const cardId = `wrenn-board-${truncate(options.deliveryId, 60)}`;
-  return fitBoard(
-    describeBoard(fresh),
+  return renderFittedBoard(
+    fresh,
     (board) => renderGoogleChatBoardCard(board, cardId, options.threadKey),
     googleChatMessageFits,
-  ).message;
+  );
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { chat_v1 } from '@googleapis/chat';
 import type { EventPayload } from '@wrenn/events';
-import { describeEvent, resourceLinks, SEVERITY_COLORS, truncate, utf8Length } from '../render';
+import { describeEvent, resourceLinks, type Severity, severityHex, truncate, utf8Length } from '../render';
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { DIGEST_MAX_STATES } from '../render/rich-text';
+import { type FactLimits, shrinkFactsToFit } from '../render/shrink-facts';
 
 /** Google Chat refuses messages above 32,000 bytes; the margin covers rounding. */
 export const GOOGLE_CHAT_MAX_BYTES = 30_000;
@@ -15,10 +16,6 @@ export const THREAD_KEY_MAX = 4000;
 const TEXT_MAX = 1_000;
 const HEADER_MAX = 200;
 const LABEL_MAX = 200;
-const FIRST_VALUE_MAX = 1_000;
-const MIN_VALUE_MAX = 60;
-/** Resource, actor, team and time are always kept. */
-const CORE_FACTS = 4;
 
 /** The subset of `chat_v1.Schema$Message` a webhook post uses. */
 export interface GoogleChatMessage {
@@ -39,10 +36,6 @@ export function threadKeyFor(event: EventPayload): string {
   return `${key.slice(0, THREAD_KEY_MAX - digest.length - 1)}-${digest}`;
 }
 
-function hexColor(rgb: number): string {
-  return `#${rgb.toString(16).padStart(6, '0').toUpperCase()}`;
-}
-
 /** A buttonList widget opening the dashboard link of each resource `events` name; none without links. */
 function linkWidgets(events: readonly EventPayload[]): chat_v1.Schema$GoogleAppsCardV1Widget[] {
   const links = resourceLinks(events);
@@ -52,11 +45,10 @@ function linkWidgets(events: readonly EventPayload[]): chat_v1.Schema$GoogleApps
   ];
 }
 
-function widgetsFor(event: EventPayload, valueMax: number, factCount: number): chat_v1.Schema$GoogleAppsCardV1Widget[] {
+function widgetsFor(event: EventPayload, { valueMax, factCount }: FactLimits): chat_v1.Schema$GoogleAppsCardV1Widget[] {
   const description = describeEvent(event);
-  const marker = `<font color="${hexColor(SEVERITY_COLORS[description.severity])}">●</font>`;
   const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = [
-    { textParagraph: { text: `${marker} ${fitEscaped(description.summary, TEXT_MAX)}` } },
+    { textParagraph: { text: `${severityMarker(description.severity)} ${fitEscaped(description.summary, TEXT_MAX)}` } },
   ];
   const facts = description.facts.slice(0, factCount);
   for (const fact of facts) {
@@ -75,7 +67,7 @@ function widgetsFor(event: EventPayload, valueMax: number, factCount: number): c
   return widgets;
 }
 
-function messageFor(event: EventPayload, valueMax: number, factCount: number): GoogleChatMessage {
+function messageFor(event: EventPayload, limits: FactLimits): GoogleChatMessage {
   const description = describeEvent(event);
   return {
     text: fitEscaped(description.summary, TEXT_MAX),
@@ -87,7 +79,7 @@ function messageFor(event: EventPayload, valueMax: number, factCount: number): G
             title: truncate(description.title, HEADER_MAX),
             subtitle: truncate(`Wrenn Channels · ${event.event} · ${description.timestamp}`, HEADER_MAX),
           },
-          sections: [{ widgets: widgetsFor(event, valueMax, factCount) }],
+          sections: [{ widgets: widgetsFor(event, limits) }],
         },
       },
     ],
@@ -104,20 +96,16 @@ function messageFor(event: EventPayload, valueMax: number, factCount: number): G
  * the message fits 100 widgets and the byte limit.
  */
 export function renderGoogleChatMessage(event: EventPayload): GoogleChatMessage {
-  const maxFacts = GOOGLE_CHAT_MAX_WIDGETS - 2 - linkWidgets([event]).length;
-  let valueMax = FIRST_VALUE_MAX;
-  let count = maxFacts;
-  for (;;) {
-    const message = messageFor(event, valueMax, count);
-    if (utf8Length(JSON.stringify(message)) <= GOOGLE_CHAT_MAX_BYTES) return message;
-    if (valueMax > MIN_VALUE_MAX) valueMax = Math.max(MIN_VALUE_MAX, Math.floor(valueMax / 2));
-    else if (count > CORE_FACTS) count = Math.max(CORE_FACTS, count - 10);
-    else return messageFor(event, MIN_VALUE_MAX, CORE_FACTS);
-  }
+  return shrinkFactsToFit(
+    (limits) => messageFor(event, limits),
+    (message) => utf8Length(JSON.stringify(message)) <= GOOGLE_CHAT_MAX_BYTES,
+    { maxFacts: GOOGLE_CHAT_MAX_WIDGETS - 2 - linkWidgets([event]).length, factStep: 10 },
+  );
 }
 
-function marker(severity: keyof typeof SEVERITY_COLORS): string {
-  return `<font color="${hexColor(SEVERITY_COLORS[severity])}">●</font>`;
+/** A dot in the severity's colour: Chat's HTML subset has no other way to colour a line. */
+export function severityMarker(severity: Severity): string {
+  return `<font color="${severityHex(severity)}">●</font>`;
 }
 
 /**
@@ -134,7 +122,7 @@ export function renderGoogleChatDigest(events: readonly EventPayload[]): GoogleC
     const widgets: chat_v1.Schema$GoogleAppsCardV1Widget[] = digest.states.slice(0, DIGEST_MAX_STATES).map((state) => ({
       decoratedText: {
         topLabel: escapeEntities(state.label),
-        text: `${marker(state.severity)} ${escapeEntities(state.id)}: <b>${stateText(state)}</b>`,
+        text: `${severityMarker(state.severity)} ${escapeEntities(state.id)}: <b>${stateText(state)}</b>`,
         wrapText: true,
       },
     }));
@@ -147,7 +135,7 @@ export function renderGoogleChatDigest(events: readonly EventPayload[]): GoogleC
     collapsible: false,
     widgets: digest.lines.map((line) => ({
       textParagraph: {
-        text: `${marker(line.severity)} <b>${line.title}</b> · ${escapeEntities(lineDetailText(line))}`,
+        text: `${severityMarker(line.severity)} <b>${line.title}</b> · ${escapeEntities(lineDetailText(line))}`,
       },
     })),
   });

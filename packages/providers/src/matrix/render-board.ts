@@ -1,7 +1,7 @@
 import type { BoardResource } from '../provider';
-import { describeBoard, fitBoard } from '../render/board';
-import { boardLines, linkedHtml } from '../render/board-lines';
-import { plainText } from '../render/rich-text';
+import { type BoardDescription, renderFittedBoard } from '../render/board';
+import { boardLines } from '../render/board-lines';
+import { htmlText, plainText } from '../render/rich-text';
 import { utf8Length } from '../render/truncate';
 import { MATRIX_CONTENT_BUDGET_BYTES, type MatrixMessageContent } from './render';
 
@@ -23,7 +23,7 @@ export function renderMatrixBoardNotice(lines: ReturnType<typeof boardLines>): M
     msgtype: 'm.notice',
     body: plainText(lines),
     format: 'org.matrix.custom.html',
-    formatted_body: linkedHtml(lines, '<br>'),
+    formatted_body: htmlText(lines, '<br>'),
     'm.mentions': {},
   };
 }
@@ -53,9 +53,9 @@ export function renderMatrixBoard(
   resources: readonly BoardResource[],
   originalId?: string,
 ): MatrixMessageContent | MatrixEditContent {
-  const render = (board: ReturnType<typeof describeBoard>) => {
+  const render = (board: BoardDescription) => {
     const notice = renderMatrixBoardNotice(boardLines(board));
     return originalId === undefined ? notice : matrixEditOf(notice, originalId);
   };
-  return fitBoard(describeBoard(resources), render, fits).message;
+  return renderFittedBoard(resources, render, fits);
 }

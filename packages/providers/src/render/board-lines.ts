@@ -1,18 +1,9 @@
-import { type BoardDescription, type BoardEntry, boardLineDetail, earlierText } from './board';
-import { escapeHtml } from './escape-entities';
-import { neutralizeMentions, SEVERITY_MARKS, type Segment, stripBidiControls } from './rich-text';
-
-/** A segment that may link somewhere: the board's resources link to their dashboard page. */
-export type LinkedSegment = Segment & { href?: string };
-export type LinkedLine = LinkedSegment[];
-
-function safePiece(text: string): string {
-  return neutralizeMentions(stripBidiControls(text));
-}
+import { type BoardDescription, type BoardEntry, boardEntryLines } from './board';
+import { type Line, SEVERITY_MARKS, type Segment, safePiece } from './rich-text';
 
 /** "🔴 Capsule `cl-7f3a9c` · destroyed", the id linking to the dashboard when the resource has a link. */
-function resourceHeader(entry: BoardEntry): LinkedLine {
-  const id: LinkedSegment = { text: safePiece(entry.id), style: 'code' };
+function resourceHeader(entry: BoardEntry): Line {
+  const id: Segment = { text: safePiece(entry.id), style: 'code' };
   if (entry.url) id.href = entry.url;
   return [
     { text: `${SEVERITY_MARKS[entry.severity]} ` },
@@ -30,39 +21,24 @@ function resourceHeader(entry: BoardEntry): LinkedLine {
  * oldest first. Pieces were cut short by `describeBoard`; here mentions and
  * bidi controls are neutralised. Nothing is escaped yet.
  */
-export function boardLines(board: BoardDescription): LinkedLine[] {
-  const lines: LinkedLine[] = [];
+export function boardLines(board: BoardDescription): Line[] {
+  const lines: Line[] = [];
   if (board.resources.length > 1) {
     lines.push([{ text: `${SEVERITY_MARKS[board.severity]} ` }, { text: board.headline, style: 'bold' }]);
   }
   for (const entry of board.resources) {
     if (lines.length > 0) lines.push([]);
     lines.push(resourceHeader(entry));
-    if (entry.earlier > 0) lines.push([{ text: `… ${earlierText(entry.earlier)}` }]);
-    for (const line of entry.lines) {
-      lines.push([
-        { text: `${SEVERITY_MARKS[line.severity]} ` },
-        { text: line.title, style: 'bold' },
-        { text: safePiece(` · ${boardLineDetail(line)}`) },
-      ]);
-    }
+    lines.push(
+      ...boardEntryLines<Line>(entry, {
+        earlier: (text) => [{ text: `… ${text}` }],
+        event: (line, detail) => [
+          { text: `${SEVERITY_MARKS[line.severity]} ` },
+          { text: line.title, style: 'bold' },
+          { text: safePiece(` · ${detail}`) },
+        ],
+      }),
+    );
   }
   return lines;
-}
-
-const HTML_TAGS: Record<NonNullable<Segment['style']>, string> = { bold: 'b', code: 'code' };
-
-/** Linked lines as HTML (Matrix, Telegram): every piece escaped, links as `<a href>`, lines joined by `lineBreak`. */
-export function linkedHtml(lines: readonly LinkedLine[], lineBreak: string): string {
-  return lines
-    .map((line) =>
-      line
-        .map((segment) => {
-          let html = escapeHtml(segment.text);
-          if (segment.style) html = `<${HTML_TAGS[segment.style]}>${html}</${HTML_TAGS[segment.style]}>`;
-          return segment.href ? `<a href="${escapeHtml(segment.href)}">${html}</a>` : html;
-        })
-        .join(''),
-    )
-    .join(lineBreak);
 }

@@ -105,6 +105,22 @@ export function boardLineDetail(line: DigestLine): string {
   return lineDetailText({ ...line, resource: undefined });
 }
 
+/** How a format writes a resource's lines: the "N earlier events" note, and one event after its title. */
+export interface EntryLineFormat<L> {
+  earlier(text: string): L;
+  event(line: DigestLine, detail: string): L;
+}
+
+/**
+ * A resource's lines in one format: "N earlier events" first when older lines
+ * gave way, then one line per event, oldest first, its detail without the
+ * resource id the board already names.
+ */
+export function boardEntryLines<L>(entry: BoardEntry, format: EntryLineFormat<L>): L[] {
+  const lines = entry.lines.map((line) => format.event(line, boardLineDetail(line)));
+  return entry.earlier > 0 ? [format.earlier(earlierText(entry.earlier)), ...lines] : lines;
+}
+
 /** The board with every resource keeping at most its `keep` latest lines; the rest count as earlier events. */
 export function keepLatestLines(board: BoardDescription, keep: number): BoardDescription {
   return {
@@ -150,4 +166,13 @@ export function fitBoard<M>(
   if (best) return best;
   const minimal = keepLatestLines(board, 1);
   return { board: minimal, message: render(minimal) };
+}
+
+/** Describes `resources` as a board and renders it within a provider's limits (see {@link fitBoard}). */
+export function renderFittedBoard<M>(
+  resources: readonly BoardResource[],
+  render: (board: BoardDescription) => M,
+  fits: (message: M) => boolean,
+): M {
+  return fitBoard(describeBoard(resources), render, fits).message;
 }

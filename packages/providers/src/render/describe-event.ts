@@ -43,6 +43,11 @@ export const SEVERITY_COLORS: Record<Severity, number> = {
   info: 0x3498db,
 };
 
+/** A severity's colour as CSS-style hex, `#2ECC71`, for formats that take colours as text. */
+export function severityHex(severity: Severity): string {
+  return `#${SEVERITY_COLORS[severity].toString(16).padStart(6, '0').toUpperCase()}`;
+}
+
 function actorText(actor: EventPayload['actor']): string {
   if (actor.type === 'system') return 'Wrenn (system)';
   const who = actor.name || actor.id || actor.type;

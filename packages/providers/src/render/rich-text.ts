@@ -4,7 +4,8 @@ import { escapeHtml } from './escape-entities';
 import { truncate } from './truncate';
 
 /**
- * A piece of plain text with an optional emphasis. Renderers that produce
+ * A piece of plain text with an optional emphasis and an optional link (a
+ * board's resources link to their dashboard page). Renderers that produce
  * markup (Telegram HTML, Matrix HTML) build lines of segments so the visible
  * text and the markup come from the same plain pieces: limits are checked on
  * what the reader sees, and escaping happens exactly once, at the end.
@@ -12,6 +13,7 @@ import { truncate } from './truncate';
 export interface Segment {
   text: string;
   style?: 'bold' | 'code';
+  href?: string;
 }
 
 export type Line = Segment[];
@@ -34,6 +36,11 @@ export function stripBidiControls(text: string): string {
   return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
 }
 
+/** Untrusted text as a text format may show it: no mention, no bidi control. */
+export function safePiece(text: string): string {
+  return neutralizeMentions(stripBidiControls(text));
+}
+
 /** The reader-visible text of some lines, one line per `\n`. */
 export function plainText(lines: readonly Line[]): string {
   return lines.map((line) => line.map((s) => s.text).join('')).join('\n');
@@ -41,20 +48,15 @@ export function plainText(lines: readonly Line[]): string {
 
 const HTML_TAGS: Record<NonNullable<Segment['style']>, string> = { bold: 'b', code: 'code' };
 
-/** The same lines as HTML, every piece escaped, lines joined by `lineBreak`. */
+function segmentHtml(segment: Segment): string {
+  let html = escapeHtml(segment.text);
+  if (segment.style) html = `<${HTML_TAGS[segment.style]}>${html}</${HTML_TAGS[segment.style]}>`;
+  return segment.href ? `<a href="${escapeHtml(segment.href)}">${html}</a>` : html;
+}
+
+/** The same lines as HTML: every piece escaped, links as `<a href>`, lines joined by `lineBreak`. */
 export function htmlText(lines: readonly Line[], lineBreak: string): string {
-  return lines
-    .map((line) =>
-      line
-        .map((s) => {
-          const escaped = escapeHtml(s.text);
-          if (!s.style) return escaped;
-          const tag = HTML_TAGS[s.style];
-          return `<${tag}>${escaped}</${tag}>`;
-        })
-        .join(''),
-    )
-    .join(lineBreak);
+  return lines.map((line) => line.map(segmentHtml).join('')).join(lineBreak);
 }
 
 /** Caps applied to every untrusted piece before markup; renderers shrink them until the message fits. */
@@ -122,10 +124,6 @@ export function notificationLines(description: EventDescription, limits: PieceLi
 
 /** Resources listed by name in a digest's state summary; the rest are counted. */
 export const DIGEST_MAX_STATES = 10;
-
-function safePiece(text: string): string {
-  return neutralizeMentions(stripBidiControls(text));
-}
 
 /**
  * A digest as lines: the headline with the team and period, the latest state

@@ -1,17 +1,11 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import type { BoardResource } from '../provider';
-import {
-  type BoardDescription,
-  type BoardEntry,
-  boardLineDetail,
-  describeBoard,
-  earlierText,
-  fitBoard,
-} from '../render/board';
+import { type BoardDescription, type BoardEntry, boardEntryLines, renderFittedBoard } from '../render/board';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { SEVERITY_MARKS } from '../render/rich-text';
 import { truncate } from '../render/truncate';
-import { SLACK_LIMITS, type SlackMessage, slackMessageFits } from './render';
+import { SLACK_LIMITS, slackMessageFits } from './block-kit-limits';
+import type { SlackMessage } from './render';
 
 /** Slack's limits on a URL button: its label and its address. */
 const BUTTON_TEXT_MAX = 75;
@@ -31,9 +25,11 @@ function slackDate(ms: number): string {
 function entrySection(entry: BoardEntry): SectionBlock {
   const lines = [
     `${SEVERITY_MARKS[entry.severity]} *${escapeEntities(`${entry.label} ${entry.id}`)}* · ${entry.state}`,
+    ...boardEntryLines(entry, {
+      earlier: (text) => `_${text}_`,
+      event: (line, detail) => `• *${line.title}* · ${escapeEntities(detail)}`,
+    }),
   ];
-  if (entry.earlier > 0) lines.push(`_${earlierText(entry.earlier)}_`);
-  for (const line of entry.lines) lines.push(`• *${line.title}* · ${escapeEntities(boardLineDetail(line))}`);
   // Lines are short and fitBoard trims them to fit; the cut is the last word for a resource that still does not.
   return { type: 'section', text: mrkdwn(truncate(lines.join('\n'), SLACK_LIMITS.sectionText)) };
 }
@@ -101,5 +97,5 @@ export function renderSlackBoard(resources: readonly BoardResource[]): SlackMess
     .flatMap((resource) => resource.events.map((event) => Date.parse(event.timestamp)))
     .filter((ms) => !Number.isNaN(ms));
   const updatedAt = times.length > 0 ? Math.max(...times) : undefined;
-  return fitBoard(describeBoard(resources), (board) => renderBoard(board, updatedAt), slackMessageFits).message;
+  return renderFittedBoard(resources, (board) => renderBoard(board, updatedAt), slackMessageFits);
 }

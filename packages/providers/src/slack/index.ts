@@ -1,13 +1,14 @@
+import { chatProvider } from '../chat-provider';
 import type {
   BoardOutcome,
   ChannelConfig,
   ConfigCheck,
   DestinationCheck,
   MessageRef,
-  Provider,
   SendContext,
   SendOutcome,
 } from '../provider';
+import { validateWebhookUrl, webhookUrlTargets } from '../webhook-url-config';
 import { parseSlackApp, type SlackApp } from './app-config';
 import { renderSlackBoard } from './board';
 import { renderSlackMessage, renderSlackMessages, type SlackMessage } from './render';
@@ -16,15 +17,9 @@ import { callSlack, SLACK_REPOST_ERRORS } from './web-api';
 import { parseSlackWebhookUrl } from './webhook-url';
 
 export { parseSlackApp, type SlackApp } from './app-config';
+export { SLACK_LIMITS, slackMessageFits } from './block-kit-limits';
 export { renderSlackBoard } from './board';
-export {
-  renderSlackDigest,
-  renderSlackMessage,
-  renderSlackMessages,
-  SLACK_LIMITS,
-  type SlackMessage,
-  slackMessageFits,
-} from './render';
+export { renderSlackDigest, renderSlackMessage, renderSlackMessages, type SlackMessage } from './render';
 export { callSlack, SLACK_REPOST_ERRORS, slackApiCause, slackApiUrl } from './web-api';
 export { parseSlackWebhookUrl } from './webhook-url';
 
@@ -33,13 +28,12 @@ function isAppForm(config: ChannelConfig): boolean {
   return config.bot_token !== undefined;
 }
 
+const validateSlackWebhook = validateWebhookUrl(parseSlackWebhookUrl);
+
 function validateSlackConfig(config: ChannelConfig): ConfigCheck {
-  if (isAppForm(config)) {
-    const app = parseSlackApp(config);
-    return app.ok ? { ok: true, config: { bot_token: app.botToken, channel_id: app.channelId } } : app;
-  }
-  const hook = parseSlackWebhookUrl(config.webhook_url ?? '');
-  return hook.ok ? { ok: true, config: { webhook_url: hook.url } } : hook;
+  if (!isAppForm(config)) return validateSlackWebhook(config);
+  const app = parseSlackApp(config);
+  return app.ok ? { ok: true, config: { bot_token: app.botToken, channel_id: app.channelId } } : app;
 }
 
 /**
@@ -47,24 +41,16 @@ function validateSlackConfig(config: ChannelConfig): ConfigCheck {
  * @slack/webhook), or a Slack app's bot (`bot_token` + `channel_id`, through
  * @slack/web-api), which can also keep one message per resource up to date.
  */
-export const slackProvider: Provider = {
+export const slackProvider = chatProvider({
   name: 'slack',
   configKeys: { required: [], optional: [], oneOf: [['webhook_url'], ['bot_token', 'channel_id']] },
   validateConfig: validateSlackConfig,
-  // hooks.slack.com is checked like any user URL unless the operator's Slack API base replaces it;
-  // the app form only reaches Slack's own Web API (or that base).
-  userTargets: (config, settings) =>
-    settings.slackApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
+  // The app form has no user URL: it only reaches Slack's own Web API (or the operator's base).
+  userTargets: webhookUrlTargets('slackApiBase'),
   messageStyles: ['each', 'resource'],
-
-  send({ event, config }, context) {
-    return post(renderSlackMessage(event), config, context);
-  },
-
-  async sendMany({ items, config }, context) {
-    const { message, carried } = renderSlackMessages(items.map((item) => item.event));
-    return { outcome: await post(message, config, context), carried };
-  },
+  renderOne: renderSlackMessage,
+  renderMany: renderSlackMessages,
+  post,
 
   async sendBoard({ config, resources, previous }, context) {
     if (!isAppForm(config)) {
@@ -93,7 +79,7 @@ export const slackProvider: Provider = {
   },
 
   checkDestination: checkSlackDestination,
-};
+});
 
 /** Posts a message through the webhook or the app, whichever form the config is in. */
 async function post(message: SlackMessage, config: ChannelConfig, context: SendContext): Promise<SendOutcome> {

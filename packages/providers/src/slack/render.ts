@@ -8,20 +8,11 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import type { EventPayload } from '@wrenn/events';
-import { describeEvent, resourceLinks, SEVERITY_COLORS, truncate } from '../render';
+import { describeEvent, resourceLinks, severityHex, truncate } from '../render';
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { escapeEntities, fitEscaped } from '../render/escape-entities';
 import { SEVERITY_MARKS } from '../render/rich-text';
-
-/** Slack's Block Kit limits (header 150, section text 3,000, 50 blocks…): a message over any is refused. */
-export const SLACK_LIMITS = {
-  blocks: 50,
-  headerText: 150,
-  sectionText: 3000,
-  sectionFields: 10,
-  fieldText: 2000,
-  contextElements: 10,
-} as const;
+import { SLACK_LIMITS, slackMessageFits } from './block-kit-limits';
 
 /** Slack cuts the top-level text near 40,000 characters; a notification line needs far less. */
 const FALLBACK_TEXT_MAX = 3000;
@@ -53,10 +44,6 @@ function linkButtons(events: readonly EventPayload[]): ActionsBlock[] {
       })),
     },
   ];
-}
-
-function hexColor(rgb: number): string {
-  return `#${rgb.toString(16).padStart(6, '0').toUpperCase()}`;
 }
 
 function mrkdwn(text: string): MrkdwnElement {
@@ -110,7 +97,7 @@ export function renderSlackMessage(event: EventPayload): SlackMessage {
   return {
     text: fitEscaped(`${description.title}: ${description.summary}`, FALLBACK_TEXT_MAX),
     blocks: [header, summary, ...linkButtons([event])],
-    attachments: [{ color: hexColor(SEVERITY_COLORS[description.severity]), blocks: [...factSections, context] }],
+    attachments: [{ color: severityHex(description.severity), blocks: [...factSections, context] }],
   };
 }
 
@@ -153,24 +140,6 @@ export function renderSlackDigest(events: readonly EventPayload[]): SlackMessage
     blocks,
     attachments: [],
   };
-}
-
-/** Whether a message stays within Block Kit's limits (blocks per message, text per header, section and field). */
-export function slackMessageFits(message: SlackMessage): boolean {
-  if (message.blocks.length > SLACK_LIMITS.blocks) return false;
-  return message.blocks.every((block) => {
-    if (block.type === 'header') return block.text.text.length <= SLACK_LIMITS.headerText;
-    if (block.type === 'section') {
-      const fields = block.fields ?? [];
-      return (
-        (block.text?.text.length ?? 0) <= SLACK_LIMITS.sectionText &&
-        fields.length <= SLACK_LIMITS.sectionFields &&
-        fields.every((field) => field.text.length <= SLACK_LIMITS.fieldText)
-      );
-    }
-    if (block.type === 'context') return block.elements.length <= SLACK_LIMITS.contextElements;
-    return true;
-  });
 }
 
 /** The message carrying the leading `events`, and how many it carries. */

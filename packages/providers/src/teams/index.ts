@@ -1,6 +1,8 @@
+import { chatProvider } from '../chat-provider';
 import { postJson } from '../outbound/post-json';
 import { rebaseUrl } from '../outbound/rebase-url';
-import type { ChannelConfig, ConfigCheck, Provider, SendContext, SendOutcome } from '../provider';
+import type { ChannelConfig, SendContext, SendOutcome } from '../provider';
+import { webhookUrlConfig } from '../webhook-url-config';
 import { renderTeamsMessage, renderTeamsMessages, type TeamsMessage } from './render';
 import { parseTeamsWebhookUrl } from './webhook-url';
 
@@ -15,31 +17,16 @@ export {
 } from './render';
 export { parseTeamsWebhookUrl, RETIRED_CONNECTOR_MESSAGE } from './webhook-url';
 
-function validateTeamsConfig(config: ChannelConfig): ConfigCheck {
-  const hook = parseTeamsWebhookUrl(config.webhook_url ?? '');
-  return hook.ok ? { ok: true, config: { webhook_url: hook.url } } : hook;
-}
-
 /** Microsoft Teams: an Adaptive Card posted to a Workflows ("webhook request received") trigger. */
-export const teamsProvider: Provider = {
+export const teamsProvider = chatProvider({
   name: 'teams',
-  configKeys: { required: ['webhook_url'], optional: [] },
-  validateConfig: validateTeamsConfig,
-  // Microsoft's Workflows hosts are checked like any user URL unless the operator's Teams API base replaces them.
-  userTargets: (config, settings) =>
-    settings.teamsApiBase === undefined && config.webhook_url ? [config.webhook_url] : [],
+  ...webhookUrlConfig(parseTeamsWebhookUrl, 'teamsApiBase'),
   // Teams Workflows answer 202 with no message id: nothing to edit.
   messageStyles: ['each'],
-
-  send({ event, config }, context) {
-    return post(renderTeamsMessage(event), config, context);
-  },
-
-  async sendMany({ items, config }, context) {
-    const { message, carried } = renderTeamsMessages(items.map((item) => item.event));
-    return { outcome: await post(message, config, context), carried };
-  },
-};
+  renderOne: renderTeamsMessage,
+  renderMany: renderTeamsMessages,
+  post,
+});
 
 async function post(message: TeamsMessage, config: ChannelConfig, context: SendContext): Promise<SendOutcome> {
   const hook = parseTeamsWebhookUrl(config.webhook_url ?? '');

@@ -2,6 +2,7 @@ import type { EventPayload } from '@wrenn/events';
 import { describeEvent, resourceLinks, type Severity, truncate, utf8Length } from '../render';
 import { describeDigest, fitDigest, lineDetailText, stateText } from '../render/digest';
 import { DIGEST_MAX_STATES, SEVERITY_MARKS } from '../render/rich-text';
+import { type FactLimits, shrinkFactsToFit } from '../render/shrink-facts';
 
 /** Teams refuses posts above about 28 KB ("Request Entity too large"); the margin covers headers and rounding. */
 export const TEAMS_MAX_BODY_BYTES = 27_000;
@@ -16,12 +17,7 @@ const CONTAINER_STYLE: Record<Severity, string> = {
 const TITLE_MAX = 100;
 const SUMMARY_MAX = 2_000;
 const FACT_TITLE_MAX = 100;
-const FIRST_FACT_VALUE_MAX = 1_000;
-/** Below this a value says too little; facts are dropped instead. */
-const MIN_FACT_VALUE_MAX = 60;
 const MAX_FACTS = 60;
-/** Resource, actor, team and time are always kept. */
-const CORE_FACTS = 4;
 
 export interface AdaptiveFact {
   title: string;
@@ -113,9 +109,9 @@ function envelope(content: Record<string, unknown>): TeamsMessage {
   };
 }
 
-function factsWithin(event: EventPayload, valueMax: number, count: number): AdaptiveFact[] {
+function factsWithin(event: EventPayload, { valueMax, factCount }: FactLimits): AdaptiveFact[] {
   const all = describeEvent(event).facts;
-  const facts = all.slice(0, count).map((fact) => ({
+  const facts = all.slice(0, factCount).map((fact) => ({
     title: factText(fact.label, FACT_TITLE_MAX) || '(unnamed)',
     value: factText(fact.value, valueMax) || '—',
   }));
@@ -131,15 +127,11 @@ function factsWithin(event: EventPayload, valueMax: number, count: number): Adap
  * then facts dropped, until the JSON body fits Teams' size limit.
  */
 export function renderTeamsMessage(event: EventPayload): TeamsMessage {
-  let valueMax = FIRST_FACT_VALUE_MAX;
-  let count = MAX_FACTS;
-  for (;;) {
-    const message = envelope(withLinks(card(event, factsWithin(event, valueMax, count)), [event]));
-    if (utf8Length(JSON.stringify(message)) <= TEAMS_MAX_BODY_BYTES) return message;
-    if (valueMax > MIN_FACT_VALUE_MAX) valueMax = Math.max(MIN_FACT_VALUE_MAX, Math.floor(valueMax / 2));
-    else if (count > CORE_FACTS) count = Math.max(CORE_FACTS, count - 8);
-    else return envelope(withLinks(card(event, factsWithin(event, MIN_FACT_VALUE_MAX, CORE_FACTS)), [event]));
-  }
+  return shrinkFactsToFit(
+    (limits) => envelope(withLinks(card(event, factsWithin(event, limits)), [event])),
+    (message) => utf8Length(JSON.stringify(message)) <= TEAMS_MAX_BODY_BYTES,
+    { maxFacts: MAX_FACTS, factStep: 8 },
+  );
 }
 
 /**

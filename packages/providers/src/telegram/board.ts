@@ -1,20 +1,6 @@
 import type { BoardResource } from '../provider';
-import {
-  type BoardDescription,
-  type BoardEntry,
-  boardLineDetail,
-  describeBoard,
-  earlierText,
-  fitBoard,
-} from '../render/board';
-import {
-  htmlText,
-  type Line,
-  neutralizeMentions,
-  plainText,
-  SEVERITY_MARKS,
-  stripBidiControls,
-} from '../render/rich-text';
+import { type BoardDescription, type BoardEntry, boardEntryLines, describeBoard, fitBoard } from '../render/board';
+import { htmlText, type Line, plainText, SEVERITY_MARKS, safePiece } from '../render/rich-text';
 import { TELEGRAM_TEXT_LIMIT, type TelegramTarget } from './render';
 
 /** Link buttons a board carries at most (one per resource that has a dashboard link). */
@@ -35,15 +21,11 @@ export interface TelegramBoardMessage {
   reply_markup?: TelegramReplyMarkup;
 }
 
-function safe(text: string): string {
-  return neutralizeMentions(stripBidiControls(text));
-}
-
 function entryHeader(entry: BoardEntry): Line {
   return [
-    { text: `• ${safe(entry.label)} ` },
-    { text: safe(entry.id), style: 'code' },
-    { text: `: ${safe(entry.state)}` },
+    { text: `• ${safePiece(entry.label)} ` },
+    { text: safePiece(entry.id), style: 'code' },
+    { text: `: ${safePiece(entry.state)}` },
   ];
 }
 
@@ -55,20 +37,22 @@ function entryHeader(entry: BoardEntry): Line {
  */
 export function telegramBoardLines(board: BoardDescription, withEvents = true): Line[] {
   const lines: Line[] = [
-    [{ text: `${SEVERITY_MARKS[board.severity]} ` }, { text: safe(board.headline), style: 'bold' }],
+    [{ text: `${SEVERITY_MARKS[board.severity]} ` }, { text: safePiece(board.headline), style: 'bold' }],
   ];
   for (const entry of board.resources) {
     if (withEvents) lines.push([]);
     lines.push(entryHeader(entry));
     if (!withEvents) continue;
-    if (entry.earlier > 0) lines.push([{ text: `   ${earlierText(entry.earlier)}` }]);
-    for (const line of entry.lines) {
-      lines.push([
-        { text: `   ${SEVERITY_MARKS[line.severity]} ` },
-        { text: line.title, style: 'bold' },
-        { text: ` · ${safe(boardLineDetail(line))}` },
-      ]);
-    }
+    lines.push(
+      ...boardEntryLines<Line>(entry, {
+        earlier: (text) => [{ text: `   ${text}` }],
+        event: (line, detail) => [
+          { text: `   ${SEVERITY_MARKS[line.severity]} ` },
+          { text: line.title, style: 'bold' },
+          { text: ` · ${safePiece(detail)}` },
+        ],
+      }),
+    );
   }
   return lines;
 }
