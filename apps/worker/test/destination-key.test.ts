@@ -30,6 +30,12 @@ describe('pacing destinations', () => {
 
   it('is shared by channels that post to the same place, and apart otherwise', () => {
     expect(destinationOf('slack', { webhook_url: SLACK }).key).toBe(destinationOf('slack', { webhook_url: SLACK }).key);
+    // A Slack app is paced per conversation, never in one bucket with every other app channel.
+    const app = (token: string, channel: string) =>
+      destinationOf('slack', { bot_token: token, channel_id: channel }).key;
+    expect(app('xoxb-1-a', 'C01')).toBe(app('xoxb-1-a', 'C01'));
+    expect(new Set([app('xoxb-1-a', 'C01'), app('xoxb-1-a', 'C02'), app('xoxb-2-b', 'C01')]).size).toBe(3);
+    expect(app('xoxb-1-a', 'C01')).not.toContain('xoxb');
     expect(destinationOf('slack', { webhook_url: SLACK }).key).not.toBe(
       destinationOf('slack', { webhook_url: SLACK.replace('B0', 'B1') }).key,
     );

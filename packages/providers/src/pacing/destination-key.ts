@@ -19,8 +19,11 @@ function urlWithoutQuery(value: string | undefined): string {
 function identity(provider: ProviderName, config: ChannelConfig): string[] {
   switch (provider) {
     case 'slack':
-      // The path is the webhook's own secret; only its digest leaves here.
-      return [urlWithoutQuery(config.webhook_url)];
+      // The app form posts 1 message/s per conversation: its channel, in the bot's workspace (the token
+      // names both bot and workspace). A webhook's path is its own secret. Only a digest leaves here.
+      return config.bot_token
+        ? ['app', config.bot_token, config.channel_id ?? '']
+        : [urlWithoutQuery(config.webhook_url)];
     case 'discord': {
       const id = /\/webhooks\/(\d+)\//.exec(config.webhook_url ?? '')?.[1] ?? urlWithoutQuery(config.webhook_url);
       return [id, config.thread_id ?? ''];
