@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createAuditLogger } from '@wrenn/audit';
-import { newId, parseId } from '@wrenn/events';
+import { newId, parseId, type Uuid } from '@wrenn/events';
 import type { SendOutcome } from '@wrenn/providers';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { sql } from 'kysely';
@@ -88,7 +88,7 @@ function autoDisableEntries(channelId: string) {
 describe('the time from ingest to the first success', () => {
   it('is reported on a first success only, whether recorded in a batch or by the fallback', async () => {
     const { channel, deliveries } = await channelWithDeliveries(2);
-    const [batched, fallback] = deliveries as [string, string];
+    const [batched, fallback] = deliveries as [Uuid, Uuid];
     const attempts = writer();
     const retry = await attempts.record(
       attempt(batched, channel.uuid, { kind: 'retry', statusCode: 500, reason: 'HTTP 500' }, false),
@@ -144,7 +144,7 @@ describe('a batch item that fails', () => {
   it('an answer the database refuses (a NUL byte) settles its delivery with a fixed text; its neighbours are recorded as sent', async () => {
     const { channel, deliveries } = await channelWithDeliveries(8);
     const attempts = writer();
-    const [bad, pendingBad, ...good] = deliveries as [string, string, ...string[]];
+    const [bad, pendingBad, ...good] = deliveries as [Uuid, Uuid, ...Uuid[]];
     const results = await Promise.all([
       attempts.record(attempt(bad, channel.uuid, { kind: 'retry', statusCode: 500, reason: 'HTTP 500: a\u0000b' })),
       attempts.record(
