@@ -1,7 +1,7 @@
 import { createAuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { formatId, parseId } from '@wrenn/events';
+import { type ChannelId, formatId, parseId } from '@wrenn/events';
 import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
 import {
   createQueues,
@@ -110,7 +110,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     removeOnFail: JOB_RETENTION.removeOnFail,
   };
 
-  const ensureDrain = (channelId: string, delayMs: number) => ensureDrains(queues, [channelId], { delayMs });
+  const ensureDrain = (channelId: ChannelId, delayMs: number) => ensureDrains(queues, [channelId], { delayMs });
   // The looks after drains that end together share one statement.
   const nextReady = createMicroBatcher<string, number | null>({
     maxBatch: 256,

@@ -1,6 +1,6 @@
 import { type SecretBox, sealConfig } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { type EventPayload, formatId, linkResource, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
+import { type ChannelId, type EventPayload, formatId, linkResource, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
 import {
   type Destination,
   destinationOf,
@@ -66,8 +66,8 @@ export interface DrainDeps {
   chatBatch?: number;
   /** True once the worker is shutting down: drains hand their channel back once their requests are answered. */
   stopping(): boolean;
-  /** Makes sure the channel (`ch-…`) has a drain job, ready in `delayMs`. */
-  ensureDrain(channelId: string, delayMs: number): Promise<void>;
+  /** Makes sure the channel has a drain job, ready in `delayMs`. */
+  ensureDrain(channelId: ChannelId, delayMs: number): Promise<void>;
   /** The look after a drain that ended without its job: a new drain for anything that arrived meanwhile. */
   lookAfter(channelUuid: string): Promise<void>;
 }
