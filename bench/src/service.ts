@@ -40,7 +40,7 @@ export interface Service {
 }
 
 /** A lifecycle entry as the platform reports a started capsule. */
-export function sandboxCreate(teamId: string, seq: number, resourceId = newId('capsule').id) {
+export function sandboxCreate(teamId: string, seq: number, resourceId: string = newId('capsule').id) {
   return {
     team_id: teamId,
     actor: { type: 'user', id: newId('user').id, name: 'Bench' },

@@ -1,5 +1,5 @@
 import { openConfig } from '@wrenn/crypto';
-import { EVENT_TYPES, formatId, newId, parseId } from '@wrenn/events';
+import { type DeliveryId, EVENT_TYPES, formatId, newId, parseId } from '@wrenn/events';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, channelBody, createChannel, VALID_CONFIGS } from './support/channel-fixtures';
@@ -227,7 +227,7 @@ describe('POST /v1/channels/{id}/deliveries/retry', () => {
     channelId: string,
     status: 'pending' | 'succeeded' | 'failed',
     secondsAgo: number,
-  ): Promise<string> {
+  ): Promise<DeliveryId> {
     const { eventIds } = await api.deps.audit.record([
       {
         team_id: teamId,

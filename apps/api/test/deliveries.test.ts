@@ -1,4 +1,4 @@
-import { formatId, newId, parseId } from '@wrenn/events';
+import { type ChannelId, formatId, newId, parseId } from '@wrenn/events';
 import { QUEUES } from '@wrenn/queues';
 import { testRedisUrl, waitFor } from '@wrenn/testing';
 import { Worker } from 'bullmq';
@@ -13,7 +13,7 @@ describe('delivery log and redelivery', () => {
   let api: TestApi;
   let token: string;
   let teamId: string;
-  let channelId: string;
+  let channelId: ChannelId;
   let channelUuid: string;
   const deliveryIds: string[] = [];
 
@@ -65,9 +65,9 @@ describe('delivery log and redelivery', () => {
   });
   afterAll(() => api?.close());
 
-  const list = (query = '', id = channelId, t = token) =>
+  const list = (query = '', id: string = channelId, t = token) =>
     request(api.app).get(`/v1/channels/${id}/deliveries${query}`).set(bearer(t));
-  const retry = (dlv: string, id = channelId, t = token) =>
+  const retry = (dlv: string, id: string = channelId, t = token) =>
     request(api.app).post(`/v1/channels/${id}/deliveries/${dlv}/retry`).set(bearer(t));
 
   it('lists deliveries newest first, each with exactly the documented fields', async () => {

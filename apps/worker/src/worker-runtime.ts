@@ -1,7 +1,7 @@
 import { createAuditLogger } from '@wrenn/audit';
 import type { SecretBox } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { formatId, parseId } from '@wrenn/events';
+import { type ChannelId, formatId, parseId, type Uuid } from '@wrenn/events';
 import type { OutboundHttp, PacingRule, ProviderName, ProviderSettings } from '@wrenn/providers';
 import {
   createQueues,
@@ -110,15 +110,15 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     removeOnFail: JOB_RETENTION.removeOnFail,
   };
 
-  const ensureDrain = (channelId: string, delayMs: number) => ensureDrains(queues, [channelId], { delayMs });
+  const ensureDrain = (channelId: ChannelId, delayMs: number) => ensureDrains(queues, [channelId], { delayMs });
   // The looks after drains that end together share one statement.
-  const nextReady = createMicroBatcher<string, number | null>({
+  const nextReady = createMicroBatcher<Uuid, number | null>({
     maxBatch: 256,
     maxInFlight: 1,
     run: (uuids) => nextReadyInMany(db, uuids),
   });
   /** Gives the channel a new drain when its mailbox holds a row, ready now or later. */
-  async function lookAfter(channelUuid: string): Promise<void> {
+  async function lookAfter(channelUuid: Uuid): Promise<void> {
     const wait = await nextReady.add(channelUuid);
     if (wait !== null) await ensureDrain(formatId('channel', channelUuid), wait);
   }

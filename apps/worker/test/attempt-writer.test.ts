@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createAuditLogger } from '@wrenn/audit';
-import { newId, parseId } from '@wrenn/events';
+import { newId, parseId, type Uuid } from '@wrenn/events';
 import type { SendOutcome } from '@wrenn/providers';
 import { createLogger, createMetricsRegistry } from '@wrenn/runtime';
 import { sql } from 'kysely';
@@ -59,7 +59,7 @@ async function channelWithDeliveries(count: number) {
   return { team, channel, deliveries };
 }
 
-function attempt(deliveryUuid: string, channelUuid: string, outcome: SendOutcome, final = true): AttemptInput {
+function attempt(deliveryUuid: Uuid, channelUuid: Uuid, outcome: SendOutcome, final = true): AttemptInput {
   const decision = { final, scheduled: false, retryInMs: null, rateLimited: false };
   return { deliveryUuid, generation: 1, channelUuid, outcome, decision, readyAt: null, latencyMs: 12 };
 }
@@ -88,7 +88,7 @@ function autoDisableEntries(channelId: string) {
 describe('the time from ingest to the first success', () => {
   it('is reported on a first success only, whether recorded in a batch or by the fallback', async () => {
     const { channel, deliveries } = await channelWithDeliveries(2);
-    const [batched, fallback] = deliveries as [string, string];
+    const [batched, fallback] = deliveries as [Uuid, Uuid];
     const attempts = writer();
     const retry = await attempts.record(
       attempt(batched, channel.uuid, { kind: 'retry', statusCode: 500, reason: 'HTTP 500' }, false),
@@ -144,7 +144,7 @@ describe('a batch item that fails', () => {
   it('an answer the database refuses (a NUL byte) settles its delivery with a fixed text; its neighbours are recorded as sent', async () => {
     const { channel, deliveries } = await channelWithDeliveries(8);
     const attempts = writer();
-    const [bad, pendingBad, ...good] = deliveries as [string, string, ...string[]];
+    const [bad, pendingBad, ...good] = deliveries as [Uuid, Uuid, ...Uuid[]];
     const results = await Promise.all([
       attempts.record(attempt(bad, channel.uuid, { kind: 'retry', statusCode: 500, reason: 'HTTP 500: a\u0000b' })),
       attempts.record(
@@ -177,7 +177,7 @@ describe('auto-disable', () => {
     const { channel, deliveries } = await channelWithDeliveries(10);
     const attempts = writer();
     const record = (i: number, outcome: SendOutcome) =>
-      attempts.record(attempt(deliveries[i] as string, channel.uuid, outcome));
+      attempts.record(attempt(deliveries[i] as Uuid, channel.uuid, outcome));
 
     for (let i = 0; i < 4; i++) await record(i, destination());
     expect(await pipeline.channel(channel.uuid)).toMatchObject({ enabled: true, consecutive_failures: 4 });
@@ -214,7 +214,7 @@ describe('auto-disable', () => {
   it("disables at once on a destination gone for good (a webhook's 410)", async () => {
     const { channel, deliveries } = await channelWithDeliveries(1);
     await writer().record(
-      attempt(deliveries[0] as string, channel.uuid, {
+      attempt(deliveries[0] as Uuid, channel.uuid, {
         kind: 'permanent',
         statusCode: 410,
         reason: 'HTTP 410 (endpoint gone)',
@@ -253,13 +253,13 @@ describe('auto-disable', () => {
   it('never disables without its audit entry: both commit together or not at all', async () => {
     const { channel, deliveries } = await channelWithDeliveries(5);
     const attempts = writer();
-    for (let i = 0; i < 4; i++) await attempts.record(attempt(deliveries[i] as string, channel.uuid, destination()));
+    for (let i = 0; i < 4; i++) await attempts.record(attempt(deliveries[i] as Uuid, channel.uuid, destination()));
     // The audit entry cannot be written: the disable must not happen either.
     await sql`ALTER TABLE audit_logs ADD CONSTRAINT no_auto_disable CHECK (action <> 'auto_disable') NOT VALID`.execute(
       pipeline.db,
     );
     try {
-      const result = await attempts.record(attempt(deliveries[4] as string, channel.uuid, destination()));
+      const result = await attempts.record(attempt(deliveries[4] as Uuid, channel.uuid, destination()));
       // The attempt itself still ends its delivery.
       expect(result).toMatchObject({ kind: 'recorded', status: 'failed', fallback: true });
     } finally {
@@ -295,7 +295,15 @@ describe('auto-disable', () => {
     const report = (outcome: SendOutcome) =>
       reportAttempt(
         { metrics, logger: errorLogger },
-        { provider: 'slack', channelId: 'ch-x', deliveryId: 'dlv-x', outcome, final: true, latencyMs: 5, recorded },
+        {
+          provider: 'slack',
+          channelId: newId('channel').id,
+          deliveryId: newId('delivery').id,
+          outcome,
+          final: true,
+          latencyMs: 5,
+          recorded,
+        },
       );
     report({ kind: 'permanent', statusCode: 400, reason: 'HTTP 400: invalid_blocks', cause: 'message' });
     report(destination());
@@ -312,7 +320,7 @@ describe('auto-disable', () => {
 describe('generations', () => {
   it('a late attempt of an earlier generation does not overwrite a redelivery', async () => {
     const { channel, deliveries } = await channelWithDeliveries(1);
-    const uuid = deliveries[0] as string;
+    const uuid = deliveries[0] as Uuid;
     await writer().record(attempt(uuid, channel.uuid, { kind: 'retry', statusCode: 503, reason: 'HTTP 503' }));
     // Redelivered (as the API does) while the first job's attempt is still out.
     await pipeline.db
@@ -331,7 +339,7 @@ describe('generations', () => {
 
   it('a succeeded delivery never goes back to pending or failed', async () => {
     const { channel, deliveries } = await channelWithDeliveries(1);
-    const uuid = deliveries[0] as string;
+    const uuid = deliveries[0] as Uuid;
     await writer().record(attempt(uuid, channel.uuid, ok));
     // A stalled duplicate of the same job reports a retry, then a final failure.
     expect(

@@ -1,3 +1,4 @@
+import { newId } from '@wrenn/events';
 import { destinationOf, PACING_RULES } from '@wrenn/providers';
 import { drainJob } from '@wrenn/queues';
 import { describe, expect, it } from 'vitest';
@@ -74,12 +75,12 @@ describe('pacing destinations', () => {
   });
 
   it('a drain job is named after its channel and leaves Redis when it ends', () => {
-    const job = drainJob('ch-0000000000000000000000001');
-    expect(job).toEqual({
+    const channelId = newId('channel').id;
+    expect(drainJob(channelId)).toEqual({
       name: 'drain',
-      data: { channelId: 'ch-0000000000000000000000001' },
-      opts: { jobId: 'ch-0000000000000000000000001', removeOnComplete: true, removeOnFail: true },
+      data: { channelId },
+      opts: { jobId: channelId, removeOnComplete: true, removeOnFail: true },
     });
-    expect(drainJob('ch-0000000000000000000000001', 500).opts).toMatchObject({ delay: 500 });
+    expect(drainJob(channelId, 500).opts).toMatchObject({ delay: 500 });
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { formatId, newId } from '@wrenn/events';
+import { type ChannelId, formatId, newId, type Uuid } from '@wrenn/events';
 import { clusterKeySlot, deliveriesPrefix, eventsPrefix } from '@wrenn/queues';
 import {
   type AppProcess,
@@ -35,7 +35,7 @@ async function clusterPipeline(seeds: string, options: Parameters<typeof createP
 
 /** Webhook channels of one team, with a receiver each, until every shard has at least `perShard`. */
 async function channelsOnEveryShard(pipeline: Pipeline, team: string, perShard: number) {
-  const channels: Array<{ id: string; uuid: string; shard: number; receiver: FakeWebhookReceiver }> = [];
+  const channels: Array<{ id: ChannelId; uuid: Uuid; shard: number; receiver: FakeWebhookReceiver }> = [];
   const count = (shard: number) => channels.filter((c) => c.shard === shard).length;
   while ([0, 1, 2].some((shard) => count(shard) < perShard)) {
     const receiver = await startFakeWebhookReceiver();

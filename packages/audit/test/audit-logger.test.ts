@@ -198,7 +198,7 @@ describe('record', () => {
     expect(result.logIds).toHaveLength(2);
     expect(result.eventIds).toHaveLength(1);
     const rows = await database.db.selectFrom('audit_logs').select(['id', 'action']).execute();
-    const actionById = new Map(rows.map((r) => [formatId('auditLog', r.id), r.action]));
+    const actionById = new Map<string, string>(rows.map((r) => [formatId('auditLog', r.id), r.action]));
     expect(result.logIds.map((id) => actionById.get(id))).toEqual(['rename', 'destroy']);
   });
 

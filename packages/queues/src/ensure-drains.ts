@@ -1,3 +1,4 @@
+import type { ChannelId } from '@wrenn/events';
 import type { Queue } from 'bullmq';
 import { type DrainJob, drainJob, drainJobId } from './jobs';
 import type { Queues } from './queues';
@@ -17,17 +18,17 @@ export interface EnsureDrainOptions {
 }
 
 /**
- * The one way drain jobs are added: makes sure each channel (`ch-…`) has a
+ * The one way drain jobs are added: makes sure each channel has a
  * drain. The job id is the channel id, so a channel whose drain is waiting,
  * running or delayed keeps it, and adding it again changes nothing. Each
  * channel's job goes to its own shard's queue.
  */
 export async function ensureDrains(
   queues: Pick<Queues, 'deliveriesFor'>,
-  channelIds: readonly string[],
+  channelIds: readonly ChannelId[],
   options: EnsureDrainOptions = {},
 ): Promise<void> {
-  const byQueue = new Map<Queue<DrainJob>, string[]>();
+  const byQueue = new Map<Queue<DrainJob>, ChannelId[]>();
   for (const id of new Set(channelIds)) {
     const queue = queues.deliveriesFor(id);
     byQueue.set(queue, [...(byQueue.get(queue) ?? []), id]);
@@ -43,7 +44,7 @@ export async function ensureDrains(
   await Promise.all(adds);
 }
 
-async function promoteIfDelayed(queue: Queue<DrainJob>, channelId: string): Promise<void> {
+async function promoteIfDelayed(queue: Queue<DrainJob>, channelId: ChannelId): Promise<void> {
   if ((await queue.getJobState(drainJobId(channelId))) !== 'delayed') return;
   const job = await queue.getJob(drainJobId(channelId));
   // It may have started meanwhile: then it sees the row anyway.

@@ -1,3 +1,5 @@
+import type { ChannelId } from '@wrenn/events';
+
 /**
  * The job catalog. Jobs carry ids only: Redis keeps job data in clear text,
  * so configs, secrets and rendered payloads never go there.
@@ -18,8 +20,7 @@ export interface EventJob {
 
 /** A job of the deliveries queue: drain one channel's mailbox. */
 export interface DrainJob {
-  /** `ch-…` */
-  channelId: string;
+  channelId: ChannelId;
 }
 
 /**
@@ -44,12 +45,12 @@ export const JOB_RETENTION = {
 const DRAIN_JOB_OPTIONS = { removeOnComplete: true, removeOnFail: true } as const;
 
 /** The job id of a channel's drain: the channel id itself, so a channel has at most one. */
-export function drainJobId(channelId: string): string {
+export function drainJobId(channelId: ChannelId): string {
   return channelId;
 }
 
 /** A channel's drain job, ready for `Queue.add` / `addBulk`; `delayMs` when its first row is not ready yet. */
-export function drainJob(channelId: string, delayMs = 0) {
+export function drainJob(channelId: ChannelId, delayMs = 0) {
   return {
     name: 'drain',
     data: { channelId } satisfies DrainJob,

@@ -1,3 +1,4 @@
+import type { ChannelId } from '@wrenn/events';
 import { Queue } from 'bullmq';
 import { type DrainJob, type EventJob, JOB_RETENTION, QUEUES } from './jobs';
 import { deliveriesPrefix, eventsPrefix, type QueueLayout, queueLayout, shardOf } from './queue-shards';
@@ -10,10 +11,10 @@ import type { RedisConnection } from './redis-connection';
  */
 export interface Queues {
   events: Queue<EventJob>;
-  /** The deliveries queue of the channel's shard (`ch-…` id). */
-  deliveriesFor(channelId: string): Queue<DrainJob>;
+  /** The deliveries queue of the channel's shard. */
+  deliveriesFor(channelId: ChannelId): Queue<DrainJob>;
   /** The channel's shard index. */
-  shardOf(channelId: string): number;
+  shardOf(channelId: ChannelId): number;
   /** Every shard's deliveries queue, indexed by shard. */
   allDeliveries: readonly Queue<DrainJob>[];
   layout: QueueLayout;
@@ -32,7 +33,7 @@ export function createQueues(connection: RedisConnection, layout: QueueLayout | 
     { length: resolved.shards },
     (_, shard) => new Queue<DrainJob>(QUEUES.deliveries, { ...options, prefix: deliveriesPrefix(resolved, shard) }),
   );
-  const shardFor = (channelId: string) => shardOf(channelId, resolved.shards);
+  const shardFor = (channelId: ChannelId) => shardOf(channelId, resolved.shards);
   return {
     events,
     deliveriesFor: (channelId) => allDeliveries[shardFor(channelId)] as Queue<DrainJob>,

@@ -1,19 +1,22 @@
+import { newId } from '@wrenn/events';
 import { describe, expect, it } from 'vitest';
 import { drainJob, drainJobId, eventJob } from '../src';
 
 describe('drainJob', () => {
+  const channelId = newId('channel').id;
+
   it('is keyed by the channel id and leaves Redis as soon as it ends', () => {
-    expect(drainJob('ch-1')).toEqual({
+    expect(drainJob(channelId)).toEqual({
       name: 'drain',
-      data: { channelId: 'ch-1' },
-      opts: { jobId: 'ch-1', removeOnComplete: true, removeOnFail: true },
+      data: { channelId },
+      opts: { jobId: channelId, removeOnComplete: true, removeOnFail: true },
     });
-    expect(drainJobId('ch-1')).toBe(drainJob('ch-1').opts.jobId);
+    expect(drainJobId(channelId)).toBe(drainJob(channelId).opts.jobId);
   });
 
   it('is delayed only when its first row is not ready yet', () => {
-    expect(drainJob('ch-1', 0).opts).not.toHaveProperty('delay');
-    expect(drainJob('ch-1', 1_500).opts).toMatchObject({ delay: 1_500 });
+    expect(drainJob(channelId, 0).opts).not.toHaveProperty('delay');
+    expect(drainJob(channelId, 1_500).opts).toMatchObject({ delay: 1_500 });
   });
 });
 

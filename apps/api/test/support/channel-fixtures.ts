@@ -1,3 +1,4 @@
+import type { ChannelId } from '@wrenn/events';
 import type { ProviderName } from '@wrenn/providers';
 import request from 'supertest';
 import type { TestApi } from './test-api';
@@ -55,7 +56,7 @@ export async function createChannel(api: TestApi, token: string, overrides: Part
     .set('Authorization', `Bearer ${token}`)
     .send(channelBody(overrides));
   if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: string; secret?: string; [key: string]: unknown };
+  return res.body as { id: ChannelId; secret?: string; [key: string]: unknown };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

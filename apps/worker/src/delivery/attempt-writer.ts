@@ -1,6 +1,6 @@
 import type { AuditLogger } from '@wrenn/audit';
 import type { AttemptOutcome, Database, DeliveryStatus } from '@wrenn/db';
-import { formatId } from '@wrenn/events';
+import { formatId, type Uuid } from '@wrenn/events';
 import type { SendOutcome } from '@wrenn/providers';
 import type { Logger } from '@wrenn/runtime';
 import { type Kysely, sql, type Transaction } from 'kysely';
@@ -18,10 +18,10 @@ import {
 export const UNRECORDABLE_ATTEMPT = 'the attempt could not be recorded';
 
 export interface AttemptInput {
-  deliveryUuid: string;
+  deliveryUuid: Uuid;
   /** The delivery generation the row was claimed in; the row must still be in it. */
   generation: number;
-  channelUuid: string;
+  channelUuid: Uuid;
   outcome: SendOutcome;
   /** What the outcome means for the delivery (`decideAttempt`). */
   decision: AttemptDecision;
@@ -94,7 +94,7 @@ export async function recordAttempts(
     const applied = inputs.filter((_, i) => results[i]?.kind === 'recorded');
     const disabled = await applyChannelChanges(trx, deps.audit, channelChanges(applied));
     // The disable is reported once, by the batch's last attempt that counted against the channel.
-    const reporters = new Map<string, number>();
+    const reporters = new Map<Uuid, number>();
     inputs.forEach((input, i) => {
       if (results[i]?.kind === 'recorded' && permanentCause(input.outcome) === 'destination') {
         reporters.set(input.channelUuid, i);
@@ -128,7 +128,7 @@ async function writeAttempts(
     };
   });
   const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
-  const result = await sql<{ id: string; attempts: number; first_success_after_s: number | null }>`
+  const result = await sql<{ id: Uuid; attempts: number; first_success_after_s: number | null }>`
     WITH input AS (
       SELECT * FROM unnest(
         ${column((r) => r.input.deliveryUuid)}::uuid[],

@@ -1,6 +1,6 @@
 import type { AuditLogger } from '@wrenn/audit';
 import type { Database } from '@wrenn/db';
-import { formatId } from '@wrenn/events';
+import { formatId, type Uuid } from '@wrenn/events';
 import type { PermanentCause, SendOutcome } from '@wrenn/providers';
 import { sql, type Transaction } from 'kysely';
 import type { AttemptInput } from './attempt-writer';
@@ -31,7 +31,7 @@ export function touchesChannel(input: AttemptInput): boolean {
 }
 
 interface ChannelChange {
-  channelUuid: string;
+  channelUuid: Uuid;
   /** Destination failures counted after the batch's last success (which already reset the count). */
   failures: number;
   disableNow: boolean;
@@ -44,7 +44,7 @@ interface ChannelChange {
  * order: a success resets the count, so only the failures after it add up.
  */
 export function channelChanges(applied: readonly AttemptInput[]): ChannelChange[] {
-  const changes = new Map<string, ChannelChange>();
+  const changes = new Map<Uuid, ChannelChange>();
   for (const input of applied) {
     const { outcome } = input;
     const cause = permanentCause(outcome);
@@ -87,11 +87,11 @@ export async function applyChannelChanges(
   trx: Transaction<Database>,
   audit: Pick<AuditLogger, 'within'>,
   changes: readonly ChannelChange[],
-): Promise<Map<string, DisabledChannel>> {
-  const disabled = new Map<string, DisabledChannel>();
+): Promise<Map<Uuid, DisabledChannel>> {
+  const disabled = new Map<Uuid, DisabledChannel>();
   if (changes.length === 0) return disabled;
   const now = new Date();
-  const { rows } = await sql<{ id: string; consecutive_failures: number; enabled: boolean }>`
+  const { rows } = await sql<{ id: Uuid; consecutive_failures: number; enabled: boolean }>`
     WITH input AS (
       SELECT * FROM unnest(
         ${changes.map((c) => c.channelUuid)}::uuid[],

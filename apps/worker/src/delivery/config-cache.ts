@@ -1,13 +1,14 @@
 import { openConfig, type SecretBox } from '@wrenn/crypto';
+import type { Uuid } from '@wrenn/events';
 import { LRUCache } from 'lru-cache';
 
 export interface ConfigCache {
   /**
-   * The decrypted config of a channel. Entries are keyed by channel id and
+   * The decrypted config of a channel. Entries are keyed by channel and
    * config version, so an edited or rotated channel is decrypted afresh.
    * Throws when the stored values do not open with the configured keys.
    */
-  open(channelId: string, configVersion: Date, sealed: Record<string, string>): Record<string, string>;
+  open(channelUuid: Uuid, configVersion: Date, sealed: Record<string, string>): Record<string, string>;
   readonly size: number;
 }
 
@@ -29,7 +30,7 @@ export interface ConfigCacheOptions {
  * process for ever; a busy channel pays one decryption per period.
  */
 export function createConfigCache(options: ConfigCacheOptions): ConfigCache {
-  const entries = new LRUCache<string, { version: number; config: Record<string, string> }>({
+  const entries = new LRUCache<Uuid, { version: number; config: Record<string, string> }>({
     max: options.maxEntries ?? 10_000,
     ttl: options.ttlMs ?? 10 * 60_000,
     // Expired entries are removed on their own timer, not only when next read.
@@ -38,12 +39,12 @@ export function createConfigCache(options: ConfigCacheOptions): ConfigCache {
   });
 
   return {
-    open(channelId, configVersion, sealed) {
+    open(channelUuid, configVersion, sealed) {
       const version = configVersion.getTime();
-      const hit = entries.get(channelId);
+      const hit = entries.get(channelUuid);
       if (hit && hit.version === version) return hit.config;
       const config = openConfig(options.secrets, sealed);
-      entries.set(channelId, { version, config });
+      entries.set(channelUuid, { version, config });
       return config;
     },
     get size() {

@@ -1,10 +1,11 @@
 import { PREVIOUS_SECRET_KEY } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
+import type { Uuid } from '@wrenn/events';
 import { type Kysely, sql } from 'kysely';
 
 /** What a drain needs of its channel. */
 export interface DrainChannel {
-  id: string;
+  id: Uuid;
   provider: string;
   /** Sealed values, without a rotated-out webhook secret whose grace period has ended. */
   config: Record<string, string>;
@@ -21,7 +22,7 @@ export interface DrainChannel {
 /** Several channels in one statement, in the order asked (`undefined`: deleted). */
 export async function loadDrainChannels(
   db: Kysely<Database>,
-  channelUuids: readonly string[],
+  channelUuids: readonly Uuid[],
 ): Promise<Array<DrainChannel | undefined>> {
   const rows = await db
     .selectFrom('channels')
@@ -38,6 +39,7 @@ export async function loadDrainChannels(
         THEN greatest(updated_at, previous_secret_expires_at) ELSE updated_at END`.as('config_version'),
     ])
     .where(sql<boolean>`id = any(${[...new Set(channelUuids)]}::uuid[])`)
+    .$narrowType<{ id: Uuid }>()
     .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   return channelUuids.map((id) => byId.get(id));

@@ -1,6 +1,14 @@
 import { type SecretBox, sealConfig } from '@wrenn/crypto';
 import type { Database } from '@wrenn/db';
-import { type EventPayload, formatId, linkResource, MAX_RETRY_AFTER_MS, parseId } from '@wrenn/events';
+import {
+  type ChannelId,
+  type EventPayload,
+  formatId,
+  linkResource,
+  MAX_RETRY_AFTER_MS,
+  parseId,
+  type Uuid,
+} from '@wrenn/events';
 import {
   type Destination,
   destinationOf,
@@ -66,10 +74,10 @@ export interface DrainDeps {
   chatBatch?: number;
   /** True once the worker is shutting down: drains hand their channel back once their requests are answered. */
   stopping(): boolean;
-  /** Makes sure the channel (`ch-…`) has a drain job, ready in `delayMs`. */
-  ensureDrain(channelId: string, delayMs: number): Promise<void>;
+  /** Makes sure the channel has a drain job, ready in `delayMs`. */
+  ensureDrain(channelId: ChannelId, delayMs: number): Promise<void>;
   /** The look after a drain that ended without its job: a new drain for anything that arrived meanwhile. */
-  lookAfter(channelUuid: string): Promise<void>;
+  lookAfter(channelUuid: Uuid): Promise<void>;
 }
 
 /**
@@ -160,7 +168,7 @@ function createSignal(): Signal {
  * its own requests have been answered and recorded.
  */
 interface Drain {
-  channelUuid: string;
+  channelUuid: Uuid;
   /** The mailbox may hold new rows (a fan-out, a redelivery, another drain job). */
   woken: boolean;
   /** Requests this drain has in flight. */
@@ -194,7 +202,7 @@ export interface DrainProcessor {
   /** The BullMQ processor of drain jobs. */
   process(job: Job<DrainJob>, token?: string): Promise<DrainResult>;
   /** Rows landed for these channels: their drains in this process look again now. Returns the channels woken. */
-  wake(channelUuids: readonly string[]): string[];
+  wake(channelUuids: readonly Uuid[]): Uuid[];
   /** Resolves once every drain of this process has ended (after `stopping()` turned true). */
   idle(): Promise<void>;
 }
@@ -212,7 +220,7 @@ export interface DrainProcessor {
  */
 export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   const chatBatch = deps.chatBatch ?? 50;
-  const drains = new Map<string, Drain>();
+  const drains = new Map<Uuid, Drain>();
   /** What parked drains that ended are queuing for their channels (a shutdown waits for it). */
   const queuing = new Set<Promise<void>>();
   /** Destinations that went unanswered, or were probed, since their breaker last closed (this process's view). */
@@ -220,7 +228,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
 
   // Concurrent drains read their channels and claim their rows together: one
   // statement each for every drain at that step, not one per drain.
-  const channels = createMicroBatcher<string, DrainChannel | undefined>({
+  const channels = createMicroBatcher<Uuid, DrainChannel | undefined>({
     maxBatch: 128,
     maxInFlight: 2,
     run: (ids) => loadDrainChannels(deps.db, ids),
@@ -721,7 +729,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
       }
     },
     wake(channelUuids) {
-      const woken: string[] = [];
+      const woken: Uuid[] = [];
       for (const uuid of channelUuids) {
         const drain = drains.get(uuid);
         // A drain that is handing its channel back to the queue is not woken: the channel needs its job.
@@ -750,7 +758,7 @@ export function createDrainProcessor(deps: DrainDeps): DrainProcessor {
   }
 
   /** Fails the rows past their rate-limit deadline; milliseconds until the next one's (Infinity: none ready). */
-  async function checkOverdue(channelUuid: string, provider: string): Promise<number> {
+  async function checkOverdue(channelUuid: Uuid, provider: string): Promise<number> {
     const { failed, nextInMs } = await failOverdue(deps.db, channelUuid, deps.maxRateLimitWaitMs);
     if (failed.length > 0) {
       deps.metrics.rateLimitGaveUp.inc({ provider }, failed.length);

@@ -1,13 +1,14 @@
 import type { Database } from '@wrenn/db';
+import type { Uuid } from '@wrenn/events';
 import { type Kysely, sql } from 'kysely';
 
 /** A delivery a drain has taken from its channel's mailbox. */
 export interface ClaimedDelivery {
-  id: string;
+  id: Uuid;
   generation: number;
   /** Attempts of the retry schedule used in this generation. */
   failures: number;
-  eventId: string;
+  eventId: Uuid;
   payload: Record<string, unknown>;
   /** The W3C trace context the event was ingested with, if any. */
   traceparent: string | null;
@@ -16,7 +17,7 @@ export interface ClaimedDelivery {
 }
 
 export interface ClaimOptions {
-  channelUuid: string;
+  channelUuid: Uuid;
   /**
    * Chat channels: only the leading rows in ingest order, up to the first one
    * that is not ready or is taken, so nothing overtakes a row still retrying.
@@ -43,11 +44,11 @@ export async function claimDeliveries(
   if (claims.length === 0) return [];
   const takeable = sql`d.ready_at <= now() AND (d.claimed_until IS NULL OR d.claimed_until <= now())`;
   const { rows } = await sql<{
-    id: string;
-    channel_id: string;
+    id: Uuid;
+    channel_id: Uuid;
     generation: number;
     failures: number;
-    event_id: string;
+    event_id: Uuid;
     payload: Record<string, unknown>;
     traceparent: string | null;
     ingested_at: Date;
@@ -92,7 +93,7 @@ export async function claimDeliveries(
     RETURNING d.id, d.channel_id, d.generation, d.failures, d.event_id, e.payload, e.traceparent,
       e.created_at AS ingested_at
   `.execute(db);
-  const byChannel = new Map<string, ClaimedDelivery[]>(claims.map((c) => [c.channelUuid, []]));
+  const byChannel = new Map<Uuid, ClaimedDelivery[]>(claims.map((c) => [c.channelUuid, []]));
   for (const r of rows) {
     byChannel.get(r.channel_id)?.push({
       id: r.id,
@@ -116,7 +117,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** Gives rows back untouched (they were not sent). */
-export async function releaseDeliveries(db: Kysely<Database>, ids: readonly string[]): Promise<void> {
+export async function releaseDeliveries(db: Kysely<Database>, ids: readonly Uuid[]): Promise<void> {
   if (ids.length === 0) return;
   await sql`
     UPDATE deliveries SET claimed_until = NULL WHERE id = any(${[...ids]}::uuid[]) AND status = 'pending'
@@ -132,9 +133,9 @@ export async function releaseDeliveries(db: Kysely<Database>, ids: readonly stri
  */
 export async function nextReadyInMany(
   db: Kysely<Database>,
-  channelUuids: readonly string[],
+  channelUuids: readonly Uuid[],
 ): Promise<Array<number | null>> {
-  const { rows } = await sql<{ channel_id: string; wait: number | null }>`
+  const { rows } = await sql<{ channel_id: Uuid; wait: number | null }>`
     SELECT c.id AS channel_id, EXTRACT(EPOCH FROM (next.at - now())) * 1000 AS wait
     FROM channels c CROSS JOIN LATERAL (
       SELECT ${readyAt} AS at FROM deliveries
@@ -171,10 +172,10 @@ export function rateLimitWaitError(maxWaitMs: number): string {
  */
 export async function failOverdue(
   db: Kysely<Database>,
-  channelUuid: string,
+  channelUuid: Uuid,
   maxWaitMs: number,
-): Promise<{ failed: string[]; nextInMs: number | null }> {
-  const { rows } = await sql<{ id: string }>`
+): Promise<{ failed: Uuid[]; nextInMs: number | null }> {
+  const { rows } = await sql<{ id: Uuid }>`
     UPDATE deliveries
     SET status = 'failed', last_error = ${rateLimitWaitError(maxWaitMs)}, claimed_until = NULL, updated_at = now()
     WHERE channel_id = ${channelUuid}::uuid AND status = 'pending'
@@ -195,7 +196,7 @@ export async function failOverdue(
 }
 
 /** Ends every pending row of the channel without an attempt (it was disabled, or cannot be sent at all). */
-export async function failPending(db: Kysely<Database>, channelUuid: string, reason: string): Promise<number> {
+export async function failPending(db: Kysely<Database>, channelUuid: Uuid, reason: string): Promise<number> {
   const result = await db
     .updateTable('deliveries')
     .set({ status: 'failed', last_error: reason, claimed_until: null, updated_at: new Date() })

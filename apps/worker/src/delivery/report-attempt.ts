@@ -1,3 +1,4 @@
+import type { ChannelId, DeliveryId } from '@wrenn/events';
 import type { SendOutcome } from '@wrenn/providers';
 import type { Logger } from '@wrenn/runtime';
 import type { WorkerMetrics } from '../worker-metrics';
@@ -6,9 +7,9 @@ import { permanentCause } from './auto-disable';
 
 export interface AttemptReport {
   provider: string;
-  /** `ch-…` and `dlv-…`, for the log lines. */
-  channelId: string;
-  deliveryId: string;
+  /** For the log lines. */
+  channelId: ChannelId;
+  deliveryId: DeliveryId;
   outcome: SendOutcome;
   final: boolean;
   latencyMs: number;

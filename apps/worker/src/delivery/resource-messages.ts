@@ -1,5 +1,5 @@
 import type { Database } from '@wrenn/db';
-import type { EventPayload } from '@wrenn/events';
+import type { EventPayload, Uuid } from '@wrenn/events';
 import type { MessageRef } from '@wrenn/providers';
 import { type Kysely, sql } from 'kysely';
 import { type BoardPlan, messageKey, type StoredResource } from './resource-board';
@@ -19,7 +19,7 @@ export interface StoredBoards {
  */
 export async function loadResourceMessages(
   db: Kysely<Database>,
-  channelUuid: string,
+  channelUuid: Uuid,
   resources: ReadonlyArray<{ type: string; id: string }>,
 ): Promise<StoredBoards> {
   const ofChannel = () =>
@@ -69,7 +69,7 @@ export async function loadResourceMessages(
  */
 export async function saveResourceMessages(
   db: Kysely<Database>,
-  channelUuid: string,
+  channelUuid: Uuid,
   plan: BoardPlan,
   stored: readonly StoredResource[],
   message: MessageRef,

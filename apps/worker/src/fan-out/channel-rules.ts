@@ -7,7 +7,7 @@ import {
   quietWindowEnd,
 } from '@wrenn/channel-rules';
 import type { Database } from '@wrenn/db';
-import { formatId } from '@wrenn/events';
+import { formatId, type Uuid } from '@wrenn/events';
 import { ensureDrains, type Queues } from '@wrenn/queues';
 import { type Kysely, sql } from 'kysely';
 import { LRUCache } from 'lru-cache';
@@ -15,8 +15,8 @@ import type { WorkerMetrics } from '../worker-metrics';
 
 /** A subscribed channel with a filter or quiet hours, for an event it has no delivery of yet. */
 export interface RuledCandidate {
-  eventId: string;
-  channelId: string;
+  eventUuid: Uuid;
+  channelUuid: Uuid;
   eventType: string;
   provider: string;
   filter: string | null;
@@ -27,9 +27,9 @@ export interface RuledCandidate {
 
 /** A delivery row the rules let through. */
 export interface RuledDelivery {
-  event_id: string;
-  delivery_id: string;
-  channel_id: string;
+  event_id: Uuid;
+  delivery_id: Uuid;
+  channel_id: Uuid;
 }
 
 export interface ChannelRulesDeps {
@@ -50,7 +50,7 @@ const CACHED_FILTERS = 10_000;
  * `ready_at` is the window's end, which the drain waits for like a retry delay.
  */
 export function createChannelRules(deps: ChannelRulesDeps) {
-  const filters = new LRUCache<string, { updatedAtMs: number; source: string; run: CompiledFilter }>({
+  const filters = new LRUCache<Uuid, { updatedAtMs: number; source: string; run: CompiledFilter }>({
     max: CACHED_FILTERS,
   });
   // Channels often share a filter's text: it is compiled once for all of them.
@@ -72,14 +72,14 @@ export function createChannelRules(deps: ChannelRulesDeps) {
 
   function filterOf(candidate: RuledCandidate): { source: string; run: CompiledFilter } | null {
     if (candidate.filter === null) return null;
-    const cached = filters.get(candidate.channelId);
+    const cached = filters.get(candidate.channelUuid);
     if (cached?.updatedAtMs === candidate.updatedAt.getTime()) return cached;
     const entry = {
       updatedAtMs: candidate.updatedAt.getTime(),
       source: candidate.filter,
       run: compiled(candidate.filter),
     };
-    filters.set(candidate.channelId, entry);
+    filters.set(candidate.channelUuid, entry);
     return entry;
   }
 
@@ -90,7 +90,7 @@ export function createChannelRules(deps: ChannelRulesDeps) {
    */
   return async function applyChannelRules(
     candidates: readonly RuledCandidate[],
-    payloads: ReadonlyMap<string, Record<string, unknown>>,
+    payloads: ReadonlyMap<Uuid, Record<string, unknown>>,
   ): Promise<RuledDelivery[]> {
     if (candidates.length === 0) return [];
     const worldNow = deps.clock?.() ?? Date.now();
@@ -98,37 +98,37 @@ export function createChannelRules(deps: ChannelRulesDeps) {
     const realNow = deps.clock ? Date.now() : worldNow;
     const accepted: Array<{ candidate: RuledCandidate; readyAt: Date | null }> = [];
     // Urgent events that arrive inside a window: their channel's drain may sleep until the window's end.
-    const wake = new Set<string>();
+    const wake = new Set<Uuid>();
     // A filter's verdict on an event is the same for every channel with that filter.
     const verdicts = new Map<string, FilterVerdict>();
     for (const candidate of candidates) {
       const filter = filterOf(candidate);
       let verdict: FilterVerdict = { kind: 'pass' };
       if (filter) {
-        const key = `${candidate.eventId}\n${filter.source}`;
-        verdict = verdicts.get(key) ?? filter.run(payloads.get(candidate.eventId) ?? {});
+        const key = `${candidate.eventUuid}\n${filter.source}`;
+        verdict = verdicts.get(key) ?? filter.run(payloads.get(candidate.eventUuid) ?? {});
         verdicts.set(key, verdict);
       }
       if (verdict.kind === 'error')
-        deps.metrics.filterErrors.inc({ channel: formatId('channel', candidate.channelId) });
+        deps.metrics.filterErrors.inc({ channel: formatId('channel', candidate.channelUuid) });
       if (verdict.kind !== 'pass') continue;
       const { holdUntil, urgentInWindow } = quietFor(candidate, worldNow);
-      if (urgentInWindow) wake.add(candidate.channelId);
+      if (urgentInWindow) wake.add(candidate.channelUuid);
       accepted.push({ candidate, readyAt: holdUntil === null ? null : new Date(realNow + (holdUntil - worldNow)) });
     }
     if (accepted.length === 0) return [];
     // A chat channel gets its events in ingest order (the drain never lets a row overtake one
     // that is not ready), so an urgent event takes the rows waiting before it along: one message, in order.
     const flush = [...wake].filter((id) =>
-      accepted.some((a) => a.candidate.channelId === id && isOrdered(a.candidate)),
+      accepted.some((a) => a.candidate.channelUuid === id && isOrdered(a.candidate)),
     );
-    for (const row of accepted) if (flush.includes(row.candidate.channelId)) row.readyAt = null;
+    for (const row of accepted) if (flush.includes(row.candidate.channelUuid)) row.readyAt = null;
 
     const { rows } = await sql<RuledDelivery>`
       WITH accepted AS (
         SELECT * FROM unnest(
-          ${accepted.map((a) => a.candidate.eventId)}::uuid[],
-          ${accepted.map((a) => a.candidate.channelId)}::uuid[],
+          ${accepted.map((a) => a.candidate.eventUuid)}::uuid[],
+          ${accepted.map((a) => a.candidate.channelUuid)}::uuid[],
           ${accepted.map((a) => a.readyAt)}::timestamptz[]
         ) AS a(event_id, channel_id, ready_at)
       ),

@@ -1,6 +1,6 @@
 import type { QuietHours } from '@wrenn/channel-rules';
 import type { Database } from '@wrenn/db';
-import { formatId, parseId } from '@wrenn/events';
+import { formatId, parseId, type Uuid } from '@wrenn/events';
 import { type EventJob, ensureDrains, type Queues } from '@wrenn/queues';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { type Kysely, sql } from 'kysely';
@@ -20,7 +20,7 @@ export interface FanOutDeps {
    * Rows landed in these channels' mailboxes: drains running in this process
    * look again, and their channels (returned) need no drain job.
    */
-  landed?: (channelUuids: readonly string[]) => readonly string[];
+  landed?: (channelUuids: readonly Uuid[]) => readonly Uuid[];
   /** The wall clock quiet hours are read on; tests move it. Default `Date.now`. */
   clock?: () => number;
 }
@@ -50,7 +50,7 @@ interface BatchResult {
 async function fanOutBatch(
   deps: FanOutDeps,
   applyChannelRules: ApplyChannelRules,
-  eventUuids: string[],
+  eventUuids: Uuid[],
 ): Promise<BatchResult[]> {
   const ids = [...new Set(eventUuids)];
   // The statement's parts share one snapshot: rows inserted here are returned by
@@ -58,10 +58,10 @@ async function fanOutBatch(
   // Channels with a filter or quiet hours come back as candidates (the last part)
   // for `applyChannelRules`, which inserts the rows they let through.
   const { rows: fetched } = await sql<{
-    event_id: string;
+    event_id: Uuid;
     done: boolean;
-    delivery_id: string | null;
-    channel_id: string | null;
+    delivery_id: Uuid | null;
+    channel_id: Uuid | null;
     traceparent: string | null;
     payload: Record<string, unknown> | null;
     rules: {
@@ -112,14 +112,14 @@ async function fanOutBatch(
       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = s.event_id AND d.channel_id = s.channel_id)
   `.execute(deps.db);
   const candidates: RuledCandidate[] = [];
-  const payloads = new Map<string, Record<string, unknown>>();
+  const payloads = new Map<Uuid, Record<string, unknown>>();
   for (const row of fetched) {
     if (row.payload) payloads.set(row.event_id, row.payload);
     if (!row.rules || row.channel_id === null) continue;
     const { event_type, provider, filter, quiet_hours, updated_at } = row.rules;
     candidates.push({
-      eventId: row.event_id,
-      channelId: row.channel_id,
+      eventUuid: row.event_id,
+      channelUuid: row.channel_id,
       eventType: event_type,
       provider,
       filter,
@@ -133,13 +133,13 @@ async function fanOutBatch(
     ...ruled.map((row) => ({ ...row, done: false, traceparent: null })),
   ];
 
-  const events = new Map<string, { done: boolean; deliveries: number; traceparent: string | null }>();
+  const events = new Map<Uuid, { done: boolean; deliveries: number; traceparent: string | null }>();
   for (const row of rows) {
     if (row.delivery_id === null) {
       events.set(row.event_id, { done: row.done, deliveries: 0, traceparent: row.traceparent });
     }
   }
-  const channels = new Set<string>();
+  const channels = new Set<Uuid>();
   for (const row of rows) {
     const event = events.get(row.event_id);
     if (row.delivery_id === null || row.channel_id === null || !event || event.done) continue;
@@ -169,13 +169,13 @@ async function fanOutBatch(
  */
 export function createFanOutProcessor(deps: FanOutDeps) {
   const applyChannelRules = createChannelRules(deps);
-  const batcher = createMicroBatcher<string, BatchResult>({
+  const batcher = createMicroBatcher<Uuid, BatchResult>({
     maxBatch: deps.maxBatch ?? 64,
     maxInFlight: 2,
     run: (eventUuids) => fanOutBatch(deps, applyChannelRules, eventUuids),
   });
   // A batcher of its own, so the next events' fan-out does not wait for this update.
-  const outbox = createMicroBatcher<string, void>({
+  const outbox = createMicroBatcher<Uuid, void>({
     maxBatch: 256,
     maxInFlight: 1,
     async run(eventUuids) {

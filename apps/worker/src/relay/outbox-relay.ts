@@ -1,5 +1,5 @@
 import type { Database } from '@wrenn/db';
-import { formatId } from '@wrenn/events';
+import { formatId, type Uuid } from '@wrenn/events';
 import { drainJobId, ensureDrains, isInQueue, type Queues, queueEvents, type RedisConnection } from '@wrenn/queues';
 import type { Logger } from '@wrenn/runtime';
 import { type Kysely, sql } from 'kysely';
@@ -175,7 +175,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       'deliveries',
       async (after) => {
         // One row per channel with ready, untaken deliveries; the cursor walks channel ids.
-        const { rows } = await sql<{ id: string; cursor_at: string; requeues: number }>`
+        const { rows } = await sql<{ id: Uuid; cursor_at: string; requeues: number }>`
           SELECT channel_id AS id, '' AS cursor_at, max(relay_requeues) AS requeues
           FROM deliveries
           WHERE status = 'pending'

@@ -1,4 +1,5 @@
 import { type Link, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ChannelId, DeliveryId } from '@wrenn/events';
 import type { SendOutcome } from '@wrenn/providers';
 import { activeTraceparent, contextFromTraceparent, parseTraceparent } from '@wrenn/runtime';
 
@@ -6,14 +7,12 @@ const tracer = trace.getTracer('wrenn-worker');
 
 /** One delivery a request may carry, with the `traceparent` stored with its event (null: none). */
 export interface AttemptDelivery {
-  /** `dlv-…`. */
-  deliveryId: string;
+  deliveryId: DeliveryId;
   traceparent: string | null;
 }
 
 export interface AttemptSpanInput {
-  /** `ch-…`. */
-  channelId: string;
+  channelId: ChannelId;
   provider: string;
   /**
    * The deliveries offered to this request, in order: one for a webhook,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AuditEntry, createAuditLogger } from '@wrenn/audit';
 import { createSecretBox, sealConfig } from '@wrenn/crypto';
 import type { Delivery } from '@wrenn/db';
-import { type EventType, newId, parseId } from '@wrenn/events';
+import { type ChannelId, type EventType, newId, parseId, type Uuid } from '@wrenn/events';
 import {
   createOutboundHttp,
   PACING_RULES,
@@ -160,7 +160,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
     },
 
     /** Inserts a channel row directly, config sealed as the API stores it. */
-    async createChannel(input: NewTestChannel): Promise<{ id: string; uuid: string }> {
+    async createChannel(input: NewTestChannel): Promise<{ id: ChannelId; uuid: Uuid }> {
       const channel = newId('channel');
       await db
         .insertInto('channels')
@@ -199,7 +199,7 @@ export async function createPipeline(options: PipelineOptions = {}) {
     },
 
     /** What the redelivery route does: a new generation of the row, pending and free, and its channel's drain woken. */
-    async redeliver(deliveryUuid: string, channelId: string): Promise<void> {
+    async redeliver(deliveryUuid: string, channelId: ChannelId): Promise<void> {
       await db
         .updateTable('deliveries')
         .set((eb) => ({ status: 'pending', generation: eb('generation', '+', 1), failures: 0, claimed_until: null }))
