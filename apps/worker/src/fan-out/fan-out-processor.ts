@@ -44,13 +44,15 @@ interface BatchResult {
  * `createChannelRules`): one statement inserts the missing delivery rows and returns
  * every pending one; a drain running in this process for a channel touched
  * is woken, and `ensureDrains` gives every other channel touched its drain (a
- * channel whose drain is already queued or running keeps it). Taking the events out of the outbox is left to the caller,
- * once this has returned.
+ * channel whose drain is already queued or running keeps it), once the batch
+ * started before this one (`earlier`) has done the same. Taking the events out
+ * of the outbox is left to the caller, once this has returned.
  */
 async function fanOutBatch(
   deps: FanOutDeps,
   applyChannelRules: ApplyChannelRules,
   eventUuids: Uuid[],
+  earlier: Promise<void>,
 ): Promise<BatchResult[]> {
   const ids = [...new Set(eventUuids)];
   // The statement's parts share one snapshot: rows inserted here are returned by
@@ -146,6 +148,9 @@ async function fanOutBatch(
     event.deliveries++;
     channels.add(row.channel_id);
   }
+  // Two batches run at once and may commit in either order. A drain woken by the later one alone
+  // could send its events before the earlier batch's rows land: a chat channel must get them in order.
+  await earlier;
   const woken = new Set(deps.landed?.([...channels]) ?? []);
   await ensureDrains(
     deps.deliveryQueues,
@@ -169,10 +174,20 @@ async function fanOutBatch(
  */
 export function createFanOutProcessor(deps: FanOutDeps) {
   const applyChannelRules = createChannelRules(deps);
+  /** Settles once the latest batch started has woken its channels (or failed). */
+  let lastWake: Promise<void> = Promise.resolve();
   const batcher = createMicroBatcher<Uuid, BatchResult>({
     maxBatch: deps.maxBatch ?? 64,
     maxInFlight: 2,
-    run: (eventUuids) => fanOutBatch(deps, applyChannelRules, eventUuids),
+    run(eventUuids) {
+      const earlier = lastWake;
+      const batch = fanOutBatch(deps, applyChannelRules, eventUuids, earlier);
+      lastWake = batch.then(
+        () => undefined,
+        () => undefined,
+      );
+      return batch;
+    },
   });
   // A batcher of its own, so the next events' fan-out does not wait for this update.
   const outbox = createMicroBatcher<Uuid, void>({
