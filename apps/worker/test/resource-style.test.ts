@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry } from '@wrenn/audit';
-import { newId } from '@wrenn/events';
+import { newId, parseLinkTemplates } from '@wrenn/events';
 import type { PacingRule, ProviderName } from '@wrenn/providers';
 import {
   FAKE_SLACK_BOT_TOKEN,
@@ -28,6 +28,9 @@ const EVENTS = LIFECYCLE.map((l) => l.event);
 const QUICK: PacingRule = { windows: [{ limit: 50, windowMs: 1_000 }] };
 const STEPS = ['create', 'resume', 'pause', 'destroy'] as const;
 const STEP_TITLES = ['Capsule created', 'Capsule resumed', 'Capsule paused', 'Capsule destroyed'];
+/** The main pipeline's `WRENN_LINK_TEMPLATES`: every board links its capsules here. */
+const LINKS = parseLinkTemplates('sandbox=https://dash.wrenn.test/capsules/{id}');
+const dashboard = (capsuleId: string) => `https://dash.wrenn.test/capsules/${capsuleId}`;
 
 /** A message in a fake, as a reader sees it now. */
 interface Shown {
@@ -63,7 +66,9 @@ const targets: Target[] = [
       const mine = () => telegram.messages.filter((m) => m.chatId === chatId);
       return {
         config: { bot_token: FAKE_TELEGRAM_TOKEN, chat_id: String(chatId) },
-        messages: () => mine().map((m) => ({ text: m.text, edits: m.edits })),
+        // What a reader sees, and the link buttons under it.
+        messages: () =>
+          mine().map((m) => ({ text: `${m.text} ${JSON.stringify(m.body.reply_markup ?? null)}`, edits: m.edits })),
         deleteLatest: async () => telegram.deleteMessage(chatId, mine().at(-1)?.messageId ?? 0),
       };
     },
@@ -143,6 +148,7 @@ beforeAll(async () => {
       telegramApiBase: telegram.origin,
       slackApiBase: slack.origin,
       googleChatApiBase: googleChat.origin,
+      linkTemplates: LINKS,
     },
   });
   pipeline.startWorker({
@@ -202,6 +208,7 @@ describe.each(targets)('$provider in resource style', (target) => {
     expect(shown[0]?.edits).toBe(3);
     expect(shown[0]?.text).toContain('destroyed');
     expect(inOrder(shown[0]?.text ?? '', STEP_TITLES)).toBe(true);
+    expect(shown[0]?.text).toContain(dashboard(capsule));
     const rows = await pipeline.deliveriesOf(channel.uuid);
     expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
     const stored = await pipeline.db
@@ -217,6 +224,8 @@ describe.each(targets)('$provider in resource style', (target) => {
       'capsule.paused',
       'capsule.destroyed',
     ]);
+    // Links are added at send time, never stored.
+    expect(JSON.stringify(stored[0]?.events)).not.toContain('dash.wrenn.test');
     // The reference holds message ids only: no credential of the config.
     for (const secret of Object.values(dest.config).filter((v) => v.length > 20)) {
       expect(JSON.stringify(stored[0]?.message_ref)).not.toContain(secret);
@@ -370,6 +379,8 @@ describe('the edit window', () => {
       const shown = dest.messages();
       expect(shown.map((m) => m.edits)).toEqual([1, 0]);
       expect(inOrder(shown[1]?.text ?? '', ['Capsule created', 'Capsule resumed', 'Capsule paused'])).toBe(true);
+      // This worker has no link templates: no message links anywhere.
+      expect(shown.map((m) => m.text).join(' ')).not.toContain('https://');
     } finally {
       await windowed.close();
     }
@@ -391,5 +402,6 @@ describe('resource style on Google Chat', () => {
     const threadOfA = threads.find((t) => t.length === 3) ?? [];
     expect(JSON.stringify(threadOfA)).not.toContain(b);
     expect(inOrder(JSON.stringify(threadOfA), ['Capsule created', 'Capsule paused', 'Capsule destroyed'])).toBe(true);
+    expect(JSON.stringify(threadOfA)).toContain(dashboard(a));
   });
 });
